@@ -1,0 +1,72 @@
+/* timeline.c - enum spellings of the CSV contract, and timeline helpers. */
+#include "engraft/timeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const sex_s[] = {"", "F", "M", "X"};
+static const char *const hct_s[] = {"autologous", "allogeneic", "syngeneic"};
+static const char *const graft_s[] = {"bone_marrow", "peripheral_blood", "cord_blood"};
+static const char *const donor_s[] = {"", "self", "related", "unrelated", "haploidentical"};
+static const char *const cond_s[] = {"", "myeloablative", "reduced_intensity", "nonmyeloablative"};
+static const char *const prod_s[] = {"platelets", "red_cells", "plasma", "granulocytes"};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static int lookup(const char *const *tab, size_t n, const char *s, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(tab[i]) == len && memcmp(tab[i], s, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+#define ENUM_FUNCS(type, name, tab)                                          \
+	const char *ef_##name##_str(enum type v)                                 \
+	{                                                                        \
+		return (unsigned)v < NELEM(tab) ? tab[v] : "";                       \
+	}                                                                        \
+	int ef_##name##_parse(const char *s, size_t n, enum type *out)           \
+	{                                                                        \
+		int i = lookup(tab, NELEM(tab), s, n);                               \
+		if (i < 0)                                                           \
+			return -1;                                                       \
+		*out = (enum type)i;                                                 \
+		return 0;                                                            \
+	}
+
+ENUM_FUNCS(ef_sex, sex, sex_s)
+ENUM_FUNCS(ef_hct_type, hct_type, hct_s)
+ENUM_FUNCS(ef_graft, graft, graft_s)
+ENUM_FUNCS(ef_donor, donor, donor_s)
+ENUM_FUNCS(ef_conditioning, conditioning, cond_s)
+ENUM_FUNCS(ef_product, product, prod_s)
+
+void ef_timeline_init(struct ef_timeline *tl)
+{
+	memset(tl, 0, sizeof *tl);
+}
+
+void ef_timeline_free(struct ef_timeline *tl)
+{
+	free(tl->transplants);
+	free(tl->labs);
+	free(tl->transfusions);
+	free(tl->doses);
+	free(tl->acute);
+	free(tl->chronic);
+	free(tl->is);
+	free(tl->ivig);
+	ef_timeline_init(tl);
+}
+
+const struct ef_transplant *ef_current_transplant(const struct ef_timeline *tl, ef_day as_of)
+{
+	const struct ef_transplant *best = NULL;
+	for (size_t i = 0; i < tl->n_transplants; i++) {
+		const struct ef_transplant *t = &tl->transplants[i];
+		if (t->day0 <= as_of && (!best || t->day0 > best->day0))
+			best = t;
+	}
+	return best;
+}
