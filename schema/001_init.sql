@@ -128,3 +128,4 @@ CREATE TABLE ivig (
 
 CREATE INDEX patients_name ON patients (family_name, given_name, mrn);
 CREATE INDEX lab_results_import ON lab_results (import_id) WHERE import_id IS NOT NULL;
+PRAGMA user_version = 1;

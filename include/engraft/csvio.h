@@ -1,0 +1,70 @@
+/* csvio.h - CSV import and export of the clinical record (design.md,
+ * "CSV formats"). Import validates every value and is all-or-nothing. */
+#ifndef ENGRAFT_CSVIO_H
+#define ENGRAFT_CSVIO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engraft/date.h"
+#include "engraft/error.h"
+#include "engraft/store.h"
+
+/* The import kinds' names as on the command line ("gvhd-acute", ...). */
+const char *ef_kind_name(enum store_kind k);
+int ef_kind_parse(const char *name, enum store_kind *out);
+/* Column names of a kind in export order; n receives the count. */
+const char *const *ef_kind_columns(enum store_kind k, size_t *n);
+
+/* Called once per problem found (message without the "engraft: " prefix,
+ * "FILE:LINE: column: reason"). */
+typedef void (*ef_diag_fn)(void *ctx, const char *msg);
+
+struct ef_import_opts {
+	ef_day today;        /* events after today are rejected */
+	int max_errors;      /* stop reporting after this many (default 50) */
+	ef_diag_fn diag;     /* may be NULL */
+	void *diag_ctx;
+};
+
+struct ef_import_result {
+	int64_t import_id;
+	long rows, inserted, updated, unchanged;
+	long errors;         /* rows rejected (the file was not imported) */
+};
+
+/* Import one CSV stream of `kind` in one transaction. On any bad row the
+ * transaction is rolled back, every problem goes to opts->diag, and the
+ * result is EF_INVALID with a summary in err. */
+int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
+	      const struct ef_import_opts *opts, struct ef_import_result *res, struct ef_err *err);
+
+/* ---- writing CSV ---- */
+
+struct ef_csv_writer {
+	FILE *out;
+	char *buf;
+	size_t len, cap;
+	int failed;
+};
+
+int ef_csv_writer_init(struct ef_csv_writer *w, FILE *out);
+/* One record: n cells (NULL = empty). Cells are quoted when they need it
+ * (comma, quote, CR, LF, leading/trailing blank), and a cell starting with
+ * = + - @ TAB or CR that is not a number gets a leading ' so a spreadsheet
+ * never runs it. */
+void ef_csv_write_row(struct ef_csv_writer *w, const char *const *cells, size_t n);
+/* Flush and free the buffer: 0, or -1 when any write failed. */
+int ef_csv_writer_finish(struct ef_csv_writer *w);
+
+/* Export an import kind: header then rows (same columns as import). */
+int ef_export_kind(struct store *s, enum store_kind kind, ef_day as_of, const char *mrn, FILE *out,
+		   struct ef_err *err);
+
+/* Load reference CSV files into the database: the embedded defaults, or
+ * the files in dir (NULL: defaults). Currently cvx.csv. */
+int ef_load_assets(struct store *s, const char *dir, struct ef_err *err);
+/* Load the defaults only if the reference tables are empty (first use). */
+int ef_ensure_assets(struct store *s, struct ef_err *err);
+
+#endif

@@ -1,0 +1,186 @@
+/* store.h - the database: the only module that speaks SQL.
+ *
+ * One struct store owns one SQLite connection and its prepared statements.
+ * Opening creates the directory (0700) and the file (0600) if needed, sets
+ * foreign_keys=ON, WAL and busy_timeout, and applies pending migrations
+ * (schema/NNN_*.sql compiled in), each in one transaction. A database whose
+ * user_version is newer than this program knows is refused (EF_DB) and
+ * left untouched. Every function returns an ef_status and fills err. */
+#ifndef ENGRAFT_STORE_H
+#define ENGRAFT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engraft/error.h"
+#include "engraft/timeline.h"
+
+struct store;
+
+enum store_flags {
+	STORE_READONLY = 1, /* open an existing database read-only (no create, no migrate) */
+};
+
+/* Resolve the database path: explicit (--db) > $ENGRAFT_DB > XDG data dir.
+ * Writes into buf; EF_USAGE if it does not fit or HOME is unknown. */
+int store_default_path(const char *explicit_path, char *buf, size_t size, struct ef_err *err);
+
+int store_open(const char *path, int flags, struct store **out, struct ef_err *err);
+void store_close(struct store *s);
+
+/* Name recorded in the audit trail and imports (default: OS login name). */
+void store_set_user(struct store *s, const char *user);
+const char *store_user(const struct store *s);
+const char *store_path(const struct store *s);
+
+/* Schema version of the open database and the newest this program knows. */
+int store_schema_version(struct store *s);
+int store_schema_latest(void);
+
+/* Transactions: begin is BEGIN IMMEDIATE (lock waits happen here, bounded
+ * by busy_timeout; EF_DB "database is busy" after it). */
+int store_begin(struct store *s, struct ef_err *err);
+int store_commit(struct store *s, struct ef_err *err);
+void store_rollback(struct store *s);
+
+/* ---- patients --------------------------------------------------------- */
+
+/* Look up a patient by MRN. EF_OK with *id = 0 when not found. */
+int store_patient_id(struct store *s, const char *mrn, size_t mrn_len, int64_t *id, ef_day *birth,
+		     struct ef_err *err);
+int store_patient_get(struct store *s, int64_t id, struct ef_patient *p, struct ef_err *err);
+int store_patient_count(struct store *s, int64_t *n, struct ef_err *err);
+
+/* ---- writing rows (import, demo, TUI entry) ---------------------------- */
+
+enum store_put {
+	STORE_INSERTED = 0,
+	STORE_UPDATED,
+	STORE_UNCHANGED,
+	STORE_CONFLICT, /* same natural key inserted earlier by this same import
+			   with other values: the caller reports it */
+};
+
+/* Each put inserts a row, or updates the row with the same natural key
+ * (design.md CSV formats) when its other values differ, or changes nothing.
+ * import_id is the current import (0 for single entries). Strings are
+ * NUL-terminated; NULL or "" optional strings are stored as NULL. */
+struct store_patient_rec {
+	const char *mrn, *family_name, *given_name, *birth_date, *sex, *diagnosis;
+};
+struct store_transplant_rec {
+	int64_t patient_id;
+	const char *transplant_date, *type, *graft_source, *donor, *conditioning;
+};
+struct store_lab_rec {
+	int64_t patient_id;
+	const char *collected_on; /* as given */
+	ef_day day;
+	const char *test;
+	const char *value;        /* as given, with qualifier */
+	char qualifier;           /* '=', '<', '>' */
+	double canonical;
+	const char *unit;         /* as given */
+};
+struct store_transfusion_rec {
+	int64_t patient_id;
+	const char *given_on, *product;
+};
+struct store_vaccination_rec {
+	int64_t patient_id;
+	const char *vaccine, *given_on, *lot, *site, *given_by;
+};
+struct store_gvhd_acute_rec {
+	int64_t patient_id;
+	const char *assessed_on;
+	int skin, liver, upper_gi, lower_gi;
+	const char *grade;        /* computed by ef_agvhd_grade */
+};
+struct store_gvhd_chronic_rec {
+	int64_t patient_id;
+	const char *assessed_on;
+	int skin, mouth, eyes, gi, liver, lungs, joints, genital;
+	const char *severity;     /* computed by ef_cgvhd_severity */
+};
+struct store_is_rec {
+	int64_t patient_id;
+	const char *drug, *started_on, *stopped_on;
+};
+struct store_ivig_rec {
+	int64_t patient_id;
+	const char *given_on, *dose_g;
+};
+
+int store_put_patient(struct store *s, const struct store_patient_rec *r, int64_t import_id,
+		      int64_t *id, enum store_put *res, struct ef_err *err);
+int store_put_transplant(struct store *s, const struct store_transplant_rec *r, int64_t import_id,
+			 enum store_put *res, struct ef_err *err);
+int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import_id, enum store_put *res,
+		  struct ef_err *err);
+int store_put_transfusion(struct store *s, const struct store_transfusion_rec *r, int64_t import_id,
+			  enum store_put *res, struct ef_err *err);
+int store_put_vaccination(struct store *s, const struct store_vaccination_rec *r, int64_t import_id,
+			  enum store_put *res, struct ef_err *err);
+int store_put_gvhd_acute(struct store *s, const struct store_gvhd_acute_rec *r, int64_t import_id,
+			 enum store_put *res, struct ef_err *err);
+int store_put_gvhd_chronic(struct store *s, const struct store_gvhd_chronic_rec *r, int64_t import_id,
+			   enum store_put *res, struct ef_err *err);
+int store_put_is(struct store *s, const struct store_is_rec *r, int64_t import_id, enum store_put *res,
+		 struct ef_err *err);
+int store_put_ivig(struct store *s, const struct store_ivig_rec *r, int64_t import_id, enum store_put *res,
+		   struct ef_err *err);
+
+/* ---- imports ---------------------------------------------------------- */
+
+/* Start an import record (inside the caller's transaction). */
+int store_import_begin(struct store *s, const char *kind, const char *file_name, int64_t *import_id,
+		       struct ef_err *err);
+/* Record the totals (and the file's SHA-256 hex, may be NULL). */
+int store_import_end(struct store *s, int64_t import_id, const char *file_sha256, long inserted,
+		     long updated, long unchanged, struct ef_err *err);
+
+/* Is `code` a known vaccine (a series code or a CVX code in the cvx table)? */
+int store_vaccine_known(struct store *s, const char *code, size_t len, int *known, struct ef_err *err);
+
+/* Reference table of CVX codes (assets/cvx.csv): replace all rows. */
+int store_cvx_replace_begin(struct store *s, struct ef_err *err);
+int store_cvx_add(struct store *s, const char *cvx, const char *series, int live, const char *description,
+		  struct ef_err *err);
+int store_cvx_count(struct store *s, int64_t *n, struct ef_err *err);
+
+/* ---- reading: export of the import kinds ------------------------------- */
+
+/* Row callback: values in the export column order of the kind (NULL = empty). */
+typedef int (*store_row_fn)(void *ctx, const char *const *values, size_t n, struct ef_err *err);
+
+enum store_kind {
+	STORE_K_PATIENTS = 0,
+	STORE_K_TRANSPLANTS,
+	STORE_K_LABS,
+	STORE_K_TRANSFUSIONS,
+	STORE_K_VACCINATIONS,
+	STORE_K_GVHD_ACUTE,
+	STORE_K_GVHD_CHRONIC,
+	STORE_K_IMMUNOSUPPRESSION,
+	STORE_K_IVIG,
+	STORE_K_COUNT
+};
+
+/* Rows of a kind ordered by natural key; rows dated after as_of
+ * (EF_NO_DAY: no limit) are left out; mrn NULL = every patient. */
+int store_export_rows(struct store *s, enum store_kind kind, ef_day as_of, const char *mrn, store_row_fn fn,
+		      void *ctx, struct ef_err *err);
+
+/* ---- timelines for the rules ------------------------------------------ */
+
+/* Load one patient's timeline as it stood on as_of (rows dated later left out). */
+int store_load_timeline(struct store *s, int64_t patient_id, ef_day as_of, struct ef_timeline *tl,
+			struct ef_err *err);
+
+/* Call fn for every patient (or the one with `mrn`), in patient id order,
+ * streaming each table once. tl is reused between calls. */
+typedef int (*store_timeline_fn)(void *ctx, const struct ef_timeline *tl, struct ef_err *err);
+int store_each_timeline(struct store *s, ef_day as_of, const char *mrn, store_timeline_fn fn, void *ctx,
+			struct ef_err *err);
+
+#endif

@@ -1,0 +1,71 @@
+/* cli_int.h - shared by the command implementations in src/cli. */
+#ifndef ENGRAFT_CLI_INT_H
+#define ENGRAFT_CLI_INT_H
+
+#include <stdio.h>
+
+#include "engraft/date.h"
+#include "engraft/error.h"
+#include "engraft/store.h"
+
+struct cli {
+	const char *db_opt;   /* --db as given (NULL: default) */
+	const char *user;     /* --user (NULL: login name) */
+	ef_day today;         /* local date */
+	struct store *store;  /* opened by cli_open */
+};
+
+struct command {
+	const char *name;
+	const char *usage;    /* "KIND FILE" */
+	const char *summary;  /* one line */
+	const char *help;     /* options, multi-line, may be NULL */
+	int (*run)(struct cli *c, int argc, char **argv);
+};
+
+extern const struct command ef_commands[];
+
+/* Export kinds computed from the record (design.md: alerts, due,
+ * engraftment, gvhd, audit), listed in commands.c. */
+struct derived_export {
+	const char *kind;
+	int (*run)(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
+};
+extern const struct derived_export ef_derived_exports[];
+
+/* Open (create, migrate, load default reference data) the database. */
+int cli_open(struct cli *c, struct ef_err *err);
+
+/* Print "engraft: msg" to stderr and return status. */
+int cli_fail(int status, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+int cli_fail_err(int status, const struct ef_err *err);
+
+/* Option parsing shared by commands: long options only. */
+struct cli_opt {
+	const char *name;     /* "as-of" */
+	int has_arg;
+	const char **value;   /* receives the argument (or "1" for flags) */
+};
+/* Parses argv[1..]; positional arguments are collected into pos (up to
+ * max_pos). --help prints the command's help and returns -1 (exit 0).
+ * Usage errors print a message and return EF_USAGE. */
+int cli_parse(const struct command *cmd, int argc, char **argv, const struct cli_opt *opts, const char **pos,
+	      int min_pos, int max_pos, int *npos);
+
+/* Parse a DATE option value ("YYYY-MM-DD"; "today" allowed). */
+int cli_date(const char *opt, const char *value, ef_day today, ef_day *out);
+int cli_uint(const char *opt, const char *value, long max, long *out);
+
+void cli_print_command_help(FILE *out, const struct command *cmd);
+
+/* Commands */
+int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+
+#endif

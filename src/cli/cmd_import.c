@@ -1,0 +1,62 @@
+/* cmd_import.c - `engraft import KIND FILE`. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli_int.h"
+#include "engraft/csvio.h"
+
+static void print_diag(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "engraft: %s\n", msg);
+}
+
+static const struct command *self(void)
+{
+	for (const struct command *c = ef_commands; c->name; c++)
+		if (c->run == cmd_import)
+			return c;
+	return ef_commands;
+}
+
+int cmd_import(struct cli *c, int argc, char **argv)
+{
+	const char *pos[2];
+	int npos;
+	int rc = cli_parse(self(), argc, argv, NULL, pos, 2, 2, &npos);
+	if (rc)
+		return rc;
+	enum store_kind kind;
+	if (ef_kind_parse(pos[0], &kind))
+		return cli_fail(EF_USAGE, "import: unknown KIND '%s' (see engraft import --help)", pos[0]);
+	FILE *in = stdin;
+	const char *name = pos[1];
+	if (strcmp(pos[1], "-") == 0) {
+		name = "-";
+	} else {
+		struct stat st;
+		if (stat(pos[1], &st) == 0 && S_ISDIR(st.st_mode))
+			return cli_fail(EF_INVALID, "%s: is a directory", pos[1]);
+		in = fopen(pos[1], "rb");
+		if (!in)
+			return cli_fail(EF_INVALID, "%s: %s", pos[1], strerror(errno));
+	}
+	struct ef_err err = {{0}};
+	if ((rc = cli_open(c, &err))) {
+		if (in != stdin)
+			fclose(in);
+		return cli_fail_err(rc, &err);
+	}
+	struct ef_import_opts opts = {.today = c->today, .max_errors = 50, .diag = print_diag};
+	struct ef_import_result res;
+	rc = ef_import(c->store, kind, in, name, &opts, &res, &err);
+	if (in != stdin)
+		fclose(in);
+	if (rc)
+		return cli_fail_err(rc, &err);
+	printf("%s: %ld row%s: %ld inserted, %ld updated, %ld unchanged\n", name, res.rows, res.rows == 1 ? "" : "s",
+	       res.inserted, res.updated, res.unchanged);
+	return EF_OK;
+}

@@ -1,0 +1,642 @@
+/* import.c - validate CSV rows and load them in one transaction.
+ *
+ * Every cell is checked before anything is bound: UTF-8, no control
+ * characters (free text may hold TAB/CR/LF), lengths, real calendar dates not
+ * after today nor before the birth date, codes from the contract, stages in
+ * range, lab units known for the test (converted to canonical, qualifier
+ * kept). Every bad row is reported with its line and column; any bad row
+ * rejects the whole file (rollback). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engraft/csvio.h"
+#include "engraft/csvread.h"
+#include "engraft/gvhd.h"
+#include "engraft/units.h"
+#include "kinds.h"
+
+#define MAX_COLS 16
+
+/* ---- MRN -> patient cache (open addressing) ---- */
+struct pat_entry {
+	char *mrn;
+	int64_t id;
+	ef_day birth;
+};
+
+struct pat_cache {
+	struct pat_entry *e;
+	size_t cap, n;
+};
+
+static uint64_t hash_str(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+static struct pat_entry *cache_find(struct pat_cache *c, const char *mrn, size_t n, int insert)
+{
+	if (insert && (c->n + 1) * 2 > c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 1024;
+		struct pat_entry *e = calloc(cap, sizeof *e);
+		if (!e)
+			return NULL;
+		for (size_t i = 0; i < c->cap; i++) {
+			if (!c->e[i].mrn)
+				continue;
+			size_t j = hash_str(c->e[i].mrn, strlen(c->e[i].mrn)) & (cap - 1);
+			while (e[j].mrn)
+				j = (j + 1) & (cap - 1);
+			e[j] = c->e[i];
+		}
+		free(c->e);
+		c->e = e;
+		c->cap = cap;
+	}
+	if (!c->cap)
+		return NULL;
+	size_t j = hash_str(mrn, n) & (c->cap - 1);
+	while (c->e[j].mrn) {
+		if (strlen(c->e[j].mrn) == n && memcmp(c->e[j].mrn, mrn, n) == 0)
+			return &c->e[j];
+		j = (j + 1) & (c->cap - 1);
+	}
+	if (!insert)
+		return NULL;
+	c->e[j].mrn = strndup(mrn, n);
+	if (!c->e[j].mrn)
+		return NULL;
+	c->n++;
+	return &c->e[j];
+}
+
+static void cache_free(struct pat_cache *c)
+{
+	for (size_t i = 0; i < c->cap; i++)
+		free(c->e[i].mrn);
+	free(c->e);
+}
+
+/* ---- import state ---- */
+struct imp {
+	struct store *s;
+	enum store_kind kind;
+	const char *name;
+	const struct ef_import_opts *opts;
+	struct ef_import_result *res;
+	int idx[MAX_COLS];
+	int have_header;
+	size_t header_cols;
+	int fatal;              /* database error: stop */
+	struct ef_err *err;
+	struct pat_cache pats;
+	/* per row */
+	const struct ef_csv_row *row;
+	int row_bad;
+	char cell[MAX_COLS][1024]; /* copies of the cells, formula escape removed */
+};
+
+static void report(struct imp *im, const char *col, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+static void report(struct imp *im, const char *col, const char *fmt, ...)
+{
+	if (!im->row_bad)
+		im->res->errors++;
+	im->row_bad = 1;
+	int max = im->opts->max_errors > 0 ? im->opts->max_errors : 50;
+	if (im->res->errors > max || !im->opts->diag)
+		return;
+	char why[512], msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	snprintf(msg, sizeof msg, "%s:%ld: %s: %s", im->name, im->row->line, col, why);
+	im->opts->diag(im->opts->diag_ctx, msg);
+}
+
+/* UTF-8 validity (no overlongs, no surrogates) and control characters. */
+static const char *text_problem(const char *s, size_t n, int allow_newlines)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			if (c == 0)
+				return "contains a NUL byte";
+			if ((c < 0x20 && !(allow_newlines && (c == '\t' || c == '\n' || c == '\r'))) || c == 0x7f)
+				return "contains a control character";
+			i++;
+			continue;
+		}
+		size_t len;
+		uint32_t cp;
+		if (c >= 0xC2 && c <= 0xDF)
+			len = 2, cp = c & 0x1F;
+		else if (c >= 0xE0 && c <= 0xEF)
+			len = 3, cp = c & 0x0F;
+		else if (c >= 0xF0 && c <= 0xF4)
+			len = 4, cp = c & 0x07;
+		else
+			return "is not valid UTF-8";
+		if (i + len > n)
+			return "is not valid UTF-8";
+		for (size_t k = 1; k < len; k++) {
+			unsigned char cc = (unsigned char)s[i + k];
+			if ((cc & 0xC0) != 0x80)
+				return "is not valid UTF-8";
+			cp = (cp << 6) | (cc & 0x3F);
+		}
+		if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return "is not valid UTF-8";
+		if (cp >= 0x80 && cp < 0xA0)
+			return "contains a control character";
+		i += len;
+	}
+	return NULL;
+}
+
+/* Column i of the kind: the cell copied into im->cell[i] (formula escape
+ * "'=" etc. written by export removed); NULL if the column is absent/empty
+ * and optional. Reports and returns NULL for an empty required cell. */
+static const char *cell(struct imp *im, int i, int allow_newlines, size_t maxlen)
+{
+	const struct kind_desc *k = &ef_kinds[im->kind];
+	size_t n;
+	const char *v = ef_csv_get(im->row, im->idx[i], &n);
+	if (n >= 2 && v[0] == '\'' && strchr("=+-@\t\r'", v[1]))
+		v++, n--;
+	if (n == 0) {
+		if (k->req[i])
+			report(im, k->cols[i], "required value is empty");
+		return NULL;
+	}
+	const char *p = text_problem(v, n, allow_newlines);
+	if (p) {
+		report(im, k->cols[i], "%s", p);
+		return NULL;
+	}
+	if (n > maxlen || n >= sizeof im->cell[i]) {
+		report(im, k->cols[i], "too long (%zu bytes, at most %zu)", n, maxlen);
+		return NULL;
+	}
+	memcpy(im->cell[i], v, n);
+	im->cell[i][n] = '\0';
+	return im->cell[i];
+}
+
+static int mrn_ok(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* A date column: real, not after today, not before `not_before` (if set). */
+static int date_cell(struct imp *im, int i, ef_day not_before, ef_day *out, const char **text)
+{
+	const char *col = ef_kinds[im->kind].cols[i];
+	const char *v = cell(im, i, 0, 10);
+	*text = v;
+	if (!v)
+		return -1;
+	if (ef_date_parse(v, strlen(v), out)) {
+		report(im, col, "'%s' is not a real date (YYYY-MM-DD)", v);
+		return -1;
+	}
+	if (*out > im->opts->today) {
+		char t[11];
+		ef_date_format(im->opts->today, t);
+		report(im, col, "%s is in the future (today is %s)", v, t);
+		return -1;
+	}
+	if (not_before != EF_NO_DAY && *out < not_before) {
+		char b[11];
+		ef_date_format(not_before, b);
+		report(im, col, "%s is before the birth date %s", v, b);
+		return -1;
+	}
+	return 0;
+}
+
+/* Resolve the MRN column (index 0 in every child kind) to a patient. */
+static int patient_cell(struct imp *im, int64_t *pid, ef_day *birth)
+{
+	const char *mrn = cell(im, 0, 0, 63);
+	if (!mrn)
+		return -1;
+	size_t n = strlen(mrn);
+	struct pat_entry *e = cache_find(&im->pats, mrn, n, 0);
+	if (!e) {
+		int64_t id;
+		ef_day b;
+		int rc = store_patient_id(im->s, mrn, n, &id, &b, im->err);
+		if (rc) {
+			im->fatal = rc;
+			return -1;
+		}
+		if (!id) {
+			report(im, "mrn", "unknown MRN '%s' (import the patient first)", mrn);
+			return -1;
+		}
+		e = cache_find(&im->pats, mrn, n, 1);
+		if (!e) {
+			im->fatal = ef_errf(im->err, EF_DB, "out of memory");
+			return -1;
+		}
+		e->id = id;
+		e->birth = b;
+	}
+	*pid = e->id;
+	*birth = e->birth;
+	return 0;
+}
+
+static int int_cell(struct imp *im, int i, int lo, int hi, int *out)
+{
+	const char *col = ef_kinds[im->kind].cols[i];
+	const char *v = cell(im, i, 0, 8);
+	if (!v)
+		return -1;
+	if (!(v[0] >= '0' && v[0] <= '9' && v[1] == '\0') || v[0] - '0' < lo || v[0] - '0' > hi) {
+		report(im, col, "'%s' is not a stage/score from %d to %d", v, lo, hi);
+		return -1;
+	}
+	*out = v[0] - '0';
+	return 0;
+}
+
+static int enum_cell(struct imp *im, int i, int (*parse)(const char *, size_t, void *), void *out,
+		     const char *allowed)
+{
+	const char *v = cell(im, i, 0, 32);
+	if (!v)
+		return -1;
+	if (parse(v, strlen(v), out)) {
+		report(im, ef_kinds[im->kind].cols[i], "'%s' is not one of %s", v, allowed);
+		return -1;
+	}
+	return 0;
+}
+#define ENUM_CELL(im, i, fn, out, allowed) \
+	enum_cell(im, i, (int (*)(const char *, size_t, void *))fn, out, allowed)
+
+static void count(struct imp *im, enum store_put r, const char *key_cols)
+{
+	switch (r) {
+	case STORE_INSERTED:
+		im->res->inserted++;
+		break;
+	case STORE_UPDATED:
+		im->res->updated++;
+		break;
+	case STORE_UNCHANGED:
+		im->res->unchanged++;
+		break;
+	case STORE_CONFLICT:
+		report(im, key_cols, "same key as an earlier row of this file, with different values");
+		break;
+	}
+}
+
+/* ---- one function per kind: validate, then put ---- */
+
+static void row_patient(struct imp *im)
+{
+	struct store_patient_rec r = {0};
+	ef_day birth;
+	r.mrn = cell(im, 0, 0, 63);
+	if (r.mrn && !mrn_ok(r.mrn))
+		report(im, "mrn", "must be printable ASCII without spaces");
+	r.family_name = cell(im, 1, 0, 127);
+	r.given_name = cell(im, 2, 0, 127);
+	date_cell(im, 3, EF_NO_DAY, &birth, &r.birth_date);
+	enum ef_sex sx;
+	r.sex = cell(im, 4, 0, 1);
+	if (r.sex && ef_sex_parse(r.sex, strlen(r.sex), &sx))
+		report(im, "sex", "'%s' is not one of F, M, X (or empty)", r.sex);
+	r.diagnosis = cell(im, 5, 1, 127);
+	if (im->row_bad)
+		return;
+	enum store_put res;
+	int64_t id;
+	int rc = store_put_patient(im->s, &r, im->res->import_id, &id, &res, im->err);
+	if (rc) {
+		im->fatal = rc;
+		return;
+	}
+	count(im, res, "mrn");
+	/* Keep the cache in step: a later row of this file may be a child. */
+	struct pat_entry *e = cache_find(&im->pats, r.mrn, strlen(r.mrn), 1);
+	if (e) {
+		e->id = id;
+		e->birth = birth;
+	}
+}
+
+static void row_transplant(struct imp *im)
+{
+	struct store_transplant_rec r = {0};
+	ef_day birth, d;
+	enum ef_hct_type t;
+	enum ef_graft g;
+	enum ef_donor dn;
+	enum ef_conditioning cd;
+	if (patient_cell(im, &r.patient_id, &birth) == 0)
+		date_cell(im, 1, birth, &d, &r.transplant_date);
+	else
+		date_cell(im, 1, EF_NO_DAY, &d, &r.transplant_date);
+	if (ENUM_CELL(im, 2, ef_hct_type_parse, &t, "autologous, allogeneic, syngeneic") == 0)
+		r.type = im->cell[2];
+	if (ENUM_CELL(im, 3, ef_graft_parse, &g, "bone_marrow, peripheral_blood, cord_blood") == 0)
+		r.graft_source = im->cell[3];
+	r.donor = cell(im, 4, 0, 32);
+	if (r.donor && (ef_donor_parse(r.donor, strlen(r.donor), &dn) || dn == EF_DONOR_UNKNOWN))
+		report(im, "donor", "'%s' is not one of self, related, unrelated, haploidentical (or empty)", r.donor);
+	r.conditioning = cell(im, 5, 0, 32);
+	if (r.conditioning &&
+	    (ef_conditioning_parse(r.conditioning, strlen(r.conditioning), &cd) || cd == EF_COND_UNKNOWN))
+		report(im, "conditioning",
+		       "'%s' is not one of myeloablative, reduced_intensity, nonmyeloablative (or empty)",
+		       r.conditioning);
+	if (!im->row_bad && r.donor && t == EF_HCT_AUTOLOGOUS && dn != EF_DONOR_SELF)
+		report(im, "donor", "an autologous transplant's donor is 'self'");
+	if (im->row_bad || im->fatal)
+		return;
+	enum store_put res;
+	int rc = store_put_transplant(im->s, &r, im->res->import_id, &res, im->err);
+	if (rc)
+		im->fatal = rc;
+	else
+		count(im, res, "mrn,transplant_date");
+}
+
+static void row_lab(struct imp *im)
+{
+	struct store_lab_rec r = {0};
+	ef_day birth = EF_NO_DAY;
+	enum ef_test t;
+	enum ef_qual q = EF_Q_EQ;
+	double v = 0;
+	int have_pat = patient_cell(im, &r.patient_id, &birth) == 0;
+	r.collected_on = cell(im, 1, 0, 19);
+	if (r.collected_on) {
+		int secs;
+		if (ef_datetime_parse(r.collected_on, strlen(r.collected_on), &r.day, &secs))
+			report(im, "collected_on", "'%s' is not a real date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS])",
+			       r.collected_on);
+		else if (r.day > im->opts->today)
+			report(im, "collected_on", "%s is in the future", r.collected_on);
+		else if (have_pat && birth != EF_NO_DAY && r.day < birth)
+			report(im, "collected_on", "%s is before the birth date", r.collected_on);
+	}
+	r.test = cell(im, 2, 0, 8);
+	int have_test = r.test && ef_test_parse(r.test, strlen(r.test), &t) == 0;
+	if (r.test && !have_test)
+		report(im, "test", "'%s' is not a known test (ANC, ALC, WBC, HGB, PLT, CD3, CD4, CD8, CD19, NK, "
+			       "IGG, IGA, IGM, BILI, CREAT)", r.test);
+	r.value = cell(im, 3, 0, 46);
+	const char *why = NULL;
+	int have_value = r.value && ef_value_parse(r.value, strlen(r.value), &q, &v, &why) == 0;
+	if (r.value && !have_value)
+		report(im, "value", "'%s': %s", r.value, why);
+	r.unit = cell(im, 4, 0, 31);
+	if (r.unit && have_test && ef_unit_convert(t, r.unit, strlen(r.unit), v, &r.canonical)) {
+		char list[256] = "";
+		for (const char *const *u = ef_test_units(t); *u; u++) {
+			if (list[0])
+				strncat(list, ", ", sizeof list - strlen(list) - 1);
+			strncat(list, *u, sizeof list - strlen(list) - 1);
+		}
+		report(im, "unit", "'%s' is not a unit for %s (use %s)", r.unit, r.test, list);
+	}
+	if (im->row_bad || im->fatal)
+		return;
+	r.qualifier = q == EF_Q_LT ? '<' : q == EF_Q_GT ? '>' : '=';
+	enum store_put res;
+	int rc = store_put_lab(im->s, &r, im->res->import_id, &res, im->err);
+	if (rc)
+		im->fatal = rc;
+	else
+		count(im, res, "mrn,collected_on,test");
+}
+
+static void row_transfusion(struct imp *im)
+{
+	struct store_transfusion_rec r = {0};
+	ef_day birth = EF_NO_DAY, d;
+	enum ef_product p;
+	patient_cell(im, &r.patient_id, &birth);
+	date_cell(im, 1, birth, &d, &r.given_on);
+	if (ENUM_CELL(im, 2, ef_product_parse, &p, "platelets, red_cells, plasma, granulocytes") == 0)
+		r.product = im->cell[2];
+	if (im->row_bad || im->fatal)
+		return;
+	enum store_put res;
+	int rc = store_put_transfusion(im->s, &r, im->res->import_id, &res, im->err);
+	if (rc)
+		im->fatal = rc;
+	else
+		count(im, res, "mrn,given_on,product");
+}
+
+static void row_vaccination(struct imp *im)
+{
+	struct store_vaccination_rec r = {0};
+	ef_day birth = EF_NO_DAY, d;
+	patient_cell(im, &r.patient_id, &birth);
+	r.vaccine = cell(im, 1, 0, 15);
+	if (r.vaccine) {
+		int known = 0;
+		int rc = store_vaccine_known(im->s, r.vaccine, strlen(r.vaccine), &known, im->err);
+		if (rc) {
+			im->fatal = rc;
+			return;
+		}
+		if (!known)
+			report(im, "vaccine", "'%s' is neither a vaccine series code (FLU, PCV, PPSV23, TDAP, HIB, "
+					      "HEPB, HEPA, IPV, MENACWY, MENB, HPV, RZV, COVID19, MMR, VAR) nor a known "
+					      "CVX code", r.vaccine);
+	}
+	date_cell(im, 2, birth, &d, &r.given_on);
+	r.lot = cell(im, 3, 0, 63);
+	r.site = cell(im, 4, 1, 63);
+	r.given_by = cell(im, 5, 1, 127);
+	if (im->row_bad || im->fatal)
+		return;
+	enum store_put res;
+	int rc = store_put_vaccination(im->s, &r, im->res->import_id, &res, im->err);
+	if (rc)
+		im->fatal = rc;
+	else
+		count(im, res, "mrn,vaccine,given_on");
+}
+
+static void row_acute(struct imp *im)
+{
+	struct store_gvhd_acute_rec r = {0};
+	ef_day birth = EF_NO_DAY, d;
+	patient_cell(im, &r.patient_id, &birth);
+	date_cell(im, 1, birth, &d, &r.assessed_on);
+	int_cell(im, 2, 0, EF_AGVHD_MAX_STAGE, &r.skin);
+	int_cell(im, 3, 0, EF_AGVHD_MAX_STAGE, &r.liver);
+	int_cell(im, 4, 0, EF_AGVHD_MAX_UPPER_GI, &r.upper_gi);
+	int_cell(im, 5, 0, EF_AGVHD_MAX_STAGE, &r.lower_gi);
+	if (im->row_bad || im->fatal)
+		return;
+	r.grade = ef_agvhd_grade_str(ef_agvhd_grade(r.skin, r.liver, r.upper_gi, r.lower_gi));
+	enum store_put res;
+	int rc = store_put_gvhd_acute(im->s, &r, im->res->import_id, &res, im->err);
+	if (rc)
+		im->fatal = rc;
+	else
+		count(im, res, "mrn,assessed_on");
+}
+
+static void row_chronic(struct imp *im)
+{
+	struct store_gvhd_chronic_rec r = {0};
+	ef_day birth = EF_NO_DAY, d;
+	patient_cell(im, &r.patient_id, &birth);
+	date_cell(im, 1, birth, &d, &r.assessed_on);
+	int *const score[8] = {&r.skin, &r.mouth, &r.eyes, &r.gi, &r.liver, &r.lungs, &r.joints, &r.genital};
+	for (int i = 0; i < 8; i++)
+		int_cell(im, 2 + i, 0, EF_CGVHD_MAX_SCORE, score[i]);
+	if (im->row_bad || im->fatal)
+		return;
+	const int s[8] = {r.skin, r.mouth, r.eyes, r.gi, r.liver, r.lungs, r.joints, r.genital};
+	r.severity = ef_cgvhd_severity_str(ef_cgvhd_severity(s, 5));
+	enum store_put res;
+	int rc = store_put_gvhd_chronic(im->s, &r, im->res->import_id, &res, im->err);
+	if (rc)
+		im->fatal = rc;
+	else
+		count(im, res, "mrn,assessed_on");
+}
+
+static void row_is(struct imp *im)
+{
+	struct store_is_rec r = {0};
+	ef_day birth = EF_NO_DAY, start = EF_NO_DAY, stop;
+	patient_cell(im, &r.patient_id, &birth);
+	r.drug = cell(im, 1, 0, 63);
+	date_cell(im, 2, birth, &start, &r.started_on);
+	if (im->idx[3] >= 0 && ef_csv_get(im->row, im->idx[3], NULL)[0]) {
+		if (date_cell(im, 3, birth, &stop, &r.stopped_on) == 0 && start != EF_NO_DAY && stop < start)
+			report(im, "stopped_on", "%s is before started_on %s", r.stopped_on, r.started_on);
+	}
+	if (im->row_bad || im->fatal)
+		return;
+	enum store_put res;
+	int rc = store_put_is(im->s, &r, im->res->import_id, &res, im->err);
+	if (rc)
+		im->fatal = rc;
+	else
+		count(im, res, "mrn,drug,started_on");
+}
+
+static void row_ivig(struct imp *im)
+{
+	struct store_ivig_rec r = {0};
+	ef_day birth = EF_NO_DAY, d;
+	patient_cell(im, &r.patient_id, &birth);
+	date_cell(im, 1, birth, &d, &r.given_on);
+	r.dose_g = cell(im, 2, 0, 31);
+	double g;
+	if (r.dose_g && (ef_decimal_parse(r.dose_g, strlen(r.dose_g), &g) || g <= 0))
+		report(im, "dose_g", "'%s' is not a positive number of grams", r.dose_g);
+	if (im->row_bad || im->fatal)
+		return;
+	enum store_put res;
+	int rc = store_put_ivig(im->s, &r, im->res->import_id, &res, im->err);
+	if (rc)
+		im->fatal = rc;
+	else
+		count(im, res, "mrn,given_on");
+}
+
+static void (*const row_fns[STORE_K_COUNT])(struct imp *) = {
+	[STORE_K_PATIENTS] = row_patient,
+	[STORE_K_TRANSPLANTS] = row_transplant,
+	[STORE_K_LABS] = row_lab,
+	[STORE_K_TRANSFUSIONS] = row_transfusion,
+	[STORE_K_VACCINATIONS] = row_vaccination,
+	[STORE_K_GVHD_ACUTE] = row_acute,
+	[STORE_K_GVHD_CHRONIC] = row_chronic,
+	[STORE_K_IMMUNOSUPPRESSION] = row_is,
+	[STORE_K_IVIG] = row_ivig,
+};
+
+static int on_row(void *ctx, const struct ef_csv_row *row, struct ef_err *err)
+{
+	struct imp *im = ctx;
+	const struct kind_desc *k = &ef_kinds[im->kind];
+	if (!im->have_header) {
+		im->have_header = 1;
+		im->header_cols = row->n;
+		return ef_csv_map_header(row, im->name, k->cols, k->req, k->ncol, im->idx, err);
+	}
+	/* A blank line (one empty field) is not a record. */
+	if (row->n == 1 && row->len[0] == 0)
+		return EF_OK;
+	im->row = row;
+	im->row_bad = 0;
+	im->res->rows++;
+	if (row->n != im->header_cols) {
+		report(im, "row", "%zu fields, but the header has %zu columns", row->n, im->header_cols);
+		return EF_OK;
+	}
+	row_fns[im->kind](im);
+	if (im->fatal)
+		return im->fatal;
+	int max = im->opts->max_errors > 0 ? im->opts->max_errors : 50;
+	if (im->res->errors > max)
+		return ef_errf(err, EF_INVALID, "%s:%ld: more than %d bad rows; stopped reading (nothing imported)",
+			       im->name, row->line, max);
+	return EF_OK;
+}
+
+int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name, const struct ef_import_opts *opts,
+	      struct ef_import_result *res, struct ef_err *err)
+{
+	if ((unsigned)kind >= STORE_K_COUNT)
+		return ef_errf(err, EF_USAGE, "unknown import kind");
+	memset(res, 0, sizeof *res);
+	struct imp im = {.s = s, .kind = kind, .name = name, .opts = opts, .res = res, .err = err};
+	int rc = store_begin(s, err);
+	if (rc)
+		return rc;
+	if ((rc = store_import_begin(s, ef_kind_name(kind), name, &res->import_id, err)))
+		goto fail;
+	rc = ef_csv_read_stream(in, name, on_row, &im, err);
+	if (rc)
+		goto fail;
+	if (!im.have_header) {
+		rc = ef_errf(err, EF_INVALID, "%s:1: empty file: no header row", name);
+		goto fail;
+	}
+	if (res->errors) {
+		rc = ef_errf(err, EF_INVALID, "%s: %ld bad row%s; nothing imported", name, res->errors,
+			     res->errors == 1 ? "" : "s");
+		goto fail;
+	}
+	if ((rc = store_import_end(s, res->import_id, NULL, res->inserted, res->updated, res->unchanged, err)))
+		goto fail;
+	rc = store_commit(s, err);
+	cache_free(&im.pats);
+	return rc;
+fail:
+	store_rollback(s);
+	cache_free(&im.pats);
+	res->inserted = res->updated = res->unchanged = 0;
+	return rc;
+}

@@ -1,0 +1,451 @@
+/* records.c - insert-or-update of clinical rows by natural key.
+ *
+ * Protocol for every kind (one round trip in the common case):
+ *   1. INSERT ... ON CONFLICT DO NOTHING    -> inserted if a row changed
+ *   2. probe by natural key: id, import_id, and whether any value differs
+ *   3. same values -> unchanged; inserted earlier by this same import with
+ *      other values -> conflict (the caller reports both lines); otherwise
+ *      UPDATE by id -> updated (the audit triggers record before/after).
+ * Parameters are numbered identically in the three statements of a kind. */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct put_sql {
+	const char *what;
+	const char *insert, *probe, *update;
+};
+
+static int put(struct store *s, const struct put_sql *q, int (*bind)(sqlite3_stmt *, const void *),
+	       const void *rec, int64_t import_id, int64_t *id_out, enum store_put *res, struct ef_err *err)
+{
+	int rc;
+	sqlite3_stmt *st = store_stmt(s, q->insert, err);
+	if (!st)
+		return EF_DB;
+	bind(st, rec);
+	if (import_id > 0)
+		sqlite3_bind_int64(st, 20, import_id);
+	else
+		sqlite3_bind_null(st, 20);
+	if ((rc = store_exec_stmt(s, st, err, q->what)))
+		return rc;
+	if (sqlite3_changes(s->db) > 0) {
+		if (id_out)
+			*id_out = sqlite3_last_insert_rowid(s->db);
+		*res = STORE_INSERTED;
+		return EF_OK;
+	}
+	st = store_stmt(s, q->probe, err);
+	if (!st)
+		return EF_DB;
+	bind(st, rec);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? ef_errf(err, EF_DB, "%s: row vanished during insert", q->what)
+				       : store_dberr(s, err, q->what);
+		sqlite3_reset(st);
+		return rc;
+	}
+	int64_t id = sqlite3_column_int64(st, 0);
+	int64_t prev_import = sqlite3_column_type(st, 1) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 1);
+	int differs = sqlite3_column_int(st, 2);
+	sqlite3_reset(st);
+	if (id_out)
+		*id_out = id;
+	if (!differs) {
+		*res = STORE_UNCHANGED;
+		return EF_OK;
+	}
+	if (import_id > 0 && prev_import == import_id) {
+		*res = STORE_CONFLICT;
+		return EF_OK;
+	}
+	st = store_stmt(s, q->update, err);
+	if (!st)
+		return EF_DB;
+	bind(st, rec);
+	sqlite3_bind_int64(st, 21, id);
+	if (import_id > 0)
+		sqlite3_bind_int64(st, 20, import_id);
+	else
+		sqlite3_bind_null(st, 20);
+	if ((rc = store_exec_stmt(s, st, err, q->what)))
+		return rc;
+	*res = STORE_UPDATED;
+	return EF_OK;
+}
+
+/* ---- patients ---- */
+static const struct put_sql patient_sql = {
+	"patient",
+	"INSERT INTO patients (mrn, family_name, given_name, birth_date, sex, diagnosis, import_id) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?20) ON CONFLICT (mrn) DO NOTHING",
+	"SELECT id, import_id, (family_name IS NOT ?2 OR given_name IS NOT ?3 OR birth_date IS NOT ?4 "
+	"OR sex IS NOT ?5 OR diagnosis IS NOT ?6) FROM patients WHERE mrn = ?1",
+	"UPDATE patients SET family_name = ?2, given_name = ?3, birth_date = ?4, sex = ?5, diagnosis = ?6, "
+	"import_id = ?20 WHERE id = ?21 AND mrn = ?1",
+};
+
+static int bind_patient(sqlite3_stmt *st, const void *p)
+{
+	const struct store_patient_rec *r = p;
+	store_bind_text(st, 1, r->mrn);
+	store_bind_text(st, 2, r->family_name);
+	store_bind_text(st, 3, r->given_name);
+	store_bind_text(st, 4, r->birth_date);
+	store_bind_opt(st, 5, r->sex);
+	store_bind_opt(st, 6, r->diagnosis);
+	return 0;
+}
+
+int store_put_patient(struct store *s, const struct store_patient_rec *r, int64_t import_id, int64_t *id,
+		      enum store_put *res, struct ef_err *err)
+{
+	return put(s, &patient_sql, bind_patient, r, import_id, id, res, err);
+}
+
+/* ---- transplants ---- */
+static const struct put_sql transplant_sql = {
+	"transplant",
+	"INSERT INTO transplants (patient_id, transplant_date, type, graft_source, donor, conditioning, import_id) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?20) ON CONFLICT (patient_id, transplant_date) DO NOTHING",
+	"SELECT id, import_id, (type IS NOT ?3 OR graft_source IS NOT ?4 OR donor IS NOT ?5 "
+	"OR conditioning IS NOT ?6) FROM transplants WHERE patient_id = ?1 AND transplant_date = ?2",
+	"UPDATE transplants SET type = ?3, graft_source = ?4, donor = ?5, conditioning = ?6, import_id = ?20 "
+	"WHERE id = ?21 AND patient_id = ?1 AND transplant_date = ?2",
+};
+
+static int bind_transplant(sqlite3_stmt *st, const void *p)
+{
+	const struct store_transplant_rec *r = p;
+	sqlite3_bind_int64(st, 1, r->patient_id);
+	store_bind_text(st, 2, r->transplant_date);
+	store_bind_text(st, 3, r->type);
+	store_bind_text(st, 4, r->graft_source);
+	store_bind_opt(st, 5, r->donor);
+	store_bind_opt(st, 6, r->conditioning);
+	return 0;
+}
+
+int store_put_transplant(struct store *s, const struct store_transplant_rec *r, int64_t import_id,
+			 enum store_put *res, struct ef_err *err)
+{
+	return put(s, &transplant_sql, bind_transplant, r, import_id, NULL, res, err);
+}
+
+/* ---- labs ---- */
+static const struct put_sql lab_sql = {
+	"lab result",
+	"INSERT INTO lab_results (patient_id, collected_on, collected_day, test, value, qualifier, canonical, "
+	"unit, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?20) "
+	"ON CONFLICT (patient_id, collected_on, test) DO NOTHING",
+	"SELECT id, import_id, (value IS NOT ?5 OR unit IS NOT ?8) FROM lab_results "
+	"WHERE patient_id = ?1 AND collected_on = ?2 AND test = ?4",
+	"UPDATE lab_results SET value = ?5, qualifier = ?6, canonical = ?7, unit = ?8, import_id = ?20 "
+	"WHERE id = ?21 AND patient_id = ?1 AND collected_on = ?2 AND collected_day = ?3 AND test = ?4",
+};
+
+static int bind_lab(sqlite3_stmt *st, const void *p)
+{
+	const struct store_lab_rec *r = p;
+	char q[2] = {r->qualifier ? r->qualifier : '=', 0};
+	sqlite3_bind_int64(st, 1, r->patient_id);
+	store_bind_text(st, 2, r->collected_on);
+	sqlite3_bind_int(st, 3, r->day);
+	store_bind_text(st, 4, r->test);
+	store_bind_text(st, 5, r->value);
+	sqlite3_bind_text(st, 6, q, 1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 7, r->canonical);
+	store_bind_text(st, 8, r->unit);
+	return 0;
+}
+
+int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import_id, enum store_put *res,
+		  struct ef_err *err)
+{
+	return put(s, &lab_sql, bind_lab, r, import_id, NULL, res, err);
+}
+
+/* ---- transfusions ---- */
+static const struct put_sql transfusion_sql = {
+	"transfusion",
+	"INSERT INTO transfusions (patient_id, given_on, product, import_id) VALUES (?1, ?2, ?3, ?20) "
+	"ON CONFLICT (patient_id, given_on, product) DO NOTHING",
+	"SELECT id, import_id, 0 FROM transfusions WHERE patient_id = ?1 AND given_on = ?2 AND product = ?3",
+	"UPDATE transfusions SET import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND given_on = ?2 "
+	"AND product = ?3",
+};
+
+static int bind_transfusion(sqlite3_stmt *st, const void *p)
+{
+	const struct store_transfusion_rec *r = p;
+	sqlite3_bind_int64(st, 1, r->patient_id);
+	store_bind_text(st, 2, r->given_on);
+	store_bind_text(st, 3, r->product);
+	return 0;
+}
+
+int store_put_transfusion(struct store *s, const struct store_transfusion_rec *r, int64_t import_id,
+			  enum store_put *res, struct ef_err *err)
+{
+	return put(s, &transfusion_sql, bind_transfusion, r, import_id, NULL, res, err);
+}
+
+/* ---- vaccinations ---- */
+static const struct put_sql vaccination_sql = {
+	"vaccination",
+	"INSERT INTO vaccinations (patient_id, vaccine, given_on, lot, site, given_by, import_id) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?20) ON CONFLICT (patient_id, vaccine, given_on) DO NOTHING",
+	"SELECT id, import_id, (lot IS NOT ?4 OR site IS NOT ?5 OR given_by IS NOT ?6) FROM vaccinations "
+	"WHERE patient_id = ?1 AND vaccine = ?2 AND given_on = ?3",
+	"UPDATE vaccinations SET lot = ?4, site = ?5, given_by = ?6, import_id = ?20 "
+	"WHERE id = ?21 AND patient_id = ?1 AND vaccine = ?2 AND given_on = ?3",
+};
+
+static int bind_vaccination(sqlite3_stmt *st, const void *p)
+{
+	const struct store_vaccination_rec *r = p;
+	sqlite3_bind_int64(st, 1, r->patient_id);
+	store_bind_text(st, 2, r->vaccine);
+	store_bind_text(st, 3, r->given_on);
+	store_bind_opt(st, 4, r->lot);
+	store_bind_opt(st, 5, r->site);
+	store_bind_opt(st, 6, r->given_by);
+	return 0;
+}
+
+int store_put_vaccination(struct store *s, const struct store_vaccination_rec *r, int64_t import_id,
+			  enum store_put *res, struct ef_err *err)
+{
+	return put(s, &vaccination_sql, bind_vaccination, r, import_id, NULL, res, err);
+}
+
+/* ---- acute GVHD ---- */
+static const struct put_sql acute_sql = {
+	"acute GVHD assessment",
+	"INSERT INTO gvhd_acute (patient_id, assessed_on, skin, liver, upper_gi, lower_gi, grade, import_id) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?20) ON CONFLICT (patient_id, assessed_on) DO NOTHING",
+	"SELECT id, import_id, (skin IS NOT ?3 OR liver IS NOT ?4 OR upper_gi IS NOT ?5 OR lower_gi IS NOT ?6 "
+	"OR grade IS NOT ?7) FROM gvhd_acute WHERE patient_id = ?1 AND assessed_on = ?2",
+	"UPDATE gvhd_acute SET skin = ?3, liver = ?4, upper_gi = ?5, lower_gi = ?6, grade = ?7, import_id = ?20 "
+	"WHERE id = ?21 AND patient_id = ?1 AND assessed_on = ?2",
+};
+
+static int bind_acute(sqlite3_stmt *st, const void *p)
+{
+	const struct store_gvhd_acute_rec *r = p;
+	sqlite3_bind_int64(st, 1, r->patient_id);
+	store_bind_text(st, 2, r->assessed_on);
+	sqlite3_bind_int(st, 3, r->skin);
+	sqlite3_bind_int(st, 4, r->liver);
+	sqlite3_bind_int(st, 5, r->upper_gi);
+	sqlite3_bind_int(st, 6, r->lower_gi);
+	store_bind_text(st, 7, r->grade);
+	return 0;
+}
+
+int store_put_gvhd_acute(struct store *s, const struct store_gvhd_acute_rec *r, int64_t import_id,
+			 enum store_put *res, struct ef_err *err)
+{
+	return put(s, &acute_sql, bind_acute, r, import_id, NULL, res, err);
+}
+
+/* ---- chronic GVHD ---- */
+static const struct put_sql chronic_sql = {
+	"chronic GVHD assessment",
+	"INSERT INTO gvhd_chronic (patient_id, assessed_on, skin, mouth, eyes, gi, liver, lungs, joints, genital, "
+	"severity, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?20) "
+	"ON CONFLICT (patient_id, assessed_on) DO NOTHING",
+	"SELECT id, import_id, (skin IS NOT ?3 OR mouth IS NOT ?4 OR eyes IS NOT ?5 OR gi IS NOT ?6 "
+	"OR liver IS NOT ?7 OR lungs IS NOT ?8 OR joints IS NOT ?9 OR genital IS NOT ?10 OR severity IS NOT ?11) "
+	"FROM gvhd_chronic WHERE patient_id = ?1 AND assessed_on = ?2",
+	"UPDATE gvhd_chronic SET skin = ?3, mouth = ?4, eyes = ?5, gi = ?6, liver = ?7, lungs = ?8, joints = ?9, "
+	"genital = ?10, severity = ?11, import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND assessed_on = ?2",
+};
+
+static int bind_chronic(sqlite3_stmt *st, const void *p)
+{
+	const struct store_gvhd_chronic_rec *r = p;
+	sqlite3_bind_int64(st, 1, r->patient_id);
+	store_bind_text(st, 2, r->assessed_on);
+	const int v[8] = {r->skin, r->mouth, r->eyes, r->gi, r->liver, r->lungs, r->joints, r->genital};
+	for (int i = 0; i < 8; i++)
+		sqlite3_bind_int(st, 3 + i, v[i]);
+	store_bind_text(st, 11, r->severity);
+	return 0;
+}
+
+int store_put_gvhd_chronic(struct store *s, const struct store_gvhd_chronic_rec *r, int64_t import_id,
+			   enum store_put *res, struct ef_err *err)
+{
+	return put(s, &chronic_sql, bind_chronic, r, import_id, NULL, res, err);
+}
+
+/* ---- immunosuppression ---- */
+static const struct put_sql is_sql = {
+	"immunosuppression course",
+	"INSERT INTO immunosuppression (patient_id, drug, started_on, stopped_on, import_id) "
+	"VALUES (?1, ?2, ?3, ?4, ?20) ON CONFLICT (patient_id, drug, started_on) DO NOTHING",
+	"SELECT id, import_id, (stopped_on IS NOT ?4) FROM immunosuppression "
+	"WHERE patient_id = ?1 AND drug = ?2 AND started_on = ?3",
+	"UPDATE immunosuppression SET stopped_on = ?4, import_id = ?20 "
+	"WHERE id = ?21 AND patient_id = ?1 AND drug = ?2 AND started_on = ?3",
+};
+
+static int bind_is(sqlite3_stmt *st, const void *p)
+{
+	const struct store_is_rec *r = p;
+	sqlite3_bind_int64(st, 1, r->patient_id);
+	store_bind_text(st, 2, r->drug);
+	store_bind_text(st, 3, r->started_on);
+	store_bind_opt(st, 4, r->stopped_on);
+	return 0;
+}
+
+int store_put_is(struct store *s, const struct store_is_rec *r, int64_t import_id, enum store_put *res,
+		 struct ef_err *err)
+{
+	return put(s, &is_sql, bind_is, r, import_id, NULL, res, err);
+}
+
+/* ---- IVIG ---- */
+static const struct put_sql ivig_sql = {
+	"IVIG dose",
+	"INSERT INTO ivig (patient_id, given_on, dose_g, import_id) VALUES (?1, ?2, ?3, ?20) "
+	"ON CONFLICT (patient_id, given_on) DO NOTHING",
+	"SELECT id, import_id, (dose_g IS NOT ?3) FROM ivig WHERE patient_id = ?1 AND given_on = ?2",
+	"UPDATE ivig SET dose_g = ?3, import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND given_on = ?2",
+};
+
+static int bind_ivig(sqlite3_stmt *st, const void *p)
+{
+	const struct store_ivig_rec *r = p;
+	sqlite3_bind_int64(st, 1, r->patient_id);
+	store_bind_text(st, 2, r->given_on);
+	store_bind_opt(st, 3, r->dose_g);
+	return 0;
+}
+
+int store_put_ivig(struct store *s, const struct store_ivig_rec *r, int64_t import_id, enum store_put *res,
+		   struct ef_err *err)
+{
+	return put(s, &ivig_sql, bind_ivig, r, import_id, NULL, res, err);
+}
+
+/* ---- lookups and imports ---- */
+
+int store_patient_id(struct store *s, const char *mrn, size_t mrn_len, int64_t *id, ef_day *birth,
+		     struct ef_err *err)
+{
+	static const char sql[] = "SELECT id, birth_date FROM patients WHERE mrn = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	sqlite3_bind_text(st, 1, mrn, (int)mrn_len, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*id = 0;
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		if (birth) {
+			const char *b = (const char *)sqlite3_column_text(st, 1);
+			if (!b || ef_date_parse(b, strlen(b), birth))
+				*birth = EF_NO_DAY;
+		}
+	} else if (rc != SQLITE_DONE) {
+		rc = store_dberr(s, err, "look up patient");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return EF_OK;
+}
+
+int store_patient_get(struct store *s, int64_t id, struct ef_patient *p, struct ef_err *err)
+{
+	static const char sql[] =
+		"SELECT mrn, family_name, given_name, birth_date, sex, diagnosis FROM patients WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? ef_errf(err, EF_INVALID, "no patient with id %lld", (long long)id)
+				       : store_dberr(s, err, "read patient");
+		sqlite3_reset(st);
+		return rc;
+	}
+	memset(p, 0, sizeof *p);
+	p->id = id;
+#define COPY(dst, col)                                                                  \
+	do {                                                                                \
+		const char *v_ = (const char *)sqlite3_column_text(st, col);                    \
+		snprintf(dst, sizeof dst, "%s", v_ ? v_ : "");                                  \
+	} while (0)
+	COPY(p->mrn, 0);
+	COPY(p->family_name, 1);
+	COPY(p->given_name, 2);
+	COPY(p->diagnosis, 5);
+#undef COPY
+	const char *b = (const char *)sqlite3_column_text(st, 3);
+	if (!b || ef_date_parse(b, strlen(b), &p->birth))
+		p->birth = EF_NO_DAY;
+	const char *sx = (const char *)sqlite3_column_text(st, 4);
+	if (!sx || ef_sex_parse(sx, strlen(sx), &p->sex))
+		p->sex = EF_SEX_UNKNOWN;
+	sqlite3_reset(st);
+	return EF_OK;
+}
+
+int store_patient_count(struct store *s, int64_t *n, struct ef_err *err)
+{
+	static const char sql[] = "SELECT count(*) FROM patients";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = store_dberr(s, err, "count patients");
+		sqlite3_reset(st);
+		return rc;
+	}
+	*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return EF_OK;
+}
+
+int store_import_begin(struct store *s, const char *kind, const char *file_name, int64_t *import_id,
+		       struct ef_err *err)
+{
+	static const char sql[] = "INSERT INTO imports (at, user, kind, file_name) "
+				  "VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, ?3)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	store_bind_text(st, 1, s->user);
+	store_bind_text(st, 2, kind);
+	store_bind_text(st, 3, file_name);
+	int rc = store_exec_stmt(s, st, err, "record import");
+	if (rc)
+		return rc;
+	*import_id = sqlite3_last_insert_rowid(s->db);
+	return EF_OK;
+}
+
+int store_import_end(struct store *s, int64_t import_id, const char *file_sha256, long inserted, long updated,
+		     long unchanged, struct ef_err *err)
+{
+	static const char sql[] = "UPDATE imports SET file_sha256 = ?2, rows_inserted = ?3, rows_updated = ?4, "
+				  "rows_unchanged = ?5 WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	sqlite3_bind_int64(st, 1, import_id);
+	store_bind_opt(st, 2, file_sha256);
+	sqlite3_bind_int64(st, 3, inserted);
+	sqlite3_bind_int64(st, 4, updated);
+	sqlite3_bind_int64(st, 5, unchanged);
+	return store_exec_stmt(s, st, err, "record import");
+}

@@ -1,0 +1,371 @@
+/* store.c - open, pragmas, migrations, transactions, statement cache. */
+#include "store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engraft/embedded.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+int store_dberr(struct store *s, struct ef_err *err, const char *what)
+{
+	int code = s && s->db ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR;
+	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : "no connection";
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		return ef_errf(err, EF_DB, "%s: database is busy (another engraft is writing); gave up after %d s",
+			       what, BUSY_TIMEOUT_MS / 1000);
+	if ((code & 0xff) == SQLITE_CONSTRAINT)
+		return ef_errf(err, EF_INVALID, "%s: %s", what, msg);
+	return ef_errf(err, EF_DB, "%s: %s", what, msg);
+}
+
+sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct ef_err *err)
+{
+	for (size_t i = 0; i < s->n_slots; i++) {
+		if (s->slots[i].sql == sql) {
+			sqlite3_stmt *st = s->slots[i].stmt;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	}
+	if (s->n_slots == s->cap_slots) {
+		size_t cap = s->cap_slots ? s->cap_slots * 2 : 32;
+		struct stmt_slot *n = realloc(s->slots, cap * sizeof *n);
+		if (!n) {
+			ef_errf(err, EF_DB, "out of memory");
+			return NULL;
+		}
+		s->slots = n;
+		s->cap_slots = cap;
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		store_dberr(s, err, "prepare");
+		return NULL;
+	}
+	s->slots[s->n_slots].sql = sql;
+	s->slots[s->n_slots].stmt = st;
+	s->n_slots++;
+	return st;
+}
+
+int store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	return sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+int store_bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (!v || !*v)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+int store_exec_stmt(struct store *s, sqlite3_stmt *st, struct ef_err *err, const char *what)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		int r = store_dberr(s, err, what);
+		sqlite3_reset(st);
+		return r;
+	}
+	sqlite3_reset(st);
+	return EF_OK;
+}
+
+static int exec_sql(struct store *s, const char *sql, struct ef_err *err, const char *what)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int code = sqlite3_errcode(s->db) & 0xff;
+		int r;
+		if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+			r = store_dberr(s, err, what);
+		else
+			r = ef_errf(err, EF_DB, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return r;
+	}
+	return EF_OK;
+}
+
+int store_default_path(const char *explicit_path, char *buf, size_t size, struct ef_err *err)
+{
+	const char *p = explicit_path;
+	int n;
+	if (!p || !*p)
+		p = getenv("ENGRAFT_DB");
+	if (p && *p) {
+		n = snprintf(buf, size, "%s", p);
+	} else {
+		const char *xdg = getenv("XDG_DATA_HOME");
+		if (xdg && xdg[0] == '/') {
+			n = snprintf(buf, size, "%s/engraft/engraft.db", xdg);
+		} else {
+			const char *home = getenv("HOME");
+			if (!home || !*home) {
+				struct passwd *pw = getpwuid(getuid());
+				home = pw ? pw->pw_dir : NULL;
+			}
+			if (!home || !*home)
+				return ef_errf(err, EF_USAGE, "no database path: set --db, ENGRAFT_DB or HOME");
+			n = snprintf(buf, size, "%s/.local/share/engraft/engraft.db", home);
+		}
+	}
+	if (n < 0 || (size_t)n >= size)
+		return ef_errf(err, EF_USAGE, "database path too long");
+	return EF_OK;
+}
+
+/* mkdir -p for the parent directories of path; new directories are 0700. */
+static int make_parents(const char *path, struct ef_err *err)
+{
+	char dir[4096];
+	size_t n = strlen(path);
+	if (n >= sizeof dir)
+		return ef_errf(err, EF_DB, "path too long: %s", path);
+	memcpy(dir, path, n + 1);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return EF_OK;
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return ef_errf(err, EF_DB, "cannot create directory %s: %s", dir, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return ef_errf(err, EF_DB, "cannot create directory %s: %s", dir, strerror(errno));
+	return EF_OK;
+}
+
+/* Refuse anything that is not a regular file holding an SQLite database
+ * (or empty); create a missing file with mode 0600. */
+static int check_or_create_file(const char *path, int readonly, struct ef_err *err)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode))
+			return ef_errf(err, EF_DB, "%s: not a regular file", path);
+		if (st.st_size > 0) {
+			char hdr[16];
+			int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			if (fd < 0)
+				return ef_errf(err, EF_DB, "cannot open %s: %s", path, strerror(errno));
+			ssize_t got = read(fd, hdr, sizeof hdr);
+			close(fd);
+			if (got != (ssize_t)sizeof hdr || memcmp(hdr, "SQLite format 3", 16) != 0)
+				return ef_errf(err, EF_DB, "%s: not an SQLite database", path);
+		}
+		return EF_OK;
+	}
+	if (errno != ENOENT)
+		return ef_errf(err, EF_DB, "cannot open %s: %s", path, strerror(errno));
+	if (readonly)
+		return ef_errf(err, EF_DB, "%s: no such database", path);
+	int rc = make_parents(path, err);
+	if (rc)
+		return rc;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno != EEXIST)
+		return ef_errf(err, EF_DB, "cannot create %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return EF_OK;
+}
+
+int store_schema_latest(void)
+{
+	int n = 0;
+	while (ef_migrations[n].name)
+		n++;
+	return n;
+}
+
+static int read_user_version(struct store *s, int *v, struct ef_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return store_dberr(s, err, "read schema version");
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return store_dberr(s, err, "read schema version");
+	}
+	*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return EF_OK;
+}
+
+int store_schema_version(struct store *s)
+{
+	int v = -1;
+	struct ef_err e;
+	if (read_user_version(s, &v, &e))
+		return -1;
+	return v;
+}
+
+static int migrate(struct store *s, struct ef_err *err)
+{
+	const int latest = store_schema_latest();
+	int v, rc;
+	if ((rc = read_user_version(s, &v, err)))
+		return rc;
+	if (v > latest)
+		return ef_errf(err, EF_DB,
+			       "%s: database schema version %d is newer than this engraft knows (%d); "
+			       "use a newer engraft (the file was not changed)",
+			       s->path, v, latest);
+	if (v == latest)
+		return EF_OK;
+	if ((rc = store_begin(s, err)))
+		return rc;
+	/* Re-read inside the write lock: another process may have migrated. */
+	if ((rc = read_user_version(s, &v, err)))
+		goto fail;
+	for (int i = v; i < latest; i++) {
+		char what[128];
+		snprintf(what, sizeof what, "migration %s", ef_migrations[i].name);
+		if ((rc = exec_sql(s, ef_migrations[i].data, err, what)))
+			goto fail;
+		int now;
+		if ((rc = read_user_version(s, &now, err)))
+			goto fail;
+		if (now != i + 1) {
+			rc = ef_errf(err, EF_DB, "%s does not set user_version to %d", ef_migrations[i].name, i + 1);
+			goto fail;
+		}
+	}
+	return store_commit(s, err);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+static void default_user(struct store *s)
+{
+	const char *u = NULL;
+	struct passwd *pw = getpwuid(geteuid());
+	if (pw && pw->pw_name && *pw->pw_name)
+		u = pw->pw_name;
+	if (!u)
+		u = getenv("USER");
+	snprintf(s->user, sizeof s->user, "%s", u && *u ? u : "unknown");
+}
+
+int store_open(const char *path, int flags, struct store **out, struct ef_err *err)
+{
+	int rc;
+	*out = NULL;
+	if (!path || !*path)
+		return ef_errf(err, EF_USAGE, "empty database path");
+	const int readonly = flags & STORE_READONLY;
+	if ((rc = check_or_create_file(path, readonly, err)))
+		return rc;
+	struct store *s = calloc(1, sizeof *s);
+	if (!s)
+		return ef_errf(err, EF_DB, "out of memory");
+	snprintf(s->path, sizeof s->path, "%s", path);
+	default_user(s);
+	int oflags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOFOLLOW |
+		     SQLITE_OPEN_FULLMUTEX;
+	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+		rc = ef_errf(err, EF_DB, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return rc;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	if ((rc = exec_sql(s, "PRAGMA foreign_keys = ON", err, path)))
+		goto fail;
+	if (!readonly) {
+		if ((rc = exec_sql(s, "PRAGMA journal_mode = WAL", err, path)))
+			goto fail;
+		if ((rc = exec_sql(s, "PRAGMA synchronous = FULL", err, path)))
+			goto fail;
+		if ((rc = migrate(s, err)))
+			goto fail;
+	} else {
+		int v;
+		if ((rc = read_user_version(s, &v, err)))
+			goto fail;
+		if (v != store_schema_latest()) {
+			rc = ef_errf(err, EF_DB, "%s: schema version %d, this engraft needs %d (open it read-write to migrate)",
+				     path, v, store_schema_latest());
+			goto fail;
+		}
+	}
+	*out = s;
+	return EF_OK;
+fail:
+	store_close(s);
+	return rc;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_slots; i++)
+		sqlite3_finalize(s->slots[i].stmt);
+	free(s->slots);
+	if (s->db)
+		sqlite3_close_v2(s->db);
+	free(s);
+}
+
+void store_set_user(struct store *s, const char *user)
+{
+	if (user && *user)
+		snprintf(s->user, sizeof s->user, "%s", user);
+}
+
+const char *store_user(const struct store *s)
+{
+	return s->user;
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+int store_begin(struct store *s, struct ef_err *err)
+{
+	int rc = exec_sql(s, "BEGIN IMMEDIATE", err, "begin transaction");
+	if (rc == EF_OK)
+		s->in_tx = 1;
+	return rc;
+}
+
+int store_commit(struct store *s, struct ef_err *err)
+{
+	int rc = exec_sql(s, "COMMIT", err, "commit");
+	if (rc == EF_OK)
+		s->in_tx = 0;
+	else
+		store_rollback(s);
+	return rc;
+}
+
+void store_rollback(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db) == 0)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = 0;
+}

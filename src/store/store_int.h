@@ -1,0 +1,37 @@
+/* store_int.h - internals shared by the files of src/store only. */
+#ifndef ENGRAFT_STORE_INT_H
+#define ENGRAFT_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "engraft/store.h"
+
+struct stmt_slot {
+	const char *sql; /* identity: a static string */
+	sqlite3_stmt *stmt;
+};
+
+struct store {
+	sqlite3 *db;
+	char path[4096];
+	char user[128];
+	int in_tx;
+	struct stmt_slot *slots;
+	size_t n_slots, cap_slots;
+};
+
+/* A cached prepared statement for a static SQL string, reset and with its
+ * bindings cleared; NULL on error (err filled, EF_DB). */
+sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct ef_err *err);
+
+/* Fill err from the connection's last error: "what: sqlite message". */
+int store_dberr(struct store *s, struct ef_err *err, const char *what);
+
+/* Bind helpers: NULL or "" text binds NULL (opt) ; text binds as is. */
+int store_bind_text(sqlite3_stmt *st, int i, const char *v);
+int store_bind_opt(sqlite3_stmt *st, int i, const char *v);
+
+/* Run a statement that returns no rows (or whose rows are ignored). */
+int store_exec_stmt(struct store *s, sqlite3_stmt *st, struct ef_err *err, const char *what);
+
+#endif
