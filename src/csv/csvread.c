@@ -115,8 +115,10 @@ static void feed(struct reader *r, const char *s, size_t n)
 	if (r->p.pstate == 0) /* ROW_NOT_BEGUN: a record may start on this line */
 		r->row_start = r->line;
 	if (csv_parse(&r->p, s, n, on_field, on_row, r) != n && !r->status)
-		r->status = ef_errf(r->err, EF_INVALID, "%s:%ld: malformed CSV (%s)", r->name, r->row_start,
-				    csv_strerror(csv_error(&r->p)));
+		r->status = ef_errf(r->err, EF_INVALID, "%s:%ld: malformed CSV: %s", r->name, r->line,
+				    csv_error(&r->p) == CSV_EPARSE
+					    ? "a quote inside an unquoted field, or text after a closing quote"
+					    : csv_strerror(csv_error(&r->p)));
 	if (!r->status && r->p.entry_pos > MAX_FIELD)
 		r->status = ef_errf(r->err, EF_INVALID, "%s:%ld: field longer than %u bytes", r->name, r->row_start,
 				    MAX_FIELD);
@@ -155,8 +157,8 @@ static int reader_init(struct reader *r, const char *name, ef_csv_row_fn fn, voi
 static int reader_finish(struct reader *r)
 {
 	if (!r->status && csv_fini(&r->p, on_field, on_row, r) != 0 && !r->status)
-		r->status = ef_errf(r->err, EF_INVALID, "%s:%ld: malformed CSV (%s)", r->name, r->row_start,
-				    "unterminated quoted field at end of file");
+		r->status = ef_errf(r->err, EF_INVALID, "%s:%ld: malformed CSV: a quoted field is not closed",
+				    r->name, r->row_start);
 	csv_free(&r->p);
 	free(r->arena);
 	free(r->off);

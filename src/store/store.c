@@ -294,6 +294,17 @@ int store_open(const char *path, int flags, struct store **out, struct ef_err *e
 	if ((rc = exec_sql(s, "PRAGMA foreign_keys = ON", err, path)))
 		goto fail;
 	if (!readonly) {
+		/* Refuse a newer schema before anything (even WAL mode) touches the file. */
+		int v;
+		if ((rc = read_user_version(s, &v, err)))
+			goto fail;
+		if (v > store_schema_latest()) {
+			rc = ef_errf(err, EF_DB,
+				     "%s: database schema version %d is newer than this engraft knows (%d); "
+				     "use a newer engraft (the file was not changed)",
+				     path, v, store_schema_latest());
+			goto fail;
+		}
 		if ((rc = exec_sql(s, "PRAGMA journal_mode = WAL", err, path)))
 			goto fail;
 		if ((rc = exec_sql(s, "PRAGMA synchronous = FULL", err, path)))

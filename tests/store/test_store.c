@@ -1,0 +1,244 @@
+/* Store: file creation and modes, migrations on empty/current/newer
+ * databases, refusal of non-database files, the put protocol. */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../testutil.h"
+
+static char *dir;
+
+static void setup(void)
+{
+	dir = tu_tmpdir();
+}
+
+static void teardown(void)
+{
+	tu_rmdir(dir);
+}
+
+static int user_version(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	int v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+START_TEST(creates_private_directory_and_file)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/a/b/engraft.db", dir);
+	struct store *s;
+	struct ef_err err;
+	ck_assert_int_eq(store_open(path, 0, &s, &err), EF_OK);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	snprintf(path, sizeof path, "%s/a/b", dir);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+	snprintf(path, sizeof path, "%s/a/b/engraft.db-wal", dir);
+	if (stat(path, &st) == 0)
+		ck_assert_int_eq(st.st_mode & 0077, 0);
+	store_close(s);
+}
+END_TEST
+
+START_TEST(migrates_empty_and_current_database_idempotently)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/x.db", dir);
+	FILE *f = fopen(path, "w"); /* an empty file is a new database */
+	fclose(f);
+	struct store *s;
+	struct ef_err err;
+	ck_assert_int_eq(store_open(path, 0, &s, &err), EF_OK);
+	ck_assert_int_eq(store_schema_version(s), store_schema_latest());
+	ck_assert_int_ge(store_schema_latest(), 2);
+	store_close(s);
+	ck_assert_int_eq(store_open(path, 0, &s, &err), EF_OK); /* second open: nothing to do */
+	ck_assert_int_eq(store_schema_version(s), store_schema_latest());
+	store_close(s);
+	ck_assert_int_eq(user_version(path), store_schema_latest());
+}
+END_TEST
+
+START_TEST(refuses_newer_schema_without_touching_it)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/new.db", dir);
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_schema_latest() + 1);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE future (x)", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	char *before = tu_read_file(path);
+	struct stat st;
+	stat(path, &st);
+	off_t size = st.st_size;
+	struct store *s;
+	struct ef_err err;
+	ck_assert_int_eq(store_open(path, 0, &s, &err), EF_DB);
+	ck_assert_ptr_nonnull(strstr(err.msg, "newer than this engraft knows"));
+	stat(path, &st);
+	ck_assert_int_eq(st.st_size, size);
+	char *after = tu_read_file(path);
+	ck_assert_int_eq(memcmp(before, after, (size_t)size), 0);
+	ck_assert_int_eq(user_version(path), store_schema_latest() + 1);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(refuses_paths_that_are_not_sqlite_files)
+{
+	struct store *s;
+	struct ef_err err;
+	char path[4200];
+	ck_assert_int_eq(store_open(dir, 0, &s, &err), EF_DB); /* a directory */
+	ck_assert_ptr_nonnull(strstr(err.msg, "not a regular file"));
+	snprintf(path, sizeof path, "%s/notes.txt", dir);
+	FILE *f = fopen(path, "w");
+	fputs("these are not the rows you are looking for\n", f);
+	fclose(f);
+	ck_assert_int_eq(store_open(path, 0, &s, &err), EF_DB);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not an SQLite database"));
+	snprintf(path, sizeof path, "%s/missing.db", dir);
+	ck_assert_int_eq(store_open(path, STORE_READONLY, &s, &err), EF_DB);
+	ck_assert_int_eq(store_open("", 0, &s, &err), EF_USAGE);
+}
+END_TEST
+
+START_TEST(put_inserts_keeps_updates_and_flags_conflicts)
+{
+	struct store *s = tu_open(dir, "p.db");
+	struct ef_err err;
+	int64_t id1, id2;
+	enum store_put r;
+	struct store_patient_rec p = {"M1", "Fam", "Giv", "1970-01-01", "F", NULL};
+	ck_assert_int_eq(store_begin(s, &err), EF_OK);
+	ck_assert_int_eq(store_put_patient(s, &p, 0, &id1, &r, &err), EF_OK);
+	ck_assert_int_eq(r, STORE_INSERTED);
+	ck_assert_int_eq(store_put_patient(s, &p, 0, &id2, &r, &err), EF_OK);
+	ck_assert_int_eq(r, STORE_UNCHANGED);
+	ck_assert_int_eq(id1, id2);
+	p.diagnosis = "AML";
+	ck_assert_int_eq(store_put_patient(s, &p, 0, &id2, &r, &err), EF_OK);
+	ck_assert_int_eq(r, STORE_UPDATED);
+	int64_t imp;
+	ck_assert_int_eq(store_import_begin(s, "patients", "f.csv", &imp, &err), EF_OK);
+	p.diagnosis = "MDS";
+	ck_assert_int_eq(store_put_patient(s, &p, imp, &id2, &r, &err), EF_OK);
+	ck_assert_int_eq(r, STORE_UPDATED);
+	p.diagnosis = "ALL"; /* the same import giving other values for the same key */
+	ck_assert_int_eq(store_put_patient(s, &p, imp, &id2, &r, &err), EF_OK);
+	ck_assert_int_eq(r, STORE_CONFLICT);
+	ck_assert_int_eq(store_commit(s, &err), EF_OK);
+	struct ef_patient got;
+	ck_assert_int_eq(store_patient_get(s, id1, &got, &err), EF_OK);
+	ck_assert_str_eq(got.diagnosis, "MDS");
+	ck_assert_int_eq(got.sex, EF_SEX_F);
+	int64_t n;
+	ck_assert_int_eq(store_patient_count(s, &n, &err), EF_OK);
+	ck_assert_int_eq(n, 1);
+	store_close(s);
+}
+END_TEST
+
+struct seen {
+	int n;
+	size_t labs[3];
+	char mrn[3][64];
+};
+
+static int fn(void *ctx, const struct ef_timeline *tl, struct ef_err *e)
+{
+	struct seen *seen = ctx;
+	(void)e;
+	if (seen->n < 3) {
+		seen->labs[seen->n] = tl->n_labs;
+		memcpy(seen->mrn[seen->n], tl->patient.mrn, sizeof seen->mrn[0]);
+	}
+	seen->n++;
+	return EF_OK;
+}
+
+START_TEST(each_timeline_streams_every_patient_once)
+{
+	struct store *s = tu_open(dir, "e.db");
+	struct ef_err err;
+	ef_day today;
+	ef_date_parse("2026-01-01", 10, &today);
+	ck_assert_int_eq(tu_import(s, STORE_K_PATIENTS,
+				   "mrn,family_name,given_name,birth_date\nA,a,a,1970-01-01\nB,b,b,1970-01-01\n"
+				   "C,c,c,1970-01-01\n",
+				   today, NULL, NULL, &err),
+			 EF_OK);
+	ck_assert_int_eq(tu_import(s, STORE_K_LABS,
+				   "mrn,collected_on,test,value,unit\nC,2025-01-01,ANC,1,K/uL\nA,2025-01-01,ANC,2,K/uL\n"
+				   "A,2025-01-02,PLT,30,K/uL\nC,2025-12-01,ANC,3,K/uL\n",
+				   today, NULL, NULL, &err),
+			 EF_OK);
+	struct seen seen = {0};
+	ck_assert_int_eq(store_each_timeline(s, today, NULL, fn, &seen, &err), EF_OK);
+	ck_assert_int_eq(seen.n, 3);
+	ck_assert_str_eq(seen.mrn[0], "A");
+	ck_assert_int_eq(seen.labs[0], 2);
+	ck_assert_int_eq(seen.labs[1], 0);
+	ck_assert_int_eq(seen.labs[2], 2);
+	memset(&seen, 0, sizeof seen);
+	ef_day cut;
+	ef_date_parse("2025-06-01", 10, &cut);
+	ck_assert_int_eq(store_each_timeline(s, cut, "C", fn, &seen, &err), EF_OK);
+	ck_assert_int_eq(seen.n, 1);
+	ck_assert_int_eq(seen.labs[0], 1);
+	store_close(s);
+}
+END_TEST
+
+START_TEST(default_path_follows_precedence)
+{
+	char buf[4096];
+	struct ef_err err;
+	setenv("ENGRAFT_DB", "/env/e.db", 1);
+	ck_assert_int_eq(store_default_path("/x/y.db", buf, sizeof buf, &err), EF_OK);
+	ck_assert_str_eq(buf, "/x/y.db");
+	ck_assert_int_eq(store_default_path(NULL, buf, sizeof buf, &err), EF_OK);
+	ck_assert_str_eq(buf, "/env/e.db");
+	unsetenv("ENGRAFT_DB");
+	setenv("XDG_DATA_HOME", "/xdg", 1);
+	ck_assert_int_eq(store_default_path(NULL, buf, sizeof buf, &err), EF_OK);
+	ck_assert_str_eq(buf, "/xdg/engraft/engraft.db");
+	unsetenv("XDG_DATA_HOME");
+	setenv("HOME", "/home/nurse", 1);
+	ck_assert_int_eq(store_default_path(NULL, buf, sizeof buf, &err), EF_OK);
+	ck_assert_str_eq(buf, "/home/nurse/.local/share/engraft/engraft.db");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("store");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, creates_private_directory_and_file);
+	tcase_add_test(tc, migrates_empty_and_current_database_idempotently);
+	tcase_add_test(tc, refuses_newer_schema_without_touching_it);
+	tcase_add_test(tc, refuses_paths_that_are_not_sqlite_files);
+	tcase_add_test(tc, put_inserts_keeps_updates_and_flags_conflicts);
+	tcase_add_test(tc, each_timeline_streams_every_patient_once);
+	tcase_add_test(tc, default_path_follows_precedence);
+	suite_add_tcase(s, tc);
+	return tu_run_suite(s);
+}
