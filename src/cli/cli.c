@@ -103,7 +103,7 @@ int cli_parse(const struct command *cmd, int argc, char **argv, const struct cli
 	optind = 0;
 	opterr = 0;
 	int ch;
-	while ((ch = getopt_long(argc, argv, "+:ho:", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":ho:", lo, NULL)) != -1) {
 		if (ch == 'h') {
 			cli_print_command_help(stdout, cmd);
 			return -1;
