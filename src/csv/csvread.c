@@ -201,9 +201,17 @@ int ef_csv_read_stream(FILE *in, const char *name, ef_csv_row_fn fn, void *ctx, 
 	return reader_finish(&r);
 }
 
+/* Append ", 'name'" (or "'name'") to a bounded list. */
+static void list_add(char *list, size_t size, const char *name, size_t n)
+{
+	size_t len = strlen(list);
+	snprintf(list + len, size - len, "%s'%.*s'", len ? ", " : "", (int)(n > 64 ? 64 : n), name);
+}
+
 int ef_csv_map_header(const struct ef_csv_row *hdr, const char *name, const char *const *columns,
 		      const unsigned char *required, size_t ncolumns, int *index, struct ef_err *err)
 {
+	char unknown[512] = "", dup[256] = "", missing[512] = "";
 	for (size_t i = 0; i < ncolumns; i++)
 		index[i] = -1;
 	for (size_t h = 0; h < hdr->n; h++) {
@@ -211,23 +219,34 @@ int ef_csv_map_header(const struct ef_csv_row *hdr, const char *name, const char
 		for (i = 0; i < ncolumns; i++)
 			if (strlen(columns[i]) == hdr->len[h] && memcmp(columns[i], hdr->field[h], hdr->len[h]) == 0)
 				break;
-		if (i == ncolumns) {
-			if (hdr->len[h] == 0)
-				return ef_errf(err, EF_INVALID, "%s:%ld: header: empty column name (column %zu)", name,
-					       hdr->line, h + 1);
-			return ef_errf(err, EF_INVALID, "%s:%ld: header: unknown column '%.64s'", name, hdr->line,
-				       hdr->field[h]);
-		}
-		if (index[i] >= 0)
-			return ef_errf(err, EF_INVALID, "%s:%ld: header: duplicate column '%s'", name, hdr->line,
-				       columns[i]);
-		index[i] = (int)h;
+		if (i == ncolumns)
+			list_add(unknown, sizeof unknown, hdr->field[h], hdr->len[h]);
+		else if (index[i] >= 0)
+			list_add(dup, sizeof dup, columns[i], strlen(columns[i]));
+		else
+			index[i] = (int)h;
 	}
 	for (size_t i = 0; i < ncolumns; i++)
 		if (required[i] && index[i] < 0)
-			return ef_errf(err, EF_INVALID, "%s:%ld: header: missing required column '%s'", name,
-				       hdr->line, columns[i]);
-	return EF_OK;
+			list_add(missing, sizeof missing, columns[i], strlen(columns[i]));
+	if (!unknown[0] && !dup[0] && !missing[0])
+		return EF_OK;
+	char expected[512] = "";
+	for (size_t i = 0; i < ncolumns; i++) {
+		size_t len = strlen(expected);
+		snprintf(expected + len, sizeof expected - len, "%s%s%s", i ? ", " : "", columns[i],
+			 required[i] ? "" : " (optional)");
+	}
+	char what[1400] = "";
+	if (unknown[0])
+		snprintf(what, sizeof what, "unknown column %s", unknown);
+	if (dup[0])
+		snprintf(what + strlen(what), sizeof what - strlen(what), "%sduplicate column %s", what[0] ? "; " : "",
+			 dup);
+	if (missing[0])
+		snprintf(what + strlen(what), sizeof what - strlen(what), "%smissing required column %s",
+			 what[0] ? "; " : "", missing);
+	return ef_errf(err, EF_INVALID, "%s:%ld: header: %s (expected columns: %s)", name, hdr->line, what, expected);
 }
 
 const char *ef_csv_get(const struct ef_csv_row *row, int index, size_t *len)
