@@ -76,6 +76,14 @@ int cli_uint(const char *opt, const char *value, long max, long *out)
 	return EF_OK;
 }
 
+const struct command *cli_command(int (*run)(struct cli *, int, char **))
+{
+	const struct command *c = ef_commands;
+	while (c->name && c->run != run)
+		c++;
+	return c;
+}
+
 void cli_print_command_help(FILE *out, const struct command *cmd)
 {
 	fprintf(out, "usage: engraft [--db PATH] [--user NAME] %s%s%s\n\n%s\n", cmd->name, cmd->usage[0] ? " " : "",

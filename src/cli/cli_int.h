@@ -62,6 +62,9 @@ int cli_uint(const char *opt, const char *value, long max, long *out);
 
 void cli_print_command_help(FILE *out, const struct command *cmd);
 
+/* The table entry of the command implemented by `run`. */
+const struct command *cli_command(int (*run)(struct cli *, int, char **));
+
 /* Commands */
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);

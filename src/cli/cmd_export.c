@@ -8,21 +8,13 @@
 #include "cli_int.h"
 #include "engraft/csvio.h"
 
-static const struct command *self(void)
-{
-	for (const struct command *c = ef_commands; c->name; c++)
-		if (c->run == cmd_export)
-			return c;
-	return ef_commands;
-}
-
 int cmd_export(struct cli *c, int argc, char **argv)
 {
 	const char *output = NULL, *as_of_s = NULL, *mrn = NULL;
 	const struct cli_opt opts[] = {{"output", 1, &output}, {"as-of", 1, &as_of_s}, {"mrn", 1, &mrn}, {0, 0, 0}};
 	const char *pos[1];
 	int npos;
-	int rc = cli_parse(self(), argc, argv, opts, pos, 1, 1, &npos);
+	int rc = cli_parse(cli_command(cmd_export), argc, argv, opts, pos, 1, 1, &npos);
 	if (rc)
 		return rc;
 	ef_day as_of = EF_NO_DAY;

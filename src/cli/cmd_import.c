@@ -13,19 +13,11 @@ static void print_diag(void *ctx, const char *msg)
 	fprintf(stderr, "engraft: %s\n", msg);
 }
 
-static const struct command *self(void)
-{
-	for (const struct command *c = ef_commands; c->name; c++)
-		if (c->run == cmd_import)
-			return c;
-	return ef_commands;
-}
-
 int cmd_import(struct cli *c, int argc, char **argv)
 {
 	const char *pos[2];
 	int npos;
-	int rc = cli_parse(self(), argc, argv, NULL, pos, 2, 2, &npos);
+	int rc = cli_parse(cli_command(cmd_import), argc, argv, NULL, pos, 2, 2, &npos);
 	if (rc)
 		return rc;
 	enum store_kind kind;

@@ -10,7 +10,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	const struct cli_opt opts[] = {{"assets", 1, &assets}, {0, 0, 0}};
 	const char *pos[1];
 	int npos;
-	int rc = cli_parse(&ef_commands[0], argc, argv, opts, pos, 0, 0, &npos);
+	int rc = cli_parse(cli_command(cmd_init), argc, argv, opts, pos, 0, 0, &npos);
 	if (rc)
 		return rc;
 	struct ef_err err = {{0}};

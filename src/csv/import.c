@@ -290,9 +290,14 @@ static int enum_cell(struct imp *im, int i, int (*parse)(const char *, size_t, v
 #define ENUM_CELL(im, i, fn, out, allowed) \
 	enum_cell(im, i, (int (*)(const char *, size_t, void *))fn, out, allowed)
 
-static void count(struct imp *im, enum store_put r, const char *key_cols)
+/* rc and *r come from one put call; r is read only after it returned. */
+static void count(struct imp *im, int rc, const enum store_put *r, const char *key_cols)
 {
-	switch (r) {
+	if (rc) {
+		im->fatal = rc;
+		return;
+	}
+	switch (*r) {
 	case STORE_INSERTED:
 		im->res->inserted++;
 		break;
@@ -329,12 +334,9 @@ static void row_patient(struct imp *im)
 		return;
 	enum store_put res;
 	int64_t id;
-	int rc = store_put_patient(im->s, &r, im->res->import_id, &id, &res, im->err);
-	if (rc) {
-		im->fatal = rc;
+	count(im, store_put_patient(im->s, &r, im->res->import_id, &id, &res, im->err), &res, "mrn");
+	if (im->fatal)
 		return;
-	}
-	count(im, res, "mrn");
 	/* Keep the cache in step: a later row of this file may be a child. */
 	struct pat_entry *e = cache_find(&im->pats, r.mrn, strlen(r.mrn), 1);
 	if (e) {
@@ -373,11 +375,7 @@ static void row_transplant(struct imp *im)
 	if (im->row_bad || im->fatal)
 		return;
 	enum store_put res;
-	int rc = store_put_transplant(im->s, &r, im->res->import_id, &res, im->err);
-	if (rc)
-		im->fatal = rc;
-	else
-		count(im, res, "mrn,transplant_date");
+	count(im, store_put_transplant(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,transplant_date");
 }
 
 static void row_lab(struct imp *im)
@@ -423,11 +421,7 @@ static void row_lab(struct imp *im)
 		return;
 	r.qualifier = q == EF_Q_LT ? '<' : q == EF_Q_GT ? '>' : '=';
 	enum store_put res;
-	int rc = store_put_lab(im->s, &r, im->res->import_id, &res, im->err);
-	if (rc)
-		im->fatal = rc;
-	else
-		count(im, res, "mrn,collected_on,test");
+	count(im, store_put_lab(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,collected_on,test");
 }
 
 static void row_transfusion(struct imp *im)
@@ -442,11 +436,7 @@ static void row_transfusion(struct imp *im)
 	if (im->row_bad || im->fatal)
 		return;
 	enum store_put res;
-	int rc = store_put_transfusion(im->s, &r, im->res->import_id, &res, im->err);
-	if (rc)
-		im->fatal = rc;
-	else
-		count(im, res, "mrn,given_on,product");
+	count(im, store_put_transfusion(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,given_on,product");
 }
 
 static void row_vaccination(struct imp *im)
@@ -474,11 +464,7 @@ static void row_vaccination(struct imp *im)
 	if (im->row_bad || im->fatal)
 		return;
 	enum store_put res;
-	int rc = store_put_vaccination(im->s, &r, im->res->import_id, &res, im->err);
-	if (rc)
-		im->fatal = rc;
-	else
-		count(im, res, "mrn,vaccine,given_on");
+	count(im, store_put_vaccination(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,vaccine,given_on");
 }
 
 static void row_acute(struct imp *im)
@@ -495,11 +481,7 @@ static void row_acute(struct imp *im)
 		return;
 	r.grade = ef_agvhd_grade_str(ef_agvhd_grade(r.skin, r.liver, r.upper_gi, r.lower_gi));
 	enum store_put res;
-	int rc = store_put_gvhd_acute(im->s, &r, im->res->import_id, &res, im->err);
-	if (rc)
-		im->fatal = rc;
-	else
-		count(im, res, "mrn,assessed_on");
+	count(im, store_put_gvhd_acute(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,assessed_on");
 }
 
 static void row_chronic(struct imp *im)
@@ -516,11 +498,7 @@ static void row_chronic(struct imp *im)
 	const int s[8] = {r.skin, r.mouth, r.eyes, r.gi, r.liver, r.lungs, r.joints, r.genital};
 	r.severity = ef_cgvhd_severity_str(ef_cgvhd_severity(s, 5));
 	enum store_put res;
-	int rc = store_put_gvhd_chronic(im->s, &r, im->res->import_id, &res, im->err);
-	if (rc)
-		im->fatal = rc;
-	else
-		count(im, res, "mrn,assessed_on");
+	count(im, store_put_gvhd_chronic(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,assessed_on");
 }
 
 static void row_is(struct imp *im)
@@ -537,11 +515,7 @@ static void row_is(struct imp *im)
 	if (im->row_bad || im->fatal)
 		return;
 	enum store_put res;
-	int rc = store_put_is(im->s, &r, im->res->import_id, &res, im->err);
-	if (rc)
-		im->fatal = rc;
-	else
-		count(im, res, "mrn,drug,started_on");
+	count(im, store_put_is(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,drug,started_on");
 }
 
 static void row_ivig(struct imp *im)
@@ -557,11 +531,7 @@ static void row_ivig(struct imp *im)
 	if (im->row_bad || im->fatal)
 		return;
 	enum store_put res;
-	int rc = store_put_ivig(im->s, &r, im->res->import_id, &res, im->err);
-	if (rc)
-		im->fatal = rc;
-	else
-		count(im, res, "mrn,given_on");
+	count(im, store_put_ivig(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,given_on");
 }
 
 static void (*const row_fns[STORE_K_COUNT])(struct imp *) = {
