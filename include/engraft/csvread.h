@@ -28,7 +28,7 @@ int ef_csv_read_stream(FILE *in, const char *name, ef_csv_row_fn fn, void *ctx, 
 int ef_csv_read_mem(const char *buf, size_t len, const char *name, ef_csv_row_fn fn, void *ctx,
 		    struct ef_err *err);
 
-/* Header matching: columns[i] are the wanted names, required[i] nonzero if
+/* Header matching (names compared ASCII case-insensitively): columns[i] are the wanted names, required[i] nonzero if
  * the column must be present. Fills index[i] with the header position or -1.
  * An unknown, duplicate or missing required column is an error naming it
  * (EF_INVALID, message "NAME:LINE: ..."). */

@@ -170,6 +170,8 @@ int ef_value_parse(const char *s, size_t len, enum ef_qual *q, double *v, const 
 	if (s[0] == '<' || s[0] == '>') {
 		*q = s[0] == '<' ? EF_Q_LT : EF_Q_GT;
 		s++, len--;
+		while (len && s[0] == ' ') /* "< 0.1" as some analysers print it */
+			s++, len--;
 		if (len && s[0] == '=') {
 			*why = "qualifier must be '<' or '>'";
 			return -1;

@@ -8,6 +8,7 @@
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_FIELD (1u << 20)  /* 1 MiB per field */
 #define MAX_FIELDS 1024       /* fields per record */
@@ -217,7 +218,7 @@ int ef_csv_map_header(const struct ef_csv_row *hdr, const char *name, const char
 	for (size_t h = 0; h < hdr->n; h++) {
 		size_t i;
 		for (i = 0; i < ncolumns; i++)
-			if (strlen(columns[i]) == hdr->len[h] && memcmp(columns[i], hdr->field[h], hdr->len[h]) == 0)
+			if (strlen(columns[i]) == hdr->len[h] && strncasecmp(columns[i], hdr->field[h], hdr->len[h]) == 0)
 				break;
 		if (i == ncolumns)
 			list_add(unknown, sizeof unknown, hdr->field[h], hdr->len[h]);

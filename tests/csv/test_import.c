@@ -193,7 +193,7 @@ END_TEST
 START_TEST(accepts_crlf_bom_quotes_and_unicode)
 {
 	const char *csv = "\xef\xbb\xbf"
-			  "given_name,diagnosis,mrn,birth_date,family_name\r\n"
+			  "Given_Name,diagnosis,MRN,birth_date,family_name\r\n"
 			  "Zoë,\"AML, FLT3+\nsecond line\",P1,1990-02-28,Østergård\r\n"
 			  "\"Jean \"\"JJ\"\"\",,P2,1985-12-31,\"O'Brien, Jr\"\r\n";
 	struct ef_err err;
