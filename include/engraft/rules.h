@@ -1,0 +1,93 @@
+/* rules.h - the rule engine: (patient timeline, reference, as_of) -> findings
+ * (design.md "Rules and alerts"). Pure; the store turns findings into alerts
+ * with alertstate.h, one alert per (patient, rule, subject).
+ *
+ * Rules, subjects and when they hold (records dated after as_of ignored;
+ * "day 0" is the current transplant, the latest on or before as_of; without
+ * one only GVHD_SEVERE is evaluated):
+ *
+ * NEUTROPHIL_ENGRAFTMENT_MISSED  transplant date   critical
+ *     engraftment status graft_failure (engraftment.h); due_on = deadline.
+ * PLATELET_ENGRAFTMENT_DELAYED   transplant date   warning
+ *     platelet status delayed; due_on = day0 + platelet_delayed_day.
+ * SECONDARY_GRAFT_FAILURE        transplant date   critical
+ *     an unrecovered run of low ANC after engraftment; due_on = its first day.
+ * IMMUNE_MILESTONE_MISSED        milestone id      warning
+ *     per milestones.csv (reference.h): the latest result in the window does
+ *     not meet the milestone, or the window closed with no result;
+ *     due_on = that result's day, or the window's last day.
+ * IGG_LOW                        IGG               warning
+ *     the latest IgG since day 0 is not certainly >= igg_low and was not drawn
+ *     0..ivig_confounding_days after an IVIG; due_on = its day.
+ * LAB_MONITORING_OVERDUE         test code         warning
+ *     per monitoring.csv; due_on = the day the next result was due.
+ * VACCINE_DUE / VACCINE_OVERDUE  CODE:N            info / warning
+ *     forecast status due / overdue (vaccines.h); due_on = the due date.
+ * LIVE_VACCINE_CONTRAINDICATED   CODE:N            critical
+ *     a dose of a live series (or a live product) given since day 0 while the
+ *     live-vaccine gate failed on its date; due_on = the day it was given.
+ * GVHD_SEVERE                    assessed_on       critical
+ *     the latest acute assessment has grade >= gvhd_severe_acute_min_grade,
+ *     or the latest chronic one severity >= gvhd_severe_chronic_min_severity
+ *     (any date, also before day 0); both on one day give one finding. */
+#ifndef ENGRAFT_RULES_H
+#define ENGRAFT_RULES_H
+
+#include <stddef.h>
+
+#include "engraft/date.h"
+#include "engraft/error.h"
+#include "engraft/reference.h"
+#include "engraft/timeline.h"
+
+enum ef_rule {
+	EF_RULE_NEUTROPHIL_ENGRAFTMENT_MISSED = 0,
+	EF_RULE_PLATELET_ENGRAFTMENT_DELAYED,
+	EF_RULE_SECONDARY_GRAFT_FAILURE,
+	EF_RULE_IMMUNE_MILESTONE_MISSED,
+	EF_RULE_IGG_LOW,
+	EF_RULE_LAB_MONITORING_OVERDUE,
+	EF_RULE_VACCINE_DUE,
+	EF_RULE_VACCINE_OVERDUE,
+	EF_RULE_LIVE_VACCINE_CONTRAINDICATED,
+	EF_RULE_GVHD_SEVERE,
+	EF_RULE_COUNT
+};
+
+enum ef_severity { EF_SEV_CRITICAL = 0, EF_SEV_WARNING, EF_SEV_INFO };
+
+#define EF_SUBJECT_LEN 32
+#define EF_MESSAGE_LEN 384
+
+struct ef_finding {
+	enum ef_rule rule;
+	enum ef_severity severity;
+	char subject[EF_SUBJECT_LEN];
+	ef_day due_on;                /* EF_NO_DAY: none */
+	char message[EF_MESSAGE_LEN];
+};
+
+struct ef_findings {
+	struct ef_finding *v;
+	size_t n, cap;
+};
+
+void ef_findings_init(struct ef_findings *f);
+void ef_findings_free(struct ef_findings *f);
+
+/* Evaluate every rule for one patient. out is cleared first; findings come
+ * sorted by rule then subject, at most one per (rule, subject).
+ * EF_DB only when out of memory. */
+int ef_rules_evaluate(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
+		      struct ef_findings *out, struct ef_err *err);
+
+/* "NEUTROPHIL_ENGRAFTMENT_MISSED", ... and back (0 / -1). */
+const char *ef_rule_id(enum ef_rule r);
+int ef_rule_parse(const char *s, enum ef_rule *out);
+/* The design.md severity of a rule. */
+enum ef_severity ef_rule_severity(enum ef_rule r);
+/* "critical", "warning", "info" and back (0 / -1). */
+const char *ef_severity_str(enum ef_severity s);
+int ef_severity_parse(const char *s, enum ef_severity *out);
+
+#endif

@@ -1,0 +1,460 @@
+/* rules.c - every rule of design.md's table as a pure function of the
+ * timeline (see rules.h for subjects and conditions). */
+#include "engraft/rules.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engraft/engraftment.h"
+#include "engraft/gvhd.h"
+#include "engraft/vaccines.h"
+#include "internal.h"
+
+static const struct {
+	const char *id;
+	enum ef_severity severity;
+} rules[EF_RULE_COUNT] = {
+	[EF_RULE_NEUTROPHIL_ENGRAFTMENT_MISSED] = {"NEUTROPHIL_ENGRAFTMENT_MISSED", EF_SEV_CRITICAL},
+	[EF_RULE_PLATELET_ENGRAFTMENT_DELAYED] = {"PLATELET_ENGRAFTMENT_DELAYED", EF_SEV_WARNING},
+	[EF_RULE_SECONDARY_GRAFT_FAILURE] = {"SECONDARY_GRAFT_FAILURE", EF_SEV_CRITICAL},
+	[EF_RULE_IMMUNE_MILESTONE_MISSED] = {"IMMUNE_MILESTONE_MISSED", EF_SEV_WARNING},
+	[EF_RULE_IGG_LOW] = {"IGG_LOW", EF_SEV_WARNING},
+	[EF_RULE_LAB_MONITORING_OVERDUE] = {"LAB_MONITORING_OVERDUE", EF_SEV_WARNING},
+	[EF_RULE_VACCINE_DUE] = {"VACCINE_DUE", EF_SEV_INFO},
+	[EF_RULE_VACCINE_OVERDUE] = {"VACCINE_OVERDUE", EF_SEV_WARNING},
+	[EF_RULE_LIVE_VACCINE_CONTRAINDICATED] = {"LIVE_VACCINE_CONTRAINDICATED", EF_SEV_CRITICAL},
+	[EF_RULE_GVHD_SEVERE] = {"GVHD_SEVERE", EF_SEV_CRITICAL},
+};
+
+static const char *const severities[] = {"critical", "warning", "info"};
+
+const char *ef_rule_id(enum ef_rule r)
+{
+	return (unsigned)r < EF_RULE_COUNT ? rules[r].id : "";
+}
+
+int ef_rule_parse(const char *s, enum ef_rule *out)
+{
+	for (int i = 0; i < EF_RULE_COUNT; i++) {
+		if (strcmp(s, rules[i].id) == 0) {
+			*out = (enum ef_rule)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+enum ef_severity ef_rule_severity(enum ef_rule r)
+{
+	return (unsigned)r < EF_RULE_COUNT ? rules[r].severity : EF_SEV_INFO;
+}
+
+const char *ef_severity_str(enum ef_severity s)
+{
+	return (unsigned)s < 3 ? severities[s] : "";
+}
+
+int ef_severity_parse(const char *s, enum ef_severity *out)
+{
+	for (int i = 0; i < 3; i++) {
+		if (strcmp(s, severities[i]) == 0) {
+			*out = (enum ef_severity)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void ef_findings_init(struct ef_findings *f)
+{
+	memset(f, 0, sizeof *f);
+}
+
+void ef_findings_free(struct ef_findings *f)
+{
+	free(f->v);
+	ef_findings_init(f);
+}
+
+/* ---- output helpers ------------------------------------------------------ */
+
+struct ctx {
+	const struct ef_timeline *tl;
+	const struct ef_reference *ref;
+	const struct ef_transplant *tp; /* NULL: no transplant on or before as_of */
+	ef_day as_of;
+	struct ef_findings *out;
+	struct ef_err *err;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static int emit(struct ctx *c, enum ef_rule rule, const char *subject, ef_day due_on, const char *fmt, ...)
+{
+	struct ef_findings *f = c->out;
+	if (f->n == f->cap) {
+		size_t nc = f->cap ? f->cap * 2 : 16;
+		struct ef_finding *p = realloc(f->v, nc * sizeof *p);
+		if (!p)
+			return ef_errf(c->err, EF_DB, "out of memory");
+		f->v = p;
+		f->cap = nc;
+	}
+	struct ef_finding *x = &f->v[f->n++];
+	memset(x, 0, sizeof *x);
+	x->rule = rule;
+	x->severity = rules[rule].severity;
+	snprintf(x->subject, sizeof x->subject, "%s", subject);
+	x->due_on = due_on;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->message, sizeof x->message, fmt, ap);
+	va_end(ap);
+	return EF_OK;
+}
+
+/* Unit as people write it: "x10^9/L" for counts. */
+static const char *shown_unit(enum ef_test t)
+{
+	const char *u = ef_test_canonical_unit(t);
+	return strcmp(u, "10*9/L") == 0 ? "x10^9/L" : u;
+}
+
+/* ---- engraftment rules --------------------------------------------------- */
+
+static int engraftment_rules(struct ctx *c)
+{
+	struct ef_engraftment e;
+	int rc = ef_engraftment_eval(c->tl, c->tp, c->ref, c->as_of, &e, c->err);
+	if (rc)
+		return rc;
+	char subj[11], d[11];
+	ef_date_format(c->tp->day0, subj);
+	if (e.status == EF_ENGRAFT_GRAFT_FAILURE) {
+		ef_date_format(e.anc_deadline, d);
+		rc = emit(c, EF_RULE_NEUTROPHIL_ENGRAFTMENT_MISSED, subj, e.anc_deadline,
+			  "no ANC >= %g %s by day +%d (%s)", e.anc.threshold, shown_unit(EF_T_ANC),
+			  (int)(e.anc_deadline - e.day0), d);
+		if (rc)
+			return rc;
+	}
+	if (e.plt_status == EF_PLT_DELAYED) {
+		ef_date_format(e.plt_deadline, d);
+		rc = emit(c, EF_RULE_PLATELET_ENGRAFTMENT_DELAYED, subj, e.plt_deadline,
+			  "no platelet engraftment (PLT >= %g %s) by day +%d (%s)", e.plt.threshold,
+			  shown_unit(EF_T_PLT), (int)(e.plt_deadline - e.day0), d);
+		if (rc)
+			return rc;
+	}
+	if (e.secondary_failure != EF_NO_DAY) {
+		ef_date_format(e.secondary_failure, d);
+		rc = emit(c, EF_RULE_SECONDARY_GRAFT_FAILURE, subj, e.secondary_failure,
+			  "%d consecutive ANC < %g %s after engraftment from day +%d (%s): possible secondary "
+			  "graft failure, review",
+			  ef_ref_int(c->ref, EF_P_SGF_RUN), e.anc.threshold, shown_unit(EF_T_ANC),
+			  (int)(e.secondary_failure - e.day0), d);
+	}
+	return rc;
+}
+
+/* ---- immune milestones ----------------------------------------------------- */
+
+/* Is a qualified value certainly > thr (1), certainly not (0), unknown (-1)? */
+static int qual_gt(enum ef_qual q, double v, double thr)
+{
+	switch (q) {
+	case EF_Q_EQ:
+		return v > thr;
+	case EF_Q_LT:
+		return v <= thr ? 0 : -1;
+	case EF_Q_GT:
+		return v >= thr ? 1 : -1;
+	}
+	return -1;
+}
+
+static int negate(int t)
+{
+	return t < 0 ? -1 : !t;
+}
+
+/* 1 met, 0 not met, -1 undecidable. */
+static int milestone_met(const struct ef_milestone *m, const struct ef_dayval *v)
+{
+	switch (m->cmp) {
+	case EF_CMP_GE:
+		return ef_qual_ge(v->qual, v->value, m->threshold);
+	case EF_CMP_GT:
+		return qual_gt(v->qual, v->value, m->threshold);
+	case EF_CMP_LE:
+		return negate(qual_gt(v->qual, v->value, m->threshold));
+	case EF_CMP_LT:
+		return negate(ef_qual_ge(v->qual, v->value, m->threshold));
+	}
+	return -1;
+}
+
+static const char *cmp_str(enum ef_cmp c)
+{
+	static const char *const s[] = {">=", ">", "<=", "<"};
+	return (unsigned)c < 4 ? s[c] : "";
+}
+
+static int milestone(struct ctx *c, const struct ef_milestone *m)
+{
+	ef_day day0 = c->tp->day0, lo = day0 + m->window_start, hi = day0 + m->window_end;
+	if (!(m->types & (1u << c->tp->type)) || c->as_of < lo)
+		return EF_OK;
+	struct ef_dayval *v;
+	size_t n;
+	int rc = ef_day_series(c->tl, m->test, lo, hi < c->as_of ? hi : c->as_of, m->threshold, &v, &n, c->err);
+	if (rc)
+		return rc;
+	char d1[11], d2[11], val[32];
+	const char *code = ef_test_code(m->test);
+	if (n == 0) {
+		if (c->as_of > hi) {
+			ef_date_format(lo, d1);
+			ef_date_format(hi, d2);
+			rc = emit(c, EF_RULE_IMMUNE_MILESTONE_MISSED, m->id, hi,
+				  "no %s result in day +%d..+%d (%s..%s); %s", code, m->window_start,
+				  m->window_end, d1, d2, m->description);
+		}
+		return rc;
+	}
+	const struct ef_dayval *last = &v[n - 1];
+	int met = milestone_met(m, last);
+	if (met != 1) {
+		ef_date_format(last->day, d1);
+		ef_format_value(val, sizeof val, last->qual, last->value);
+		rc = emit(c, EF_RULE_IMMUNE_MILESTONE_MISSED, m->id, last->day,
+			  "%s %s %s on day +%d (%s)%s; expected %s %g in day +%d..+%d", code, val,
+			  ef_test_canonical_unit(m->test), (int)(last->day - day0), d1,
+			  met < 0 ? ", undecidable" : "", cmp_str(m->cmp), m->threshold, m->window_start,
+			  m->window_end);
+	}
+	free(v);
+	return rc;
+}
+
+/* ---- IgG -------------------------------------------------------------------- */
+
+static int igg_low(struct ctx *c)
+{
+	double thr = ef_ref_num(c->ref, EF_P_IGG_LOW);
+	struct ef_dayval *v;
+	size_t n;
+	int rc = ef_day_series(c->tl, EF_T_IGG, c->tp->day0, c->as_of, thr, &v, &n, c->err);
+	if (rc || n == 0)
+		return rc;
+	struct ef_dayval last = v[n - 1];
+	free(v);
+	if (last.ge == 1)
+		return EF_OK;
+	int window = ef_ref_int(c->ref, EF_P_IVIG_CONFOUND_DAYS);
+	for (size_t i = 0; i < c->tl->n_ivig; i++) {
+		ef_day gap = last.day - c->tl->ivig[i].day;
+		if (gap >= 0 && gap <= window)
+			return EF_OK; /* IVIG-confounded */
+	}
+	char d[11], val[32];
+	ef_date_format(last.day, d);
+	ef_format_value(val, sizeof val, last.qual, last.value);
+	return emit(c, EF_RULE_IGG_LOW, "IGG", last.day, "IgG %s %s on %s %s %g%s", val,
+		    ef_test_canonical_unit(EF_T_IGG), d, last.ge == 0 ? "<" : "may be <", thr,
+		    last.ge == 0 ? "" : " (undecidable)");
+}
+
+/* ---- lab monitoring -------------------------------------------------------------- */
+
+static ef_day latest_lab(const struct ef_timeline *tl, enum ef_test t, ef_day lo, ef_day hi)
+{
+	ef_day best = EF_NO_DAY;
+	for (size_t i = 0; i < tl->n_labs; i++)
+		if (tl->labs[i].test == t && tl->labs[i].day >= lo && tl->labs[i].day <= hi &&
+		    tl->labs[i].day > best)
+			best = tl->labs[i].day;
+	return best;
+}
+
+static int monitoring(struct ctx *c, const struct ef_monitor *m)
+{
+	ef_day day0 = c->tp->day0, from = day0 + m->from_day;
+	if (!(m->types & (1u << c->tp->type)) || c->as_of < from ||
+	    (m->to_day >= 0 && c->as_of > day0 + m->to_day))
+		return EF_OK;
+	ef_day last = latest_lab(c->tl, m->test, day0, c->as_of);
+	ef_day anchor = last > from ? last : from;
+	ef_day due = anchor + m->max_interval_days;
+	if (c->as_of <= due)
+		return EF_OK;
+	char d[11], l[11], span[40];
+	ef_date_format(due, d);
+	ef_date_format(last, l);
+	if (m->to_day >= 0)
+		snprintf(span, sizeof span, "day +%d..+%d", m->from_day, m->to_day);
+	else
+		snprintf(span, sizeof span, "from day +%d", m->from_day);
+	const char *code = ef_test_code(m->test);
+	if (last == EF_NO_DAY)
+		return emit(c, EF_RULE_LAB_MONITORING_OVERDUE, code, due,
+			    "%s due %s: no result since day 0 (every %d days, %s)", code, d,
+			    m->max_interval_days, span);
+	return emit(c, EF_RULE_LAB_MONITORING_OVERDUE, code, due, "%s due %s: last result %s (every %d days, %s)",
+		    code, d, l, m->max_interval_days, span);
+}
+
+/* ---- vaccines --------------------------------------------------------------------- */
+
+static int vaccine_due(struct ctx *c)
+{
+	struct ef_due_list l;
+	ef_due_list_init(&l);
+	int rc = ef_vaccines_forecast(c->tl, c->ref, c->as_of, &l, c->err);
+	for (size_t i = 0; rc == EF_OK && i < l.n; i++) {
+		const struct ef_due *e = &l.v[i];
+		char subj[EF_SUBJECT_LEN], d[11];
+		snprintf(subj, sizeof subj, "%s:%d", e->series, e->dose);
+		ef_date_format(e->due_on, d);
+		if (e->status == EF_DUE_DUE)
+			rc = emit(c, EF_RULE_VACCINE_DUE, subj, e->due_on, "%s dose %d due since %s (%s)", e->series,
+				  e->dose, d, e->reason);
+		else if (e->status == EF_DUE_OVERDUE)
+			rc = emit(c, EF_RULE_VACCINE_OVERDUE, subj, e->due_on,
+				  "%s dose %d overdue: due since %s (%s)", e->series, e->dose, d, e->reason);
+	}
+	ef_due_list_free(&l);
+	return rc;
+}
+
+/* Was any dose of `series` on `day` a live product? */
+static int live_on(const struct ctx *c, const char *series, ef_day day)
+{
+	if (ef_reference_series_live(c->ref, series))
+		return 1;
+	for (size_t i = 0; i < c->tl->n_doses; i++) {
+		const struct ef_dose *d = &c->tl->doses[i];
+		if (d->live && d->day == day && strcmp(d->series, series) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int live_series(struct ctx *c, const char *series)
+{
+	ef_day *days;
+	size_t n;
+	int rc = ef_series_doses(c->tl, c->tp, series, c->as_of, &days, &n, c->err);
+	for (size_t i = 0; rc == EF_OK && i < n; i++) {
+		if (!live_on(c, series, days[i]))
+			continue;
+		struct ef_live_gate g;
+		ef_live_gate_eval(c->tl, c->tp, c->ref, days[i], &g);
+		if (g.open)
+			continue;
+		char subj[EF_SUBJECT_LEN], d[11];
+		snprintf(subj, sizeof subj, "%s:%d", series, (int)(i + 1));
+		ef_date_format(days[i], d);
+		rc = emit(c, EF_RULE_LIVE_VACCINE_CONTRAINDICATED, subj, days[i],
+			  "%s dose %zu (live) given %s while live vaccines were contraindicated: %s", series, i + 1,
+			  d, g.reason);
+	}
+	free(days);
+	return rc;
+}
+
+static int live_contraindicated(struct ctx *c)
+{
+	/* Every distinct series among the recorded doses. */
+	for (size_t i = 0; i < c->tl->n_doses; i++) {
+		const char *s = c->tl->doses[i].series;
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(c->tl->doses[j].series, s) == 0;
+		if (seen)
+			continue;
+		int rc = live_series(c, s);
+		if (rc)
+			return rc;
+	}
+	return EF_OK;
+}
+
+/* ---- GVHD ---------------------------------------------------------------------------- */
+
+static int gvhd_severe(struct ctx *c)
+{
+	const struct ef_gvhd_acute *a = NULL;
+	const struct ef_gvhd_chronic *ch = NULL;
+	for (size_t i = 0; i < c->tl->n_acute; i++)
+		if (c->tl->acute[i].day <= c->as_of && (!a || c->tl->acute[i].day > a->day))
+			a = &c->tl->acute[i];
+	for (size_t i = 0; i < c->tl->n_chronic; i++)
+		if (c->tl->chronic[i].day <= c->as_of && (!ch || c->tl->chronic[i].day > ch->day))
+			ch = &c->tl->chronic[i];
+	if (a && (int)ef_agvhd_grade_of(a) < ef_ref_int(c->ref, EF_P_SEVERE_ACUTE_GRADE))
+		a = NULL;
+	if (ch && (int)ef_cgvhd_severity_of(ch) < ef_ref_int(c->ref, EF_P_SEVERE_CHRONIC_SEVERITY))
+		ch = NULL;
+	char da[11], dc[11];
+	int rc = EF_OK;
+	if (a)
+		ef_date_format(a->day, da);
+	if (ch)
+		ef_date_format(ch->day, dc);
+	if (a && ch && a->day == ch->day)
+		return emit(c, EF_RULE_GVHD_SEVERE, da, a->day, "acute GVHD grade %s and chronic GVHD %s on %s",
+			    ef_agvhd_grade_str(ef_agvhd_grade_of(a)), ef_cgvhd_severity_str(ef_cgvhd_severity_of(ch)),
+			    da);
+	if (a)
+		rc = emit(c, EF_RULE_GVHD_SEVERE, da, a->day, "acute GVHD grade %s on %s",
+			  ef_agvhd_grade_str(ef_agvhd_grade_of(a)), da);
+	if (ch && rc == EF_OK)
+		rc = emit(c, EF_RULE_GVHD_SEVERE, dc, ch->day, "chronic GVHD %s on %s",
+			  ef_cgvhd_severity_str(ef_cgvhd_severity_of(ch)), dc);
+	return rc;
+}
+
+/* ---- entry point ------------------------------------------------------------------------ */
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct ef_finding *x = a, *y = b;
+	if (x->rule != y->rule)
+		return x->rule < y->rule ? -1 : 1;
+	return strcmp(x->subject, y->subject);
+}
+
+static int transplant_rules(struct ctx *c)
+{
+	int rc = engraftment_rules(c);
+	for (size_t i = 0; rc == EF_OK && i < c->ref->n_milestones; i++)
+		rc = milestone(c, &c->ref->milestones[i]);
+	if (rc == EF_OK)
+		rc = igg_low(c);
+	for (size_t i = 0; rc == EF_OK && i < c->ref->n_monitors; i++)
+		rc = monitoring(c, &c->ref->monitors[i]);
+	if (rc == EF_OK)
+		rc = vaccine_due(c);
+	if (rc == EF_OK)
+		rc = live_contraindicated(c);
+	return rc;
+}
+
+int ef_rules_evaluate(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
+		      struct ef_findings *out, struct ef_err *err)
+{
+	struct ctx c = {tl, ref, ef_current_transplant(tl, as_of), as_of, out, err};
+	out->n = 0;
+	int rc = c.tp ? transplant_rules(&c) : EF_OK;
+	if (rc == EF_OK)
+		rc = gvhd_severe(&c);
+	if (rc)
+		return rc;
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, cmp_finding);
+	return EF_OK;
+}
