@@ -70,5 +70,19 @@ int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_check(struct cli *c, int argc, char **argv);
+int cmd_alerts(struct cli *c, int argc, char **argv);
+int cmd_due(struct cli *c, int argc, char **argv);
+int cmd_ack(struct cli *c, int argc, char **argv);
+
+/* Derived exports (export_derived.c) */
+int export_alerts(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
+int export_due(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
+int export_engraftment(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
+int export_gvhd(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
+
+/* Open the database and load the reference data (cmd_rules.c). */
+struct ef_reference;
+int cli_reference(struct cli *c, struct ef_reference *ref, struct ef_err *err);
 
 #endif

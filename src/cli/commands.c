@@ -24,9 +24,37 @@ const struct command ef_commands[] = {
 	 "  --as-of DATE       the record as it stood on DATE (later rows left out)\n"
 	 "  --mrn MRN          one patient only\n",
 	 cmd_export},
+	{"check", "[--as-of DATE] [--mrn MRN]", "evaluate all rules; open, keep, reopen or resolve alerts",
+	 "Evaluates every rule for every patient (or one) as the record stood on\n"
+	 "DATE and prints: opened N, kept N, reopened N, resolved N.\n"
+	 "Options:\n"
+	 "  --as-of DATE  evaluate as of DATE (default today)\n"
+	 "  --mrn MRN     one patient only\n",
+	 cmd_check},
+	{"alerts", "[--as-of DATE] [--all]", "list open alerts as a table (export alerts for CSV)",
+	 "Options:\n"
+	 "  --as-of DATE  alerts raised on or before DATE (default today)\n"
+	 "  --all         also acknowledged and resolved alerts\n",
+	 cmd_alerts},
+	{"due", "[--as-of DATE] [--within DAYS]", "vaccination worklist: due, overdue, blocked (with reason)",
+	 "Options:\n"
+	 "  --as-of DATE   the worklist as of DATE (default today)\n"
+	 "  --within DAYS  also doses coming due within DAYS days\n",
+	 cmd_due},
+	{"ack", "ALERT_ID --reason TEXT [--until DATE]",
+	 "acknowledge an alert; it comes back after --until if still true",
+	 "Options:\n"
+	 "  --reason TEXT  why (required; recorded with your name and the date)\n"
+	 "  --until DATE   stay acknowledged through DATE; from the day after, the\n"
+	 "                 next check reopens it if its finding still holds\n",
+	 cmd_ack},
 	{0, 0, 0, 0, 0},
 };
 
 const struct derived_export ef_derived_exports[] = {
+	{"alerts", export_alerts},
+	{"due", export_due},
+	{"engraftment", export_engraftment},
+	{"gvhd", export_gvhd},
 	{0, 0},
 };

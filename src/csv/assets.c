@@ -7,6 +7,7 @@
 #include "engraft/csvio.h"
 #include "engraft/csvread.h"
 #include "engraft/embedded.h"
+#include "engraft/refstore.h"
 
 struct cvx_ctx {
 	struct store *s;
@@ -71,7 +72,8 @@ int ef_load_assets(struct store *s, const char *dir, struct ef_err *err)
 	if (rc)
 		return rc;
 	struct cvx_ctx c = {.s = s, .name = "cvx.csv"};
-	if ((rc = store_cvx_replace_begin(s, err)) || (rc = read_asset(dir, "cvx.csv", cvx_row, &c, err))) {
+	if ((rc = store_cvx_replace_begin(s, err)) || (rc = read_asset(dir, "cvx.csv", cvx_row, &c, err)) ||
+	    (rc = ef_load_reference(s, dir, err))) {
 		store_rollback(s);
 		return rc;
 	}
@@ -84,5 +86,5 @@ int ef_ensure_assets(struct store *s, struct ef_err *err)
 	int rc = store_cvx_count(s, &n, err);
 	if (rc)
 		return rc;
-	return n ? EF_OK : ef_load_assets(s, NULL, err);
+	return n ? ef_ensure_reference(s, err) : ef_load_assets(s, NULL, err);
 }

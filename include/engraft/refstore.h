@@ -1,0 +1,49 @@
+/* refstore.h - the reference data (assets/) in the database.
+ *
+ * Tables of schema/003_reference.sql (parameters, vaccine_schedule,
+ * milestones, monitoring) and cvx_codes of 002, one per enum ef_ref_kind,
+ * typed, with the CSV header names as column names. Values travel as text
+ * in the column order of ef_reference_kind(kind) (reference.h), so the core
+ * validates them with ef_reference_add_row() on the way in and builds its
+ * struct ef_reference from them on the way out; the core never sees SQL.
+ *
+ * store_*: src/store/reference.c (SQL, prepared statements only).
+ * ef_load_reference / ef_ensure_reference: src/csv/reference.c (reads the
+ * CSV files, embedded defaults or a site's directory). */
+#ifndef ENGRAFT_REFSTORE_H
+#define ENGRAFT_REFSTORE_H
+
+#include <stdint.h>
+
+#include "engraft/error.h"
+#include "engraft/reference.h"
+#include "engraft/store.h"
+
+/* Delete every row of a kind (inside the caller's transaction). */
+int store_reference_clear(struct store *s, enum ef_ref_kind kind, struct ef_err *err);
+
+/* Insert one row; values[i] is column i of ef_reference_kind(kind), NULL or
+ * "" = NULL. The caller has validated it (ef_reference_add_row). */
+int store_reference_add(struct store *s, enum ef_ref_kind kind, const char *const *values, struct ef_err *err);
+
+int store_reference_count(struct store *s, enum ef_ref_kind kind, int64_t *n, struct ef_err *err);
+
+/* Rows of a kind in file order (cvx: by code), values as text in column
+ * order (NULL = empty). */
+int store_reference_rows(struct store *s, enum ef_ref_kind kind, store_row_fn fn, void *ctx,
+			 struct ef_err *err);
+
+/* Build the core's reference from every table (init'ed here, finished;
+ * free with ef_reference_free). A bad row in the database is EF_DB. */
+int store_reference_load(struct store *s, struct ef_reference *ref, struct ef_err *err);
+
+/* Replace parameters, vaccine_schedule, milestones and monitoring with the
+ * files in dir (NULL: the embedded defaults), all validated first; inside the
+ * caller's transaction. Errors are "FILE:LINE: column: reason" (EF_INVALID). */
+int ef_load_reference(struct store *s, const char *dir, struct ef_err *err);
+
+/* Load the defaults if the parameters table is empty (first use after the
+ * migration); its own transaction. */
+int ef_ensure_reference(struct store *s, struct ef_err *err);
+
+#endif

@@ -1,0 +1,257 @@
+/* cmd_rules.c - `check`, `alerts`, `due`, `ack` (design.md "Command line"):
+ * the rules of src/core over every patient's timeline, and the alerts kept
+ * in the database. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_int.h"
+#include "engraft/alertstore.h"
+#include "engraft/refstore.h"
+#include "engraft/rules.h"
+#include "engraft/vaccines.h"
+
+static const struct command *self(int (*run)(struct cli *, int, char **))
+{
+	for (const struct command *c = ef_commands; c->name; c++)
+		if (c->run == run)
+			return c;
+	return ef_commands;
+}
+
+int cli_reference(struct cli *c, struct ef_reference *ref, struct ef_err *err)
+{
+	int rc = cli_open(c, err);
+	if (rc)
+		return rc;
+	return store_reference_load(c->store, ref, err);
+}
+
+/* An MRN given with --mrn must exist. */
+static int known_mrn(struct cli *c, const char *mrn, struct ef_err *err)
+{
+	int64_t id = 0;
+	ef_day birth;
+	int rc = store_patient_id(c->store, mrn, strlen(mrn), &id, &birth, err);
+	if (rc == EF_OK && id == 0)
+		rc = ef_errf(err, EF_INVALID, "no patient with MRN '%s'", mrn);
+	return rc;
+}
+
+/* ---- check --------------------------------------------------------------- */
+
+struct check_ctx {
+	struct store *s;
+	const struct ef_reference *ref;
+	ef_day as_of;
+	struct ef_findings f;
+	struct ef_check_counts counts;
+};
+
+static int check_one(void *ctx, const struct ef_timeline *tl, struct ef_err *err)
+{
+	struct check_ctx *c = ctx;
+	int rc = ef_rules_evaluate(tl, c->ref, c->as_of, &c->f, err);
+	if (rc)
+		return rc;
+	return store_alerts_apply(c->s, tl->patient.id, c->as_of, &c->f, &c->counts, err);
+}
+
+int cmd_check(struct cli *c, int argc, char **argv)
+{
+	const char *as_of_s = NULL, *mrn = NULL;
+	const struct cli_opt opts[] = {{"as-of", 1, &as_of_s}, {"mrn", 1, &mrn}, {0, 0, 0}};
+	const char *pos[1];
+	int npos;
+	int rc = cli_parse(self(cmd_check), argc, argv, opts, pos, 0, 0, &npos);
+	if (rc)
+		return rc;
+	ef_day as_of = c->today;
+	if (as_of_s && (rc = cli_date("as-of", as_of_s, c->today, &as_of)))
+		return rc;
+	struct ef_err err = {{0}};
+	struct ef_reference ref;
+	if ((rc = cli_reference(c, &ref, &err)))
+		return cli_fail_err(rc, &err);
+	struct check_ctx ctx = {.s = c->store, .ref = &ref, .as_of = as_of};
+	ef_findings_init(&ctx.f);
+	if (!(mrn && (rc = known_mrn(c, mrn, &err))) && !(rc = store_begin(c->store, &err))) {
+		rc = store_each_timeline(c->store, as_of, mrn, check_one, &ctx, &err);
+		if (rc)
+			store_rollback(c->store);
+		else
+			rc = store_commit(c->store, &err);
+	}
+	ef_findings_free(&ctx.f);
+	ef_reference_free(&ref);
+	if (rc)
+		return cli_fail_err(rc, &err);
+	printf("opened %ld, kept %ld, reopened %ld, resolved %ld\n", ctx.counts.opened, ctx.counts.kept,
+	       ctx.counts.reopened, ctx.counts.resolved);
+	return EF_OK;
+}
+
+/* ---- alerts --------------------------------------------------------------- */
+
+struct list_ctx {
+	long n;
+};
+
+static int print_alert(void *ctx, const struct store_alert *a, struct ef_err *err)
+{
+	struct list_ctx *l = ctx;
+	(void)err;
+	if (l->n++ == 0)
+		printf("%-6s %-12s %-8s %-12s %-29s %-12s %-10s %s\n", "ID", "MRN", "SEVERITY", "STATUS", "RULE",
+		       "SUBJECT", "DUE", "MESSAGE");
+	printf("%-6lld %-12s %-8s %-12s %-29s %-12s %-10s %s\n", (long long)a->alert_id, a->mrn, a->severity,
+	       a->status, a->rule, a->subject, a->due_on[0] ? a->due_on : "-", a->message);
+	return EF_OK;
+}
+
+int cmd_alerts(struct cli *c, int argc, char **argv)
+{
+	const char *as_of_s = NULL, *all = NULL;
+	const struct cli_opt opts[] = {{"as-of", 1, &as_of_s}, {"all", 0, &all}, {0, 0, 0}};
+	const char *pos[1];
+	int npos;
+	int rc = cli_parse(self(cmd_alerts), argc, argv, opts, pos, 0, 0, &npos);
+	if (rc)
+		return rc;
+	ef_day as_of = c->today;
+	if (as_of_s && (rc = cli_date("as-of", as_of_s, c->today, &as_of)))
+		return rc;
+	struct ef_err err = {{0}};
+	if ((rc = cli_open(c, &err)))
+		return cli_fail_err(rc, &err);
+	struct list_ctx l = {0};
+	int flags = STORE_ALERTS_BY_SEVERITY | (all ? STORE_ALERTS_ALL : 0);
+	if ((rc = store_alerts_each(c->store, as_of, NULL, flags, print_alert, &l, &err)))
+		return cli_fail_err(rc, &err);
+	if (l.n == 0)
+		printf(all ? "no alerts\n" : "no open alerts\n");
+	return EF_OK;
+}
+
+/* ---- due ------------------------------------------------------------------- */
+
+struct due_ctx {
+	const struct ef_reference *ref;
+	ef_day as_of;
+	long within; /* -1: no upcoming doses */
+	struct ef_due_list l;
+	long n;
+};
+
+static int listed(const struct due_ctx *d, const struct ef_due *e)
+{
+	if (e->status != EF_DUE_UPCOMING)
+		return 1;
+	return d->within >= 0 && e->due_on <= d->as_of + d->within;
+}
+
+/* Copy at most `width` UTF-8 characters of s (never half a character) and
+ * pad with spaces to `width` characters. */
+static void fit(char *out, size_t size, const char *s, size_t width)
+{
+	size_t chars = 0, o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < size;) {
+		size_t n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : 4;
+		if (chars == width)
+			break;
+		for (size_t i = 0; i < n && p[i]; i++)
+			out[o++] = (char)p[i];
+		p += n;
+		chars++;
+	}
+	while (chars++ < width && o + 1 < size)
+		out[o++] = ' ';
+	out[o] = '\0';
+}
+
+static int due_one(void *ctx, const struct ef_timeline *tl, struct ef_err *err)
+{
+	struct due_ctx *d = ctx;
+	int rc = ef_vaccines_forecast(tl, d->ref, d->as_of, &d->l, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < d->l.n; i++) {
+		const struct ef_due *e = &d->l.v[i];
+		if (!listed(d, e))
+			continue;
+		char full[260], name[128], due[11];
+		snprintf(full, sizeof full, "%s, %s", tl->patient.family_name, tl->patient.given_name);
+		fit(name, sizeof name, full, 24);
+		ef_date_format(e->due_on, due);
+		if (d->n++ == 0)
+			printf("%-12s %-24s %-8s %4s  %-10s %-8s %s\n", "MRN", "NAME", "VACCINE", "DOSE", "DUE", "STATUS",
+			       "REASON");
+		printf("%-12s %s %-8s %4d  %-10s %-8s %s\n", tl->patient.mrn, name, e->series, e->dose,
+		       due[0] ? due : "-", ef_due_status_str(e->status), e->reason);
+	}
+	return EF_OK;
+}
+
+int cmd_due(struct cli *c, int argc, char **argv)
+{
+	const char *as_of_s = NULL, *within_s = NULL;
+	const struct cli_opt opts[] = {{"as-of", 1, &as_of_s}, {"within", 1, &within_s}, {0, 0, 0}};
+	const char *pos[1];
+	int npos;
+	int rc = cli_parse(self(cmd_due), argc, argv, opts, pos, 0, 0, &npos);
+	if (rc)
+		return rc;
+	struct due_ctx d = {.within = -1, .as_of = c->today};
+	if (as_of_s && (rc = cli_date("as-of", as_of_s, c->today, &d.as_of)))
+		return rc;
+	if (within_s && (rc = cli_uint("within", within_s, 36500, &d.within)))
+		return rc;
+	struct ef_err err = {{0}};
+	struct ef_reference ref;
+	if ((rc = cli_reference(c, &ref, &err)))
+		return cli_fail_err(rc, &err);
+	d.ref = &ref;
+	ef_due_list_init(&d.l);
+	rc = store_each_timeline(c->store, d.as_of, NULL, due_one, &d, &err);
+	ef_due_list_free(&d.l);
+	ef_reference_free(&ref);
+	if (rc)
+		return cli_fail_err(rc, &err);
+	if (d.n == 0)
+		printf("nothing due\n");
+	return EF_OK;
+}
+
+/* ---- ack --------------------------------------------------------------------- */
+
+int cmd_ack(struct cli *c, int argc, char **argv)
+{
+	const char *reason = NULL, *until_s = NULL;
+	const struct cli_opt opts[] = {{"reason", 1, &reason}, {"until", 1, &until_s}, {0, 0, 0}};
+	const char *pos[1];
+	int npos;
+	int rc = cli_parse(self(cmd_ack), argc, argv, opts, pos, 1, 1, &npos);
+	if (rc)
+		return rc;
+	char *end;
+	long long id = strtoll(pos[0], &end, 10);
+	if (!pos[0][0] || *end || id <= 0)
+		return cli_fail(EF_USAGE, "ack: ALERT_ID '%s' is not an alert number", pos[0]);
+	if (!reason || !reason[strspn(reason, " \t")])
+		return cli_fail(EF_USAGE, "ack: --reason TEXT is required");
+	if (strlen(reason) > 1000)
+		return cli_fail(EF_USAGE, "ack: --reason is longer than 1000 bytes");
+	ef_day until = EF_NO_DAY;
+	if (until_s && (rc = cli_date("until", until_s, c->today, &until)))
+		return rc;
+	if (until != EF_NO_DAY && until < c->today)
+		return cli_fail(EF_USAGE, "ack: --until %s is in the past", until_s);
+	struct ef_err err = {{0}};
+	if ((rc = cli_open(c, &err)) || (rc = store_alert_ack(c->store, id, c->today, reason, until, &err)))
+		return cli_fail_err(rc, &err);
+	if (until != EF_NO_DAY)
+		printf("alert %lld acknowledged until %s\n", id, until_s);
+	else
+		printf("alert %lld acknowledged\n", id);
+	return EF_OK;
+}

@@ -1,0 +1,118 @@
+/* reference.c - load the reference CSV files of assets/ (parameters,
+ * vaccine_schedule, milestones, monitoring) into the database, validating
+ * every row with the core's parser first (see refstore.h). cvx.csv is
+ * loaded by assets.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "engraft/csvread.h"
+#include "engraft/embedded.h"
+#include "engraft/refstore.h"
+
+#define MAX_COLS 16
+
+struct ref_ctx {
+	struct store *s;
+	struct ef_reference *scratch; /* validates rows and the whole set */
+	enum ef_ref_kind kind;
+	const struct ef_ref_kind_info *info;
+	const char *name;
+	int header;
+	int idx[MAX_COLS];
+};
+
+static int map_header(struct ref_ctx *c, const struct ef_csv_row *row, struct ef_err *err)
+{
+	const char *cols[MAX_COLS];
+	unsigned char req[MAX_COLS];
+	for (size_t i = 0; i < c->info->ncolumns; i++) {
+		cols[i] = c->info->columns[i].name;
+		req[i] = (unsigned char)c->info->columns[i].required;
+	}
+	return ef_csv_map_header(row, c->name, cols, req, c->info->ncolumns, c->idx, err);
+}
+
+static int ref_row(void *ctx, const struct ef_csv_row *row, struct ef_err *err)
+{
+	struct ref_ctx *c = ctx;
+	if (!c->header) {
+		c->header = 1;
+		return map_header(c, row, err);
+	}
+	if (row->n == 1 && row->len[0] == 0)
+		return EF_OK; /* blank line */
+	const char *values[MAX_COLS];
+	for (size_t i = 0; i < c->info->ncolumns; i++) {
+		size_t len;
+		values[i] = ef_csv_get(row, c->idx[i], &len);
+		if (strlen(values[i]) != len)
+			return ef_errf(err, EF_INVALID, "%s:%ld: %s: contains a NUL byte", c->name, row->line,
+				       c->info->columns[i].name);
+	}
+	int rc = ef_reference_add_row(c->scratch, c->kind, values, err);
+	if (rc == EF_OK)
+		rc = store_reference_add(c->s, c->kind, values, err);
+	if (rc) {
+		char msg[sizeof err->msg];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		return ef_errf(err, rc, "%s:%ld: %s", c->name, row->line, msg);
+	}
+	return EF_OK;
+}
+
+static int read_file(struct ref_ctx *c, const char *dir, struct ef_err *err)
+{
+	if (dir) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, c->info->file);
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			return ef_errf(err, EF_INVALID, "cannot read %s", path);
+		c->name = path;
+		int rc = ef_csv_read_stream(f, path, ref_row, c, err);
+		fclose(f);
+		c->name = c->info->file;
+		return rc;
+	}
+	for (const struct ef_blob *b = ef_assets; b->name; b++)
+		if (strcmp(b->name, c->info->file) == 0)
+			return ef_csv_read_mem(b->data, b->len, b->name, ref_row, c, err);
+	return ef_errf(err, EF_DB, "asset %s is not built in", c->info->file);
+}
+
+int ef_load_reference(struct store *s, const char *dir, struct ef_err *err)
+{
+	struct ef_reference scratch;
+	int rc = EF_OK;
+	ef_reference_init(&scratch);
+	for (int k = 0; k < EF_REF_KIND_COUNT && rc == EF_OK; k++) {
+		if (k == EF_REF_CVX)
+			continue;
+		struct ref_ctx c = {.s = s, .scratch = &scratch, .kind = (enum ef_ref_kind)k};
+		c.info = ef_reference_kind(c.kind);
+		c.name = c.info->file;
+		if ((rc = store_reference_clear(s, c.kind, err)) == EF_OK)
+			rc = read_file(&c, dir, err);
+		if (rc == EF_OK && !c.header)
+			rc = ef_errf(err, EF_INVALID, "%s: empty file (a header row is required)", c.info->file);
+	}
+	if (rc == EF_OK)
+		rc = ef_reference_finish(&scratch, err);
+	ef_reference_free(&scratch);
+	return rc;
+}
+
+int ef_ensure_reference(struct store *s, struct ef_err *err)
+{
+	int64_t n = 0;
+	int rc = store_reference_count(s, EF_REF_PARAMETERS, &n, err);
+	if (rc || n)
+		return rc;
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = ef_load_reference(s, NULL, err))) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
+}

@@ -1,0 +1,176 @@
+/* reference.c - reference rows (assets/) in typed tables; see refstore.h. */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engraft/refstore.h"
+
+/* Per kind: statements and the SQL type of each column, in the column order
+ * of ef_reference_kind() ('T' text, 'I' integer, 'R' real). */
+struct ref_sql {
+	const char *types;
+	const char *insert, *select, *clear, *count;
+};
+
+static const struct ref_sql ref_sql[EF_REF_KIND_COUNT] = {
+	[EF_REF_PARAMETERS] = {"TTTT",
+		"INSERT INTO parameters (key, value, unit, source) VALUES (?1, ?2, ?3, ?4)",
+		"SELECT key, value, unit, source FROM parameters ORDER BY rowid",
+		"DELETE FROM parameters", "SELECT count(*) FROM parameters"},
+	[EF_REF_VACCINE_SCHEDULE] = {"TITIIITIIIIITIT",
+		"INSERT INTO vaccine_schedule (series, dose, transplant_types, start_months, min_interval_days, "
+		"min_interval_months, after_series, after_dose, after_days, min_age_years, max_age_years, live, "
+		"condition, repeat, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+		"SELECT series, dose, transplant_types, start_months, min_interval_days, min_interval_months, "
+		"after_series, after_dose, after_days, min_age_years, max_age_years, live, condition, repeat, source "
+		"FROM vaccine_schedule ORDER BY id",
+		"DELETE FROM vaccine_schedule", "SELECT count(*) FROM vaccine_schedule"},
+	[EF_REF_MILESTONES] = {"TTTRIITTT",
+		"INSERT INTO milestones (id, test, comparator, threshold, window_start_day, window_end_day, "
+		"transplant_types, description, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		"SELECT id, test, comparator, threshold, window_start_day, window_end_day, transplant_types, "
+		"description, source FROM milestones ORDER BY rowid",
+		"DELETE FROM milestones", "SELECT count(*) FROM milestones"},
+	[EF_REF_MONITORING] = {"TIIITT",
+		"INSERT INTO monitoring (test, from_day, to_day, max_interval_days, transplant_types, source) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		"SELECT test, from_day, to_day, max_interval_days, transplant_types, source FROM monitoring "
+		"ORDER BY id",
+		"DELETE FROM monitoring", "SELECT count(*) FROM monitoring"},
+	[EF_REF_CVX] = {"TTIT",
+		"INSERT INTO cvx_codes (cvx, series, live, description) VALUES (?1, ?2, ?3, ?4)",
+		"SELECT cvx, series, live, description FROM cvx_codes ORDER BY cvx, series",
+		"DELETE FROM cvx_codes", "SELECT count(*) FROM cvx_codes"},
+};
+
+static const struct ref_sql *sql_of(enum ef_ref_kind kind, struct ef_err *err)
+{
+	if ((unsigned)kind >= EF_REF_KIND_COUNT) {
+		ef_errf(err, EF_USAGE, "unknown reference kind %d", (int)kind);
+		return NULL;
+	}
+	return &ref_sql[kind];
+}
+
+int store_reference_clear(struct store *s, enum ef_ref_kind kind, struct ef_err *err)
+{
+	const struct ref_sql *q = sql_of(kind, err);
+	if (!q)
+		return EF_USAGE;
+	sqlite3_stmt *st = store_stmt(s, q->clear, err);
+	if (!st)
+		return EF_DB;
+	return store_exec_stmt(s, st, err, ef_reference_kind(kind)->name);
+}
+
+int store_reference_add(struct store *s, enum ef_ref_kind kind, const char *const *values, struct ef_err *err)
+{
+	const struct ref_sql *q = sql_of(kind, err);
+	if (!q)
+		return EF_USAGE;
+	sqlite3_stmt *st = store_stmt(s, q->insert, err);
+	if (!st)
+		return EF_DB;
+	for (int i = 0; q->types[i]; i++) {
+		const char *v = values[i];
+		if (!v || !*v)
+			sqlite3_bind_null(st, i + 1);
+		else if (q->types[i] == 'I')
+			sqlite3_bind_int64(st, i + 1, strtoll(v, NULL, 10));
+		else if (q->types[i] == 'R')
+			sqlite3_bind_double(st, i + 1, strtod(v, NULL));
+		else
+			sqlite3_bind_text(st, i + 1, v, -1, SQLITE_STATIC);
+	}
+	return store_exec_stmt(s, st, err, ef_reference_kind(kind)->name);
+}
+
+int store_reference_count(struct store *s, enum ef_ref_kind kind, int64_t *n, struct ef_err *err)
+{
+	const struct ref_sql *q = sql_of(kind, err);
+	if (!q)
+		return EF_USAGE;
+	sqlite3_stmt *st = store_stmt(s, q->count, err);
+	if (!st)
+		return EF_DB;
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (rc != SQLITE_ROW) {
+		rc = store_dberr(s, err, ef_reference_kind(kind)->name);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return EF_OK;
+}
+
+int store_reference_rows(struct store *s, enum ef_ref_kind kind, store_row_fn fn, void *ctx, struct ef_err *err)
+{
+	const struct ref_sql *q = sql_of(kind, err);
+	if (!q)
+		return EF_USAGE;
+	sqlite3_stmt *st = store_stmt(s, q->select, err);
+	if (!st)
+		return EF_DB;
+	const size_t n = strlen(q->types);
+	const char *vals[16];
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (size_t i = 0; i < n; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, (int)i);
+		int r = fn(ctx, vals, n, err);
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		rc = store_dberr(s, err, ef_reference_kind(kind)->name);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return EF_OK;
+}
+
+struct load_ctx {
+	struct ef_reference *ref;
+	enum ef_ref_kind kind;
+};
+
+static int load_row(void *ctx, const char *const *values, size_t n, struct ef_err *err)
+{
+	struct load_ctx *c = ctx;
+	(void)n;
+	int rc = ef_reference_add_row(c->ref, c->kind, values, err);
+	if (rc == EF_INVALID) {
+		char msg[sizeof err->msg];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		return ef_errf(err, EF_DB, "reference table %s: %s (reload with engraft init --assets DIR)",
+			       ef_reference_kind(c->kind)->name, msg);
+	}
+	return rc;
+}
+
+int store_reference_load(struct store *s, struct ef_reference *ref, struct ef_err *err)
+{
+	ef_reference_init(ref);
+	for (int k = 0; k < EF_REF_KIND_COUNT; k++) {
+		struct load_ctx c = {ref, (enum ef_ref_kind)k};
+		int rc = store_reference_rows(s, (enum ef_ref_kind)k, load_row, &c, err);
+		if (rc) {
+			ef_reference_free(ref);
+			return rc;
+		}
+	}
+	int rc = ef_reference_finish(ref, err);
+	if (rc) {
+		char msg[sizeof err->msg];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		ef_reference_free(ref);
+		return ef_errf(err, EF_DB, "reference data in the database: %s", msg);
+	}
+	return EF_OK;
+}
