@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# End-to-end tests of check, alerts, due, ack and the derived exports
+# through the real binary, on the CSV fixtures.
+# usage: rules.sh ENGRAFT_BINARY DATA_DIR ASSETS_DIR
+set -u
+ENGRAFT=$1
+DATA=$2
+ASSETS=$3
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+check() { # check NAME EXPECTED_STATUS CMD...
+	local name=$1 want=$2
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	local got=$?
+	if [ "$got" -eq "$want" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $name: exit $got, want $want"
+		sed 's/^/  stdout: /' "$T/out" | head -5
+		sed 's/^/  stderr: /' "$T/err" | head -5
+	fi
+}
+
+contains() { # contains NAME FILE TEXT
+	if grep -qF -- "$3" "$2"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $1: '$3' not in $2:"
+		sed 's/^/  /' "$2" | head -10
+	fi
+}
+
+lacks() { # lacks NAME FILE TEXT
+	if grep -qF -- "$3" "$2"; then
+		fail=$((fail + 1))
+		echo "FAIL: $1: '$3' in $2"
+	else
+		pass=$((pass + 1))
+	fi
+}
+
+DB="$T/engraft.db"
+E() { "$ENGRAFT" --db "$DB" --user tester "$@"; }
+
+for k in patients transplants labs transfusions vaccinations gvhd-acute gvhd-chronic immunosuppression ivig; do
+	E import "$k" "$DATA/$k.csv" >/dev/null || { fail=$((fail + 1)); echo "FAIL: import $k"; }
+done
+
+# check: counts, then nothing new on a second run
+check "check" 0 E check --as-of 2025-10-01
+contains "check counts" "$T/out" "opened "
+grep -Eq '^opened [1-9][0-9]*, kept 0, reopened 0, resolved 0$' "$T/out" && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: first check: $(cat "$T/out")"; }
+opened=$(sed -E 's/^opened ([0-9]+),.*/\1/' "$T/out")
+check "check again" 0 E check --as-of 2025-10-01
+contains "check again keeps" "$T/out" "opened 0, kept $opened, reopened 0, resolved 0"
+
+# alerts: the s.9.5-style findings of the fixtures
+check "alerts" 0 E alerts --as-of 2025-10-01
+contains "graft failure" "$T/out" "NEUTROPHIL_ENGRAFTMENT_MISSED 2025-01-15"
+contains "graft failure message" "$T/out" "no ANC >= 0.5 x10^9/L by day +28 (2025-02-12)"
+contains "CD4 milestone" "$T/out" "IR-CD4-180"
+contains "IgG low" "$T/out" "IgG 350 mg/dL on 2025-07-14 < 400"
+contains "GVHD severe" "$T/out" "GVHD_SEVERE"
+head -2 "$T/out" | grep -q critical && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: critical first"; }
+
+# export alerts: every column, one row per alert
+check "export alerts" 0 E export alerts
+contains "alerts header" "$T/out" "alert_id,mrn,rule,subject,severity,status,raised_on,due_on,acknowledged_by,acknowledged_on,reason,until,message"
+[ "$(($(wc -l <"$T/out") - 1))" -eq "$opened" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: export alerts rows"; }
+id=$(grep ',IGG_LOW,IGG,' "$T/out" | cut -d, -f1)
+
+# ack: usage errors (acks happen today: `until` must not be in the past, so
+# the checks below run --as-of days after today and export --as-of them), unknown id, then a real one (until tomorrow)
+check "ack without reason" 2 E ack "$id"
+check "ack bad id" 2 E ack abc --reason x
+check "ack unknown id" 3 E ack 99999 --reason x
+contains "ack unknown message" "$T/err" "engraft: no alert 99999"
+check "ack past until" 2 E ack "$id" --reason x --until 2000-01-01
+tomorrow=$(date -d tomorrow +%F)
+later=$(date -d '+3 days' +%F)
+check "ack" 0 E ack "$id" --reason "IVIG ordered" --until "$tomorrow"
+contains "ack message" "$T/out" "alert $id acknowledged until $tomorrow"
+E export alerts >"$T/alerts.csv"
+contains "ack recorded" "$T/alerts.csv" ",acknowledged,"
+contains "ack by user" "$T/alerts.csv" ",tester,"
+contains "ack reason" "$T/alerts.csv" ",IVIG ordered,$tomorrow,"
+check "alerts hides acknowledged" 0 E alerts --as-of 2025-10-01
+lacks "acknowledged not listed" "$T/out" "IGG_LOW"
+check "alerts --all" 0 E alerts --as-of 2025-10-01 --all
+contains "alerts --all lists it" "$T/out" "acknowledged"
+check "check through until" 0 E check --as-of "$tomorrow"
+E export alerts >"$T/alerts.csv"
+grep "^$id," "$T/alerts.csv" | grep -q ",acknowledged," && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: still acknowledged"; }
+check "check after until" 0 E check --as-of "$later"
+contains "reopened" "$T/out" "reopened 1,"
+E export alerts --as-of "$later" >"$T/alerts.csv"
+grep "^$id," "$T/alerts.csv" | grep -q ",IGG_LOW,IGG,warning,open,$later," && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: reopened with same id"; grep "^$id," "$T/alerts.csv"; }
+
+# a finding that stops holding resolves its alert
+printf 'mrn,collected_on,test,value,unit\nT001,2025-10-02,IGG,5.2,g/L\n' >"$T/igg.csv"
+E import labs "$T/igg.csv" >/dev/null
+check "check resolves" 0 E check --as-of "$later"
+contains "resolved 1" "$T/out" "resolved 1"
+E export alerts --as-of "$later" >"$T/alerts.csv"
+grep "^$id," "$T/alerts.csv" | grep -q ",resolved," && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: resolved"; }
+check "ack resolved" 3 E ack "$id" --reason x
+
+# --mrn: one patient; unknown MRN is invalid input
+check "check --mrn" 0 E check --as-of "$later" --mrn T002
+check "check unknown mrn" 3 E check --mrn NOPE
+contains "unknown mrn message" "$T/err" "engraft: no patient with MRN 'NOPE'"
+
+# due: worklist, --within adds upcoming doses
+check "due" 0 E due --as-of 2025-10-01
+contains "due header" "$T/out" "MRN          NAME                     VACCINE  DOSE  DUE        STATUS   REASON"
+contains "due overdue" "$T/out" "overdue  28 days after dose 2 on 2025-05-13"
+contains "due blocked reason" "$T/out" "blocked  transplant 2025-01-15 < 24 months; on immunosuppression (prednisone since 2025-02-10)"
+lacks "no upcoming without --within" "$T/out" "upcoming"
+check "due --within" 0 E due --as-of 2025-10-01 --within 90
+contains "upcoming with --within" "$T/out" "upcoming"
+check "due bad --within" 2 E due --within -3
+
+# derived exports
+check "export due" 0 E export due --as-of 2025-10-01 --mrn T001
+contains "due columns" "$T/out" "mrn,vaccine,dose,due_on,status,reason"
+contains "due PCV:3" "$T/out" "T001,PCV,3,2025-06-10,overdue,28 days after dose 2 on 2025-05-13"
+contains "due MMR blocked, no date" "$T/out" "T001,MMR,1,,blocked,"
+check "export engraftment" 0 E export engraftment --as-of 2025-10-01
+contains "engraftment columns" "$T/out" "mrn,transplant_date,anc_date,anc_day,plt_date,plt_day,status"
+contains "engraftment T001" "$T/out" "T001,2025-01-15,,,,,graft_failure"
+contains "engraftment T002" "$T/out" "T002,2025-03-01,,,,,not_applicable"
+check "export gvhd" 0 E export gvhd
+contains "gvhd columns" "$T/out" "mrn,assessed_on,kind,grade"
+contains "gvhd acute" "$T/out" "T001,2025-02-10,acute,III"
+contains "gvhd chronic" "$T/out" "T002,2025-08-01,chronic,severe"
+check "export gvhd as of" 0 E export gvhd --as-of 2025-03-01
+lacks "gvhd as of" "$T/out" "2025-08-01"
+
+# a site's reference data: a stricter ANC threshold; a bad file changes nothing
+mkdir -p "$T/site"
+cp "$ASSETS"/*.csv "$T/site/"
+sed -i 's/^primary_graft_failure_day_peripheral_blood,28,/primary_graft_failure_day_peripheral_blood,1000,/' "$T/site/parameters.csv"
+check "init --assets" 0 E init --assets "$T/site"
+check "check with site data" 0 E check --as-of "$later"
+E export alerts --as-of "$later" >"$T/alerts.csv"
+grep ',NEUTROPHIL_ENGRAFTMENT_MISSED,2025-01-15,' "$T/alerts.csv" | grep -q ',resolved,' && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: site deadline day 1000 should resolve the graft-failure alert"; }
+sed -i 's/^anc_threshold,0.5,/anc_threshold,zero,/' "$T/site/parameters.csv"
+check "bad site assets" 3 E init --assets "$T/site"
+contains "bad asset message" "$T/err" "parameters.csv:2: value: anc_threshold must be a number > 0, not 'zero'"
+check "old data kept" 0 E check --as-of "$later"
+contains "old data kept counts" "$T/out" "opened 0"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
