@@ -11,14 +11,6 @@
 #include "engraft/rules.h"
 #include "engraft/vaccines.h"
 
-static const struct command *self(int (*run)(struct cli *, int, char **))
-{
-	for (const struct command *c = ef_commands; c->name; c++)
-		if (c->run == run)
-			return c;
-	return ef_commands;
-}
-
 int cli_reference(struct cli *c, struct ef_reference *ref, struct ef_err *err)
 {
 	int rc = cli_open(c, err);
@@ -63,7 +55,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	const struct cli_opt opts[] = {{"as-of", 1, &as_of_s}, {"mrn", 1, &mrn}, {0, 0, 0}};
 	const char *pos[1];
 	int npos;
-	int rc = cli_parse(self(cmd_check), argc, argv, opts, pos, 0, 0, &npos);
+	int rc = cli_parse(cli_command(cmd_check), argc, argv, opts, pos, 0, 0, &npos);
 	if (rc)
 		return rc;
 	ef_day as_of = c->today;
@@ -115,7 +107,7 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
 	const struct cli_opt opts[] = {{"as-of", 1, &as_of_s}, {"all", 0, &all}, {0, 0, 0}};
 	const char *pos[1];
 	int npos;
-	int rc = cli_parse(self(cmd_alerts), argc, argv, opts, pos, 0, 0, &npos);
+	int rc = cli_parse(cli_command(cmd_alerts), argc, argv, opts, pos, 0, 0, &npos);
 	if (rc)
 		return rc;
 	ef_day as_of = c->today;
@@ -198,7 +190,7 @@ int cmd_due(struct cli *c, int argc, char **argv)
 	const struct cli_opt opts[] = {{"as-of", 1, &as_of_s}, {"within", 1, &within_s}, {0, 0, 0}};
 	const char *pos[1];
 	int npos;
-	int rc = cli_parse(self(cmd_due), argc, argv, opts, pos, 0, 0, &npos);
+	int rc = cli_parse(cli_command(cmd_due), argc, argv, opts, pos, 0, 0, &npos);
 	if (rc)
 		return rc;
 	struct due_ctx d = {.within = -1, .as_of = c->today};
@@ -230,7 +222,7 @@ int cmd_ack(struct cli *c, int argc, char **argv)
 	const struct cli_opt opts[] = {{"reason", 1, &reason}, {"until", 1, &until_s}, {0, 0, 0}};
 	const char *pos[1];
 	int npos;
-	int rc = cli_parse(self(cmd_ack), argc, argv, opts, pos, 1, 1, &npos);
+	int rc = cli_parse(cli_command(cmd_ack), argc, argv, opts, pos, 1, 1, &npos);
 	if (rc)
 		return rc;
 	char *end;

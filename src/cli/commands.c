@@ -18,7 +18,8 @@ const struct command ef_commands[] = {
 	 "so importing the same file again changes nothing.\n",
 	 cmd_import},
 	{"export", "KIND [-o FILE] [--as-of DATE] [--mrn MRN]", "write a CSV file (standard output by default)",
-	 "KIND is an import kind (same columns, so an export imports again).\n"
+	 "KIND is an import kind (same columns, so an export imports again),\n"
+	 "or a computed kind: alerts, due, engraftment, gvhd (as of --as-of).\n"
 	 "Options:\n"
 	 "  -o, --output FILE  write to FILE instead of standard output\n"
 	 "  --as-of DATE       the record as it stood on DATE (later rows left out)\n"
