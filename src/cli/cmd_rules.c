@@ -218,8 +218,9 @@ int cmd_due(struct cli *c, int argc, char **argv)
 
 int cmd_ack(struct cli *c, int argc, char **argv)
 {
-	const char *reason = NULL, *until_s = NULL;
-	const struct cli_opt opts[] = {{"reason", 1, &reason}, {"until", 1, &until_s}, {0, 0, 0}};
+	const char *reason = NULL, *until_s = NULL, *as_of_s = NULL;
+	const struct cli_opt opts[] = {{"reason", 1, &reason}, {"until", 1, &until_s}, {"as-of", 1, &as_of_s},
+				       {0, 0, 0}};
 	const char *pos[1];
 	int npos;
 	int rc = cli_parse(cli_command(cmd_ack), argc, argv, opts, pos, 1, 1, &npos);
@@ -233,13 +234,18 @@ int cmd_ack(struct cli *c, int argc, char **argv)
 		return cli_fail(EF_USAGE, "ack: --reason TEXT is required");
 	if (strlen(reason) > 1000)
 		return cli_fail(EF_USAGE, "ack: --reason is longer than 1000 bytes");
-	ef_day until = EF_NO_DAY;
+	ef_day until = EF_NO_DAY, on = c->today;
+	if (as_of_s && (rc = cli_date("as-of", as_of_s, c->today, &on)))
+		return rc;
 	if (until_s && (rc = cli_date("until", until_s, c->today, &until)))
 		return rc;
-	if (until != EF_NO_DAY && until < c->today)
-		return cli_fail(EF_USAGE, "ack: --until %s is in the past", until_s);
+	/* An --until before the acknowledgement date is almost surely a typo;
+	 * an --until in the past relative to today is allowed (records entered
+	 * late, scenario replays with check --as-of). */
+	if (until != EF_NO_DAY && until < on)
+		return cli_fail(EF_USAGE, "ack: --until %s is before the acknowledgement date", until_s);
 	struct ef_err err = {{0}};
-	if ((rc = cli_open(c, &err)) || (rc = store_alert_ack(c->store, id, c->today, reason, until, &err)))
+	if ((rc = cli_open(c, &err)) || (rc = store_alert_ack(c->store, id, on, reason, until, &err)))
 		return cli_fail_err(rc, &err);
 	if (until != EF_NO_DAY)
 		printf("alert %lld acknowledged until %s\n", id, until_s);

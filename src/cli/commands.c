@@ -42,12 +42,13 @@ const struct command ef_commands[] = {
 	 "  --as-of DATE   the worklist as of DATE (default today)\n"
 	 "  --within DAYS  also doses coming due within DAYS days\n",
 	 cmd_due},
-	{"ack", "ALERT_ID --reason TEXT [--until DATE]",
+	{"ack", "ALERT_ID --reason TEXT [--until DATE] [--as-of DATE]",
 	 "acknowledge an alert; it comes back after --until if still true",
 	 "Options:\n"
 	 "  --reason TEXT  why (required; recorded with your name and the date)\n"
 	 "  --until DATE   stay acknowledged through DATE; from the day after, the\n"
-	 "                 next check reopens it if its finding still holds\n",
+	 "                 next check reopens it if its finding still holds\n"
+	 "  --as-of DATE   the date of the acknowledgement (default today)\n",
 	 cmd_ack},
 	{0, 0, 0, 0, 0},
 };

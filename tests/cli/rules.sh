@@ -75,8 +75,8 @@ contains "alerts header" "$T/out" "alert_id,mrn,rule,subject,severity,status,rai
 [ "$(($(wc -l <"$T/out") - 1))" -eq "$opened" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: export alerts rows"; }
 id=$(grep ',IGG_LOW,IGG,' "$T/out" | cut -d, -f1)
 
-# ack: usage errors (acks happen today: `until` must not be in the past, so
-# the checks below run --as-of days after today and export --as-of them), unknown id, then a real one (until tomorrow)
+# ack: usage errors, unknown id, then a real one (until tomorrow; the
+# checks below run --as-of days after today and export --as-of them)
 check "ack without reason" 2 E ack "$id"
 check "ack bad id" 2 E ack abc --reason x
 check "ack unknown id" 3 E ack 99999 --reason x
@@ -110,6 +110,17 @@ contains "resolved 1" "$T/out" "resolved 1"
 E export alerts --as-of "$later" >"$T/alerts.csv"
 grep "^$id," "$T/alerts.csv" | grep -q ",resolved," && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: resolved"; }
 check "ack resolved" 3 E ack "$id" --reason x
+
+# a replay in the past: ack --as-of D --until U, then check around U
+nid=$(E export alerts | grep ',NEUTROPHIL_ENGRAFTMENT_MISSED,2025-01-15,' | cut -d, -f1)
+check "ack --as-of" 0 E ack "$nid" --reason "review booked" --as-of 2025-03-01 --until 2025-03-10
+check "ack until before as-of" 2 E ack "$nid" --reason x --as-of 2025-03-01 --until 2025-02-01
+check "check within until" 0 E check --as-of 2025-03-05 --mrn T001
+E export alerts >"$T/alerts.csv"
+grep "^$nid," "$T/alerts.csv" | grep ",acknowledged," | grep -q ",tester,2025-03-01,review booked,2025-03-10," && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: replay ack"; grep "^$nid," "$T/alerts.csv"; }
+check "check after until (replay)" 0 E check --as-of 2025-03-11 --mrn T001
+E export alerts >"$T/alerts.csv"
+grep "^$nid," "$T/alerts.csv" | grep -q ",critical,open,2025-03-11," && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: replay reopen"; grep "^$nid," "$T/alerts.csv"; }
 
 # --mrn: one patient; unknown MRN is invalid input
 check "check --mrn" 0 E check --as-of "$later" --mrn T002
