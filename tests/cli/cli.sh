@@ -7,42 +7,10 @@ ENGRAFT=$1
 DATA=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
+. "$(dirname "$0")/lib.sh"
 
-check() { # check NAME EXPECTED_STATUS CMD...
-	local name=$1 want=$2
-	shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	local got=$?
-	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $name: exit $got, want $want"
-		sed 's/^/  stdout: /' "$T/out" | head -5
-		sed 's/^/  stderr: /' "$T/err" | head -5
-	fi
-}
 
-contains() { # contains NAME FILE TEXT
-	if grep -qF -- "$3" "$2"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $1: '$3' not in $2:"
-		sed 's/^/  /' "$2" | head -10
-	fi
-}
 
-same() { # same NAME FILE1 FILE2
-	if cmp -s "$2" "$3"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $1: $2 and $3 differ"
-		diff "$2" "$3" | head -10
-	fi
-}
 
 DB="$T/db/engraft.db"
 E() { "$ENGRAFT" --db "$DB" --user tester "$@"; }
@@ -125,5 +93,4 @@ echo "hello" >"$T/text.db"
 check "text file as database" 4 "$ENGRAFT" --db "$T/text.db" init
 check "directory as database" 4 "$ENGRAFT" --db "$T" init
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

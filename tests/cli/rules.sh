@@ -8,41 +8,10 @@ DATA=$2
 ASSETS=$3
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
+. "$(dirname "$0")/lib.sh"
 
-check() { # check NAME EXPECTED_STATUS CMD...
-	local name=$1 want=$2
-	shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	local got=$?
-	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $name: exit $got, want $want"
-		sed 's/^/  stdout: /' "$T/out" | head -5
-		sed 's/^/  stderr: /' "$T/err" | head -5
-	fi
-}
 
-contains() { # contains NAME FILE TEXT
-	if grep -qF -- "$3" "$2"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $1: '$3' not in $2:"
-		sed 's/^/  /' "$2" | head -10
-	fi
-}
 
-lacks() { # lacks NAME FILE TEXT
-	if grep -qF -- "$3" "$2"; then
-		fail=$((fail + 1))
-		echo "FAIL: $1: '$3' in $2"
-	else
-		pass=$((pass + 1))
-	fi
-}
 
 DB="$T/engraft.db"
 E() { "$ENGRAFT" --db "$DB" --user tester "$@"; }
@@ -168,5 +137,4 @@ contains "bad asset message" "$T/err" "parameters.csv:2: value: anc_threshold mu
 check "old data kept" 0 E check --as-of "$later"
 contains "old data kept counts" "$T/out" "opened 0"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
