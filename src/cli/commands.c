@@ -9,6 +9,16 @@ const struct command ef_commands[] = {
 	 "                milestones.csv, monitoring.csv, parameters.csv) from a site's\n"
 	 "                edited copies in DIR instead of the built-in defaults\n",
 	 cmd_init},
+	{"demo", "[--patients N] [--seed S] [--as-of DATE]",
+	 "fill a synthetic, deterministic cohort (no real people); default 200 patients",
+	 "Options:\n"
+	 "  --patients N  number of patients, 1 to 1000000 (default 200); MRNs DEMO000001...\n"
+	 "  --seed S      seed of the generator (default 1); the same seed and --as-of\n"
+	 "                give identical rows\n"
+	 "  --as-of DATE  the day the record ends (default today); nothing is dated later\n"
+	 "Rows are written like an import (one transaction and import record per 500\n"
+	 "patients); running it again with the same options changes nothing.\n",
+	 cmd_demo},
 	{"import", "KIND FILE", "load a CSV file (FILE - for standard input); all rows or none",
 	 "KIND is one of: patients, transplants, labs, transfusions, vaccinations,\n"
 	 "gvhd-acute, gvhd-chronic, immunosuppression, ivig.\n"

@@ -1,0 +1,35 @@
+/* demo.h - the synthetic cohort behind `engraft demo` (src/cli only).
+ *
+ * Deterministic: the rows depend only on (seed, as_of, patient number), so
+ * the same seed and as-of give identical rows, and a bigger cohort starts
+ * with the same patients as a smaller one. No real people: MRNs DEMO000001,
+ * invented names. Every event is dated on or before as_of and on or after
+ * the birth date. Rows go through the store's put functions, one
+ * transaction (and one import record, kind "demo") per batch of patients. */
+#ifndef ENGRAFT_CLI_DEMO_H
+#define ENGRAFT_CLI_DEMO_H
+
+#include <stdint.h>
+
+#include "engraft/date.h"
+#include "engraft/error.h"
+#include "engraft/store.h"
+
+#define EF_DEMO_MAX_PATIENTS 1000000L
+#define EF_DEMO_BATCH 500
+
+struct ef_demo_opts {
+	long patients;  /* 1 .. EF_DEMO_MAX_PATIENTS */
+	uint64_t seed;
+	ef_day as_of;   /* nothing is dated after it */
+};
+
+struct ef_demo_counts {
+	long rows[STORE_K_COUNT]; /* rows written per kind */
+	long inserted, updated, unchanged;
+};
+
+int ef_demo_generate(struct store *s, const struct ef_demo_opts *o, struct ef_demo_counts *out,
+		     struct ef_err *err);
+
+#endif

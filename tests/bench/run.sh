@@ -1,0 +1,174 @@
+#!/bin/sh
+# run.sh - engraft at clinic scale (issue 7), in one run on the same data.
+#
+# Builds a release tree, makes 1k- and 10k-patient demo databases and times
+# engraft against the sqlite3 shell doing the same work, printing each ratio
+# with its goal. Needs: meson, ninja, a C compiler, sqlite3 (the shell).
+#   tests/bench/run.sh            full run (about 2-3 minutes on 2 cores)
+#   BENCH_DIR=/path  keep the databases and files there (default: a temp dir)
+#   BENCH_BUILD=DIR  use (and build) this meson tree instead of build-release
+#   BENCH_RUNS=N     timed runs per measurement (best and median kept; default 3)
+set -eu
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BENCH_BUILD:-$ROOT/build-release}
+RUNS=${BENCH_RUNS:-3}
+AS_OF=2025-06-30
+SEED=1
+command -v sqlite3 >/dev/null || { echo "run.sh: needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 2; }
+
+if [ ! -f "$BUILD/build.ninja" ]; then
+	meson setup --buildtype=release "$BUILD" "$ROOT" >/dev/null
+fi
+ninja -C "$BUILD" engraft tests/bench/benchrun >/dev/null
+E=$BUILD/engraft
+BR=$BUILD/tests/bench/benchrun
+if [ -n "${BENCH_DIR:-}" ]; then
+	W=$BENCH_DIR
+	mkdir -p "$W"
+else
+	W=$(mktemp -d "${TMPDIR:-/tmp}/engraft-bench.XXXXXX")
+	trap 'rm -rf "$W"' EXIT INT TERM
+fi
+
+# ---- helpers -------------------------------------------------------------
+# t LABEL benchrun-args... : run, keep "best median rss" in $W/r.LABEL
+t() {
+	label=$1
+	shift
+	"$BR" "$@" >"$W/r.$label" || { echo "run.sh: $label failed" >&2; exit 1; }
+}
+best() { cut -d' ' -f1 "$W/r.$1"; }
+med() { cut -d' ' -f2 "$W/r.$1"; }
+rss() { cut -d' ' -f3 "$W/r.$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+secs() { awk -v a="$1" 'BEGIN { if (a >= 1000) printf "%.2f s", a / 1000; else printf "%.1f ms", a }'; }
+# verdict VALUE OP LIMIT -> PASS/FAIL
+verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "<=" ? v <= l : v < l); print (ok ? "PASS" : "FAIL") }'; }
+row() { printf '%-44s %12s %12s %10s %8s %s\n' "$@"; }
+sql_count() { sqlite3 "$1" "$2"; }
+
+LABS_SQL="SELECT p.mrn, l.collected_on, l.test, l.value, l.unit FROM patients p JOIN lab_results l ON l.patient_id = p.id ORDER BY p.mrn, l.collected_on, l.test"
+HAVE_CHECK=0
+"$E" check --help >/dev/null 2>&1 && HAVE_CHECK=1
+HAVE_TUI_BENCH=0
+"$E" --db "$W/probe.db" tui-bench --help >/dev/null 2>&1 && HAVE_TUI_BENCH=1
+
+echo "engraft benchmark: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'), $(grep -m1 buildtype "$BUILD/meson-info/intro-buildoptions.json" >/dev/null 2>&1 && echo release || echo release), $(nproc) CPUs, sqlite3 $(sqlite3 --version | cut -d' ' -f1), $RUNS runs each (best of)"
+
+# ---- cohorts ---------------------------------------------------------------
+for n in 1000 10000; do
+	rm -f "$W/c$n.db" "$W/c$n.db-wal" "$W/c$n.db-shm"
+	t "demo$n" -n 1 -- "$E" --db "$W/c$n.db" demo --patients $n --seed $SEED --as-of $AS_OF
+	labs=$(sql_count "$W/c$n.db" "SELECT count(*) FROM lab_results")
+	echo "$labs" >"$W/labs$n"
+done
+L1=$(cat "$W/labs1000")
+L10=$(cat "$W/labs10000")
+GROW=$(ratio "$L10" "$L1")
+
+for n in 1000 10000; do
+	db=$W/c$n.db
+	# export labs vs the sqlite3 shell writing the same rows as CSV
+	t "exp$n" -n "$RUNS" -- "$E" --db "$db" export labs
+	t "sqlcsv$n" -n "$RUNS" -- sqlite3 -csv -header "$db" "$LABS_SQL"
+	# the whole lab table read by the shell (baseline for check)
+	t "sqlall$n" -n "$RUNS" -- sqlite3 "$db" "SELECT * FROM lab_results"
+	if [ "$HAVE_CHECK" = 1 ]; then
+		cp "$db" "$W/chk$n.db"
+		t "check1st$n" -n 1 -- "$E" --db "$W/chk$n.db" check --as-of $AS_OF
+		t "check$n" -n "$RUNS" -- "$E" --db "$W/chk$n.db" check --as-of $AS_OF
+	fi
+done
+"$E" --db "$W/c10000.db" export labs -o "$W/exp.csv"
+sqlite3 -csv -header "$W/c10000.db" "$LABS_SQL" >"$W/sql.csv"
+SAME_EXPORT=$(cmp -s "$W/exp.csv" "$W/sql.csv" && echo "identical output" || echo "OUTPUT DIFFERS")
+
+# ---- import of 1M lab rows ---------------------------------------------------
+head -n 1000001 "$W/exp.csv" >"$W/labs1m.csv"
+"$E" --db "$W/c10000.db" export patients -o "$W/patients.csv"
+rm -f "$W/base.db"*
+"$E" --db "$W/base.db" import patients "$W/patients.csv" >/dev/null
+# a checkpointed, single-file copy to start every run from
+sqlite3 "$W/base.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+FRESH="rm -f $W/imp.db $W/imp.db-wal $W/imp.db-shm && cp $W/base.db $W/imp.db"
+t imp -n "$RUNS" -b "$FRESH" -- "$E" --db "$W/imp.db" import labs "$W/labs1m.csv"
+t reimp -n "$RUNS" -- "$E" --db "$W/imp.db" import labs "$W/labs1m.csv"
+KEYED="rm -f $W/s.db* && sqlite3 $W/s.db 'PRAGMA journal_mode=WAL; CREATE TABLE t (mrn TEXT, collected_on TEXT, test TEXT, value TEXT, unit TEXT, UNIQUE (mrn, collected_on, test));' >/dev/null"
+PLAIN="rm -f $W/s.db* && sqlite3 $W/s.db 'PRAGMA journal_mode=WAL; CREATE TABLE t (mrn TEXT, collected_on TEXT, test TEXT, value TEXT, unit TEXT);' >/dev/null"
+t sqlimp -n "$RUNS" -b "$KEYED" -- sqlite3 "$W/s.db" ".import --csv --skip 1 $W/labs1m.csv t"
+t sqlimpplain -n "$RUNS" -b "$PLAIN" -- sqlite3 "$W/s.db" ".import --csv --skip 1 $W/labs1m.csv t"
+# growth: the 1k cohort's labs (all of them) imported the same way
+"$E" --db "$W/c1000.db" export labs -o "$W/labs1k.csv"
+"$E" --db "$W/c1000.db" export patients -o "$W/patients1k.csv"
+rm -f "$W/base1k.db"*
+"$E" --db "$W/base1k.db" import patients "$W/patients1k.csv" >/dev/null
+sqlite3 "$W/base1k.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+t imp1k -n "$RUNS" -b "rm -f $W/imp1k.db* && cp $W/base1k.db $W/imp1k.db" -- "$E" --db "$W/imp1k.db" import labs "$W/labs1k.csv"
+IMPROWS=$(($(wc -l <"$W/labs1m.csv") - 1))
+IMP1KROWS=$(($(wc -l <"$W/labs1k.csv") - 1))
+
+# ---- one patient after one new lab value ---------------------------------------
+if [ "$HAVE_CHECK" = 1 ]; then
+	MRN=DEMO004321
+	printf 'mrn,collected_on,test,value,unit\n%s,%s,ANC,1.23,10*9/L\n' "$MRN" "$AS_OF" >"$W/one.csv"
+	"$E" --db "$W/chk10000.db" import labs "$W/one.csv" >/dev/null
+	t recheck -n 20 -- "$E" --db "$W/chk10000.db" check --as-of $AS_OF --mrn $MRN
+	cp "$W/chk1000.db" "$W/chk1000b.db"
+	printf 'mrn,collected_on,test,value,unit\n%s,%s,ANC,1.23,10*9/L\n' DEMO000432 "$AS_OF" >"$W/one1k.csv"
+	"$E" --db "$W/chk1000b.db" import labs "$W/one1k.csv" >/dev/null
+	t recheck1k -n 20 -- "$E" --db "$W/chk1000b.db" check --as-of $AS_OF --mrn DEMO000432
+fi
+
+# ---- TUI ---------------------------------------------------------------------
+if [ "$HAVE_TUI_BENCH" = 1 ]; then
+	for n in 1000 10000; do
+		"$E" --db "$W/c$n.db" tui-bench >"$W/tui$n" 2>/dev/null || echo "? ? ?" >"$W/tui$n"
+	done
+fi
+
+# ---- report ------------------------------------------------------------------
+echo
+echo "cohorts (demo --seed $SEED --as-of $AS_OF): 1k = $L1 lab rows, 10k = $L10 lab rows ($(ratio "$L10" "$L1")x)"
+echo
+row "measure (best of $RUNS)" "1k" "10k" "10k/1k" "ratio" "goal"
+row "--------------------------------------------" "------------" "------------" "----------" "--------" "----"
+row "demo (write the cohort)" "$(secs "$(best demo1000)")" "$(secs "$(best demo10000)")" "$(ratio "$(best demo10000)" "$(best demo1000)")x" "" "10k < 20 s: $(verdict "$(best demo10000)" "<" 20000)"
+for pair in "exp:engraft export labs" "sqlcsv:  sqlite3 -csv (same query, same rows)"; do
+	k=${pair%%:*}
+	row "${pair#*:}" "$(secs "$(best ${k}1000)")" "$(secs "$(best ${k}10000)")" "$(ratio "$(best ${k}10000)" "$(best ${k}1000)")x" "" ""
+done
+R=$(ratio "$(best exp10000)" "$(best sqlcsv10000)")
+row "  export labs / sqlite3 -csv" "$(ratio "$(best exp1000)" "$(best sqlcsv1000)")x" "${R}x" "" "${R}x" "<= 1.0x: $(verdict "$R" "<=" 1.0) ($SAME_EXPORT)"
+row "engraft import labs (1M rows, validated)" "" "$(secs "$(best imp)")" "" "" ""
+row "  sqlite3 .import, UNIQUE(mrn,collected_on,test)" "" "$(secs "$(best sqlimp)")" "" "" ""
+row "  sqlite3 .import, no key" "" "$(secs "$(best sqlimpplain)")" "" "" ""
+R=$(ratio "$(best imp)" "$(best sqlimp)")
+row "  import / .import with key" "" "" "" "${R}x" "<= 1.5x: $(verdict "$R" "<=" 1.5)"
+R2=$(ratio "$(best imp)" "$(best sqlimpplain)")
+row "  import / .import without key" "" "" "" "${R2}x" "(info)"
+row "  re-import of the same file (all unchanged)" "" "$(secs "$(best reimp)")" "" "$(ratio "$(best reimp)" "$(best sqlimp)")x" "(info, vs keyed .import)"
+row "  import growth: $IMP1KROWS rows -> $IMPROWS rows" "$(secs "$(best imp1k)")" "$(secs "$(best imp)")" "$(ratio "$(best imp)" "$(best imp1k)")x" "" "linear: rows x$(ratio "$IMPROWS" "$IMP1KROWS")"
+if [ "$HAVE_CHECK" = 1 ]; then
+	row "engraft check, whole cohort (alerts exist)" "$(secs "$(best check1000)")" "$(secs "$(best check10000)")" "$(ratio "$(best check10000)" "$(best check1000)")x" "" ""
+	row "  first check (opens every alert)" "$(secs "$(best check1st1000)")" "$(secs "$(best check1st10000)")" "$(ratio "$(best check1st10000)" "$(best check1st1000)")x" "" ""
+	row "  sqlite3 'SELECT * FROM lab_results'" "$(secs "$(best sqlall1000)")" "$(secs "$(best sqlall10000)")" "$(ratio "$(best sqlall10000)" "$(best sqlall1000)")x" "" ""
+	R=$(ratio "$(best check10000)" "$(best sqlall10000)")
+	row "  check / SELECT *" "$(ratio "$(best check1000)" "$(best sqlall1000)")x" "${R}x" "" "${R}x" "<= 3x: $(verdict "$R" "<=" 3)"
+	R1=$(ratio "$(best check1st10000)" "$(best sqlall10000)")
+	row "  first check / SELECT *" "$(ratio "$(best check1st1000)" "$(best sqlall1000)")x" "${R1}x" "" "${R1}x" "(info)"
+	row "re-check one patient after one new lab (median)" "$(secs "$(med recheck1k)")" "$(secs "$(med recheck)")" "$(ratio "$(med recheck)" "$(med recheck1k)")x" "" "< 5 ms: $(verdict "$(med recheck)" "<" 5)"
+else
+	row "engraft check" "-" "-" "" "" "not measured: 'engraft check' is not in this build"
+	row "re-check one patient after one new lab" "-" "-" "" "" "not measured: 'engraft check' is not in this build"
+fi
+if [ "$HAVE_TUI_BENCH" = 1 ]; then
+	# tui-bench prints: first_list_ms search_redraw_ms peak_rss_kb
+	f1=$(cut -d' ' -f1 "$W/tui1000"); f10=$(cut -d' ' -f1 "$W/tui10000")
+	s1=$(cut -d' ' -f2 "$W/tui1000"); s10=$(cut -d' ' -f2 "$W/tui10000")
+	row "TUI: first patient list drawn" "$(secs "$f1")" "$(secs "$f10")" "$(ratio "$f10" "$f1")x" "" "< 50 ms: $(verdict "$f10" "<" 50)"
+	row "TUI: search keystroke to redraw" "$(secs "$s1")" "$(secs "$s10")" "$(ratio "$s10" "$s1")x" "" "< 50 ms: $(verdict "$s10" "<" 50)"
+	row "TUI: peak RSS" "$(cut -d' ' -f3 "$W/tui1000") kB" "$(cut -d' ' -f3 "$W/tui10000") kB" "" "" ""
+else
+	row "TUI: first list / search redraw" "-" "-" "" "" "not measured: no TUI measurement hook in this build"
+fi
+row "peak RSS: demo / export / import (10k)" "" "$(rss demo10000)/$(rss exp10000)/$(rss imp) kB" "" "" ""
