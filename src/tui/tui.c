@@ -1,11 +1,588 @@
-/* tui.c - entry point of the terminal interface (screens land here next). */
-#include <curses.h>
+/* tui.c - the terminal interface: terminal set-up, the screen stack, the one
+ * main loop that reads keys, dispatches them through the key tables, and
+ * alone loads, saves and draws. KEY_RESIZE is handled here and nowhere
+ * else. Layout: title bar, screen body, status line, key bar.
+ *
+ * ENGRAFT_TUI_TIMING=FILE appends timings (milliseconds) for benchmarks:
+ *   first_draw_ms SCREEN N        start of ef_tui_run to the first list drawn
+ *   key_ms SCREEN MODE N          a key read to the screen redrawn
+ * (MODE is "search" while typing a patient search). */
+#include <langinfo.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "engraft/tui.h"
+#include "tui_drive.h"
+#include "tui_int.h"
+
+#define MIN_COLS 50
+#define MIN_LINES 12
+
+/* ---- the status-message table ---- */
+static const struct {
+	enum role role;
+	const char *fmt;
+} messages[MSG_COUNT] = {
+	[MSG_NONE] = {R_STATUS, ""},
+	[MSG_HELLO] = {R_STATUS, "%lld patients.  / search  Enter open  ? help  q quit"},
+	[MSG_DB_ERROR] = {R_STATUS_ERROR, "%s"},
+	[MSG_FORM_INVALID] = {R_STATUS_ERROR, "Not saved: %d field%s to correct (explained in red)"},
+	[MSG_LAB_SAVED] = {R_STATUS_OK, "Saved %s %s %s on %s.%s"},
+	[MSG_LAB_REPLACED] = {R_STATUS_OK, "Replaced %s on %s (was %s): now %s %s.%s"},
+	[MSG_LAB_UNCHANGED] = {R_STATUS, "%s on %s was already recorded with this value; nothing changed."},
+	[MSG_GVHD_SAVED] = {R_STATUS_OK, "Saved %s GVHD assessment of %s: %s.%s"},
+	[MSG_GVHD_UNCHANGED] = {R_STATUS, "The %s GVHD assessment of %s was already recorded; nothing changed."},
+	[MSG_DOSE_SAVED] = {R_STATUS_OK, "Recorded %s given on %s.%s"},
+	[MSG_DOSE_UNCHANGED] = {R_STATUS, "%s on %s was already recorded; nothing changed."},
+	[MSG_ACKED] = {R_STATUS_OK, "Acknowledged %s %s%s."},
+	[MSG_RULES_RERUN] = {R_STATUS_OK, "%s"},
+	[MSG_RULES_UNAVAILABLE] = {R_STATUS, "%s"},
+	[MSG_NO_SELECTION] = {R_STATUS, "Nothing selected."},
+	[MSG_NEEDS_PATIENT] = {R_STATUS, "Open a patient's chart first (Enter on the patient list)."},
+	[MSG_NOT_AVAILABLE] = {R_STATUS_ERROR, "%s is not available in this build yet."},
+	[MSG_NO_MATCH] = {R_STATUS, "No patient matches \"%s\"."},
+	[MSG_CANCELLED] = {R_STATUS, "Cancelled; nothing was discarded."},
+	[MSG_DISCARDED] = {R_STATUS, "Discarded the unsaved %s."},
+	[MSG_TOO_SMALL] = {R_STATUS_ERROR, "Window too small for this form: make it at least 80x24."},
+};
+
+void tui_msg(struct app *a, enum msg m, ...)
+{
+	if ((unsigned)m >= MSG_COUNT)
+		return;
+	va_list ap;
+	va_start(ap, m);
+	vsnprintf(a->msg, sizeof a->msg, messages[m].fmt, ap);
+	va_end(ap);
+	a->msg_role = messages[m].role;
+}
+
+void tui_msg_err(struct app *a, const struct ef_err *e)
+{
+	tui_msg(a, MSG_DB_ERROR, e->msg[0] ? e->msg : "database error");
+}
+
+/* ---- global keys (after the screen's own table) ---- */
+static const struct keybind global_keys[] = {
+	{{'?', K(KEY_F(1))}, "?", CMD_HELP, "Help", "help for this screen (its keys)", 0},
+	{{'p'}, "p", CMD_PATIENTS, "Patients", "patient list", 0},
+	{{'v'}, "v", CMD_VACCINES, "Vaccines", "vaccination worklist (from a chart: that patient's doses)", 0},
+	{{'a'}, "a", CMD_ALERTS, "Alerts", "alerts (from a chart: that patient's alerts)", 0},
+	{{'q', KEY_ESCAPE}, "q/Esc", CMD_BACK, "Back", "back; on the patient list, quit", 0},
+	{{CTRL('c')}, "Ctrl-C", CMD_QUIT, NULL, "quit engraft (asks first about unsaved input)", 0},
+	KEYS_END,
+};
+
+const struct keybind *tui_global_keys(void);
+const struct keybind *tui_global_keys(void)
+{
+	return global_keys;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+#define TOP(a) (&(a)->stack[(a)->depth - 1])
+
+struct screen *tui_below(struct app *a)
+{
+	return a->depth >= 2 ? &a->stack[a->depth - 2] : NULL;
+}
+
+/* ---- layout ---- */
+static void place_windows(struct app *a)
+{
+	int lines = LINES, cols = COLS;
+	a->too_small = lines < MIN_LINES || cols < MIN_COLS;
+	if (lines < 4)
+		lines = 4;
+	if (cols < 10)
+		cols = 10;
+	if (!a->title) {
+		a->title = newwin(1, cols, 0, 0);
+		a->body = newwin(lines - 3, cols, 1, 0);
+		a->status = newwin(1, cols, lines - 2, 0);
+		a->bar = newwin(1, cols, lines - 1, 0);
+		a->p_title = new_panel(a->title);
+		a->p_status = new_panel(a->status);
+		a->p_bar = new_panel(a->bar);
+		a->p_body = new_panel(a->body);
+		keypad(a->body, TRUE);
+		return;
+	}
+	wresize(a->title, 1, cols);
+	wresize(a->body, lines - 3, cols);
+	wresize(a->status, 1, cols);
+	wresize(a->bar, 1, cols);
+	move_panel(a->p_title, 0, 0);
+	move_panel(a->p_body, 1, 0);
+	move_panel(a->p_status, lines - 2, 0);
+	move_panel(a->p_bar, lines - 1, 0);
+}
+
+static void lay_out_top(struct app *a)
+{
+	if (!a->depth)
+		return;
+	struct screen *t = TOP(a);
+	t->input = NULL;
+	if (t->ops->layout)
+		t->ops->layout(a, t, a->body);
+}
+
+static void hide_top(struct app *a)
+{
+	if (!a->depth)
+		return;
+	struct screen *t = TOP(a);
+	if (t->ops->layout)
+		t->ops->layout(a, t, NULL);
+	t->input = NULL;
+}
+
+/* ---- the stack ---- */
+static void push(struct app *a, const struct request *rq)
+{
+	if (a->depth >= MAX_DEPTH || !rq->ops)
+		return;
+	struct request r = *rq;
+	hide_top(a);
+	struct screen *s = &a->stack[a->depth];
+	memset(s, 0, sizeof *s);
+	s->ops = r.ops;
+	s->patient_id = r.patient_id;
+	struct ef_err e = {{0}};
+	int rc = s->ops->open(a, s, &r);
+	if (rc) {
+		if (s->ops->close)
+			s->ops->close(a, s);
+		memset(s, 0, sizeof *s);
+		lay_out_top(a);
+		tui_msg_err(a, &a->err);
+		(void)e;
+		return;
+	}
+	a->depth++;
+	lay_out_top(a);
+}
+
+static void pop_now(struct app *a)
+{
+	struct screen *s = TOP(a);
+	if (s->ops->layout)
+		s->ops->layout(a, s, NULL);
+	if (s->ops->close)
+		s->ops->close(a, s);
+	memset(s, 0, sizeof *s);
+	a->depth--;
+	if (a->depth == 0) {
+		a->quit = 1;
+		return;
+	}
+	struct screen *t = TOP(a);
+	lay_out_top(a);
+	if (t->ops->load && t->ops->load(a, t))
+		tui_msg_err(a, &a->err);
+}
+
+static int top_dirty(struct app *a)
+{
+	struct screen *s = TOP(a);
+	return s->ops->dirty && s->ops->dirty(s);
+}
+
+/* Pop towards a->unwind, asking before throwing away unsaved input. */
+static void unwind(struct app *a)
+{
+	while (a->unwind >= 0 && a->depth > a->unwind) {
+		if (top_dirty(a)) {
+			snprintf(a->question, sizeof a->question, "Discard the unsaved %s? (y/n)", TOP(a)->ops->name);
+			a->asking = ASK_DISCARD;
+			return;
+		}
+		pop_now(a);
+	}
+	a->unwind = -1;
+}
+
+static void apply(struct app *a, enum action act);
+
+static enum action context_push(struct app *a, const struct screen_ops *ops)
+{
+	struct screen *t = TOP(a);
+	if (t->ops == ops && !t->text_input)
+		return ACTION_NONE;
+	memset(&a->req, 0, sizeof a->req);
+	a->req.ops = ops;
+	a->req.patient_id = t->patient_id;
+	return ACTION_PUSH;
+}
+
+static enum action global_action(struct app *a, enum cmd c)
+{
+	switch (c) {
+	case CMD_HELP:
+		memset(&a->req, 0, sizeof a->req);
+		a->req.ops = &help_ops;
+		return ACTION_PUSH;
+	case CMD_PATIENTS:
+		a->unwind = 1;
+		unwind(a);
+		return ACTION_NONE;
+	case CMD_VACCINES:
+		return context_push(a, &vaccines_ops);
+	case CMD_ALERTS:
+		return context_push(a, &alerts_ops);
+	case CMD_BACK:
+		return ACTION_POP;
+	case CMD_QUIT:
+		a->unwind = 0;
+		unwind(a);
+		return ACTION_NONE;
+	default:
+		return ACTION_NONE;
+	}
+}
+
+static void apply(struct app *a, enum action act)
+{
+	if (!a->depth)
+		return;
+	struct screen *t = TOP(a);
+	switch (act) {
+	case ACTION_PASS:
+	case ACTION_NONE:
+	case ACTION_REDRAW:
+		break;
+	case ACTION_RELOAD:
+		if (t->ops->load && t->ops->load(a, t))
+			tui_msg_err(a, &a->err);
+		break;
+	case ACTION_PUSH:
+		push(a, &a->req);
+		break;
+	case ACTION_POP:
+		a->unwind = a->depth - 1;
+		unwind(a);
+		break;
+	case ACTION_SAVE:
+		if (t->ops->save) {
+			enum action next = t->ops->save(a, t);
+			if (next != ACTION_SAVE)
+				apply(a, next);
+		}
+		break;
+	case ACTION_CONFIRM:
+		a->asking = ASK_SCREEN;
+		break;
+	}
+}
+
+static void answer(struct app *a, int key)
+{
+	int yes = key == 'y' || key == 'Y';
+	int kind = a->asking;
+	a->asking = 0;
+	a->question[0] = '\0';
+	if (kind == ASK_DISCARD) {
+		if (yes) {
+			tui_msg(a, MSG_DISCARDED, TOP(a)->ops->name);
+			pop_now(a);
+			unwind(a);
+		} else {
+			a->unwind = -1;
+			tui_msg(a, MSG_CANCELLED);
+		}
+		return;
+	}
+	struct screen *t = TOP(a);
+	if (t->ops->confirmed)
+		apply(a, t->ops->confirmed(a, t, yes));
+}
+
+static void on_resize(struct app *a)
+{
+	hide_top(a);
+	place_windows(a);
+	lay_out_top(a);
+	if (a->depth) {
+		struct screen *t = TOP(a);
+		if (t->ops->load && t->ops->load(a, t))
+			tui_msg_err(a, &a->err);
+	}
+	clearok(curscr, TRUE);
+}
+
+static void handle_key(struct app *a, int key)
+{
+	if (key == K(KEY_RESIZE)) {
+		on_resize(a);
+		return;
+	}
+	if (!a->depth)
+		return;
+	if (a->asking) {
+		answer(a, key);
+		return;
+	}
+	a->msg[0] = '\0';
+	struct screen *t = TOP(a);
+	if (a->too_small) { /* only leaving works */
+		enum cmd g = keys_lookup(global_keys, 0, key);
+		if (g == CMD_BACK || g == CMD_QUIT) {
+			a->unwind = 0;
+			unwind(a);
+		}
+		return;
+	}
+	enum cmd c = keys_lookup(t->ops->help, t->mode, key);
+	enum action act = t->ops->key(a, t, key, c);
+	if (act == ACTION_PASS)
+		act = global_action(a, keys_lookup(global_keys, 0, key));
+	apply(a, act);
+}
+
+/* ---- drawing ---- */
+static void draw_title(struct app *a)
+{
+	WINDOW *w = a->title;
+	attr_t at = tui_attr(R_TITLE);
+	fill_line(w, 0, at);
+	char today[11];
+	ef_date_format(a->today, today);
+	struct screen *t = TOP(a);
+	int x = put_fmt(w, 0, 0, COLS, at, " engraft \u2502 %s", t->ops->name);
+	if (!a->utf8) {
+		fill_line(w, 0, at);
+		x = put_fmt(w, 0, 0, COLS, at, " engraft | %s", t->ops->name);
+	}
+	if (t->title[0])
+		x += put_fmt(w, 0, x, COLS - x, at, ": %s", t->title);
+	char right[200];
+	snprintf(right, sizeof right, "%s  %s ", store_user(a->s), today);
+	int rw = text_width(right);
+	if (x + rw + 1 < COLS)
+		put_text(w, 0, COLS - rw, rw, right, at, 0);
+}
+
+static void draw_bar(struct app *a)
+{
+	WINDOW *w = a->bar;
+	struct screen *t = TOP(a);
+	werase(w);
+	fill_line(w, 0, tui_attr(R_BAR_LABEL));
+	int x = 0, cols = getmaxx(w);
+	const struct keybind *tabs[2] = {t->ops->help, t->text_input ? NULL : global_keys};
+	int used_cmds[64] = {0};
+	int nused = 0;
+	for (int k = 0; k < 2; k++) {
+		for (const struct keybind *b = tabs[k]; b && b->name; b++) {
+			if (!b->label || (b->modes && !(b->modes & (1u << t->mode))))
+				continue;
+			int dup = 0;
+			for (int i = 0; i < nused; i++)
+				if (used_cmds[i] == (int)b->cmd)
+					dup = 1;
+			if (dup)
+				continue;
+			if (nused < 64)
+				used_cmds[nused++] = (int)b->cmd;
+			const char *label = b->label;
+			if (b->cmd == CMD_BACK && a->depth == 1 && k == 1)
+				label = "Quit";
+			int need = text_width(b->name) + text_width(label) + 2;
+			if (x + need > cols)
+				return;
+			x += put_text(w, 0, x, cols - x, b->name, tui_attr(R_BAR_KEY), 0);
+			x += put_fmt(w, 0, x, cols - x, tui_attr(R_BAR_LABEL), " %s ", label);
+		}
+	}
+}
+
+static void draw_status(struct app *a)
+{
+	WINDOW *w = a->status;
+	werase(w);
+	if (a->asking) {
+		fill_line(w, 0, tui_attr(R_STATUS_ERROR));
+		put_text(w, 0, 0, getmaxx(w), a->question, tui_attr(R_STATUS_ERROR), 0);
+		return;
+	}
+	if (a->msg[0])
+		put_text(w, 0, 0, getmaxx(w), a->msg, tui_attr(a->msg_role), 0);
+}
+
+static void render(struct app *a)
+{
+	if (!a->depth)
+		return;
+	struct screen *t = TOP(a);
+	werase(a->body);
+	if (a->too_small) {
+		werase(a->title);
+		werase(a->status);
+		werase(a->bar);
+		put_fmt(a->body, 0, 0, COLS, A_BOLD, "Terminal too small (%dx%d): engraft needs at least %dx%d.", COLS,
+			LINES, MIN_COLS, MIN_LINES);
+		put_text(a->body, 1, 0, COLS, "Make the window larger, or press q to quit.", A_NORMAL, 0);
+		update_panels();
+		curs_set(0);
+		doupdate();
+		return;
+	}
+	draw_title(a);
+	if (t->ops->overlay && a->depth >= 2) {
+		struct screen *b = &a->stack[a->depth - 2];
+		b->ops->draw(a, b, a->body);
+	}
+	t->ops->draw(a, t, a->body);
+	draw_status(a);
+	draw_bar(a);
+	update_panels();
+	curs_set(t->cursor_visible && !a->asking ? 1 : 0);
+	doupdate();
+}
+
+static int read_key(struct app *a, int ms)
+{
+	WINDOW *w = a->body;
+	if (a->depth && TOP(a)->input)
+		w = TOP(a)->input;
+	wtimeout(w, ms);
+	wint_t wc;
+	int r = wget_wch(w, &wc);
+	if (r == ERR)
+		return -1;
+	if (r == KEY_CODE_YES)
+		return K((int)wc);
+	return (int)wc;
+}
+
+static const char *mode_name(const struct screen *s)
+{
+	if (s->ops == &list_ops && s->mode == 1)
+		return "search";
+	return "normal";
+}
+
+int tui_step(struct app *a, int wait_ms)
+{
+	if (a->quit)
+		return 1;
+	int key = read_key(a, wait_ms);
+	if (key < 0)
+		return a->quit;
+	double t0 = now_ms();
+	const char *screen = a->depth ? TOP(a)->ops->name : "";
+	const char *mode = a->depth ? mode_name(TOP(a)) : "";
+	handle_key(a, key);
+	while (!a->quit && (key = read_key(a, 0)) >= 0)
+		handle_key(a, key);
+	if (a->quit)
+		return 1;
+	render(a);
+	if (a->timing) {
+		fprintf(a->timing, "key_ms %s %s %.3f\n", screen, mode, now_ms() - t0);
+		fflush(a->timing);
+	}
+	return 0;
+}
+
+int tui_open(struct app **out, struct store *s, ef_day today, const char *term, FILE *outf, FILE *inf,
+	     struct ef_err *err)
+{
+	*out = NULL;
+	struct app *a = calloc(1, sizeof *a);
+	if (!a)
+		return ef_errf(err, EF_DB, "out of memory");
+	a->t_start = now_ms();
+	a->s = s;
+	a->today = today;
+	a->unwind = -1;
+	const char *tf = getenv("ENGRAFT_TUI_TIMING");
+	if (tf && *tf)
+		a->timing = fopen(tf, "a");
+	if (!getenv("ESCDELAY"))
+		set_escdelay(25);
+	a->term = newterm(term, outf, inf);
+	if (!a->term) {
+		const char *t = term ? term : getenv("TERM");
+		free(a);
+		return ef_errf(err, EF_USAGE, "cannot start the terminal interface (TERM=%s)", t ? t : "unset");
+	}
+	set_term(a->term);
+	raw(); /* Ctrl-C, Ctrl-S reach us: Ctrl-C asks before losing input, Ctrl-S saves */
+	noecho();
+	const char *cs = nl_langinfo(CODESET);
+	a->utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+	const char *nc = getenv("NO_COLOR");
+	theme_init(nc && *nc);
+	place_windows(a);
+	memset(&a->req, 0, sizeof a->req);
+	a->req.ops = &list_ops;
+	push(a, &a->req);
+	if (!a->depth) {
+		*err = a->err;
+		tui_close(a);
+		return err->msg[0] ? EF_DB : ef_errf(err, EF_DB, "cannot open the patient list");
+	}
+	render(a);
+	if (a->timing) {
+		fprintf(a->timing, "first_draw_ms %s %.3f\n", list_ops.name, now_ms() - a->t_start);
+		fflush(a->timing);
+	}
+	*out = a;
+	return EF_OK;
+}
+
+void tui_close(struct app *a)
+{
+	if (!a)
+		return;
+	while (a->depth > 0) {
+		struct screen *s = TOP(a);
+		if (s->ops->layout)
+			s->ops->layout(a, s, NULL);
+		if (s->ops->close)
+			s->ops->close(a, s);
+		a->depth--;
+	}
+	if (a->term) {
+		PANEL *ps[] = {a->p_title, a->p_body, a->p_status, a->p_bar};
+		for (size_t i = 0; i < NELEM(ps); i++)
+			if (ps[i])
+				del_panel(ps[i]);
+		WINDOW *ws[] = {a->title, a->body, a->status, a->bar};
+		for (size_t i = 0; i < NELEM(ws); i++)
+			if (ws[i])
+				delwin(ws[i]);
+		endwin();
+		delscreen(a->term);
+	}
+	if (a->timing)
+		fclose(a->timing);
+	free(a);
+}
 
 int ef_tui_run(struct store *s, ef_day today, struct ef_err *err)
 {
-	(void)s;
-	(void)today;
-	return ef_errf(err, EF_USAGE, "the terminal interface is not built yet; use the commands (engraft --help)");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return ef_errf(err, EF_USAGE, "the terminal interface needs a terminal; see engraft --help for the commands");
+	setlocale(LC_ALL, "");
+	struct app *a;
+	int rc = tui_open(&a, s, today, NULL, stdout, stdin, err);
+	if (rc)
+		return rc;
+	while (!tui_step(a, -1))
+		;
+	tui_close(a);
+	return EF_OK;
 }

@@ -1,0 +1,61 @@
+/* browse.h - read queries behind the terminal screens (patient list pages,
+ * search, small lookups). SQL lives in src/store/browse.c only.
+ *
+ * The patient list pages with keyset queries on (family_name, given_name,
+ * mrn) - the order of the patients_name index - never OFFSET, so any page
+ * costs what the first one does. A filter is matched as a prefix, ASCII
+ * case-insensitively: one word matches the MRN, the family name or the
+ * given name; two words ("smith j", "smith, j", "jane smi") match family +
+ * given name in either order. */
+#ifndef ENGRAFT_BROWSE_H
+#define ENGRAFT_BROWSE_H
+
+#include <stdint.h>
+
+#include "engraft/date.h"
+#include "engraft/error.h"
+#include "engraft/store.h"
+
+/* Position in the list order. */
+struct browse_key {
+	char family_name[128];
+	char given_name[128];
+	char mrn[64];
+};
+
+struct browse_patient {
+	int64_t id;
+	char mrn[64];
+	char family_name[128];
+	char given_name[128];
+	ef_day birth;         /* EF_NO_DAY if unreadable */
+	char diagnosis[128];
+	ef_day day0;          /* latest transplant on or before `today`, EF_NO_DAY if none */
+	char type[16];        /* its type ("allogeneic"), "" if none */
+	int alerts_open;      /* open alerts; 0 while the store has no alerts table */
+	int alerts_worst;     /* worst open severity: 0 critical, 1 warning, 2 info; -1 none */
+};
+
+enum browse_dir {
+	BROWSE_FROM = 0, /* rows >= key (key NULL: from the first row), ascending */
+	BROWSE_AFTER,    /* rows > key, ascending */
+	BROWSE_BEFORE,   /* rows < key (key NULL: up to the last row), returned ascending */
+};
+
+void browse_key_of(const struct browse_patient *p, struct browse_key *k);
+
+/* Up to max rows in list order; *n receives how many. filter NULL or "" =
+ * every patient. */
+int browse_patients(struct store *s, const char *filter, ef_day today, enum browse_dir dir,
+		    const struct browse_key *key, struct browse_patient *out, int max, int *n,
+		    struct ef_err *err);
+
+/* How many patients match the filter. */
+int browse_patient_count(struct store *s, const char *filter, int64_t *n, struct ef_err *err);
+
+/* An existing lab result with this natural key: *found 0/1, value and unit
+ * as stored. */
+int browse_lab_existing(struct store *s, int64_t patient_id, const char *collected_on, const char *test,
+			char value[48], char unit[32], int *found, struct ef_err *err);
+
+#endif

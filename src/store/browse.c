@@ -1,0 +1,201 @@
+/* browse.c - read queries for the terminal screens (browse.h).
+ *
+ * Patient pages: keyset on (family_name, given_name, mrn), the order of the
+ * patients_name index, so a page costs the same wherever it is. Filter
+ * parameters: ?1 first word as a LIKE prefix pattern (NULL: no filter),
+ * ?2 second word (NULL: one word); ?3 today (YYYY-MM-DD); ?4..?6 the key;
+ * ?7 the limit. */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "engraft/browse.h"
+
+#define P_COLS                                                                                     \
+	"SELECT p.id, p.mrn, p.family_name, p.given_name, "                                            \
+	"(SELECT t.transplant_date FROM transplants t WHERE t.patient_id = p.id "                      \
+	" AND t.transplant_date <= ?3 ORDER BY t.transplant_date DESC LIMIT 1), "                      \
+	"(SELECT t.type FROM transplants t WHERE t.patient_id = p.id "                                 \
+	" AND t.transplant_date <= ?3 ORDER BY t.transplant_date DESC LIMIT 1), "                      \
+	"p.birth_date, p.diagnosis FROM patients p "
+#define P_FILTER                                                                                   \
+	"(?1 IS NULL OR (?2 IS NULL AND (p.mrn LIKE ?1 ESCAPE '\\' OR p.family_name LIKE ?1 ESCAPE '\\' " \
+	" OR p.given_name LIKE ?1 ESCAPE '\\')) "                                                       \
+	" OR (?2 IS NOT NULL AND ((p.family_name LIKE ?1 ESCAPE '\\' AND p.given_name LIKE ?2 ESCAPE '\\') " \
+	" OR (p.given_name LIKE ?1 ESCAPE '\\' AND p.family_name LIKE ?2 ESCAPE '\\'))))"
+#define P_ASC " ORDER BY p.family_name, p.given_name, p.mrn LIMIT ?7"
+#define P_DESC " ORDER BY p.family_name DESC, p.given_name DESC, p.mrn DESC LIMIT ?7"
+
+static const char sql_first[] = P_COLS "WHERE " P_FILTER P_ASC;
+static const char sql_last[] = P_COLS "WHERE " P_FILTER P_DESC;
+static const char sql_from[] =
+	P_COLS "WHERE " P_FILTER " AND (p.family_name, p.given_name, p.mrn) >= (?4, ?5, ?6)" P_ASC;
+static const char sql_after[] =
+	P_COLS "WHERE " P_FILTER " AND (p.family_name, p.given_name, p.mrn) > (?4, ?5, ?6)" P_ASC;
+static const char sql_before[] =
+	P_COLS "WHERE " P_FILTER " AND (p.family_name, p.given_name, p.mrn) < (?4, ?5, ?6)" P_DESC;
+static const char sql_count[] = "SELECT count(*) FROM patients p WHERE " P_FILTER;
+
+/* Split the filter into at most two words and turn each into a LIKE prefix
+ * pattern (\ escapes % _ and \). */
+struct filter {
+	char w[2][200];
+	int n;
+};
+
+static void parse_filter(const char *f, struct filter *out)
+{
+	out->n = 0;
+	if (!f)
+		return;
+	while (*f && out->n < 2) {
+		while (*f == ' ' || *f == ',' || *f == '\t')
+			f++;
+		if (!*f)
+			break;
+		char *w = out->w[out->n];
+		size_t k = 0;
+		while (*f && *f != ' ' && *f != ',' && *f != '\t') {
+			if (k + 3 < sizeof out->w[0]) {
+				if (*f == '%' || *f == '_' || *f == '\\')
+					w[k++] = '\\';
+				w[k++] = *f;
+			}
+			f++;
+		}
+		w[k++] = '%';
+		w[k] = '\0';
+		out->n++;
+	}
+}
+
+static void bind_filter(sqlite3_stmt *st, const struct filter *f)
+{
+	if (f->n >= 1)
+		sqlite3_bind_text(st, 1, f->w[0], -1, SQLITE_TRANSIENT);
+	if (f->n >= 2)
+		sqlite3_bind_text(st, 2, f->w[1], -1, SQLITE_TRANSIENT);
+}
+
+static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(st, col);
+	snprintf(dst, size, "%s", v ? v : "");
+}
+
+void browse_key_of(const struct browse_patient *p, struct browse_key *k)
+{
+	snprintf(k->family_name, sizeof k->family_name, "%s", p->family_name);
+	snprintf(k->given_name, sizeof k->given_name, "%s", p->given_name);
+	snprintf(k->mrn, sizeof k->mrn, "%s", p->mrn);
+}
+
+int browse_patients(struct store *s, const char *filter, ef_day today, enum browse_dir dir,
+		    const struct browse_key *key, struct browse_patient *out, int max, int *n, struct ef_err *err)
+{
+	const char *sql;
+	*n = 0;
+	if (max <= 0)
+		return EF_OK;
+	if (!key)
+		sql = dir == BROWSE_BEFORE ? sql_last : sql_first;
+	else
+		sql = dir == BROWSE_FROM ? sql_from : dir == BROWSE_AFTER ? sql_after : sql_before;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	struct filter f;
+	parse_filter(filter, &f);
+	bind_filter(st, &f);
+	char t[11];
+	ef_date_format(today, t);
+	sqlite3_bind_text(st, 3, t, -1, SQLITE_TRANSIENT);
+	if (key) {
+		sqlite3_bind_text(st, 4, key->family_name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, key->given_name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, key->mrn, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int(st, 7, max);
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		struct browse_patient *p = &out[*n];
+		memset(p, 0, sizeof *p);
+		p->id = sqlite3_column_int64(st, 0);
+		copy_col(p->mrn, sizeof p->mrn, st, 1);
+		copy_col(p->family_name, sizeof p->family_name, st, 2);
+		copy_col(p->given_name, sizeof p->given_name, st, 3);
+		const char *d0 = (const char *)sqlite3_column_text(st, 4);
+		if (!d0 || ef_date_parse(d0, strlen(d0), &p->day0))
+			p->day0 = EF_NO_DAY;
+		copy_col(p->type, sizeof p->type, st, 5);
+		const char *b = (const char *)sqlite3_column_text(st, 6);
+		if (!b || ef_date_parse(b, strlen(b), &p->birth))
+			p->birth = EF_NO_DAY;
+		copy_col(p->diagnosis, sizeof p->diagnosis, st, 7);
+		p->alerts_open = 0;
+		p->alerts_worst = -1;
+		(*n)++;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		int rc = store_dberr(s, err, "list patients");
+		sqlite3_reset(st);
+		*n = 0;
+		return rc;
+	}
+	sqlite3_reset(st);
+	if (dir == BROWSE_BEFORE) { /* fetched descending: turn round */
+		for (int i = 0, j = *n - 1; i < j; i++, j--) {
+			struct browse_patient tmp = out[i];
+			out[i] = out[j];
+			out[j] = tmp;
+		}
+	}
+	return EF_OK;
+}
+
+int browse_patient_count(struct store *s, const char *filter, int64_t *n, struct ef_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_count, err);
+	if (!st)
+		return EF_DB;
+	struct filter f;
+	parse_filter(filter, &f);
+	bind_filter(st, &f);
+	int r = sqlite3_step(st);
+	if (r != SQLITE_ROW) {
+		int rc = store_dberr(s, err, "count patients");
+		sqlite3_reset(st);
+		return rc;
+	}
+	*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return EF_OK;
+}
+
+int browse_lab_existing(struct store *s, int64_t patient_id, const char *collected_on, const char *test,
+			char value[48], char unit[32], int *found, struct ef_err *err)
+{
+	static const char sql[] =
+		"SELECT value, unit FROM lab_results WHERE patient_id = ?1 AND collected_on = ?2 AND test = ?3";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	sqlite3_bind_int64(st, 1, patient_id);
+	store_bind_text(st, 2, collected_on);
+	store_bind_text(st, 3, test);
+	int r = sqlite3_step(st);
+	*found = 0;
+	value[0] = unit[0] = '\0';
+	if (r == SQLITE_ROW) {
+		*found = 1;
+		copy_col(value, 48, st, 0);
+		copy_col(unit, 32, st, 1);
+	} else if (r != SQLITE_DONE) {
+		int rc = store_dberr(s, err, "look up lab result");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return EF_OK;
+}

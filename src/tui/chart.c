@@ -1,0 +1,362 @@
+/* chart.c - one patient's chart: who, which transplant and day +N,
+ * engraftment, GVHD, immunosuppression and IVIG, latest counts with a trend
+ * sparkline, open alerts. Read from the patient's timeline as of today. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engraft/gvhd.h"
+#include "engraft/timeline.h"
+#include "engraft/units.h"
+#include "tui_int.h"
+
+#define SPARK_N 12
+
+struct count_row {
+	enum ef_test test;
+	int n;                   /* values since day 0 (or ever, without a transplant) */
+	const struct ef_lab *latest;
+	double trend[SPARK_N];
+	int n_trend;
+};
+
+struct chart_st {
+	struct ef_timeline tl;
+	const struct ef_transplant *tp;
+	int tp_index;            /* 1-based: which transplant this is */
+	struct count_row counts[EF_T_COUNT];
+	int n_counts;
+	int scroll;
+	int lines;               /* lines the last draw needed */
+};
+
+static const struct keybind keys[] = {
+	{{'l'}, "l", CMD_LAB, "Lab", "enter a lab result for this patient", 0},
+	{{'g'}, "g", CMD_GVHD, "GVHD", "enter a GVHD assessment (acute or chronic)", 0},
+	{{K(KEY_UP), 'k'}, "Up", CMD_UP, NULL, "scroll up", 0},
+	{{K(KEY_DOWN), 'j'}, "Down", CMD_DOWN, NULL, "scroll down", 0},
+	{{K(KEY_PPAGE)}, "PgUp", CMD_PAGE_UP, NULL, "scroll a page up", 0},
+	{{K(KEY_NPAGE), ' '}, "PgDn", CMD_PAGE_DOWN, NULL, "scroll a page down", 0},
+	KEYS_END,
+};
+
+/* Order of the counts table: what a transplant clinic looks at first. */
+static const enum ef_test order[] = {EF_T_ANC, EF_T_PLT, EF_T_WBC, EF_T_HGB, EF_T_ALC, EF_T_CD4, EF_T_CD3,
+				     EF_T_CD8, EF_T_CD19, EF_T_NK, EF_T_IGG, EF_T_IGA, EF_T_IGM, EF_T_BILI,
+				     EF_T_CREAT};
+
+static int lab_before(const struct ef_lab *x, const struct ef_lab *y)
+{
+	if (x->day != y->day)
+		return x->day < y->day;
+	return x->secs < y->secs;
+}
+
+static void build_counts(struct chart_st *st)
+{
+	ef_day from = st->tp ? st->tp->day0 : EF_NO_DAY;
+	st->n_counts = 0;
+	for (size_t k = 0; k < NELEM(order); k++) {
+		struct count_row r;
+		memset(&r, 0, sizeof r);
+		r.test = order[k];
+		/* the store sorts labs by collection; keep the last SPARK_N */
+		for (size_t i = 0; i < st->tl.n_labs; i++) {
+			const struct ef_lab *l = &st->tl.labs[i];
+			if (l->test != r.test || (from != EF_NO_DAY && l->day < from))
+				continue;
+			r.n++;
+			if (!r.latest || !lab_before(l, r.latest))
+				r.latest = l;
+			if (r.n_trend == SPARK_N) {
+				memmove(r.trend, r.trend + 1, (SPARK_N - 1) * sizeof r.trend[0]);
+				r.n_trend--;
+			}
+			r.trend[r.n_trend++] = l->value;
+		}
+		if (r.n)
+			st->counts[st->n_counts++] = r;
+	}
+}
+
+static int chart_load(struct app *a, struct screen *s)
+{
+	struct chart_st *st = s->st;
+	int rc = store_load_timeline(a->s, s->patient_id, a->today, &st->tl, &a->err);
+	if (rc)
+		return rc;
+	st->tp = ef_current_transplant(&st->tl, a->today);
+	st->tp_index = 0;
+	for (size_t i = 0; i < st->tl.n_transplants; i++)
+		if (st->tp && st->tl.transplants[i].day0 <= st->tp->day0)
+			st->tp_index++;
+	build_counts(st);
+	const struct ef_patient *p = &st->tl.patient;
+	snprintf(s->title, sizeof s->title, "%s, %s  MRN %s", p->family_name, p->given_name, p->mrn);
+	return EF_OK;
+}
+
+static int chart_open(struct app *a, struct screen *s, const struct request *rq)
+{
+	struct chart_st *st = calloc(1, sizeof *st);
+	if (!st)
+		return ef_errf(&a->err, EF_DB, "out of memory");
+	ef_timeline_init(&st->tl);
+	s->st = st;
+	s->patient_id = rq->patient_id;
+	return chart_load(a, s);
+}
+
+static void chart_close(struct app *a, struct screen *s)
+{
+	(void)a;
+	struct chart_st *st = s->st;
+	if (st)
+		ef_timeline_free(&st->tl);
+	free(st);
+	s->st = NULL;
+}
+
+/* Draw helper: line `y` of the scrollable part. */
+struct pen {
+	WINDOW *w;
+	int y;       /* next virtual line */
+	int top;     /* first screen row of the scrollable part */
+	int scroll;
+};
+
+static int row_of(struct pen *p)
+{
+	int r = p->top + p->y - p->scroll;
+	p->y++;
+	if (r < p->top || r >= getmaxy(p->w))
+		return -1;
+	return r;
+}
+
+static void fmt_value(const struct ef_lab *l, char *out, size_t size)
+{
+	const char *q = l->qual == EF_Q_LT ? "<" : l->qual == EF_Q_GT ? ">" : "";
+	snprintf(out, size, "%s%g", q, l->value);
+}
+
+static void draw_header(struct app *a, struct chart_st *st, WINDOW *w)
+{
+	const struct ef_patient *p = &st->tl.patient;
+	int cols = getmaxx(w);
+	char birth[11];
+	ef_date_format(p->birth, birth);
+	int x = put_fmt(w, 0, 1, cols - 1, A_BOLD, "%s, %s", p->family_name, p->given_name);
+	x += put_fmt(w, 0, 1 + x, cols - 1 - x, A_NORMAL, "   MRN %s   %s%s%d y (born %s)", p->mrn,
+		     ef_sex_str(p->sex), p->sex != EF_SEX_UNKNOWN ? ", " : "",
+		     p->birth != EF_NO_DAY ? ef_age_years(p->birth, a->today) : 0, birth);
+	if (p->diagnosis[0])
+		put_fmt(w, 1, 1, cols - 1, A_NORMAL, "Diagnosis: %s", p->diagnosis);
+	else
+		put_text(w, 1, 1, cols - 1, "Diagnosis: not recorded", tui_attr(R_DIM), 0);
+	if (!st->tp) {
+		put_text(w, 2, 1, cols - 1, "No transplant recorded on or before today.", tui_attr(R_WARNING), 0);
+		return;
+	}
+	char d0[11], dn[16];
+	ef_date_format(st->tp->day0, d0);
+	fmt_day_n(st->tp->day0, a->today, dn, sizeof dn);
+	x = put_fmt(w, 2, 1, cols - 1, A_BOLD, "Day %s", dn);
+	char ord[64] = "";
+	if (st->tl.n_transplants > 1)
+		snprintf(ord, sizeof ord, " (HCT %d of %zu)", st->tp_index, st->tl.n_transplants);
+	put_fmt(w, 2, 1 + x, cols - 1 - x, A_NORMAL, "   HCT %s%s  %s, %s%s%s%s%s", d0, ord, ef_hct_type_str(st->tp->type),
+		ef_graft_str(st->tp->graft), st->tp->donor ? ", donor " : "", ef_donor_str(st->tp->donor),
+		st->tp->conditioning ? ", " : "", ef_conditioning_str(st->tp->conditioning));
+}
+
+static void draw_status_lines(struct app *a, struct chart_st *st, struct pen *pn)
+{
+	WINDOW *w = pn->w;
+	int cols = getmaxx(w), r;
+	char d[11], dn[16];
+	/* engraftment: computed by the clinical core */
+	if ((r = row_of(pn)) >= 0) {
+		int x = put_text(w, r, 1, 14, "Engraftment", A_BOLD, 0);
+		(void)x;
+		put_text(w, r, 16, cols - 16, "not evaluated in this build (clinical core pending)", tui_attr(R_DIM), 0);
+	}
+	/* GVHD */
+	if ((r = row_of(pn)) >= 0) {
+		put_text(w, r, 1, 14, "GVHD", A_BOLD, 0);
+		int x = 16;
+		const struct ef_gvhd_acute *ac = NULL;
+		const struct ef_gvhd_chronic *ch = NULL;
+		for (size_t i = 0; i < st->tl.n_acute; i++)
+			if (!ac || st->tl.acute[i].day >= ac->day)
+				ac = &st->tl.acute[i];
+		for (size_t i = 0; i < st->tl.n_chronic; i++)
+			if (!ch || st->tl.chronic[i].day >= ch->day)
+				ch = &st->tl.chronic[i];
+		if (!ac && !ch)
+			put_text(w, r, x, cols - x, "no assessment recorded", tui_attr(R_DIM), 0);
+		if (ac) {
+			enum ef_agvhd_grade g = ef_agvhd_grade_of(ac);
+			ef_date_format(ac->day, d);
+			fmt_day_n(st->tp ? st->tp->day0 : EF_NO_DAY, ac->day, dn, sizeof dn);
+			x += put_fmt(w, r, x, cols - x, g >= EF_AGVHD_III ? tui_attr(R_CRITICAL) : g >= EF_AGVHD_I ? tui_attr(R_WARNING) : A_NORMAL,
+				     "acute grade %s", ef_agvhd_grade_str(g));
+			x += put_fmt(w, r, x, cols - x, A_NORMAL, " (%s, day %s)   ", d, dn);
+		}
+		if (ch) {
+			enum ef_cgvhd_severity sv = ef_cgvhd_severity_of(ch);
+			ef_date_format(ch->day, d);
+			x += put_fmt(w, r, x, cols - x, sv >= EF_CGVHD_SEVERE ? tui_attr(R_CRITICAL) : sv >= EF_CGVHD_MILD ? tui_attr(R_WARNING) : A_NORMAL,
+				     "chronic %s", ef_cgvhd_severity_str(sv));
+			put_fmt(w, r, x, cols - x, A_NORMAL, " (%s)", d);
+		}
+	}
+	/* immunosuppression */
+	if ((r = row_of(pn)) >= 0) {
+		put_text(w, r, 1, 14, "Immunosupp.", A_BOLD, 0);
+		int x = 16, ongoing = 0;
+		const struct ef_immunosuppression *last = NULL;
+		for (size_t i = 0; i < st->tl.n_is; i++) {
+			const struct ef_immunosuppression *c = &st->tl.is[i];
+			if (c->stop == EF_NO_DAY) {
+				ef_date_format(c->start, d);
+				x += put_fmt(w, r, x, cols - x, A_NORMAL, "%s%s since %s", ongoing ? ", " : "", c->drug, d);
+				ongoing++;
+			} else if (!last || c->stop > last->stop) {
+				last = c;
+			}
+		}
+		if (!ongoing && last) {
+			ef_date_format(last->stop, d);
+			put_fmt(w, r, x, cols - x, A_NORMAL, "none ongoing; %s stopped %s", last->drug, d);
+		} else if (!ongoing) {
+			put_text(w, r, x, cols - x, "none recorded", tui_attr(R_DIM), 0);
+		}
+	}
+	/* IVIG and vaccinations */
+	if ((r = row_of(pn)) >= 0) {
+		put_text(w, r, 1, 14, "IVIG", A_BOLD, 0);
+		int x = 16;
+		const struct ef_ivig *iv = NULL;
+		for (size_t i = 0; i < st->tl.n_ivig; i++)
+			if (!iv || st->tl.ivig[i].day >= iv->day)
+				iv = &st->tl.ivig[i];
+		if (iv) {
+			ef_date_format(iv->day, d);
+			x += put_fmt(w, r, x, cols - x, A_NORMAL, "last %s", d);
+			if (iv->dose_g > 0)
+				x += put_fmt(w, r, x, cols - x, A_NORMAL, " (%g g)", iv->dose_g);
+			x += put_fmt(w, r, x, cols - x, A_NORMAL, ", %zu dose%s   ", st->tl.n_ivig, st->tl.n_ivig == 1 ? "" : "s");
+		} else {
+			x += put_text(w, r, x, cols - x, "none recorded   ", tui_attr(R_DIM), 0);
+		}
+		size_t since = 0;
+		for (size_t i = 0; i < st->tl.n_doses; i++)
+			if (st->tp && st->tl.doses[i].day >= st->tp->day0)
+				since++;
+		(void)a;
+		put_fmt(w, r, x, cols - x, A_NORMAL, "Vaccine doses since HCT: %zu (v: worklist)", since);
+	}
+}
+
+static void draw_counts(struct app *a, struct chart_st *st, struct pen *pn)
+{
+	WINDOW *w = pn->w;
+	int cols = getmaxx(w), r;
+	if ((r = row_of(pn)) >= 0)
+		draw_rule(w, r, st->tp ? "Latest results since day 0" : "Latest results", a->utf8);
+	if (st->n_counts == 0) {
+		if ((r = row_of(pn)) >= 0)
+			put_text(w, r, 2, cols - 2, "No results yet. Press l to enter one.", tui_attr(R_DIM), 0);
+		return;
+	}
+	const int c_test = 1, c_val = 8, c_unit = 19, c_date = 30, c_day = 47, c_n = 54, c_trend = 59;
+	if ((r = row_of(pn)) >= 0) {
+		attr_t ha = tui_attr(R_HEADER);
+		fill_line(w, r, ha);
+		put_text(w, r, c_test, 6, "Test", ha, 0);
+		put_text(w, r, c_val, 10, "Value", ha, 0);
+		put_text(w, r, c_unit, 10, "Unit", ha, 0);
+		put_text(w, r, c_date, 16, "Collected", ha, 0);
+		put_text(w, r, c_day, 6, "Day", ha, 0);
+		put_text(w, r, c_n, 4, "N", ha, 0);
+		put_text(w, r, c_trend, cols - c_trend, "Trend", ha, 0);
+	}
+	for (int i = 0; i < st->n_counts; i++) {
+		const struct count_row *c = &st->counts[i];
+		if ((r = row_of(pn)) < 0)
+			continue;
+		char v[48], d[11], dn[16], spark[SPARK_N * 4 + 1];
+		fmt_value(c->latest, v, sizeof v);
+		ef_date_format(c->latest->day, d);
+		fmt_day_n(st->tp ? st->tp->day0 : EF_NO_DAY, c->latest->day, dn, sizeof dn);
+		put_text(w, r, c_test, 6, ef_test_code(c->test), A_BOLD, 0);
+		put_text(w, r, c_val, 10, v, A_NORMAL, 0);
+		put_text(w, r, c_unit, 10, ef_test_canonical_unit(c->test), tui_attr(R_DIM), 0);
+		if (c->latest->secs >= 0)
+			put_fmt(w, r, c_date, 16, A_NORMAL, "%s %02d:%02d", d, c->latest->secs / 3600, c->latest->secs / 60 % 60);
+		else
+			put_text(w, r, c_date, 16, d, A_NORMAL, 0);
+		put_text(w, r, c_day, 6, dn, A_NORMAL, 0);
+		put_fmt(w, r, c_n, 4, A_NORMAL, "%d", c->n);
+		sparkline(c->trend, c->n_trend, a->utf8, spark, sizeof spark);
+		put_text(w, r, c_trend, cols - c_trend, spark, tui_attr(R_INFO), 0);
+	}
+}
+
+static void chart_draw(struct app *a, struct screen *s, WINDOW *w)
+{
+	struct chart_st *st = s->st;
+	draw_header(a, st, w);
+	struct pen pn = {w, 0, 3, st->scroll};
+	draw_status_lines(a, st, &pn);
+	draw_counts(a, st, &pn);
+	st->lines = pn.y;
+}
+
+static enum action chart_key(struct app *a, struct screen *s, int key, enum cmd cmd)
+{
+	(void)key;
+	struct chart_st *st = s->st;
+	int page = getmaxy(a->body) - 4;
+	if (page < 1)
+		page = 1;
+	int max = st->lines - page;
+	if (max < 0)
+		max = 0;
+	switch (cmd) {
+	case CMD_LAB:
+	case CMD_GVHD:
+		memset(&a->req, 0, sizeof a->req);
+		a->req.ops = cmd == CMD_LAB ? &labform_ops : &gvhdform_ops;
+		a->req.patient_id = s->patient_id;
+		return ACTION_PUSH;
+	case CMD_UP:
+		st->scroll = st->scroll > 0 ? st->scroll - 1 : 0;
+		return ACTION_REDRAW;
+	case CMD_DOWN:
+		st->scroll = st->scroll < max ? st->scroll + 1 : max;
+		return ACTION_REDRAW;
+	case CMD_PAGE_UP:
+		st->scroll = st->scroll > page ? st->scroll - page : 0;
+		return ACTION_REDRAW;
+	case CMD_PAGE_DOWN:
+		st->scroll = st->scroll + page < max ? st->scroll + page : max;
+		return ACTION_REDRAW;
+	default:
+		return ACTION_PASS;
+	}
+}
+
+const struct screen_ops chart_ops = {
+	.name = "Chart",
+	.about = "One patient as of today: day +N since the latest transplant, engraftment, GVHD, "
+		 "immunosuppression and IVIG, the latest result of each test since day 0 with a "
+		 "trend of the last 12 values, and open alerts. l enters a lab result, g a GVHD "
+		 "assessment; v shows this patient's vaccinations and a this patient's alerts.",
+	.open = chart_open,
+	.load = chart_load,
+	.draw = chart_draw,
+	.key = chart_key,
+	.close = chart_close,
+	.help = keys,
+};

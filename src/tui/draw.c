@@ -1,0 +1,208 @@
+/* draw.c - text, lines and sparklines for the screens. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "tui_int.h"
+
+/* Decode one UTF-8 character; returns bytes used (1 for an invalid byte,
+ * *cp = '?'). */
+static int utf8_next(const char *s, wchar_t *cp)
+{
+	mbstate_t ps;
+	memset(&ps, 0, sizeof ps);
+	wchar_t wc;
+	size_t n = mbrtowc(&wc, s, MB_CUR_MAX, &ps);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		*cp = L'?';
+		return 1;
+	}
+	*cp = wc;
+	return (int)n;
+}
+
+static int wc_cols(wchar_t wc)
+{
+	if (wc < 0x20 || wc == 0x7f)
+		return -1;
+	int w = wcwidth(wc);
+	return w;
+}
+
+int text_width(const char *s)
+{
+	int cols = 0;
+	while (s && *s) {
+		wchar_t wc;
+		s += utf8_next(s, &wc);
+		int w = wc_cols(wc);
+		cols += w < 0 ? 1 : w;
+	}
+	return cols;
+}
+
+int put_text(WINDOW *w, int y, int x, int width, const char *s, attr_t attr, int pad)
+{
+	int maxx = getmaxx(w);
+	if (y < 0 || y >= getmaxy(w) || x >= maxx)
+		return 0;
+	if (width < 0 || x + width > maxx)
+		width = maxx - x;
+	int used = 0;
+	wmove(w, y, x);
+	while (s && *s && used < width) {
+		wchar_t wc;
+		s += utf8_next(s, &wc);
+		int cw = wc_cols(wc);
+		if (cw < 0) { /* control character: show as ? */
+			wc = L'?';
+			cw = 1;
+		}
+		if (cw == 0)
+			continue; /* combining marks: skip rather than risk misplacement */
+		if (used + cw > width)
+			break;
+		cchar_t cc;
+		wchar_t str[2] = {wc, 0};
+		setcchar(&cc, str, attr, PAIR_NUMBER(attr), NULL);
+		wadd_wch(w, &cc);
+		used += cw;
+	}
+	if (pad) {
+		while (used < width) {
+			cchar_t cc;
+			wchar_t str[2] = {L' ', 0};
+			setcchar(&cc, str, attr, PAIR_NUMBER(attr), NULL);
+			/* writing the bottom-right cell would scroll: use ins */
+			if (y == getmaxy(w) - 1 && x + used == maxx - 1)
+				wins_wch(w, &cc);
+			else
+				wadd_wch(w, &cc);
+			used++;
+		}
+	}
+	return used;
+}
+
+int put_fmt(WINDOW *w, int y, int x, int width, attr_t attr, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return put_text(w, y, x, width, buf, attr, 0);
+}
+
+void fill_line(WINDOW *w, int y, attr_t attr)
+{
+	put_text(w, y, 0, getmaxx(w), "", attr, 1);
+}
+
+void sparkline(const double *v, int n, int utf8, char *out, size_t size)
+{
+	static const char *const blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584",
+					     "\u2585", "\u2586", "\u2587", "\u2588"};
+	static const char ascii[] = "_.-~=*^#";
+	out[0] = '\0';
+	if (n <= 0)
+		return;
+	double lo = v[0], hi = v[0];
+	for (int i = 1; i < n; i++) {
+		if (v[i] < lo)
+			lo = v[i];
+		if (v[i] > hi)
+			hi = v[i];
+	}
+	size_t len = 0;
+	for (int i = 0; i < n; i++) {
+		int lvl = hi > lo ? (int)((v[i] - lo) / (hi - lo) * 7.0 + 0.5) : 3;
+		if (lvl < 0)
+			lvl = 0;
+		if (lvl > 7)
+			lvl = 7;
+		const char *c = utf8 ? blocks[lvl] : (char[]){ascii[lvl], 0};
+		size_t cl = strlen(c);
+		if (len + cl + 1 > size)
+			break;
+		memcpy(out + len, c, cl);
+		len += cl;
+	}
+	out[len] = '\0';
+}
+
+const char *key_label(int key, char *buf, size_t size)
+{
+	if (key & KF) {
+		int k = key & ~KF;
+		switch (k) {
+		case KEY_UP: return "Up";
+		case KEY_DOWN: return "Down";
+		case KEY_LEFT: return "Left";
+		case KEY_RIGHT: return "Right";
+		case KEY_NPAGE: return "PgDn";
+		case KEY_PPAGE: return "PgUp";
+		case KEY_HOME: return "Home";
+		case KEY_END: return "End";
+		case KEY_ENTER: return "Enter";
+		case KEY_BTAB: return "Shift-Tab";
+		case KEY_BACKSPACE: return "Backspace";
+		default:
+			if (k >= KEY_F(1) && k <= KEY_F(12)) {
+				snprintf(buf, size, "F%d", k - KEY_F(0));
+				return buf;
+			}
+			snprintf(buf, size, "key %d", k);
+			return buf;
+		}
+	}
+	switch (key) {
+	case '\n': case '\r': return "Enter";
+	case '\t': return "Tab";
+	case KEY_ESCAPE: return "Esc";
+	case ' ': return "Space";
+	default:
+		if (key < 0x20) {
+			snprintf(buf, size, "Ctrl-%c", key + '@');
+			return buf;
+		}
+		snprintf(buf, size, "%c", key);
+		return buf;
+	}
+}
+
+enum cmd keys_lookup(const struct keybind *t, int mode, int key)
+{
+	for (; t && t->name; t++) {
+		if (t->modes && !(t->modes & (1u << mode)))
+			continue;
+		for (int i = 0; i < 4 && t->keys[i]; i++)
+			if (t->keys[i] == key)
+				return t->cmd;
+	}
+	return CMD_NONE;
+}
+
+void draw_rule(WINDOW *w, int y, const char *title, int utf8)
+{
+	int width = getmaxx(w);
+	const char *dash = utf8 ? "\u2500" : "-";
+	attr_t a = tui_attr(R_SECTION);
+	int x = 0;
+	x += put_text(w, y, x, width - x, dash, a, 0);
+	x += put_text(w, y, x, width - x, dash, a, 0);
+	x += put_fmt(w, y, x, width - x, a, " %s ", title);
+	while (x < width) {
+		int u = put_text(w, y, x, width - x, dash, a, 0);
+		x += u ? u : 1;
+	}
+}
+
+void fmt_day_n(ef_day day0, ef_day on, char *out, size_t size)
+{
+	if (day0 == EF_NO_DAY || on == EF_NO_DAY)
+		snprintf(out, size, "-");
+	else
+		snprintf(out, size, "%+d", (int)(on - day0));
+}

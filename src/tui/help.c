@@ -1,0 +1,146 @@
+/* help.c - `?`: what the screen below is for and every key it takes,
+ * generated from its key table and the global one (the same tables the
+ * dispatcher and the key bar use). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui_int.h"
+
+const struct keybind *tui_global_keys(void);
+
+struct help_st {
+	int scroll;
+	int lines;
+};
+
+static const struct keybind keys[] = {
+	{{K(KEY_UP), 'k'}, "Up", CMD_UP, NULL, "scroll up", 0},
+	{{K(KEY_DOWN), 'j'}, "Down", CMD_DOWN, NULL, "scroll down", 0},
+	{{'q', KEY_ESCAPE, '?'}, "q/Esc", CMD_BACK, "Close", "close the help", 0},
+	KEYS_END,
+};
+
+static int help_open(struct app *a, struct screen *s, const struct request *rq)
+{
+	(void)rq;
+	struct screen *b = tui_below(a);
+	s->st = calloc(1, sizeof(struct help_st));
+	if (!s->st)
+		return ef_errf(&a->err, EF_DB, "out of memory");
+	if (b) {
+		snprintf(s->title, sizeof s->title, "%s", b->ops->name);
+		s->patient_id = b->patient_id;
+	}
+	return EF_OK;
+}
+
+static void help_close(struct app *a, struct screen *s)
+{
+	(void)a;
+	free(s->st);
+	s->st = NULL;
+}
+
+/* Wrap text to width, one line at a time through emit. */
+static void wrap(WINDOW *w, int *y, int top, int scroll, int x, int width, const char *text, attr_t at)
+{
+	char line[512];
+	const char *p = text;
+	while (*p) {
+		int n = 0, last_space = -1, cols = 0;
+		while (p[n] && cols < width && n < (int)sizeof line - 1) {
+			if (p[n] == ' ')
+				last_space = n;
+			if (((unsigned char)p[n] & 0xC0) != 0x80)
+				cols++;
+			n++;
+		}
+		if (p[n] && last_space > 0)
+			n = last_space;
+		memcpy(line, p, (size_t)n);
+		line[n] = '\0';
+		int r = top + *y - scroll;
+		if (r >= top && r < getmaxy(w))
+			put_text(w, r, x, width, line, at, 0);
+		(*y)++;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+static void list_keys(WINDOW *w, int *y, int top, int scroll, const struct keybind *t, int utf8)
+{
+	(void)utf8;
+	for (const struct keybind *b = t; b && b->name; b++) {
+		if (!b->help)
+			continue;
+		int r = top + *y - scroll;
+		if (r >= top && r < getmaxy(w)) {
+			put_text(w, r, 2, 12, b->name, tui_attr(R_BAR_KEY), 0);
+			put_text(w, r, 15, getmaxx(w) - 15, b->help, A_NORMAL, 0);
+		}
+		(*y)++;
+	}
+}
+
+static void help_draw(struct app *a, struct screen *s, WINDOW *w)
+{
+	struct help_st *st = s->st;
+	struct screen *b = tui_below(a);
+	int cols = getmaxx(w);
+	int y = 0;
+	if (!b)
+		return;
+	put_fmt(w, 0, 1, cols - 1, A_BOLD, "Help: %s", b->ops->name);
+	int top = 2;
+	wrap(w, &y, top, st->scroll, 2, cols - 4, b->ops->about ? b->ops->about : "", A_NORMAL);
+	y++;
+	int r = top + y - st->scroll;
+	if (r >= top && r < getmaxy(w))
+		draw_rule(w, r, "Keys on this screen", a->utf8);
+	y++;
+	list_keys(w, &y, top, st->scroll, b->ops->help, a->utf8);
+	if (!b->text_input || b->ops->help == form_keys) {
+		if (!b->text_input) {
+			y++;
+			r = top + y - st->scroll;
+			if (r >= top && r < getmaxy(w))
+				draw_rule(w, r, "Keys everywhere", a->utf8);
+			y++;
+			list_keys(w, &y, top, st->scroll, tui_global_keys(), a->utf8);
+		}
+	}
+	st->lines = y;
+}
+
+static enum action help_key(struct app *a, struct screen *s, int key, enum cmd cmd)
+{
+	(void)key;
+	struct help_st *st = s->st;
+	int page = getmaxy(a->body) - 2;
+	switch (cmd) {
+	case CMD_UP:
+		if (st->scroll > 0)
+			st->scroll--;
+		return ACTION_REDRAW;
+	case CMD_DOWN:
+		if (st->scroll < st->lines - page)
+			st->scroll++;
+		return ACTION_REDRAW;
+	case CMD_BACK:
+		return ACTION_POP;
+	default:
+		return ACTION_PASS;
+	}
+}
+
+const struct screen_ops help_ops = {
+	.name = "Help",
+	.about = "This help. q, Esc or ? closes it.",
+	.open = help_open,
+	.draw = help_draw,
+	.key = help_key,
+	.close = help_close,
+	.help = keys,
+};

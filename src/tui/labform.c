@@ -1,0 +1,303 @@
+/* labform.c - enter one lab result for the chart's patient.
+ *
+ * Collected (today by default; a time may follow as YYYY-MM-DDTHH:MM), test
+ * from the list of the contract's tests, value with an optional < or >
+ * qualifier, unit from the test's accepted units. Checked with the same
+ * functions the importer uses (date.h, units.h): a problem is explained
+ * next to the field and nothing is saved. Saving is one transaction
+ * (store_put_lab); replacing an existing result of the same test and time
+ * asks first. Then the patient's rules run again. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engraft/browse.h"
+#include "engraft/units.h"
+#include "tui_int.h"
+
+enum { F_DATE = 0, F_TEST, F_VALUE, F_UNIT, N_FIELDS };
+
+static const struct fspec spec[N_FIELDS] = {
+	[F_DATE] = {"Collected", 19, F_TEXT, "YYYY-MM-DD, or YYYY-MM-DDTHH:MM"},
+	[F_TEST] = {"Test", 8, F_CHOICE, NULL},
+	[F_VALUE] = {"Value", 12, F_TEXT, "a number; < or > in front if qualified (<0.1)"},
+	[F_UNIT] = {"Unit", 10, F_CHOICE, NULL},
+};
+
+struct lab_st {
+	struct fform f;
+	struct ef_patient pat;
+	const char *tests[EF_T_COUNT + 1];
+	int shown[N_FIELDS];     /* field left once (or save tried): show its error */
+	int last_field;
+	/* validated values */
+	ef_day day;
+	enum ef_test test;
+	enum ef_qual qual;
+	double value, canonical;
+	char on[24], val[48], unit[32];
+	char prev_value[48], prev_unit[32];
+};
+
+static int validate(struct app *a, struct lab_st *st)
+{
+	struct fform *f = &st->f;
+	int bad = 0;
+	for (int i = 0; i < N_FIELDS; i++)
+		f->err[i][0] = '\0';
+	char test[16];
+	fform_get(f, F_DATE, st->on, sizeof st->on);
+	fform_get(f, F_TEST, test, sizeof test);
+	fform_get(f, F_VALUE, st->val, sizeof st->val);
+	fform_get(f, F_UNIT, st->unit, sizeof st->unit);
+	int secs;
+	if (!st->on[0]) {
+		snprintf(f->err[F_DATE], sizeof f->err[0], "required: the collection date");
+	} else if (ef_datetime_parse(st->on, strlen(st->on), &st->day, &secs)) {
+		snprintf(f->err[F_DATE], sizeof f->err[0], "not a real date: YYYY-MM-DD or YYYY-MM-DDTHH:MM");
+	} else if (st->day > a->today) {
+		char t[11];
+		ef_date_format(a->today, t);
+		snprintf(f->err[F_DATE], sizeof f->err[0], "in the future (today is %s)", t);
+	} else if (st->pat.birth != EF_NO_DAY && st->day < st->pat.birth) {
+		char b[11];
+		ef_date_format(st->pat.birth, b);
+		snprintf(f->err[F_DATE], sizeof f->err[0], "before the birth date %s", b);
+	}
+	int have_test = ef_test_parse(test, strlen(test), &st->test) == 0;
+	if (!have_test)
+		snprintf(f->err[F_TEST], sizeof f->err[0], "choose a test with Left/Right");
+	const char *why = NULL;
+	int have_value = 0;
+	if (!st->val[0])
+		snprintf(f->err[F_VALUE], sizeof f->err[0], "required: the result");
+	else if (ef_value_parse(st->val, strlen(st->val), &st->qual, &st->value, &why))
+		snprintf(f->err[F_VALUE], sizeof f->err[0], "%s", why ? why : "not a number");
+	else
+		have_value = 1;
+	if (have_test && ef_unit_convert(st->test, st->unit, strlen(st->unit), have_value ? st->value : 0,
+					 &st->canonical))
+		snprintf(f->err[F_UNIT], sizeof f->err[0], "not a unit for %s", test);
+	for (int i = 0; i < N_FIELDS; i++) {
+		if (f->err[i][0]) {
+			bad++;
+			if (!st->shown[i])
+				f->err[i][0] = '\0';
+		}
+	}
+	/* notes: what the choice means, what the value converts to */
+	f->note[F_TEST][0] = f->note[F_UNIT][0] = f->note[F_VALUE][0] = '\0';
+	if (have_test) {
+		snprintf(f->note[F_TEST], sizeof f->note[0], "%s", ef_test_name(st->test));
+		const char *canon = ef_test_canonical_unit(st->test);
+		if (strcmp(st->unit, canon) != 0 && !f->err[F_UNIT][0])
+			snprintf(f->note[F_UNIT], sizeof f->note[0], "stored also as %s", canon);
+		if (have_value && strcmp(st->unit, canon) != 0 && !f->err[F_UNIT][0])
+			snprintf(f->note[F_VALUE], sizeof f->note[0], "= %g %s", st->canonical, canon);
+	}
+	return bad;
+}
+
+static void set_units(struct lab_st *st, enum ef_test t)
+{
+	fform_set_choices(&st->f, F_UNIT, ef_test_units(t), 0);
+}
+
+static int lab_open(struct app *a, struct screen *s, const struct request *rq)
+{
+	struct lab_st *st = calloc(1, sizeof *st);
+	if (!st)
+		return ef_errf(&a->err, EF_DB, "out of memory");
+	s->st = st;
+	s->patient_id = rq->patient_id;
+	s->cursor_visible = 1;
+	s->text_input = 1;
+	int rc = store_patient_get(a->s, rq->patient_id, &st->pat, &a->err);
+	if (rc)
+		return rc;
+	if (fform_init(&st->f, spec, N_FIELDS))
+		return ef_errf(&a->err, EF_DB, "cannot build the form");
+	for (int t = 0; t < EF_T_COUNT; t++)
+		st->tests[t] = ef_test_code((enum ef_test)t);
+	st->tests[EF_T_COUNT] = NULL;
+	char today[11];
+	ef_date_format(a->today, today);
+	fform_set(&st->f, F_DATE, today);
+	fform_set_choices(&st->f, F_TEST, st->tests, 0);
+	set_units(st, EF_T_ANC);
+	st->f.dirty = 0;
+	snprintf(s->title, sizeof s->title, "%s, %s  MRN %s", st->pat.family_name, st->pat.given_name, st->pat.mrn);
+	return EF_OK;
+}
+
+static void lab_layout(struct app *a, struct screen *s, WINDOW *w)
+{
+	(void)a;
+	struct lab_st *st = s->st;
+	fform_layout(&st->f, w, 2);
+	s->input = st->f.win;
+}
+
+static void lab_close(struct app *a, struct screen *s)
+{
+	(void)a;
+	struct lab_st *st = s->st;
+	if (st)
+		fform_free(&st->f);
+	free(st);
+	s->st = NULL;
+}
+
+static void lab_draw(struct app *a, struct screen *s, WINDOW *body)
+{
+	struct lab_st *st = s->st;
+	struct fform *f = &st->f;
+	if (!f->posted) {
+		put_text(body, 1, 1, getmaxx(body) - 1, "Window too small for the lab form: make it at least 80x24.",
+			 tui_attr(R_INVALID), 0);
+		return;
+	}
+	WINDOW *w = f->win;
+	int cols = getmaxx(w);
+	validate(a, st);
+	put_fmt(w, 0, 1, cols - 1, A_BOLD, "New lab result for %s, %s (MRN %s)", st->pat.family_name,
+		st->pat.given_name, st->pat.mrn);
+	int y = f->y0 + N_FIELDS + 1;
+	fill_line(w, y, A_NORMAL);
+	fill_line(w, y + 1, A_NORMAL);
+	put_text(w, y, 2, cols - 2, "Test list:", tui_attr(R_DIM), 0);
+	int x = 13;
+	for (int t = 0; t < EF_T_COUNT; t++) {
+		const char *c = ef_test_code((enum ef_test)t);
+		int cw = text_width(c) + 1;
+		if (x + cw > cols) {
+			y++;
+			x = 13;
+		}
+		x += put_fmt(w, y, x, cols - x, (int)st->test == t ? tui_attr(R_SELECTED) : tui_attr(R_DIM), "%s", c);
+		x += put_text(w, y, x, 1, " ", A_NORMAL, 0);
+	}
+	fform_draw(f, a->utf8);
+}
+
+static enum action do_save(struct app *a, struct screen *s)
+{
+	struct lab_st *st = s->st;
+	struct store_lab_rec r = {0};
+	r.patient_id = s->patient_id;
+	r.collected_on = st->on;
+	r.day = st->day;
+	r.test = ef_test_code(st->test);
+	r.value = st->val;
+	r.qualifier = st->qual == EF_Q_LT ? '<' : st->qual == EF_Q_GT ? '>' : '=';
+	r.canonical = st->canonical;
+	r.unit = st->unit;
+	enum store_put res;
+	int rc = store_begin(a->s, &a->err);
+	if (rc == EF_OK && (rc = store_put_lab(a->s, &r, 0, &res, &a->err)) == EF_OK)
+		rc = store_commit(a->s, &a->err);
+	else
+		store_rollback(a->s);
+	if (rc) {
+		tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
+	}
+	if (res == STORE_UNCHANGED) {
+		tui_msg(a, MSG_LAB_UNCHANGED, r.test, st->on);
+		st->f.dirty = 0;
+		return ACTION_POP;
+	}
+	char rules[200] = "";
+	if (tui_rerun_rules(a, s->patient_id, rules, sizeof rules))
+		snprintf(rules, sizeof rules, " Alerts not updated: %s", a->err.msg);
+	if (res == STORE_UPDATED)
+		tui_msg(a, MSG_LAB_REPLACED, r.test, st->on, st->prev_value, st->val, st->unit, rules);
+	else
+		tui_msg(a, MSG_LAB_SAVED, r.test, st->val, st->unit, st->on, rules);
+	st->f.dirty = 0;
+	return ACTION_POP;
+}
+
+static enum action lab_save(struct app *a, struct screen *s)
+{
+	struct lab_st *st = s->st;
+	for (int i = 0; i < N_FIELDS; i++)
+		st->shown[i] = 1;
+	int bad = validate(a, st);
+	if (bad) {
+		tui_msg(a, MSG_FORM_INVALID, bad, bad == 1 ? "" : "s");
+		for (int i = 0; i < N_FIELDS; i++)
+			if (st->f.err[i][0]) {
+				fform_focus(&st->f, i);
+				break;
+			}
+		return ACTION_REDRAW;
+	}
+	int found = 0;
+	if (browse_lab_existing(a->s, s->patient_id, st->on, ef_test_code(st->test), st->prev_value, st->prev_unit,
+				&found, &a->err)) {
+		tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
+	}
+	if (found && (strcmp(st->prev_value, st->val) != 0 || strcmp(st->prev_unit, st->unit) != 0)) {
+		snprintf(a->question, sizeof a->question, "%s on %s is already recorded as %s %s. Replace it with %s %s? (y/n)",
+			 ef_test_code(st->test), st->on, st->prev_value, st->prev_unit, st->val, st->unit);
+		return ACTION_CONFIRM;
+	}
+	return do_save(a, s);
+}
+
+static enum action lab_confirmed(struct app *a, struct screen *s, int yes)
+{
+	if (!yes) {
+		tui_msg(a, MSG_CANCELLED);
+		return ACTION_REDRAW;
+	}
+	return do_save(a, s);
+}
+
+static enum action lab_key(struct app *a, struct screen *s, int key, enum cmd cmd)
+{
+	(void)a;
+	struct lab_st *st = s->st;
+	if (cmd == CMD_SAVE)
+		return ACTION_SAVE;
+	if (cmd == CMD_BACK)
+		return ACTION_POP;
+	char before[16];
+	fform_get(&st->f, F_TEST, before, sizeof before);
+	int cur = fform_current(&st->f);
+	if (!fform_key(&st->f, key, cmd))
+		return ACTION_PASS; /* F1, Ctrl-C: the global keys */
+	char after[16];
+	fform_get(&st->f, F_TEST, after, sizeof after);
+	enum ef_test t;
+	if (strcmp(before, after) != 0 && ef_test_parse(after, strlen(after), &t) == 0)
+		set_units(st, t);
+	if (fform_current(&st->f) != cur)
+		st->shown[cur] = 1; /* left the field: explain its problem, if any */
+	return ACTION_REDRAW;
+}
+
+static int lab_dirty(const struct screen *s)
+{
+	const struct lab_st *st = s->st;
+	return st && st->f.dirty;
+}
+
+const struct screen_ops labform_ops = {
+	.name = "Lab result",
+	.about = "Enter one lab result. The date is today unless you change it (add THH:MM for a "
+		 "time). Choose the test and its unit with Left/Right; the value may start with < or "
+		 "> (\"<0.1\" is below 0.1). A problem is explained in red next to its field and "
+		 "nothing is saved until it is fixed. F2 or Ctrl-S saves; Esc leaves (and asks first "
+		 "if you typed anything). After saving, the patient's alerts are re-evaluated.",
+	.open = lab_open,
+	.draw = lab_draw,
+	.key = lab_key,
+	.save = lab_save,
+	.confirmed = lab_confirmed,
+	.dirty = lab_dirty,
+	.layout = lab_layout,
+	.close = lab_close,
+	.help = form_keys,
+};

@@ -1,0 +1,252 @@
+/* tui_int.h - shared by the files of src/tui only (the only curses code).
+ *
+ * Shape (style.md): every screen is a struct screen_ops in its own file.
+ * Keys are looked up in the screen's key table (then the global one) and
+ * turned into a command; the screen's key handler returns an enum action
+ * and never touches the database or the terminal. The main loop (tui.c)
+ * alone loads, saves, pushes, pops and draws. The key bar and the `?` help
+ * are generated from the same tables the dispatcher uses. */
+#ifndef ENGRAFT_TUI_INT_H
+#define ENGRAFT_TUI_INT_H
+
+#include <curses.h>
+#include <form.h>
+#include <panel.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engraft/date.h"
+#include "engraft/error.h"
+#include "engraft/store.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- keys ---------------------------------------------------------------
+ * A key is a Unicode character (its code point) or a curses function key
+ * with the KF flag set (so that characters >= KEY_MIN never collide). */
+#define KF 0x40000000
+#define K(code) ((code) | KF)
+#define CTRL(c) ((c) & 0x1f)
+#define KEY_ESCAPE 27
+
+enum cmd {
+	CMD_NONE = 0,
+	CMD_UP, CMD_DOWN, CMD_PAGE_UP, CMD_PAGE_DOWN, CMD_HOME, CMD_END,
+	CMD_OPEN, CMD_SEARCH, CMD_SEARCH_KEEP, CMD_SEARCH_CLEAR,
+	CMD_LAB, CMD_GVHD, CMD_VACCINES, CMD_RECORD, CMD_ALERTS, CMD_ACK, CMD_HISTORY,
+	CMD_SCOPE, CMD_PATIENTS, CMD_HELP, CMD_BACK, CMD_QUIT,
+	CMD_NEXT_FIELD, CMD_PREV_FIELD, CMD_SAVE, CMD_CHOICE_NEXT, CMD_CHOICE_PREV, CMD_KIND,
+};
+
+struct keybind {
+	int keys[4];         /* 0-terminated unless all 4 are used */
+	const char *name;    /* how help and the key bar spell it: "Enter", "q/Esc" */
+	enum cmd cmd;
+	const char *label;   /* key bar label; NULL: help only */
+	const char *help;    /* one line in `?` help */
+	unsigned modes;      /* bit (1u << mode) where it applies; 0 = every mode */
+};
+#define KEYS_END {{0}, NULL, CMD_NONE, NULL, NULL, 0}
+
+/* ---- actions: what a key handler asks the main loop to do ---- */
+enum action {
+	ACTION_PASS = -1,  /* not mine: try the global keys */
+	ACTION_NONE = 0,
+	ACTION_REDRAW,     /* state changed: draw again */
+	ACTION_RELOAD,     /* call ops->load (database), then draw */
+	ACTION_PUSH,       /* open app->req on top */
+	ACTION_POP,        /* close this screen (asks first when it has unsaved input) */
+	ACTION_SAVE,       /* call ops->save (database) */
+	ACTION_CONFIRM,    /* ask app->question (y/n), then ops->confirmed */
+};
+
+/* ---- colours and attributes by role (theme.c, one place) ---- */
+enum role {
+	R_NORMAL = 0, R_TITLE, R_BAR_KEY, R_BAR_LABEL, R_STATUS, R_STATUS_OK, R_STATUS_ERROR,
+	R_HEADER, R_SELECTED, R_CRITICAL, R_WARNING, R_INFO, R_GOOD, R_DIM, R_FIELD, R_FIELD_CURRENT,
+	R_INVALID, R_DUE, R_OVERDUE, R_BLOCKED, R_UPCOMING, R_LOW, R_SEARCH, R_SECTION, R_POPUP,
+	R_COUNT
+};
+void theme_init(int mono);
+attr_t tui_attr(enum role r);
+int theme_is_mono(void);
+
+/* ---- status messages (tui.c, one table) ---- */
+enum msg {
+	MSG_NONE = 0,
+	MSG_HELLO,
+	MSG_DB_ERROR,
+	MSG_FORM_INVALID,
+	MSG_LAB_SAVED,
+	MSG_LAB_REPLACED,
+	MSG_LAB_UNCHANGED,
+	MSG_GVHD_SAVED,
+	MSG_GVHD_UNCHANGED,
+	MSG_DOSE_SAVED,
+	MSG_DOSE_UNCHANGED,
+	MSG_ACKED,
+	MSG_RULES_RERUN,
+	MSG_RULES_UNAVAILABLE,
+	MSG_NO_SELECTION,
+	MSG_NEEDS_PATIENT,
+	MSG_NOT_AVAILABLE,
+	MSG_NO_MATCH,
+	MSG_CANCELLED,
+	MSG_DISCARDED,
+	MSG_TOO_SMALL,
+	MSG_COUNT
+};
+
+/* ---- screens ---- */
+struct app;
+struct screen;
+
+struct request {
+	const struct screen_ops *ops;
+	int64_t patient_id;      /* 0: clinic-wide */
+	int arg;                 /* screen-specific */
+	char text[64];           /* screen-specific (vaccine code, ...) */
+};
+
+struct screen_ops {
+	const char *name;        /* title bar and help heading */
+	const char *about;       /* help paragraph */
+	/* Allocate state and load (the loop calls these; they may read the
+	 * database). open returns an ef_status. */
+	int (*open)(struct app *a, struct screen *s, const struct request *rq);
+	int (*load)(struct app *a, struct screen *s);
+	void (*draw)(struct app *a, struct screen *s, WINDOW *w);
+	enum action (*key)(struct app *a, struct screen *s, int key, enum cmd cmd);
+	enum action (*save)(struct app *a, struct screen *s);             /* may be NULL */
+	enum action (*confirmed)(struct app *a, struct screen *s, int yes); /* may be NULL */
+	int (*dirty)(const struct screen *s);                                 /* may be NULL */
+	void (*layout)(struct app *a, struct screen *s, WINDOW *w);         /* may be NULL */
+	void (*close)(struct app *a, struct screen *s);
+	const struct keybind *help; /* the screen's key table */
+	int overlay;             /* draw the screen below first (pop-up forms) */
+};
+
+struct screen {
+	const struct screen_ops *ops;
+	void *st;                /* the screen's own state */
+	int mode;                /* selects key table entries (keybind.modes) */
+	int64_t patient_id;      /* context patient, 0: none */
+	int cursor_visible;      /* forms show the cursor */
+	int text_input;          /* printable keys are text: no global keys on the bar */
+	WINDOW *input;           /* window keys are read from (a form's), NULL: body */
+	char title[400];         /* context for the title bar ("DOE, Jane  MRN 1234") */
+};
+
+#define MAX_DEPTH 12
+
+struct app {
+	struct store *s;
+	ef_day today;
+	SCREEN *term;
+	WINDOW *title, *body, *status, *bar;
+	PANEL *p_title, *p_body, *p_status, *p_bar;
+	struct screen stack[MAX_DEPTH];
+	int depth;
+	struct request req;      /* filled by a key handler before ACTION_PUSH */
+	char question[256];      /* filled before ACTION_CONFIRM */
+	int asking;              /* 0, ASK_SCREEN (the top screen asked), ASK_DISCARD */
+	int unwind;              /* popping towards this depth (p, Ctrl-C): -1 none */
+	char msg[512];
+	enum role msg_role;
+	int quit;
+	int utf8;
+	int too_small;
+	FILE *timing;            /* ENGRAFT_TUI_TIMING */
+	double t_start;
+	int first_drawn;
+	struct ef_err err;
+};
+enum { ASK_SCREEN = 1, ASK_DISCARD = 2 };
+
+/* Screens */
+extern const struct screen_ops list_ops, chart_ops, labform_ops, gvhdform_ops, vaccines_ops, doseform_ops,
+	alerts_ops, ackform_ops, help_ops;
+
+/* Status line: message from the table (printf-style arguments). */
+void tui_msg(struct app *a, enum msg m, ...);
+/* Status line: a database or other error as text. */
+void tui_msg_err(struct app *a, const struct ef_err *e);
+/* The screen under the top one (help shows its keys), or NULL. */
+struct screen *tui_below(struct app *a);
+
+/* ---- drawing helpers (draw.c) ---- */
+/* Write UTF-8 text at (y, x) using at most `width` columns; pad with blanks
+ * to width when pad. Returns the columns used. Invalid bytes show as '?'. */
+int put_text(WINDOW *w, int y, int x, int width, const char *s, attr_t attr, int pad);
+/* printf into put_text. */
+int put_fmt(WINDOW *w, int y, int x, int width, attr_t attr, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 6, 7)))
+#endif
+	;
+/* Columns taken by a UTF-8 string. */
+int text_width(const char *s);
+void fill_line(WINDOW *w, int y, attr_t attr);
+/* A sparkline of n values (oldest first) into out: block characters in a
+ * UTF-8 locale, ASCII otherwise. */
+void sparkline(const double *v, int n, int utf8, char *out, size_t size);
+/* The key's name for help: "a", "Enter", "F2". */
+const char *key_label(int key, char *buf, size_t size);
+/* Find the command bound to key in table for mode (CMD_NONE if none). */
+enum cmd keys_lookup(const struct keybind *t, int mode, int key);
+/* A section rule "── Title ──────" across the width. */
+void draw_rule(WINDOW *w, int y, const char *title, int utf8);
+/* day number as "+N" or "-N" relative to day 0, or "-" */
+void fmt_day_n(ef_day day0, ef_day on, char *out, size_t size);
+
+/* ---- forms (forms.c): a small layer over the form library ---- */
+enum fkind { F_TEXT = 0, F_CHOICE, F_DIGIT };
+
+#define FORM_MAX_FIELDS 12
+
+struct fspec {
+	const char *label;
+	int width;
+	enum fkind kind;
+	const char *hint;        /* shown at the right when the field is current */
+};
+
+struct fform {
+	FORM *form;
+	FIELD *fields[FORM_MAX_FIELDS + 1];
+	int n;
+	const struct fspec *spec;
+	WINDOW *win, *sub;       /* the form's window (over the body) and the fields' sub-window */
+	PANEL *panel;
+	int y0, label_w;         /* first row; label column width */
+	char err[FORM_MAX_FIELDS][160];  /* the field's problem, shown in place */
+	char note[FORM_MAX_FIELDS][160]; /* live note at the right (test name, ...) */
+	const char *const *choices[FORM_MAX_FIELDS];
+	int choice[FORM_MAX_FIELDS];
+	int dirty;
+	int posted;
+};
+
+int fform_init(struct fform *f, const struct fspec *spec, int n);
+void fform_free(struct fform *f);
+/* (Re)attach to the body window after open or a resize. */
+void fform_layout(struct fform *f, WINDOW *w, int y0);
+/* Labels, in-place errors and hints; leaves the cursor in the current field. */
+void fform_draw(struct fform *f, int utf8);
+/* A key for the form: editing, Tab/Shift-Tab, choices. Returns 1 if the
+ * form used it (the value may have changed), 0 if not. */
+int fform_key(struct fform *f, int key, enum cmd cmd);
+/* Trimmed text of field i. */
+const char *fform_get(struct fform *f, int i, char *buf, size_t size);
+void fform_set(struct fform *f, int i, const char *text);
+void fform_set_choices(struct fform *f, int i, const char *const *choices, int selected);
+int fform_current(const struct fform *f);
+void fform_focus(struct fform *f, int i);
+void fform_sync(struct fform *f);
+extern const struct keybind form_keys[];
+
+/* ---- after a write (rerun.c): re-evaluate the patient's rules so alerts
+ * update at once; summary receives a sentence for the status line. ---- */
+int tui_rerun_rules(struct app *a, int64_t patient_id, char *summary, size_t size);
+
+#endif

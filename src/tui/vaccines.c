@@ -1,0 +1,510 @@
+/* vaccines.c - the vaccination worklist and the "record a dose" form.
+ *
+ * Clinic-wide (from the patient list): every patient's next doses grouped as
+ * overdue, due today, due this week and blocked (with the reason), from the
+ * clinical core's forecaster. From a chart: that patient's next doses (also
+ * the upcoming ones) and the doses already given. `r` records the selected
+ * dose as given (vaccine, date, lot, site) with store_put_vaccination. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engraft/browse.h"
+#include "engraft/timeline.h"
+#include "tui_int.h"
+
+enum vstatus { VS_OVERDUE = 0, VS_DUE, VS_WEEK, VS_BLOCKED, VS_UPCOMING, VS_GIVEN, VS_COUNT };
+static const char *const section_names[VS_COUNT] = {"Overdue", "Due today", "Due this week", "Blocked",
+						    "Upcoming", "Given since the transplant"};
+static const enum role section_roles[VS_COUNT] = {R_OVERDUE, R_DUE, R_DUE, R_BLOCKED, R_UPCOMING, R_DIM};
+
+struct vrow {
+	enum vstatus status;
+	int64_t patient_id;
+	char mrn[64];
+	char name[300];
+	char series[16];
+	int dose;
+	ef_day due_on;           /* given: the day given */
+	char reason[320];
+	char vaccine[16];        /* given: as recorded */
+};
+
+struct vac_st {
+	struct vrow *rows;
+	size_t n, cap;
+	int cur;
+	int scroll;
+	int forecast;            /* the forecaster is available */
+	char patient_name[400];
+};
+
+static const struct keybind keys[] = {
+	{{'r'}, "r", CMD_RECORD, "Record", "record the selected dose as given (vaccine, date, lot, site)", 0},
+	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_OPEN, "Chart", "open the selected patient's chart (clinic list)", 0},
+	{{K(KEY_UP), 'k'}, "Up", CMD_UP, NULL, "previous row", 0},
+	{{K(KEY_DOWN), 'j'}, "Down", CMD_DOWN, NULL, "next row", 0},
+	{{K(KEY_PPAGE)}, "PgUp", CMD_PAGE_UP, NULL, "previous page", 0},
+	{{K(KEY_NPAGE), ' '}, "PgDn", CMD_PAGE_DOWN, NULL, "next page", 0},
+	{{K(KEY_HOME)}, "Home", CMD_HOME, NULL, "first row", 0},
+	{{K(KEY_END)}, "End", CMD_END, NULL, "last row", 0},
+	KEYS_END,
+};
+
+static struct vrow *add_row(struct vac_st *st)
+{
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 64;
+		struct vrow *r = realloc(st->rows, cap * sizeof *r);
+		if (!r)
+			return NULL;
+		st->rows = r;
+		st->cap = cap;
+	}
+	struct vrow *r = &st->rows[st->n++];
+	memset(r, 0, sizeof *r);
+	return r;
+}
+
+static int cmp_rows(const void *x, const void *y)
+{
+	const struct vrow *a = x, *b = y;
+	if (a->status != b->status)
+		return (int)a->status - (int)b->status;
+	if (a->status == VS_GIVEN && a->due_on != b->due_on)
+		return a->due_on > b->due_on ? -1 : 1; /* newest first */
+	if (a->due_on != b->due_on)
+		return a->due_on < b->due_on ? -1 : 1;
+	int c = strcmp(a->name, b->name);
+	if (c)
+		return c;
+	return strcmp(a->series, b->series);
+}
+
+/* The doses already given, for a chart's worklist. */
+static int add_given(struct app *a, struct vac_st *st, const struct ef_timeline *tl)
+{
+	const struct ef_transplant *tp = ef_current_transplant(tl, a->today);
+	int64_t last_id = -1;
+	for (size_t i = 0; i < tl->n_doses; i++) {
+		const struct ef_dose *d = &tl->doses[i];
+		if (tp && d->day < tp->day0)
+			continue;
+		if (d->vaccination_id == last_id && st->n > 0) { /* a combination: one row, every series */
+			struct vrow *prev = &st->rows[st->n - 1];
+			size_t l = strlen(prev->reason);
+			if (l + strlen(d->series) + 2 < sizeof prev->reason) {
+				if (l)
+					prev->reason[l++] = '+';
+				memcpy(prev->reason + l, d->series, strlen(d->series) + 1);
+			}
+			continue;
+		}
+		struct vrow *r = add_row(st);
+		if (!r)
+			return ef_errf(&a->err, EF_DB, "out of memory");
+		last_id = d->vaccination_id;
+		r->status = VS_GIVEN;
+		r->patient_id = tl->patient.id;
+		snprintf(r->mrn, sizeof r->mrn, "%s", tl->patient.mrn);
+		snprintf(r->name, sizeof r->name, "%s, %s", tl->patient.family_name, tl->patient.given_name);
+		snprintf(r->series, sizeof r->series, "%s", d->series);
+		snprintf(r->vaccine, sizeof r->vaccine, "%s", d->vaccine);
+		snprintf(r->reason, sizeof r->reason, "%s", strcmp(d->vaccine, d->series) ? d->series : "");
+		r->due_on = d->day;
+	}
+	return EF_OK;
+}
+
+static int vac_load(struct app *a, struct screen *s)
+{
+	struct vac_st *st = s->st;
+	st->n = 0;
+	st->forecast = 0;
+	if (s->patient_id) {
+		struct ef_timeline tl;
+		ef_timeline_init(&tl);
+		int rc = store_load_timeline(a->s, s->patient_id, a->today, &tl, &a->err);
+		if (rc == EF_OK)
+			rc = add_given(a, st, &tl);
+		snprintf(st->patient_name, sizeof st->patient_name, "%s, %s  MRN %s", tl.patient.family_name,
+			 tl.patient.given_name, tl.patient.mrn);
+		snprintf(s->title, sizeof s->title, "%s", st->patient_name);
+		ef_timeline_free(&tl);
+		if (rc)
+			return rc;
+	} else {
+		snprintf(s->title, sizeof s->title, "clinic");
+	}
+	if (st->n)
+		qsort(st->rows, st->n, sizeof st->rows[0], cmp_rows);
+	if (st->cur >= (int)st->n)
+		st->cur = st->n ? (int)st->n - 1 : 0;
+	return EF_OK;
+}
+
+static int vac_open(struct app *a, struct screen *s, const struct request *rq)
+{
+	struct vac_st *st = calloc(1, sizeof *st);
+	if (!st)
+		return ef_errf(&a->err, EF_DB, "out of memory");
+	s->st = st;
+	s->patient_id = rq->patient_id;
+	return vac_load(a, s);
+}
+
+static void vac_close(struct app *a, struct screen *s)
+{
+	(void)a;
+	struct vac_st *st = s->st;
+	if (st)
+		free(st->rows);
+	free(st);
+	s->st = NULL;
+}
+
+/* Virtual lines: a section header before each group, then its rows. */
+static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
+{
+	struct vac_st *st = s->st;
+	int cols = getmaxx(w), h = getmaxy(w);
+	int clinic = s->patient_id == 0;
+	int y = 0;
+	if (!st->forecast) {
+		put_text(w, y++, 1, cols - 1,
+			 clinic ? "The worklist needs the vaccine forecaster of the clinical core, which is not in this build."
+				: "Next doses need the vaccine forecaster (clinical core), not in this build. r records a dose.",
+			 tui_attr(R_WARNING), 0);
+	}
+	if (st->n == 0) {
+		put_text(w, y + 1, 2, cols - 2, clinic ? "Nothing to show." : "No dose recorded since the transplant. Press r to record one.",
+			 tui_attr(R_DIM), 0);
+		return;
+	}
+	/* lines: compute the line of the current row to keep it visible */
+	int top = y;
+	int avail = h - top;
+	int line = 0, cur_line = 0;
+	for (size_t i = 0; i < st->n; i++) {
+		if (i == 0 || st->rows[i].status != st->rows[i - 1].status)
+			line++;
+		if ((int)i == st->cur)
+			cur_line = line;
+		line++;
+	}
+	if (cur_line < st->scroll)
+		st->scroll = cur_line > 0 ? cur_line - 1 : 0;
+	if (cur_line >= st->scroll + avail)
+		st->scroll = cur_line - avail + 1;
+	line = 0;
+	int c_name = 1, w_name = clinic ? 28 : 0;
+	int c_vx = c_name + (clinic ? w_name + 1 : 0);
+	int c_date = c_vx + 12, c_reason = c_date + 12;
+	for (size_t i = 0; i < st->n; i++) {
+		const struct vrow *r = &st->rows[i];
+		if (i == 0 || r->status != st->rows[i - 1].status) {
+			int cnt = 0;
+			for (size_t k = i; k < st->n && st->rows[k].status == r->status; k++)
+				cnt++;
+			int sy = top + line - st->scroll;
+			if (sy >= top && sy < h) {
+				char t[80];
+				snprintf(t, sizeof t, "%s (%d)", section_names[r->status], cnt);
+				draw_rule(w, sy, t, a->utf8);
+			}
+			line++;
+		}
+		int ry = top + line - st->scroll;
+		line++;
+		if (ry < top || ry >= h)
+			continue;
+		int sel = (int)i == st->cur;
+		attr_t ra = sel ? tui_attr(R_SELECTED) : A_NORMAL;
+		fill_line(w, ry, ra);
+		if (clinic)
+			put_fmt(w, ry, c_name, w_name, ra, "%s %s", r->mrn, r->name);
+		char d[11];
+		ef_date_format(r->due_on, d);
+		if (r->status == VS_GIVEN) {
+			put_text(w, ry, c_vx, 11, r->vaccine, ra | A_BOLD, 0);
+			put_text(w, ry, c_date, 11, d, ra, 0);
+			if (r->reason[0])
+				put_fmt(w, ry, c_reason, cols - c_reason, ra, "counts toward %s", r->reason);
+		} else {
+			put_fmt(w, ry, c_vx, 11, ra | A_BOLD, "%s:%d", r->series, r->dose);
+			put_text(w, ry, c_date, 11, r->due_on == EF_NO_DAY ? "-" : d, sel ? ra : tui_attr(section_roles[r->status]), 0);
+			put_text(w, ry, c_reason, cols - c_reason, r->reason, sel ? ra : tui_attr(R_DIM), 0);
+		}
+	}
+}
+
+static enum action vac_key(struct app *a, struct screen *s, int key, enum cmd cmd)
+{
+	(void)key;
+	struct vac_st *st = s->st;
+	int page = getmaxy(a->body) - 3;
+	if (page < 1)
+		page = 1;
+	int last = st->n ? (int)st->n - 1 : 0;
+	switch (cmd) {
+	case CMD_UP:
+		if (st->cur > 0)
+			st->cur--;
+		return ACTION_REDRAW;
+	case CMD_DOWN:
+		if (st->cur < last)
+			st->cur++;
+		return ACTION_REDRAW;
+	case CMD_PAGE_UP:
+		st->cur = st->cur > page ? st->cur - page : 0;
+		return ACTION_REDRAW;
+	case CMD_PAGE_DOWN:
+		st->cur = st->cur + page < last ? st->cur + page : last;
+		return ACTION_REDRAW;
+	case CMD_HOME:
+		st->cur = 0;
+		return ACTION_REDRAW;
+	case CMD_END:
+		st->cur = last;
+		return ACTION_REDRAW;
+	case CMD_OPEN:
+		if (s->patient_id || st->n == 0)
+			return ACTION_NONE;
+		memset(&a->req, 0, sizeof a->req);
+		a->req.ops = &chart_ops;
+		a->req.patient_id = st->rows[st->cur].patient_id;
+		return ACTION_PUSH;
+	case CMD_RECORD: {
+		const struct vrow *r = st->n ? &st->rows[st->cur] : NULL;
+		int64_t pid = r ? r->patient_id : s->patient_id;
+		if (!pid) {
+			tui_msg(a, MSG_NO_SELECTION);
+			return ACTION_NONE;
+		}
+		memset(&a->req, 0, sizeof a->req);
+		a->req.ops = &doseform_ops;
+		a->req.patient_id = pid;
+		if (r && r->status != VS_GIVEN)
+			snprintf(a->req.text, sizeof a->req.text, "%s", r->series);
+		return ACTION_PUSH;
+	}
+	default:
+		return ACTION_PASS;
+	}
+}
+
+const struct screen_ops vaccines_ops = {
+	.name = "Vaccinations",
+	.about = "The vaccination worklist. From the patient list: every patient's next doses, "
+		 "grouped as overdue, due today, due this week, and blocked (with the reason, e.g. a "
+		 "live vaccine too soon after the transplant). From a chart: that patient's next "
+		 "doses and the doses given since the transplant. r records the selected dose as "
+		 "given; Enter opens the patient's chart.",
+	.open = vac_open,
+	.load = vac_load,
+	.draw = vac_draw,
+	.key = vac_key,
+	.close = vac_close,
+	.help = keys,
+};
+
+/* ---- record a dose ---- */
+
+enum { D_VACCINE = 0, D_DATE, D_LOT, D_SITE, D_BY, D_N };
+
+static const struct fspec dose_spec[D_N] = {
+	[D_VACCINE] = {"Vaccine", 8, F_CHOICE, "Left/Right or the first letter"},
+	[D_DATE] = {"Given on", 10, F_TEXT, "YYYY-MM-DD"},
+	[D_LOT] = {"Lot", 20, F_TEXT, "optional"},
+	[D_SITE] = {"Site", 20, F_TEXT, "optional, e.g. left deltoid"},
+	[D_BY] = {"Given by", 24, F_TEXT, "optional"},
+};
+
+static const char *const series_codes[] = {"PCV", "PPSV23", "FLU", "COVID19", "TDAP", "HIB", "IPV", "HEPB",
+					   "HEPA", "MENACWY", "MENB", "HPV", "RZV", "MMR", "VAR", NULL};
+static const char *const series_names[] = {"pneumococcal conjugate", "pneumococcal polysaccharide",
+					   "influenza, inactivated", "COVID-19", "tetanus, diphtheria, pertussis",
+					   "Haemophilus influenzae type b", "polio, inactivated", "hepatitis B",
+					   "hepatitis A", "meningococcal ACWY", "meningococcal B",
+					   "human papillomavirus", "recombinant zoster", "measles, mumps, rubella (live)",
+					   "varicella (live)"};
+
+struct dose_st {
+	struct fform f;
+	struct ef_patient pat;
+	int shown[D_N];
+	char vaccine[16], on[16], lot[64], site[64], by[128];
+	ef_day day;
+};
+
+static int dose_validate(struct app *a, struct dose_st *st)
+{
+	struct fform *f = &st->f;
+	int bad = 0;
+	for (int i = 0; i < D_N; i++)
+		f->err[i][0] = '\0';
+	fform_get(f, D_VACCINE, st->vaccine, sizeof st->vaccine);
+	fform_get(f, D_DATE, st->on, sizeof st->on);
+	fform_get(f, D_LOT, st->lot, sizeof st->lot);
+	fform_get(f, D_SITE, st->site, sizeof st->site);
+	fform_get(f, D_BY, st->by, sizeof st->by);
+	if (!st->vaccine[0])
+		snprintf(f->err[D_VACCINE], sizeof f->err[0], "choose a vaccine");
+	if (!st->on[0])
+		snprintf(f->err[D_DATE], sizeof f->err[0], "required: the day it was given");
+	else if (ef_date_parse(st->on, strlen(st->on), &st->day))
+		snprintf(f->err[D_DATE], sizeof f->err[0], "not a real date (YYYY-MM-DD)");
+	else if (st->day > a->today)
+		snprintf(f->err[D_DATE], sizeof f->err[0], "in the future");
+	else if (st->pat.birth != EF_NO_DAY && st->day < st->pat.birth)
+		snprintf(f->err[D_DATE], sizeof f->err[0], "before the birth date");
+	for (int i = 0; i < D_N; i++)
+		if (f->err[i][0]) {
+			bad++;
+			if (!st->shown[i])
+				f->err[i][0] = '\0';
+		}
+	int c = f->choice[D_VACCINE];
+	snprintf(f->note[D_VACCINE], sizeof f->note[0], "%s", c >= 0 && c < (int)NELEM(series_names) ? series_names[c] : "");
+	return bad;
+}
+
+static int dose_open(struct app *a, struct screen *s, const struct request *rq)
+{
+	struct dose_st *st = calloc(1, sizeof *st);
+	if (!st)
+		return ef_errf(&a->err, EF_DB, "out of memory");
+	s->st = st;
+	s->patient_id = rq->patient_id;
+	s->cursor_visible = 1;
+	s->text_input = 1;
+	int rc = store_patient_get(a->s, rq->patient_id, &st->pat, &a->err);
+	if (rc)
+		return rc;
+	if (fform_init(&st->f, dose_spec, D_N))
+		return ef_errf(&a->err, EF_DB, "cannot build the form");
+	int sel = 0;
+	for (int i = 0; series_codes[i]; i++)
+		if (strcmp(series_codes[i], rq->text) == 0)
+			sel = i;
+	fform_set_choices(&st->f, D_VACCINE, series_codes, sel);
+	char today[11];
+	ef_date_format(a->today, today);
+	fform_set(&st->f, D_DATE, today);
+	fform_set(&st->f, D_BY, store_user(a->s));
+	st->f.dirty = 0;
+	snprintf(s->title, sizeof s->title, "%s, %s  MRN %s", st->pat.family_name, st->pat.given_name, st->pat.mrn);
+	return EF_OK;
+}
+
+static void dose_layout(struct app *a, struct screen *s, WINDOW *w)
+{
+	(void)a;
+	struct dose_st *st = s->st;
+	fform_layout(&st->f, w, 2);
+	s->input = st->f.win;
+}
+
+static void dose_close(struct app *a, struct screen *s)
+{
+	(void)a;
+	struct dose_st *st = s->st;
+	if (st)
+		fform_free(&st->f);
+	free(st);
+	s->st = NULL;
+}
+
+static void dose_draw(struct app *a, struct screen *s, WINDOW *body)
+{
+	struct dose_st *st = s->st;
+	struct fform *f = &st->f;
+	if (!f->posted) {
+		put_text(body, 1, 1, getmaxx(body) - 1, "Window too small for this form: make it at least 80x24.",
+			 tui_attr(R_INVALID), 0);
+		return;
+	}
+	dose_validate(a, st);
+	put_fmt(f->win, 0, 1, getmaxx(f->win) - 1, A_BOLD, "Record a vaccine dose given to %s, %s (MRN %s)",
+		st->pat.family_name, st->pat.given_name, st->pat.mrn);
+	fform_draw(f, a->utf8);
+}
+
+static enum action dose_save(struct app *a, struct screen *s)
+{
+	struct dose_st *st = s->st;
+	for (int i = 0; i < D_N; i++)
+		st->shown[i] = 1;
+	int bad = dose_validate(a, st);
+	if (bad) {
+		tui_msg(a, MSG_FORM_INVALID, bad, bad == 1 ? "" : "s");
+		return ACTION_REDRAW;
+	}
+	int known = 0;
+	if (store_vaccine_known(a->s, st->vaccine, strlen(st->vaccine), &known, &a->err)) {
+		tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
+	}
+	if (!known) {
+		snprintf(st->f.err[D_VACCINE], sizeof st->f.err[0], "not a known vaccine code");
+		tui_msg(a, MSG_FORM_INVALID, 1, "");
+		return ACTION_REDRAW;
+	}
+	struct store_vaccination_rec r = {s->patient_id, st->vaccine, st->on, st->lot, st->site, st->by};
+	enum store_put res;
+	int rc = store_begin(a->s, &a->err);
+	if (rc == EF_OK && (rc = store_put_vaccination(a->s, &r, 0, &res, &a->err)) == EF_OK)
+		rc = store_commit(a->s, &a->err);
+	else if (rc == EF_OK)
+		store_rollback(a->s);
+	if (rc) {
+		tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
+	}
+	st->f.dirty = 0;
+	if (res == STORE_UNCHANGED) {
+		tui_msg(a, MSG_DOSE_UNCHANGED, st->vaccine, st->on);
+		return ACTION_POP;
+	}
+	char rules[200] = "";
+	if (tui_rerun_rules(a, s->patient_id, rules, sizeof rules))
+		snprintf(rules, sizeof rules, " Alerts not updated: %s", a->err.msg);
+	tui_msg(a, MSG_DOSE_SAVED, st->vaccine, st->on, rules);
+	return ACTION_POP;
+}
+
+static enum action dose_key(struct app *a, struct screen *s, int key, enum cmd cmd)
+{
+	(void)a;
+	struct dose_st *st = s->st;
+	if (cmd == CMD_SAVE)
+		return ACTION_SAVE;
+	if (cmd == CMD_BACK)
+		return ACTION_POP;
+	int cur = fform_current(&st->f);
+	if (!fform_key(&st->f, key, cmd))
+		return ACTION_PASS;
+	if (fform_current(&st->f) != cur)
+		st->shown[cur] = 1;
+	return ACTION_REDRAW;
+}
+
+static int dose_dirty(const struct screen *s)
+{
+	const struct dose_st *st = s->st;
+	return st && st->f.dirty;
+}
+
+const struct screen_ops doseform_ops = {
+	.name = "Record dose",
+	.about = "Record a vaccine dose as given: the vaccine series, the day (today unless you "
+		 "change it), and optionally the lot, the injection site and who gave it. F2 or "
+		 "Ctrl-S saves; Esc leaves (asks first if you typed anything).",
+	.open = dose_open,
+	.draw = dose_draw,
+	.key = dose_key,
+	.save = dose_save,
+	.dirty = dose_dirty,
+	.layout = dose_layout,
+	.close = dose_close,
+	.help = form_keys,
+};
