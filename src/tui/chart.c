@@ -164,9 +164,12 @@ static void draw_header(struct app *a, struct chart_st *st, WINDOW *w)
 	char ord[64] = "";
 	if (st->tl.n_transplants > 1)
 		snprintf(ord, sizeof ord, " (HCT %d of %zu)", st->tp_index, st->tl.n_transplants);
-	put_fmt(w, 2, 1 + x, cols - 1 - x, A_NORMAL, "   HCT %s%s  %s, %s%s%s%s%s", d0, ord, ef_hct_type_str(st->tp->type),
-		ef_graft_str(st->tp->graft), st->tp->donor ? ", donor " : "", ef_donor_str(st->tp->donor),
-		st->tp->conditioning ? ", " : "", ef_conditioning_str(st->tp->conditioning));
+	static const char *const graft[] = {"bone marrow", "PBSC", "cord blood"};
+	static const char *const cond[] = {"", ", MAC", ", RIC", ", NMA"};
+	const char *donor = ef_donor_str(st->tp->donor);
+	put_fmt(w, 2, 1 + x, cols - 1 - x, A_NORMAL, "   HCT %s%s  %s, %s%s%s%s", d0, ord, ef_hct_type_str(st->tp->type),
+		(unsigned)st->tp->graft < 3 ? graft[st->tp->graft] : "", donor[0] ? ", donor " : "", donor,
+		(unsigned)st->tp->conditioning < 4 ? cond[st->tp->conditioning] : "");
 }
 
 static void draw_status_lines(struct app *a, struct chart_st *st, struct pen *pn)

@@ -16,6 +16,8 @@ struct help_st {
 static const struct keybind keys[] = {
 	{{K(KEY_UP), 'k'}, "Up", CMD_UP, NULL, "scroll up", 0},
 	{{K(KEY_DOWN), 'j'}, "Down", CMD_DOWN, NULL, "scroll down", 0},
+	{{K(KEY_NPAGE), ' '}, "PgDn", CMD_PAGE_DOWN, NULL, "scroll a page down", 0},
+	{{K(KEY_PPAGE)}, "PgUp", CMD_PAGE_UP, NULL, "scroll a page up", 0},
 	{{'q', KEY_ESCAPE, '?'}, "q/Esc", CMD_BACK, "Close", "close the help", 0},
 	KEYS_END,
 };
@@ -112,6 +114,10 @@ static void help_draw(struct app *a, struct screen *s, WINDOW *w)
 		}
 	}
 	st->lines = y;
+	int h = getmaxy(w);
+	if (top + y - st->scroll > h)
+		put_text(w, h - 1, cols - 24, 24, a->utf8 ? "  \u2193 more (Down, PgDn)" : "  more below (Down)",
+			 tui_attr(R_SEARCH), 1);
 }
 
 static enum action help_key(struct app *a, struct screen *s, int key, enum cmd cmd)
@@ -127,6 +133,14 @@ static enum action help_key(struct app *a, struct screen *s, int key, enum cmd c
 	case CMD_DOWN:
 		if (st->scroll < st->lines - page)
 			st->scroll++;
+		return ACTION_REDRAW;
+	case CMD_PAGE_DOWN:
+		st->scroll += page;
+		if (st->scroll > st->lines - page)
+			st->scroll = st->lines - page > 0 ? st->lines - page : 0;
+		return ACTION_REDRAW;
+	case CMD_PAGE_UP:
+		st->scroll = st->scroll > page ? st->scroll - page : 0;
 		return ACTION_REDRAW;
 	case CMD_BACK:
 		return ACTION_POP;

@@ -391,6 +391,10 @@ static void draw_bar(struct app *a)
 			for (int i = 0; i < nused; i++)
 				if (used_cmds[i] == (int)b->cmd)
 					dup = 1;
+			if (k == 1 && b->cmd == CMD_PATIENTS && a->depth == 1)
+				dup = 1; /* already there */
+			if (k == 1 && keys_lookup(t->ops->help, t->mode, b->keys[0]) != CMD_NONE)
+				dup = 1; /* the screen uses this key for something else */
 			if (dup)
 				continue;
 			if (nused < 64)

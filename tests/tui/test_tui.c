@@ -1,0 +1,496 @@
+/* test_tui.c - screen tests: the TUI in-process on a pseudo-terminal
+ * (harness.h), scripted keys, assertions on the text read back from the
+ * screen and on the database (through the export path). Sizes 80x24 and
+ * 132x43 where the layout matters (loop tests over the sizes). */
+#include <check.h>
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engraft/store.h"
+#include "harness.h"
+
+static const int sizes[][2] = {{24, 80}, {43, 132}};
+#define N_SIZES ((int)(sizeof sizes / sizeof sizes[0]))
+
+static struct th *start_size(int i)
+{
+	struct th *t = th_start(sizes[i][0], sizes[i][1], 0);
+	ck_assert_msg(t != NULL, "harness did not start");
+	return t;
+}
+
+#define ASSERT_SCREEN(t, text)                                                     \
+	do {                                                                           \
+		if (th_find(t, text) < 0) {                                                \
+			th_dump(t);                                                            \
+			ck_abort_msg("screen does not show \"%s\"", text);                   \
+		}                                                                          \
+	} while (0)
+#define ASSERT_NOT_SCREEN(t, text)                                                 \
+	do {                                                                           \
+		if (th_find(t, text) >= 0) {                                               \
+			th_dump(t);                                                            \
+			ck_abort_msg("screen shows \"%s\" but should not", text);            \
+		}                                                                          \
+	} while (0)
+
+/* Open the chart of the patient the search finds first. */
+static void open_chart(struct th *t, const char *search)
+{
+	th_type(t, "/");
+	th_type(t, search);
+	th_enter(t); /* keep the filter */
+	th_enter(t); /* open */
+	ASSERT_SCREEN(t, "Chart:");
+}
+
+/* ---- patient list ---- */
+
+START_TEST(list_shows_patients_by_name)
+{
+	struct th *t = start_size(_i);
+	ASSERT_SCREEN(t, "Patients: 6");
+	int doe = th_find(t, "Doe, Jane"), mul = th_find(t, "Müller, Jürgen"), zh = th_find(t, "Zhang, Wei");
+	ck_assert_int_gt(doe, 0);
+	ck_assert_int_gt(mul, doe);
+	ck_assert_int_gt(zh, mul);
+	/* day +N since the transplant (2024-01-10 -> 2024-09-01) and the type */
+	const char *smith = th_line(t, th_find(t, "Smith, John"));
+	ck_assert_msg(strstr(smith, "+235") != NULL, "day +N wrong: %s", smith);
+	ck_assert_msg(strstr(smith, "allo") != NULL, "type missing: %s", smith);
+	ck_assert_msg(strstr(th_line(t, zh), "  -") != NULL, "no transplant should show -");
+	/* key bar on the last row, generated from the key table */
+	const char *bar = th_line(t, sizes[_i][0] - 1);
+	ck_assert_msg(strstr(bar, "/ Search") && strstr(bar, "Enter Open") && strstr(bar, "Quit"), "bar: %s", bar);
+	th_free(t);
+}
+END_TEST
+
+START_TEST(search_filters_as_you_type_and_esc_clears)
+{
+	struct th *t = start_size(0);
+	th_type(t, "/smi");
+	ASSERT_SCREEN(t, "2 matching \"smi\"");
+	ASSERT_SCREEN(t, "Smith, John");
+	ASSERT_SCREEN(t, "Smithers, Anna");
+	ASSERT_NOT_SCREEN(t, "Doe, Jane");
+	th_type(t, "the");
+	ASSERT_SCREEN(t, "1 matching \"smithe\"");
+	ASSERT_NOT_SCREEN(t, "Smith, John");
+	th_key(t, KEY_BACKSPACE);
+	ASSERT_SCREEN(t, "Smith, John");
+	th_esc(t); /* clears the filter */
+	ASSERT_SCREEN(t, "Patients: 6");
+	ASSERT_SCREEN(t, "Doe, Jane");
+	ck_assert(!th_quit(t));
+	th_free(t);
+}
+END_TEST
+
+START_TEST(search_matches_mrn_and_given_name_and_two_words)
+{
+	struct th *t = start_size(0);
+	th_type(t, "/MRN004");
+	ASSERT_SCREEN(t, "Müller, Jürgen");
+	ASSERT_NOT_SCREEN(t, "Smith, John");
+	th_key(t, KEY_BACKSPACE); /* "MRN00" matches all six */
+	ASSERT_SCREEN(t, "6 matching");
+	th_esc(t);
+	th_type(t, "/anna");
+	ASSERT_SCREEN(t, "1 matching");
+	ASSERT_SCREEN(t, "Smithers, Anna");
+	th_esc(t);
+	th_type(t, "/smith j");
+	ASSERT_SCREEN(t, "1 matching");
+	ASSERT_SCREEN(t, "Smith, John");
+	th_esc(t);
+	th_type(t, "/zzz");
+	ASSERT_SCREEN(t, "No patient matches");
+	th_free(t);
+}
+END_TEST
+
+START_TEST(enter_keeps_filter_then_opens_chart)
+{
+	struct th *t = start_size(_i);
+	th_type(t, "/doe");
+	th_enter(t);
+	ASSERT_SCREEN(t, "Filter: doe");
+	th_enter(t);
+	ASSERT_SCREEN(t, "Chart: Doe, Jane");
+	ASSERT_SCREEN(t, "Diagnosis: MDS");
+	ASSERT_SCREEN(t, "HCT 2023-03-01");
+	ASSERT_SCREEN(t, "cord blood");
+	th_type(t, "q"); /* back to the list, filter kept */
+	ASSERT_SCREEN(t, "Filter: doe");
+	th_type(t, "q"); /* quits */
+	ck_assert(th_quit(t));
+	th_free(t);
+}
+END_TEST
+
+START_TEST(chart_shows_latest_counts_with_trend)
+{
+	struct th *t = start_size(_i);
+	open_chart(t, "smith j");
+	int anc = th_find(t, "ANC ");
+	ck_assert_int_ge(anc, 0);
+	const char *l = th_line(t, anc);
+	ck_assert_msg(strstr(l, "1.4") && strstr(l, "2024-01-26") && strstr(l, "+16"), "ANC row: %s", l);
+	ck_assert_msg(strstr(l, "\u2581") && strstr(l, "\u2588"), "sparkline missing: %s", l);
+	ASSERT_SCREEN(t, "acute grade I ");
+	ASSERT_SCREEN(t, "tacrolimus since 2024-01-07");
+	ASSERT_SCREEN(t, "last 2024-03-01 (25 g)");
+	th_free(t);
+}
+END_TEST
+
+/* ---- lab entry ---- */
+
+static void open_lab(struct th *t)
+{
+	open_chart(t, "smith j");
+	th_type(t, "l");
+	ASSERT_SCREEN(t, "New lab result for Smith, John");
+	ASSERT_SCREEN(t, "2024-09-01"); /* date defaults to today */
+}
+
+START_TEST(lab_entry_rejects_bad_value_in_place)
+{
+	struct th *t = start_size(0);
+	int before = th_export_count(t, STORE_K_LABS, "MRN001", NULL);
+	open_lab(t);
+	th_type(t, "\t");
+	th_key(t, KEY_RIGHT); /* ALC */
+	th_type(t, "\t12,5\t");
+	int row = th_find(t, "Value");
+	const char *l = th_line(t, row);
+	ck_assert_msg(strstr(l, "12,5") && strstr(l, "not a decimal number"), "no in-place error: %s", l);
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Not saved: 1 field to correct");
+	ASSERT_SCREEN(t, "New lab result"); /* still in the form */
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", NULL), before);
+	th_free(t);
+}
+END_TEST
+
+START_TEST(lab_entry_rejects_future_date_and_empty_value)
+{
+	struct th *t = start_size(0);
+	int before = th_export_count(t, STORE_K_LABS, "MRN001", NULL);
+	open_lab(t);
+	th_type(t, "2024-09-02");
+	th_type(t, "\023"); /* Ctrl-S */
+	ASSERT_SCREEN(t, "Not saved: 2 fields to correct");
+	const char *l = th_line(t, th_find(t, "Collected"));
+	ck_assert_msg(strstr(l, "in the future (today is 2024-09-01)"), "date error: %s", l);
+	l = th_line(t, th_find(t, "Value"));
+	ck_assert_msg(strstr(l, "required"), "value error: %s", l);
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", NULL), before);
+	th_free(t);
+}
+END_TEST
+
+START_TEST(lab_entry_saves_with_unit_and_qualifier)
+{
+	struct th *t = start_size(_i);
+	open_lab(t);
+	th_type(t, "\t\t<800\t"); /* ANC, value, then unit */
+	th_key(t, KEY_RIGHT);    /* 10*9/L -> the next accepted unit */
+	const char *u = th_line(t, th_find(t, "Unit"));
+	ck_assert_msg(strstr(u, "10^9/L"), "unit: %s", u);
+	th_type(t, "/");         /* the unit that starts with / */
+	u = th_line(t, th_find(t, "Unit"));
+	ck_assert_msg(strstr(u, "Unit       /uL "), "unit: %s", u);
+	ASSERT_SCREEN(t, "= 0.8 10*9/L"); /* conversion shown before saving */
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Saved ANC <800 /uL on 2024-09-01");
+	ASSERT_SCREEN(t, "Chart: Smith, John"); /* back on the chart, reloaded */
+	const char *l = th_line(t, th_find(t, "ANC "));
+	ck_assert_msg(strstr(l, "<0.8") && strstr(l, "2024-09-01"), "chart not updated: %s", l);
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", "MRN001,2024-09-01,ANC,<800,/uL"), 1);
+	th_free(t);
+}
+END_TEST
+
+START_TEST(lab_entry_asks_before_replacing_a_result)
+{
+	struct th *t = start_size(0);
+	open_lab(t);
+	th_type(t, "\025"); /* Ctrl-U clears the date */
+	th_type(t, "2024-01-26\t\t2.0");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "already recorded as 1.4 10*9/L. Replace it with 2.0");
+	th_type(t, "n");
+	ASSERT_SCREEN(t, "Cancelled");
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", "2024-01-26,ANC,1.4,"), 1);
+	th_key(t, KEY_F(2));
+	th_type(t, "y");
+	ASSERT_SCREEN(t, "Replaced ANC on 2024-01-26 (was 1.4)");
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", "2024-01-26,ANC,2.0,"), 1);
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", "2024-01-26,ANC,1.4,"), 0);
+	th_free(t);
+}
+END_TEST
+
+START_TEST(leaving_a_filled_form_asks_first)
+{
+	struct th *t = start_size(0);
+	int before = th_export_count(t, STORE_K_LABS, NULL, NULL);
+	open_lab(t);
+	th_type(t, "\t\t3.3");
+	th_esc(t);
+	ASSERT_SCREEN(t, "Discard the unsaved Lab result? (y/n)");
+	th_type(t, "n");
+	ASSERT_SCREEN(t, "New lab result");
+	const char *l = th_line(t, th_find(t, "Value"));
+	ck_assert_msg(strstr(l, "3.3"), "typed value lost: %s", l);
+	th_type(t, "\003"); /* Ctrl-C: quit engraft, asks too */
+	ASSERT_SCREEN(t, "Discard the unsaved Lab result?");
+	th_type(t, "y");
+	ck_assert(th_quit(t));
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, NULL, NULL), before);
+	th_free(t);
+}
+END_TEST
+
+START_TEST(leaving_an_untouched_form_does_not_ask)
+{
+	struct th *t = start_size(0);
+	open_lab(t);
+	th_esc(t);
+	ASSERT_NOT_SCREEN(t, "Discard");
+	ASSERT_SCREEN(t, "Chart: Smith, John");
+	th_free(t);
+}
+END_TEST
+
+/* ---- GVHD ---- */
+
+START_TEST(gvhd_grade_updates_live_and_saves)
+{
+	struct th *t = start_size(_i);
+	open_chart(t, "smithers");
+	th_type(t, "g");
+	ASSERT_SCREEN(t, "Overall grade (MAGIC): 0");
+	th_type(t, "\t\t3"); /* skin stage 3 */
+	ASSERT_SCREEN(t, "Overall grade (MAGIC): II");
+	th_type(t, "2"); /* liver 2 (the cursor moved on by itself) */
+	ASSERT_SCREEN(t, "Overall grade (MAGIC): III");
+	th_type(t, "7"); /* upper GI 7: out of range */
+	ASSERT_SCREEN(t, "'7' is not a stage from 0 to 1");
+	ASSERT_SCREEN(t, "Overall grade (MAGIC): ?");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Not saved");
+	ck_assert_int_eq(th_export_count(t, STORE_K_GVHD_ACUTE, "MRN002", NULL), 0);
+	ck_assert_msg(strstr(th_line(t, th_find(t, "Upper GI")), "\u25b8"), "save did not go to the bad field");
+	th_type(t, "1");
+	ASSERT_SCREEN(t, "Overall grade (MAGIC): III");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Saved acute GVHD assessment of 2024-09-01: grade III");
+	ck_assert_int_eq(th_export_count(t, STORE_K_GVHD_ACUTE, "MRN002", "MRN002,2024-09-01,3,2,1,0"), 1);
+	ASSERT_SCREEN(t, "acute grade III");
+	th_free(t);
+}
+END_TEST
+
+START_TEST(gvhd_chronic_severity_updates_live)
+{
+	struct th *t = start_size(0);
+	open_chart(t, "smithers");
+	th_type(t, "g\t");
+	th_key(t, KEY_RIGHT); /* chronic */
+	ASSERT_SCREEN(t, "Global severity (NIH 2014): none");
+	ASSERT_SCREEN(t, "Genital");
+	th_type(t, "\t1");
+	ASSERT_SCREEN(t, "Global severity (NIH 2014): mild");
+	th_type(t, "0000"); /* mouth eyes gi liver */
+	th_type(t, "2");    /* lungs 2 */
+	ASSERT_SCREEN(t, "Global severity (NIH 2014): severe");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Saved chronic GVHD assessment");
+	ck_assert_int_eq(th_export_count(t, STORE_K_GVHD_CHRONIC, "MRN002", "MRN002,2024-09-01,1,0,0,0,0,2,0,0"), 1);
+	th_free(t);
+}
+END_TEST
+
+/* ---- vaccinations ---- */
+
+START_TEST(record_dose_from_patient_worklist)
+{
+	struct th *t = start_size(0);
+	open_chart(t, "okafor");
+	th_type(t, "v");
+	ASSERT_SCREEN(t, "Vaccinations: Okafor, Chidi");
+	ASSERT_SCREEN(t, "Given since the transplant (2)");
+	th_type(t, "r");
+	ASSERT_SCREEN(t, "Record a vaccine dose given to Okafor, Chidi");
+	th_type(t, "h"); /* first vaccine starting with h: HIB */
+	ASSERT_SCREEN(t, "Haemophilus");
+	th_type(t, "\t\tLOT-77\tright deltoid");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Recorded HIB given on 2024-09-01");
+	ASSERT_SCREEN(t, "Given since the transplant (3)");
+	ck_assert_int_eq(th_export_count(t, STORE_K_VACCINATIONS, "MRN005", "MRN005,HIB,2024-09-01,LOT-77,right deltoid"),
+			 1);
+	th_free(t);
+}
+END_TEST
+
+/* ---- help, keys, resize, colours ---- */
+
+START_TEST(help_lists_the_keys_of_the_screen)
+{
+	struct th *t = start_size(_i);
+	th_type(t, "?");
+	ASSERT_SCREEN(t, "Help: Patients");
+	ASSERT_SCREEN(t, "search by MRN or name prefix");
+	th_key(t, KEY_NPAGE); /* at 80x24 the global keys are below */
+	ASSERT_SCREEN(t, "Keys everywhere");
+	ASSERT_SCREEN(t, "vaccination worklist");
+	th_type(t, "q");
+	open_chart(t, "doe");
+	th_type(t, "?");
+	ASSERT_SCREEN(t, "Help: Chart");
+	ASSERT_SCREEN(t, "enter a lab result for this patient");
+	ASSERT_SCREEN(t, "enter a GVHD assessment");
+	th_esc(t);
+	th_type(t, "l");
+	th_key(t, KEY_F(1));
+	ASSERT_SCREEN(t, "Help: Lab result");
+	ASSERT_SCREEN(t, "F2/^S");
+	th_free(t);
+}
+END_TEST
+
+START_TEST(resize_lays_the_screen_out_again)
+{
+	struct th *t = start_size(0);
+	ASSERT_SCREEN(t, "Doe, Jane");
+	ASSERT_NOT_SCREEN(t, "Diagnosis");
+	th_resize(t, 43, 132);
+	ck_assert_int_eq(th_rows(t), 43);
+	ck_assert_int_eq(th_cols(t), 132);
+	ck_assert_msg(strstr(th_line(t, 42), "/ Search"), "key bar not on the new last row");
+	ASSERT_SCREEN(t, "Diagnosis"); /* the wide layout adds columns */
+	ASSERT_SCREEN(t, "Multiple myeloma");
+	open_chart(t, "smith j");
+	th_type(t, "l\t\t4.5");
+	th_resize(t, 24, 80);
+	const char *l = th_line(t, th_find(t, "Value"));
+	ck_assert_msg(strstr(l, "4.5"), "form lost its input on resize: %s", l);
+	ck_assert_msg(strstr(th_line(t, 23), "Save"), "key bar not on row 23");
+	th_free(t);
+}
+END_TEST
+
+START_TEST(too_small_terminal_says_so_and_q_quits)
+{
+	struct th *t = th_start(10, 40, 0);
+	ck_assert(t != NULL);
+	ASSERT_SCREEN(t, "Terminal too small");
+	th_type(t, "q");
+	ck_assert(th_quit(t));
+	th_free(t);
+}
+END_TEST
+
+START_TEST(no_color_falls_back_to_reverse)
+{
+	setenv("NO_COLOR", "1", 1);
+	struct th *t = start_size(0);
+	unsetenv("NO_COLOR");
+	int y = th_find(t, "Doe, Jane"); /* first row: selected */
+	unsigned long at = th_attr(t, y, 2);
+	ck_assert_msg(at & A_REVERSE, "selected row not reverse without colour");
+	ck_assert_msg(PAIR_NUMBER((attr_t)at) == 0, "colour used despite NO_COLOR");
+	th_free(t);
+	t = start_size(0);
+	y = th_find(t, "Doe, Jane");
+	at = th_attr(t, y, 2);
+	ck_assert_msg(PAIR_NUMBER((attr_t)at) != 0, "selected row has no colour");
+	th_free(t);
+}
+END_TEST
+
+START_TEST(q_on_the_list_quits)
+{
+	struct th *t = start_size(0);
+	ck_assert(!th_quit(t));
+	th_type(t, "q");
+	ck_assert(th_quit(t));
+	th_free(t);
+}
+END_TEST
+
+/* ---- paging over many patients (keyset) ---- */
+
+START_TEST(paging_moves_through_every_patient)
+{
+	struct th *t = th_start(24, 80, 500);
+	ck_assert(t != NULL);
+	ASSERT_SCREEN(t, "Patients: 506");
+	char first[256];
+	snprintf(first, sizeof first, "%s", th_line(t, 2));
+	th_key(t, KEY_END);
+	ASSERT_SCREEN(t, "Zhang, Wei"); /* the last by name */
+	th_key(t, KEY_HOME);
+	ck_assert_str_eq(th_line(t, 2), first);
+	/* Down across the page boundary and back up */
+	for (int i = 0; i < 25; i++)
+		th_key(t, KEY_DOWN);
+	char row[256];
+	snprintf(row, sizeof row, "%s", th_line(t, 2));
+	ck_assert_str_ne(row, first);
+	for (int i = 0; i < 25; i++)
+		th_key(t, KEY_UP);
+	ck_assert_str_eq(th_line(t, 2), first);
+	/* page by page to the end: every page differs, the last shows Zhang */
+	int pages = 0;
+	for (; pages < 40 && th_find(t, "Zhang, Wei") < 0; pages++)
+		th_key(t, KEY_NPAGE);
+	ck_assert_int_ge(pages, 500 / 21);
+	ck_assert_int_lt(pages, 40);
+	th_free(t);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("tui");
+	TCase *tc = tcase_create("screens");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, list_shows_patients_by_name, 0, N_SIZES);
+	tcase_add_test(tc, search_filters_as_you_type_and_esc_clears);
+	tcase_add_test(tc, search_matches_mrn_and_given_name_and_two_words);
+	tcase_add_loop_test(tc, enter_keeps_filter_then_opens_chart, 0, N_SIZES);
+	tcase_add_loop_test(tc, chart_shows_latest_counts_with_trend, 0, N_SIZES);
+	tcase_add_test(tc, lab_entry_rejects_bad_value_in_place);
+	tcase_add_test(tc, lab_entry_rejects_future_date_and_empty_value);
+	tcase_add_loop_test(tc, lab_entry_saves_with_unit_and_qualifier, 0, N_SIZES);
+	tcase_add_test(tc, lab_entry_asks_before_replacing_a_result);
+	tcase_add_test(tc, leaving_a_filled_form_asks_first);
+	tcase_add_test(tc, leaving_an_untouched_form_does_not_ask);
+	tcase_add_loop_test(tc, gvhd_grade_updates_live_and_saves, 0, N_SIZES);
+	tcase_add_test(tc, gvhd_chronic_severity_updates_live);
+	tcase_add_test(tc, record_dose_from_patient_worklist);
+	tcase_add_loop_test(tc, help_lists_the_keys_of_the_screen, 0, N_SIZES);
+	tcase_add_test(tc, resize_lays_the_screen_out_again);
+	tcase_add_test(tc, too_small_terminal_says_so_and_q_quits);
+	tcase_add_test(tc, no_color_falls_back_to_reverse);
+	tcase_add_test(tc, q_on_the_list_quits);
+	tcase_add_test(tc, paging_moves_through_every_patient);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
