@@ -32,7 +32,7 @@ struct browse_patient {
 	char diagnosis[128];
 	ef_day day0;          /* latest transplant on or before `today`, EF_NO_DAY if none */
 	char type[16];        /* its type ("allogeneic"), "" if none */
-	int alerts_open;      /* open alerts; 0 while the store has no alerts table */
+	int alerts_open;      /* alerts with status open */
 	int alerts_worst;     /* worst open severity: 0 critical, 1 warning, 2 info; -1 none */
 };
 

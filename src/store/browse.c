@@ -18,7 +18,11 @@
 	" AND t.transplant_date <= ?3 ORDER BY t.transplant_date DESC LIMIT 1), "                      \
 	"(SELECT t.type FROM transplants t WHERE t.patient_id = p.id "                                 \
 	" AND t.transplant_date <= ?3 ORDER BY t.transplant_date DESC LIMIT 1), "                      \
-	"p.birth_date, p.diagnosis FROM patients p "
+	"p.birth_date, p.diagnosis, "                                                                   \
+	"(SELECT count(*) FROM alerts a WHERE a.status = 'open' AND a.patient_id = p.id), "            \
+	"(SELECT min(CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END) "       \
+	" FROM alerts a WHERE a.status = 'open' AND a.patient_id = p.id) "                            \
+	"FROM patients p "
 #define P_FILTER                                                                                   \
 	"(?1 IS NULL OR (?2 IS NULL AND (p.mrn LIKE ?1 ESCAPE '\\' OR p.family_name LIKE ?1 ESCAPE '\\' " \
 	" OR p.given_name LIKE ?1 ESCAPE '\\')) "                                                       \
@@ -133,8 +137,8 @@ int browse_patients(struct store *s, const char *filter, ef_day today, enum brow
 		if (!b || ef_date_parse(b, strlen(b), &p->birth))
 			p->birth = EF_NO_DAY;
 		copy_col(p->diagnosis, sizeof p->diagnosis, st, 7);
-		p->alerts_open = 0;
-		p->alerts_worst = -1;
+		p->alerts_open = sqlite3_column_int(st, 8);
+		p->alerts_worst = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 9);
 		(*n)++;
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE) {

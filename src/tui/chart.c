@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engraft/alertstore.h"
+#include "engraft/engraftment.h"
 #include "engraft/gvhd.h"
 #include "engraft/timeline.h"
 #include "engraft/units.h"
@@ -27,6 +29,13 @@ struct chart_st {
 	int n_counts;
 	int scroll;
 	int lines;               /* lines the last draw needed */
+	struct engraft_view {
+		int have;
+		struct ef_engraftment e;
+	} eng;
+	struct store_alert *alerts;
+	size_t n_alerts, cap_alerts;
+	const struct ef_reference *ref; /* NULL when it could not be loaded */
 };
 
 static const struct keybind keys[] = {
@@ -78,13 +87,37 @@ static void build_counts(struct chart_st *st)
 	}
 }
 
+static int add_alert(void *ctx, const struct store_alert *al, struct ef_err *err)
+{
+	struct chart_st *st = ctx;
+	if (st->n_alerts == st->cap_alerts) {
+		size_t cap = st->cap_alerts ? st->cap_alerts * 2 : 8;
+		struct store_alert *p = realloc(st->alerts, cap * sizeof *p);
+		if (!p)
+			return ef_errf(err, EF_DB, "out of memory");
+		st->alerts = p;
+		st->cap_alerts = cap;
+	}
+	st->alerts[st->n_alerts++] = *al;
+	return EF_OK;
+}
+
 static int chart_load(struct app *a, struct screen *s)
 {
 	struct chart_st *st = s->st;
 	int rc = store_load_timeline(a->s, s->patient_id, a->today, &st->tl, &a->err);
 	if (rc)
 		return rc;
+	st->n_alerts = 0;
+	if ((rc = store_alerts_each(a->s, a->today, st->tl.patient.mrn, STORE_ALERTS_BY_SEVERITY, add_alert, st,
+				    &a->err)))
+		return rc;
 	st->tp = ef_current_transplant(&st->tl, a->today);
+	st->ref = tui_reference(a);
+	st->eng.have = 0;
+	if (st->tp && st->ref &&
+	    ef_engraftment_eval(&st->tl, st->tp, st->ref, a->today, &st->eng.e, &a->err) == EF_OK)
+		st->eng.have = 1;
 	st->tp_index = 0;
 	for (size_t i = 0; i < st->tl.n_transplants; i++)
 		if (st->tp && st->tl.transplants[i].day0 <= st->tp->day0)
@@ -110,8 +143,10 @@ static void chart_close(struct app *a, struct screen *s)
 {
 	(void)a;
 	struct chart_st *st = s->st;
-	if (st)
+	if (st) {
 		ef_timeline_free(&st->tl);
+		free(st->alerts);
+	}
 	free(st);
 	s->st = NULL;
 }
@@ -177,11 +212,56 @@ static void draw_status_lines(struct app *a, struct chart_st *st, struct pen *pn
 	WINDOW *w = pn->w;
 	int cols = getmaxx(w), r;
 	char d[11], dn[16];
-	/* engraftment: computed by the clinical core */
+	/* engraftment: computed by the clinical core (engraftment.h) */
 	if ((r = row_of(pn)) >= 0) {
-		int x = put_text(w, r, 1, 14, "Engraftment", A_BOLD, 0);
-		(void)x;
-		put_text(w, r, 16, cols - 16, "not evaluated in this build (clinical core pending)", tui_attr(R_DIM), 0);
+		put_text(w, r, 1, 14, "Engraftment", A_BOLD, 0);
+		int x = 16;
+		if (!st->tp) {
+			put_text(w, r, x, cols - x, "no transplant", tui_attr(R_DIM), 0);
+		} else if (!st->eng.have) {
+			put_text(w, r, x, cols - x, "not evaluated (reference data missing)", tui_attr(R_WARNING), 0);
+		} else {
+			const struct ef_engraftment *e = &st->eng.e;
+			const ef_day d0 = st->tp->day0;
+			switch (e->status) {
+			case EF_ENGRAFT_ENGRAFTED:
+				ef_date_format(e->anc.date, d);
+				fmt_day_n(d0, e->anc.date, dn, sizeof dn);
+				x += put_fmt(w, r, x, cols - x, tui_attr(R_GOOD), "ANC engrafted day %s (%s)", dn, d);
+				break;
+			case EF_ENGRAFT_GRAFT_FAILURE:
+				fmt_day_n(d0, e->anc_deadline, dn, sizeof dn);
+				x += put_fmt(w, r, x, cols - x, tui_attr(R_CRITICAL), "ANC graft failure (none by day %s)", dn);
+				break;
+			case EF_ENGRAFT_NOT_APPLICABLE:
+				x += put_text(w, r, x, cols - x, "ANC not applicable (never below threshold)", A_NORMAL, 0);
+				break;
+			default:
+				fmt_day_n(d0, e->anc_deadline, dn, sizeof dn);
+				x += put_fmt(w, r, x, cols - x, tui_attr(R_WARNING), "ANC pending (deadline day %s)", dn);
+				break;
+			}
+			if (e->secondary_failure != EF_NO_DAY) {
+				ef_date_format(e->secondary_failure, d);
+				x += put_fmt(w, r, x, cols - x, tui_attr(R_CRITICAL), ", secondary failure from %s", d);
+			}
+			x += put_text(w, r, x, cols - x, "; ", A_NORMAL, 0);
+			switch (e->plt_status) {
+			case EF_PLT_ENGRAFTED:
+				fmt_day_n(d0, e->plt.date, dn, sizeof dn);
+				put_fmt(w, r, x, cols - x, tui_attr(R_GOOD), "PLT engrafted day %s", dn);
+				break;
+			case EF_PLT_DELAYED:
+				put_text(w, r, x, cols - x, "PLT delayed", tui_attr(R_WARNING), 0);
+				break;
+			case EF_PLT_NOT_APPLICABLE:
+				put_text(w, r, x, cols - x, "PLT not applicable", A_NORMAL, 0);
+				break;
+			default:
+				put_text(w, r, x, cols - x, "PLT pending", A_NORMAL, 0);
+				break;
+			}
+		}
 	}
 	/* GVHD */
 	if ((r = row_of(pn)) >= 0) {
@@ -261,6 +341,55 @@ static void draw_status_lines(struct app *a, struct chart_st *st, struct pen *pn
 	}
 }
 
+/* "low" when the site's threshold (reference parameters) says so: ANC and
+ * PLT against the engraftment thresholds, IgG against igg_low. */
+static const char *low_flag(const struct chart_st *st, const struct ef_lab *l)
+{
+	if (!st->ref)
+		return NULL;
+	enum ef_param p;
+	switch (l->test) {
+	case EF_T_ANC:
+		p = EF_P_ANC_THRESHOLD;
+		break;
+	case EF_T_PLT:
+		p = EF_P_PLT_THRESHOLD;
+		break;
+	case EF_T_IGG:
+		p = EF_P_IGG_LOW;
+		break;
+	default:
+		return NULL;
+	}
+	int ge = ef_qual_ge(l->qual, l->value, ef_ref_num(st->ref, p));
+	return ge == 0 ? "low" : ge < 0 ? "?" : NULL;
+}
+
+static void draw_alerts(struct app *a, struct chart_st *st, struct pen *pn)
+{
+	WINDOW *w = pn->w;
+	int cols = getmaxx(w), r;
+	char t[64];
+	snprintf(t, sizeof t, "Open alerts (%zu)", st->n_alerts);
+	if ((r = row_of(pn)) >= 0)
+		draw_rule(w, r, t, a->utf8);
+	if (st->n_alerts == 0 && (r = row_of(pn)) >= 0)
+		put_text(w, r, 2, cols - 2, "None.", tui_attr(R_DIM), 0);
+	const size_t show = st->n_alerts > 4 ? 3 : st->n_alerts;
+	for (size_t i = 0; i < show; i++) {
+		const struct store_alert *al = &st->alerts[i];
+		if ((r = row_of(pn)) < 0)
+			continue;
+		enum role ro = al->severity[0] == 'c' ? R_CRITICAL : al->severity[0] == 'w' ? R_WARNING : R_INFO;
+		put_text(w, r, 1, 9, al->severity, tui_attr(ro), 0);
+		int x = 10 + put_fmt(w, r, 10, cols - 10, A_BOLD, "%s %s", al->rule, al->subject);
+		put_fmt(w, r, x, cols - x, A_NORMAL, "  %s", al->message);
+	}
+	if (show < st->n_alerts && (r = row_of(pn)) >= 0)
+		put_fmt(w, r, 2, cols - 2, tui_attr(R_DIM), "... and %zu more: press a for this patient's alerts",
+			st->n_alerts - show);
+}
+
 static void draw_counts(struct app *a, struct chart_st *st, struct pen *pn)
 {
 	WINDOW *w = pn->w;
@@ -272,16 +401,17 @@ static void draw_counts(struct app *a, struct chart_st *st, struct pen *pn)
 			put_text(w, r, 2, cols - 2, "No results yet. Press l to enter one.", tui_attr(R_DIM), 0);
 		return;
 	}
-	const int c_test = 1, c_val = 8, c_unit = 19, c_date = 30, c_day = 47, c_n = 54, c_trend = 59;
+	const int c_test = 1, c_val = 7, c_unit = 17, c_date = 27, c_day = 44, c_n = 51, c_flag = 55, c_trend = 60;
 	if ((r = row_of(pn)) >= 0) {
 		attr_t ha = tui_attr(R_HEADER);
 		fill_line(w, r, ha);
 		put_text(w, r, c_test, 6, "Test", ha, 0);
-		put_text(w, r, c_val, 10, "Value", ha, 0);
-		put_text(w, r, c_unit, 10, "Unit", ha, 0);
+		put_text(w, r, c_val, 9, "Value", ha, 0);
+		put_text(w, r, c_unit, 9, "Unit", ha, 0);
 		put_text(w, r, c_date, 16, "Collected", ha, 0);
 		put_text(w, r, c_day, 6, "Day", ha, 0);
 		put_text(w, r, c_n, 4, "N", ha, 0);
+		put_text(w, r, c_flag, 4, "Flag", ha, 0);
 		put_text(w, r, c_trend, cols - c_trend, "Trend", ha, 0);
 	}
 	for (int i = 0; i < st->n_counts; i++) {
@@ -293,14 +423,17 @@ static void draw_counts(struct app *a, struct chart_st *st, struct pen *pn)
 		ef_date_format(c->latest->day, d);
 		fmt_day_n(st->tp ? st->tp->day0 : EF_NO_DAY, c->latest->day, dn, sizeof dn);
 		put_text(w, r, c_test, 6, ef_test_code(c->test), A_BOLD, 0);
-		put_text(w, r, c_val, 10, v, A_NORMAL, 0);
-		put_text(w, r, c_unit, 10, ef_test_canonical_unit(c->test), tui_attr(R_DIM), 0);
+		put_text(w, r, c_val, 9, v, A_NORMAL, 0);
+		put_text(w, r, c_unit, 9, ef_test_canonical_unit(c->test), tui_attr(R_DIM), 0);
 		if (c->latest->secs >= 0)
 			put_fmt(w, r, c_date, 16, A_NORMAL, "%s %02d:%02d", d, c->latest->secs / 3600, c->latest->secs / 60 % 60);
 		else
 			put_text(w, r, c_date, 16, d, A_NORMAL, 0);
 		put_text(w, r, c_day, 6, dn, A_NORMAL, 0);
 		put_fmt(w, r, c_n, 4, A_NORMAL, "%d", c->n);
+		const char *flag = low_flag(st, c->latest);
+		if (flag)
+			put_text(w, r, c_flag, 4, flag, tui_attr(R_LOW), 0);
 		sparkline(c->trend, c->n_trend, a->utf8, spark, sizeof spark);
 		put_text(w, r, c_trend, cols - c_trend, spark, tui_attr(R_INFO), 0);
 	}
@@ -312,6 +445,7 @@ static void chart_draw(struct app *a, struct screen *s, WINDOW *w)
 	draw_header(a, st, w);
 	struct pen pn = {w, 0, 3, st->scroll};
 	draw_status_lines(a, st, &pn);
+	draw_alerts(a, st, &pn);
 	draw_counts(a, st, &pn);
 	st->lines = pn.y;
 }

@@ -37,6 +37,10 @@ int fform_init(struct fform *f, const struct fspec *spec, int n)
 			field_opts_off(fl, O_EDIT | O_BLANK);
 		if (spec[i].kind == F_DIGIT)
 			field_opts_on(fl, O_AUTOSKIP);
+		if (spec[i].max > spec[i].width) {
+			field_opts_off(fl, O_STATIC);
+			set_max_field(fl, spec[i].max);
+		}
 		set_field_back(fl, tui_attr(R_FIELD));
 		f->fields[i] = fl;
 	}

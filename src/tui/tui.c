@@ -391,7 +391,9 @@ static void draw_bar(struct app *a)
 			for (int i = 0; i < nused; i++)
 				if (used_cmds[i] == (int)b->cmd)
 					dup = 1;
-			if (k == 1 && b->cmd == CMD_PATIENTS && a->depth == 1)
+			if (k == 1 && ((b->cmd == CMD_PATIENTS && a->depth == 1) ||
+				       (b->cmd == CMD_ALERTS && t->ops == &alerts_ops) ||
+				       (b->cmd == CMD_VACCINES && t->ops == &vaccines_ops)))
 				dup = 1; /* already there */
 			if (k == 1 && keys_lookup(t->ops->help, t->mode, b->keys[0]) != CMD_NONE)
 				dup = 1; /* the screen uses this key for something else */
@@ -573,6 +575,8 @@ void tui_close(struct app *a)
 	}
 	if (a->timing)
 		fclose(a->timing);
+	if (a->have_ref)
+		ef_reference_free(&a->ref);
 	free(a);
 }
 

@@ -17,6 +17,7 @@
 
 #include "engraft/date.h"
 #include "engraft/error.h"
+#include "engraft/reference.h"
 #include "engraft/store.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -156,6 +157,8 @@ struct app {
 	int quit;
 	int utf8;
 	int too_small;
+	struct ef_reference ref; /* clinical reference data, loaded on first use */
+	int have_ref;
 	FILE *timing;            /* ENGRAFT_TUI_TIMING */
 	double t_start;
 	int first_drawn;
@@ -209,6 +212,7 @@ struct fspec {
 	int width;
 	enum fkind kind;
 	const char *hint;        /* shown at the right when the field is current */
+	int max;                 /* > width: the field scrolls up to max characters */
 };
 
 struct fform {
@@ -248,5 +252,8 @@ extern const struct keybind form_keys[];
 /* ---- after a write (rerun.c): re-evaluate the patient's rules so alerts
  * update at once; summary receives a sentence for the status line. ---- */
 int tui_rerun_rules(struct app *a, int64_t patient_id, char *summary, size_t size);
+/* The reference data (thresholds, schedules) of the database, or NULL with
+ * a->err filled. */
+const struct ef_reference *tui_reference(struct app *a);
 
 #endif

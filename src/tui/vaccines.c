@@ -10,10 +10,11 @@
 
 #include "engraft/browse.h"
 #include "engraft/timeline.h"
+#include "engraft/vaccines.h"
 #include "tui_int.h"
 
 enum vstatus { VS_OVERDUE = 0, VS_DUE, VS_WEEK, VS_BLOCKED, VS_UPCOMING, VS_GIVEN, VS_COUNT };
-static const char *const section_names[VS_COUNT] = {"Overdue", "Due today", "Due this week", "Blocked",
+static const char *const section_names[VS_COUNT] = {"Overdue", "Due now", "Due this week", "Blocked",
 						    "Upcoming", "Given since the transplant"};
 static const enum role section_roles[VS_COUNT] = {R_OVERDUE, R_DUE, R_DUE, R_BLOCKED, R_UPCOMING, R_DIM};
 
@@ -115,15 +116,78 @@ static int add_given(struct app *a, struct vac_st *st, const struct ef_timeline 
 	return EF_OK;
 }
 
+struct fc_ctx {
+	struct app *a;
+	struct vac_st *st;
+	const struct ef_reference *ref;
+	struct ef_due_list l;
+	int all;                 /* a chart's list: also the upcoming doses */
+};
+
+/* The next doses of one patient from the forecaster (vaccines.h). */
+static int add_forecast(void *ctx, const struct ef_timeline *tl, struct ef_err *err)
+{
+	struct fc_ctx *c = ctx;
+	ef_day today = c->a->today;
+	int rc = ef_vaccines_forecast(tl, c->ref, today, &c->l, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < c->l.n; i++) {
+		const struct ef_due *d = &c->l.v[i];
+		enum vstatus vs;
+		switch (d->status) {
+		case EF_DUE_OVERDUE:
+			vs = VS_OVERDUE;
+			break;
+		case EF_DUE_DUE:
+			vs = VS_DUE;
+			break;
+		case EF_DUE_BLOCKED:
+			vs = VS_BLOCKED;
+			break;
+		default:
+			if (d->due_on != EF_NO_DAY && d->due_on <= today + 7)
+				vs = VS_WEEK;
+			else if (c->all)
+				vs = VS_UPCOMING;
+			else
+				continue;
+		}
+		struct vrow *r = add_row(c->st);
+		if (!r)
+			return ef_errf(err, EF_DB, "out of memory");
+		r->status = vs;
+		r->patient_id = tl->patient.id;
+		snprintf(r->mrn, sizeof r->mrn, "%s", tl->patient.mrn);
+		snprintf(r->name, sizeof r->name, "%s, %s", tl->patient.family_name, tl->patient.given_name);
+		snprintf(r->series, sizeof r->series, "%s", d->series);
+		r->dose = d->dose;
+		r->due_on = d->due_on;
+		snprintf(r->reason, sizeof r->reason, "%s", d->reason);
+	}
+	return EF_OK;
+}
+
 static int vac_load(struct app *a, struct screen *s)
 {
 	struct vac_st *st = s->st;
 	st->n = 0;
-	st->forecast = 0;
+	struct fc_ctx fc = {a, st, tui_reference(a), {0}, s->patient_id != 0};
+	st->forecast = fc.ref != NULL;
+	ef_due_list_init(&fc.l);
+	if (!s->patient_id && fc.ref) {
+		int rc = store_each_timeline(a->s, a->today, NULL, add_forecast, &fc, &a->err);
+		ef_due_list_free(&fc.l);
+		if (rc)
+			return rc;
+	}
 	if (s->patient_id) {
 		struct ef_timeline tl;
 		ef_timeline_init(&tl);
 		int rc = store_load_timeline(a->s, s->patient_id, a->today, &tl, &a->err);
+		if (rc == EF_OK && fc.ref)
+			rc = add_forecast(&fc, &tl, &a->err);
+		ef_due_list_free(&fc.l);
 		if (rc == EF_OK)
 			rc = add_given(a, st, &tl);
 		snprintf(st->patient_name, sizeof st->patient_name, "%s, %s  MRN %s", tl.patient.family_name,
@@ -169,14 +233,11 @@ static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
 	int cols = getmaxx(w), h = getmaxy(w);
 	int clinic = s->patient_id == 0;
 	int y = 0;
-	if (!st->forecast) {
-		put_text(w, y++, 1, cols - 1,
-			 clinic ? "The worklist needs the vaccine forecaster of the clinical core, which is not in this build."
-				: "Next doses need the vaccine forecaster (clinical core), not in this build. r records a dose.",
+	if (!st->forecast)
+		put_text(w, y++, 1, cols - 1, "No forecast: the reference data could not be loaded (engraft init).",
 			 tui_attr(R_WARNING), 0);
-	}
 	if (st->n == 0) {
-		put_text(w, y + 1, 2, cols - 2, clinic ? "Nothing to show." : "No dose recorded since the transplant. Press r to record one.",
+		put_text(w, y + 1, 2, cols - 2, clinic ? "Nothing due, overdue or blocked this week." : "No dose due or recorded since the transplant. Press r to record one.",
 			 tui_attr(R_DIM), 0);
 		return;
 	}
@@ -314,9 +375,9 @@ enum { D_VACCINE = 0, D_DATE, D_LOT, D_SITE, D_BY, D_N };
 static const struct fspec dose_spec[D_N] = {
 	[D_VACCINE] = {"Vaccine", 8, F_CHOICE, "Left/Right or the first letter"},
 	[D_DATE] = {"Given on", 10, F_TEXT, "YYYY-MM-DD"},
-	[D_LOT] = {"Lot", 20, F_TEXT, "optional"},
-	[D_SITE] = {"Site", 20, F_TEXT, "optional, e.g. left deltoid"},
-	[D_BY] = {"Given by", 24, F_TEXT, "optional"},
+	[D_LOT] = {"Lot", 20, F_TEXT, "optional", 63},
+	[D_SITE] = {"Site", 20, F_TEXT, "optional, e.g. left deltoid", 63},
+	[D_BY] = {"Given by", 24, F_TEXT, "optional", 127},
 };
 
 static const char *const series_codes[] = {"PCV", "PPSV23", "FLU", "COVID19", "TDAP", "HIB", "IPV", "HEPB",

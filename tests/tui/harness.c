@@ -27,7 +27,10 @@
 
 #include <curses.h>
 
+#include "engraft/alertstore.h"
 #include "engraft/csvio.h"
+#include "engraft/refstore.h"
+#include "engraft/rules.h"
 #include "tui_drive.h"
 
 #ifndef TUI_DATA_DIR
@@ -123,6 +126,45 @@ fail:
 	return -1;
 }
 
+struct check_ctx {
+	struct store *s;
+	struct ef_reference ref;
+	struct ef_findings f;
+	struct ef_check_counts counts;
+};
+
+static int check_one(void *ctx, const struct ef_timeline *tl, struct ef_err *err)
+{
+	struct check_ctx *c = ctx;
+	int rc = ef_rules_evaluate(tl, &c->ref, th_today(), &c->f, err);
+	return rc ? rc : store_alerts_apply(c->s, tl->patient.id, th_today(), &c->f, &c->counts, err);
+}
+
+/* What `engraft check` does, as of the fixture's today. */
+static int run_check(struct th *t)
+{
+	struct check_ctx c = {.s = t->s};
+	struct ef_err e = {{0}};
+	if (store_reference_load(t->s, &c.ref, &e)) {
+		fprintf(stderr, "harness: reference: %s\n", e.msg);
+		return -1;
+	}
+	ef_findings_init(&c.f);
+	int rc = store_begin(t->s, &e);
+	if (rc == EF_OK) {
+		rc = store_each_timeline(t->s, th_today(), NULL, check_one, &c, &e);
+		if (rc == EF_OK)
+			rc = store_commit(t->s, &e);
+		else
+			store_rollback(t->s);
+	}
+	ef_findings_free(&c.f);
+	ef_reference_free(&c.ref);
+	if (rc)
+		fprintf(stderr, "harness: check: %s\n", e.msg);
+	return rc ? -1 : 0;
+}
+
 int th_restart(struct th *t, int rows, int cols)
 {
 	unsetenv("LINES");
@@ -176,7 +218,7 @@ struct th *th_start(int rows, int cols, long extra_patients)
 		th_free(t);
 		return NULL;
 	}
-	if (load_fixture(t) || (extra_patients > 0 && add_patients(t, extra_patients)) ||
+	if (load_fixture(t) || (extra_patients > 0 && add_patients(t, extra_patients)) || run_check(t) ||
 	    th_restart(t, rows, cols)) {
 		th_free(t);
 		return NULL;
