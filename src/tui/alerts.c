@@ -109,9 +109,16 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 	if (st->cur >= st->scroll + page)
 		st->scroll = st->cur - page + 1;
 	int c_sev = 1, c_mrn = 10, c_rule = 21, c_subj = 51, c_due = 63, c_stat = 74;
+	if (cols < 100) { /* narrow: drop the severity word to a colour + 4 letters */
+		c_mrn = 6;
+		c_rule = 17;
+		c_subj = 47;
+		c_due = 59;
+		c_stat = 70;
+	}
 	attr_t ha = tui_attr(R_HEADER);
 	fill_line(w, 0, ha);
-	put_text(w, 0, c_sev, 8, "Severity", ha, 0);
+	put_text(w, 0, c_sev, c_mrn - c_sev - 1, "Severity", ha, 0);
 	put_text(w, 0, c_mrn, 10, "MRN", ha, 0);
 	put_text(w, 0, c_rule, 29, "Rule", ha, 0);
 	put_text(w, 0, c_subj, 11, "Subject", ha, 0);
@@ -127,12 +134,12 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 		int y = 1 + i, sel = st->scroll + i == st->cur;
 		attr_t ra = sel ? tui_attr(R_SELECTED) : A_NORMAL;
 		fill_line(w, y, ra);
-		put_text(w, y, c_sev, 8, al->severity, sel ? ra | A_BOLD : tui_attr(sev_role(al->severity)), 0);
+		put_text(w, y, c_sev, c_mrn - c_sev - 1, al->severity, sel ? ra | A_BOLD : tui_attr(sev_role(al->severity)), 0);
 		put_text(w, y, c_mrn, 10, al->mrn, ra, 0);
 		put_text(w, y, c_rule, 29, al->rule, ra, 0);
 		put_text(w, y, c_subj, 11, al->subject, ra, 0);
 		put_text(w, y, c_due, 10, al->due_on[0] ? al->due_on : "-", ra, 0);
-		put_text(w, y, c_stat, cols - c_stat, al->status, ra, 0);
+		put_text(w, y, c_stat, cols - c_stat, strcmp(al->status, "acknowledged") == 0 && cols - c_stat < 12 ? "acked" : al->status, ra, 0);
 	}
 	/* the selected alert in full */
 	const struct store_alert *al = &st->rows[st->cur];

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engraft/alertstore.h"
 #include "engraft/store.h"
 #include "harness.h"
 
@@ -352,6 +353,134 @@ START_TEST(record_dose_from_patient_worklist)
 }
 END_TEST
 
+START_TEST(clinic_worklist_groups_doses_and_records_the_selected_one)
+{
+	struct th *t = start_size(_i);
+	th_type(t, "v");
+	ASSERT_SCREEN(t, "Vaccinations: clinic");
+	ASSERT_SCREEN(t, "Overdue (");
+	th_key(t, KEY_END);
+	ASSERT_SCREEN(t, "Blocked (");
+	ASSERT_SCREEN(t, "< 24"); /* the reason a live vaccine is blocked */
+	th_key(t, KEY_HOME);
+	/* the first row is the most overdue dose: Okafor's COVID19:1 */
+	int y = th_find(t, "COVID19:1");
+	ck_assert_int_gt(y, 0);
+	ck_assert_msg(strstr(th_line(t, y), "MRN005"), "first overdue row: %s", th_line(t, y));
+	th_type(t, "r");
+	ASSERT_SCREEN(t, "Record a vaccine dose given to Okafor, Chidi");
+	const char *l = th_line(t, th_find(t, "Vaccine"));
+	ck_assert_msg(strstr(l, "COVID19"), "vaccine not preselected: %s", l);
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Recorded COVID19 given on 2024-09-01");
+	ck_assert_int_eq(th_export_count(t, STORE_K_VACCINATIONS, "MRN005", "MRN005,COVID19,2024-09-01"), 1);
+	/* back on the worklist, reloaded: COVID19 dose 2 is next for Okafor */
+	ASSERT_SCREEN(t, "Vaccinations: clinic");
+	y = th_find(t, "COVID19:1");
+	ck_assert_msg(y < 0 || !strstr(th_line(t, y), "MRN005"), "recorded dose still listed");
+	th_free(t);
+}
+END_TEST
+
+/* ---- alerts ---- */
+
+static int find_alert_cb(void *ctx, const struct store_alert *al, struct ef_err *err);
+struct find_alert {
+	const char *rule;
+	struct store_alert a;
+	int found;
+};
+static int find_alert_cb(void *ctx, const struct store_alert *al, struct ef_err *err)
+{
+	(void)err;
+	struct find_alert *f = ctx;
+	if (strcmp(al->rule, f->rule) == 0) {
+		f->a = *al;
+		f->found = 1;
+	}
+	return 0;
+}
+
+static int alert_status(struct th *t, const char *mrn, const char *rule, char *status, char *reason, char *until)
+{
+	/* find the alert through the store's own listing (what `alerts` uses) */
+	struct find_alert f = {rule, {0}, 0};
+	struct ef_err e = {{0}};
+	int rc = store_alerts_each(th_store(t), EF_NO_DAY, mrn, STORE_ALERTS_ALL, find_alert_cb, &f, &e);
+	ck_assert_int_eq(rc, 0);
+	if (!f.found)
+		return 0;
+	strcpy(status, f.a.status);
+	strcpy(reason, f.a.reason);
+	strcpy(until, f.a.until);
+	return 1;
+}
+
+START_TEST(alerts_worst_first_and_ack_needs_a_reason)
+{
+	struct th *t = start_size(_i);
+	ck_assert_msg(strstr(th_line(t, th_find(t, "Müller")), "crit"), "list lacks the critical count");
+	th_type(t, "a");
+	ASSERT_SCREEN(t, "Alerts: clinic");
+	ck_assert_msg(strstr(th_line(t, 2), " crit") && strstr(th_line(t, 2), "NEUTROPHIL_ENGRAFTMENT_MISSED"),
+		      "first row: %s", th_line(t, 2));
+	th_type(t, "k");
+	ASSERT_SCREEN(t, "Acknowledge alert #");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "required: why");
+	char status[16], reason[1001], until[11];
+	ck_assert(alert_status(t, "MRN004", "NEUTROPHIL_ENGRAFTMENT_MISSED", status, reason, until));
+	ck_assert_str_eq(status, "open");
+	th_type(t, "biopsy booked, reviewed with Dr Ng\t2024-08-01");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "before today"); /* the until date */
+	th_type(t, "\025"); /* Ctrl-U */
+	th_type(t, "2024-10-01");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Acknowledged NEUTROPHIL_ENGRAFTMENT_MISSED 2024-02-15 until 2024-10-01");
+	ck_assert(alert_status(t, "MRN004", "NEUTROPHIL_ENGRAFTMENT_MISSED", status, reason, until));
+	ck_assert_str_eq(status, "acknowledged");
+	ck_assert_str_eq(reason, "biopsy booked, reviewed with Dr Ng");
+	ck_assert_str_eq(until, "2024-10-01");
+	ck_assert_msg(!strstr(th_line(t, 2), "NEUTROPHIL"), "acknowledged alert still listed as open");
+	th_type(t, "h");
+	ASSERT_SCREEN(t, "in the history");
+	const char *h = th_line(t, 2);
+	ck_assert_msg(strstr(h, "NEUTROPHIL_ENGRAFTMENT_MISSED") && strstr(h, "ack"), "history row: %s", h);
+	th_free(t);
+}
+END_TEST
+
+START_TEST(saving_a_lab_reruns_the_rules)
+{
+	struct th *t = start_size(0);
+	char status[16], reason[1001], until[11];
+	ck_assert(alert_status(t, "MRN004", "NEUTROPHIL_ENGRAFTMENT_MISSED", status, reason, until));
+	ck_assert_str_eq(status, "open");
+	open_chart(t, "mü"); /* non-ASCII search */
+	if (th_find(t, "Chart: Müller") < 0) {
+		th_dump(t);
+		ck_abort_msg("not Müller's chart");
+	}
+	ASSERT_SCREEN(t, "ANC graft failure");
+	const char *days[] = {"2024-02-22", "2024-02-23", "2024-02-24"};
+	for (int i = 0; i < 3; i++) {
+		th_type(t, "l\025");
+		th_type(t, days[i]);
+		th_type(t, "\t\t0.7");
+		th_key(t, KEY_F(2));
+		/* the first value >= 0.5 starts a run before the day +28 deadline:
+		 * no longer a graft failure, the alert resolves at once */
+		if (i == 0)
+			ASSERT_SCREEN(t, "Alerts: 0 opened, 0 reopened, 1 resolved.");
+	}
+	ASSERT_SCREEN(t, "ANC engrafted day +7 (2024-02-22)");
+	ck_assert(alert_status(t, "MRN004", "NEUTROPHIL_ENGRAFTMENT_MISSED", status, reason, until));
+	ck_assert_str_eq(status, "resolved");
+	th_free(t);
+}
+END_TEST
+
 /* ---- help, keys, resize, colours ---- */
 
 START_TEST(help_lists_the_keys_of_the_screen)
@@ -489,6 +618,9 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, gvhd_grade_updates_live_and_saves, 0, N_SIZES);
 	tcase_add_test(tc, gvhd_chronic_severity_updates_live);
 	tcase_add_test(tc, record_dose_from_patient_worklist);
+	tcase_add_loop_test(tc, clinic_worklist_groups_doses_and_records_the_selected_one, 0, N_SIZES);
+	tcase_add_loop_test(tc, alerts_worst_first_and_ack_needs_a_reason, 0, N_SIZES);
+	tcase_add_test(tc, saving_a_lab_reruns_the_rules);
 	tcase_add_loop_test(tc, help_lists_the_keys_of_the_screen, 0, N_SIZES);
 	tcase_add_test(tc, resize_lays_the_screen_out_again);
 	tcase_add_test(tc, too_small_terminal_says_so_and_q_quits);
