@@ -21,6 +21,8 @@ struct th;
  * the TUI started on a rows x cols pseudo-terminal. NULL on failure
  * (reason on stderr). */
 struct th *th_start(int rows, int cols, long extra_patients);
+/* The same, with the rules run (check) or not. */
+struct th *th_start_ex(int rows, int cols, long extra_patients, int check);
 /* Same database as an earlier th, new terminal (after th_stop). */
 void th_stop(struct th *t);          /* ends the TUI, keeps the database */
 void th_free(struct th *t);          /* removes the database */
