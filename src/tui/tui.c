@@ -154,6 +154,11 @@ static void push(struct app *a, const struct request *rq)
 	if (a->depth >= MAX_DEPTH || !rq->ops)
 		return;
 	struct request r = *rq;
+	/* say so before a load that may take a moment (the clinic worklist) */
+	werase(a->status);
+	put_text(a->status, 0, 0, getmaxx(a->status), "Loading...", tui_attr(R_DIM), 0);
+	wnoutrefresh(a->status);
+	doupdate();
 	hide_top(a);
 	struct screen *s = &a->stack[a->depth];
 	memset(s, 0, sizeof *s);
@@ -189,6 +194,8 @@ static void pop_now(struct app *a)
 	}
 	struct screen *t = TOP(a);
 	lay_out_top(a);
+	if (a->unwind >= 0 && a->depth > a->unwind)
+		return; /* passing through: only the last screen revealed reloads */
 	if (t->ops->load && t->ops->load(a, t))
 		tui_msg_err(a, &a->err);
 }

@@ -36,6 +36,8 @@ struct vac_st {
 	int cur;
 	int scroll;
 	int forecast;            /* the forecaster is available */
+	int loaded;
+	int64_t touched;         /* clinic list: the patient a dose was recorded for */
 	char patient_name[400];
 };
 
@@ -171,7 +173,34 @@ static int add_forecast(void *ctx, const struct ef_timeline *tl, struct ef_err *
 static int vac_load(struct app *a, struct screen *s)
 {
 	struct vac_st *st = s->st;
+	if (!s->patient_id && st->loaded && st->forecast && !st->touched)
+		return EF_OK; /* nothing changed since: keep the clinic list */
+	if (!s->patient_id && st->loaded && st->forecast && st->touched) {
+		/* after recording a dose: recompute that one patient only */
+		size_t k = 0;
+		for (size_t i = 0; i < st->n; i++)
+			if (st->rows[i].patient_id != st->touched)
+				st->rows[k++] = st->rows[i];
+		st->n = k;
+		struct fc_ctx one = {a, st, tui_reference(a), {0}, 0};
+		struct ef_timeline tl;
+		ef_timeline_init(&tl);
+		ef_due_list_init(&one.l);
+		int rc = store_load_timeline(a->s, st->touched, a->today, &tl, &a->err);
+		if (rc == EF_OK && one.ref)
+			rc = add_forecast(&one, &tl, &a->err);
+		ef_due_list_free(&one.l);
+		ef_timeline_free(&tl);
+		st->touched = 0;
+		if (rc)
+			return rc;
+		qsort(st->rows, st->n, sizeof st->rows[0], cmp_rows);
+		if (st->cur >= (int)st->n)
+			st->cur = st->n ? (int)st->n - 1 : 0;
+		return EF_OK;
+	}
 	st->n = 0;
+	st->loaded = 1;
 	struct fc_ctx fc = {a, st, tui_reference(a), {0}, s->patient_id != 0};
 	st->forecast = fc.ref != NULL;
 	ef_due_list_init(&fc.l);
@@ -333,6 +362,7 @@ static enum action vac_key(struct app *a, struct screen *s, int key, enum cmd cm
 		memset(&a->req, 0, sizeof a->req);
 		a->req.ops = &chart_ops;
 		a->req.patient_id = st->rows[st->cur].patient_id;
+		st->touched = a->req.patient_id; /* whatever is entered there, recompute it */
 		return ACTION_PUSH;
 	case CMD_RECORD: {
 		const struct vrow *r = st->n ? &st->rows[st->cur] : NULL;
@@ -344,6 +374,7 @@ static enum action vac_key(struct app *a, struct screen *s, int key, enum cmd cm
 		memset(&a->req, 0, sizeof a->req);
 		a->req.ops = &doseform_ops;
 		a->req.patient_id = pid;
+		st->touched = pid;
 		if (r && r->status != VS_GIVEN)
 			snprintf(a->req.text, sizeof a->req.text, "%s", r->series);
 		return ACTION_PUSH;
