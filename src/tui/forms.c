@@ -295,6 +295,21 @@ void fform_draw(struct fform *f, int utf8)
 			put_text(f->win, y, rx, w - rx, "", A_NORMAL, 1);
 		}
 	}
+	/* the current field's problem in full (the right-hand column may be
+	 * too narrow), or else the first one shown */
+	int y = f->y0 + f->n;
+	const char *why = f->err[cur][0] ? f->err[cur] : NULL;
+	int which = cur;
+	for (int i = 0; !why && i < f->n; i++)
+		if (f->err[i][0]) {
+			why = f->err[i];
+			which = i;
+		}
+	if (y < getmaxy(f->win)) {
+		put_text(f->win, y, 0, w, "", A_NORMAL, 1);
+		if (why)
+			put_fmt(f->win, y, LABEL_X, w - LABEL_X, tui_attr(R_INVALID), "%s: %s", f->spec[which].label, why);
+	}
 	pos_form_cursor(f->form);
 }
 

@@ -169,7 +169,7 @@ static void gvhd_draw(struct app *a, struct screen *s, WINDOW *body)
 	validate(a, st);
 	put_fmt(w, 0, 1, cols - 1, A_BOLD, "GVHD assessment for %s, %s (MRN %s)", st->pat.family_name,
 		st->pat.given_name, st->pat.mrn);
-	int y = f->y0 + f->n + 1;
+	int y = f->y0 + f->n + 2;
 	fill_line(w, y, A_NORMAL);
 	fill_line(w, y + 1, A_NORMAL);
 	const char *g = computed(st);
@@ -238,7 +238,8 @@ static enum action gvhd_save(struct app *a, struct screen *s)
 	if (tui_rerun_rules(a, s->patient_id, rules, sizeof rules))
 		snprintf(rules, sizeof rules, " Alerts not updated: %s", a->err.msg);
 	char what[48];
-	snprintf(what, sizeof what, st->kind == ACUTE ? "grade %s" : "%s", g);
+	snprintf(what, sizeof what, st->kind == ACUTE ? "grade %s%s" : "%s%s", g,
+		 res == STORE_UPDATED ? " (replaced that day's earlier assessment)" : "");
 	tui_msg(a, MSG_GVHD_SAVED, kinds[st->kind], st->on, what, rules);
 	return ACTION_POP;
 }

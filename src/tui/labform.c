@@ -161,7 +161,7 @@ static void lab_draw(struct app *a, struct screen *s, WINDOW *body)
 	validate(a, st);
 	put_fmt(w, 0, 1, cols - 1, A_BOLD, "New lab result for %s, %s (MRN %s)", st->pat.family_name,
 		st->pat.given_name, st->pat.mrn);
-	int y = f->y0 + N_FIELDS + 1;
+	int y = f->y0 + N_FIELDS + 2;
 	fill_line(w, y, A_NORMAL);
 	fill_line(w, y + 1, A_NORMAL);
 	put_text(w, y, 2, cols - 2, "Test list:", tui_attr(R_DIM), 0);

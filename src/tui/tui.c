@@ -366,11 +366,7 @@ static void draw_title(struct app *a)
 	char today[11];
 	ef_date_format(a->today, today);
 	struct screen *t = TOP(a);
-	int x = put_fmt(w, 0, 0, COLS, at, " engraft \u2502 %s", t->ops->name);
-	if (!a->utf8) {
-		fill_line(w, 0, at);
-		x = put_fmt(w, 0, 0, COLS, at, " engraft | %s", t->ops->name);
-	}
+	int x = put_fmt(w, 0, 0, COLS, at, " engraft %s %s", a->utf8 ? "\u2502" : "|", t->ops->name);
 	if (t->title[0])
 		x += put_fmt(w, 0, x, COLS - x, at, ": %s", t->title);
 	char right[200];

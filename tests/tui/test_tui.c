@@ -182,6 +182,7 @@ START_TEST(lab_entry_rejects_bad_value_in_place)
 	int row = th_find(t, "Value");
 	const char *l = th_line(t, row);
 	ck_assert_msg(strstr(l, "12,5") && strstr(l, "not a decimal number"), "no in-place error: %s", l);
+	ASSERT_SCREEN(t, "Value: not a decimal number"); /* in full under the fields */
 	th_key(t, KEY_F(2));
 	ASSERT_SCREEN(t, "Not saved: 1 field to correct");
 	ASSERT_SCREEN(t, "New lab result"); /* still in the form */
