@@ -237,7 +237,7 @@ static enum action gvhd_save(struct app *a, struct screen *s)
 	char rules[200] = "";
 	if (tui_rerun_rules(a, s->patient_id, rules, sizeof rules))
 		snprintf(rules, sizeof rules, " Alerts not updated: %s", a->err.msg);
-	char what[48];
+	char what[96];
 	snprintf(what, sizeof what, st->kind == ACUTE ? "grade %s%s" : "%s%s", g,
 		 res == STORE_UPDATED ? " (replaced that day's earlier assessment)" : "");
 	tui_msg(a, MSG_GVHD_SAVED, kinds[st->kind], st->on, what, rules);
