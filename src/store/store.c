@@ -27,13 +27,14 @@ int store_dberr(struct store *s, struct ef_err *err, const char *what)
 	return ef_errf(err, EF_DB, "%s: %s", what, msg);
 }
 
-sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct ef_err *err)
+static sqlite3_stmt *stmt_get(struct store *s, const char *sql, int clear, struct ef_err *err)
 {
 	for (size_t i = 0; i < s->n_slots; i++) {
 		if (s->slots[i].sql == sql) {
 			sqlite3_stmt *st = s->slots[i].stmt;
 			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
+			if (clear)
+				sqlite3_clear_bindings(st);
 			return st;
 		}
 	}
@@ -56,6 +57,16 @@ sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct ef_err *err)
 	s->slots[s->n_slots].stmt = st;
 	s->n_slots++;
 	return st;
+}
+
+sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct ef_err *err)
+{
+	return stmt_get(s, sql, 1, err);
+}
+
+sqlite3_stmt *store_stmt_rebind(struct store *s, const char *sql, struct ef_err *err)
+{
+	return stmt_get(s, sql, 0, err);
 }
 
 int store_bind_text(sqlite3_stmt *st, int i, const char *v)
@@ -268,10 +279,24 @@ static void default_user(struct store *s)
 	snprintf(s->user, sizeof s->user, "%s", u && *u ? u : "unknown");
 }
 
+/* Before SQLite's first use in the process: no allocation statistics (they
+ * take a global mutex around every malloc and free; engraft never reads
+ * them). sqlite3_config fails harmlessly if SQLite is already initialised. */
+static void sqlite_setup(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 int store_open(const char *path, int flags, struct store **out, struct ef_err *err)
 {
 	int rc;
 	*out = NULL;
+	sqlite_setup();
 	if (!path || !*path)
 		return ef_errf(err, EF_USAGE, "empty database path");
 	const int readonly = flags & STORE_READONLY;
