@@ -21,7 +21,7 @@ static int put(struct store *s, const struct put_sql *q, int (*bind)(sqlite3_stm
 	       const void *rec, int64_t import_id, int64_t *id_out, enum store_put *res, struct ef_err *err)
 {
 	int rc;
-	sqlite3_stmt *st = store_stmt(s, q->insert, err);
+	sqlite3_stmt *st = store_stmt_rebind(s, q->insert, err);
 	if (!st)
 		return EF_DB;
 	bind(st, rec);
@@ -37,7 +37,7 @@ static int put(struct store *s, const struct put_sql *q, int (*bind)(sqlite3_stm
 		*res = STORE_INSERTED;
 		return EF_OK;
 	}
-	st = store_stmt(s, q->probe, err);
+	st = store_stmt_rebind(s, q->probe, err);
 	if (!st)
 		return EF_DB;
 	bind(st, rec);
@@ -62,7 +62,7 @@ static int put(struct store *s, const struct put_sql *q, int (*bind)(sqlite3_stm
 		*res = STORE_CONFLICT;
 		return EF_OK;
 	}
-	st = store_stmt(s, q->update, err);
+	st = store_stmt_rebind(s, q->update, err);
 	if (!st)
 		return EF_DB;
 	bind(st, rec);
@@ -150,13 +150,13 @@ static const struct put_sql lab_sql = {
 static int bind_lab(sqlite3_stmt *st, const void *p)
 {
 	const struct store_lab_rec *r = p;
-	char q[2] = {r->qualifier ? r->qualifier : '=', 0};
+	const char *q = r->qualifier == '<' ? "<" : r->qualifier == '>' ? ">" : "=";
 	sqlite3_bind_int64(st, 1, r->patient_id);
 	store_bind_text(st, 2, r->collected_on);
 	sqlite3_bind_int(st, 3, r->day);
 	store_bind_text(st, 4, r->test);
 	store_bind_text(st, 5, r->value);
-	sqlite3_bind_text(st, 6, q, 1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, q, 1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 7, r->canonical);
 	store_bind_text(st, 8, r->unit);
 	return 0;

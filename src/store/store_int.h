@@ -23,6 +23,9 @@ struct store {
 /* A cached prepared statement for a static SQL string, reset and with its
  * bindings cleared; NULL on error (err filled, EF_DB). */
 sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct ef_err *err);
+/* The same without clearing the bindings, for hot paths that bind every
+ * parameter of the statement on every use (records.c put). */
+sqlite3_stmt *store_stmt_rebind(struct store *s, const char *sql, struct ef_err *err);
 
 /* Fill err from the connection's last error: "what: sqlite message". */
 int store_dberr(struct store *s, struct ef_err *err, const char *what);
