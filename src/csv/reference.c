@@ -25,7 +25,7 @@ static int map_header(struct ref_ctx *c, const struct ef_csv_row *row, struct ef
 {
 	const char *cols[MAX_COLS];
 	unsigned char req[MAX_COLS];
-	for (size_t i = 0; i < c->info->ncolumns; i++) {
+	for (size_t i = 0; i < c->info->ncolumns && i < MAX_COLS; i++) {
 		cols[i] = c->info->columns[i].name;
 		req[i] = (unsigned char)c->info->columns[i].required;
 	}
@@ -42,7 +42,7 @@ static int ref_row(void *ctx, const struct ef_csv_row *row, struct ef_err *err)
 	if (row->n == 1 && row->len[0] == 0)
 		return EF_OK; /* blank line */
 	const char *values[MAX_COLS];
-	for (size_t i = 0; i < c->info->ncolumns; i++) {
+	for (size_t i = 0; i < c->info->ncolumns && i < MAX_COLS; i++) {
 		size_t len;
 		values[i] = ef_csv_get(row, c->idx[i], &len);
 		if (strlen(values[i]) != len)
