@@ -1,11 +1,12 @@
 /* benchrun.c - run a command several times; print the best and median wall
  * time in milliseconds and the peak resident set size of the runs.
  *
- * usage: benchrun [-n RUNS] [-i IN] [-o OUT] [-b SETUP] -- COMMAND [ARGS]
+ * usage: benchrun [-n RUNS] [-i IN] [-o OUT] [-b SETUP] [-R FILE] -- COMMAND [ARGS]
  *   -n RUNS   number of timed runs (default 3)
- *   -i IN     standard input of the command (default /dev/null)
- *   -o OUT    standard output of the command (default /dev/null)
+ *   -i IN     standard input of the command (default /dev/null; - inherits)
+ *   -o OUT    standard output of the command (default /dev/null; - inherits)
  *   -b SETUP  shell command run (untimed) before every run
+ *   -R FILE   write the result line to FILE instead of standard output
  * Output: "best_ms median_ms maxrss_kb". Exit 1 if any run fails. */
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,9 +33,9 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	int runs = 3;
-	const char *in = "/dev/null", *out = "/dev/null", *setup = NULL;
+	const char *in = "/dev/null", *out = "/dev/null", *setup = NULL, *result = NULL;
 	int opt;
-	while ((opt = getopt(argc, argv, "n:i:o:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:i:o:b:R:")) != -1) {
 		switch (opt) {
 		case 'n':
 			runs = atoi(optarg);
@@ -48,13 +49,16 @@ int main(int argc, char **argv)
 		case 'b':
 			setup = optarg;
 			break;
+		case 'R':
+			result = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: benchrun [-n RUNS] [-i IN] [-o OUT] [-b SETUP] -- COMMAND [ARGS]\n");
+			fprintf(stderr, "usage: benchrun [-n RUNS] [-i IN] [-o OUT] [-b SETUP] [-R FILE] -- COMMAND [ARGS]\n");
 			return 2;
 		}
 	}
 	if (optind >= argc || runs < 1 || runs > 1000) {
-		fprintf(stderr, "usage: benchrun [-n RUNS] [-i IN] [-o OUT] [-b SETUP] -- COMMAND [ARGS]\n");
+		fprintf(stderr, "usage: benchrun [-n RUNS] [-i IN] [-o OUT] [-b SETUP] [-R FILE] -- COMMAND [ARGS]\n");
 		return 2;
 	}
 	double *t = calloc((size_t)runs, sizeof *t);
@@ -72,8 +76,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (pid == 0) {
-			int fi = open(in, O_RDONLY), fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-			if (fi < 0 || fo < 0 || dup2(fi, 0) < 0 || dup2(fo, 1) < 0) {
+			int fi = strcmp(in, "-") ? open(in, O_RDONLY) : 0;
+			int fo = strcmp(out, "-") ? open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600) : 1;
+			if (fi < 0 || fo < 0 || (fi != 0 && dup2(fi, 0) < 0) || (fo != 1 && dup2(fo, 1) < 0)) {
 				perror("benchrun: redirect");
 				_exit(127);
 			}
@@ -95,7 +100,14 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	getrusage(RUSAGE_CHILDREN, &ru);
 	qsort(t, (size_t)runs, sizeof *t, cmp_double);
-	printf("%.2f %.2f %ld\n", t[0], t[runs / 2], ru.ru_maxrss);
+	FILE *rf = result ? fopen(result, "w") : stdout;
+	if (!rf) {
+		perror(result);
+		return 1;
+	}
+	fprintf(rf, "%.2f %.2f %ld\n", t[0], t[runs / 2], ru.ru_maxrss);
+	if (rf != stdout)
+		fclose(rf);
 	free(t);
 	return 0;
 }
