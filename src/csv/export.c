@@ -78,6 +78,9 @@ static int is_number(const char *s, size_t n)
 	return i == n;
 }
 
+/* Bytes that force quoting anywhere in a cell. */
+static const unsigned char needs_quote[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
+
 void ef_csv_write_row(struct ef_csv_writer *w, const char *const *cells, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -86,16 +89,24 @@ void ef_csv_write_row(struct ef_csv_writer *w, const char *const *cells, size_t 
 		const char *c = cells[i];
 		if (!c || !*c)
 			continue;
-		size_t len = strlen(c);
+		/* one pass: length, and whether a byte forces quoting */
+		size_t len = 0;
+		unsigned char special = 0;
+		while (c[len])
+			special |= needs_quote[(unsigned char)c[len++]];
 		int guard = strchr("=+-@\t\r", c[0]) && !is_number(c, len);
-		int quote = c[0] == ' ' || c[0] == '\t' || c[len - 1] == ' ' || c[len - 1] == '\t' ||
-			    strpbrk(c, ",\"\r\n") != NULL;
+		int quote = special || c[0] == ' ' || c[0] == '\t' || c[len - 1] == ' ' || c[len - 1] == '\t';
 		/* A cell that itself starts with ' gets one more, so that import
 		 * (which strips one ' before = + - @ TAB CR or ') gives it back. */
 		if (c[0] == '\'')
 			guard = 1;
 		if (!quote && !guard) {
-			put(w, c, len);
+			if (w->buf && w->cap - w->len >= len) {
+				memcpy(w->buf + w->len, c, len);
+				w->len += len;
+			} else {
+				put(w, c, len);
+			}
 			continue;
 		}
 		if (quote)
