@@ -183,4 +183,23 @@ typedef int (*store_timeline_fn)(void *ctx, const struct ef_timeline *tl, struct
 int store_each_timeline(struct store *s, ef_day as_of, const char *mrn, store_timeline_fn fn, void *ctx,
 			struct ef_err *err);
 
+/* The same, loading only some parts of each timeline (the others are left
+ * empty): e.g. the vaccine forecast needs no lab results, which are most of
+ * the data. The patient and transplants are always loaded. */
+enum store_tl_part {
+	STORE_TL_LABS = 1u << 0,
+	STORE_TL_TRANSFUSIONS = 1u << 1,
+	STORE_TL_DOSES = 1u << 2,
+	STORE_TL_GVHD = 1u << 3,
+	STORE_TL_IS = 1u << 4,
+	STORE_TL_IVIG = 1u << 5,
+	STORE_TL_ALL = 0x3fu,
+	/* what the vaccine forecaster and the live-vaccine gate read */
+	STORE_TL_VACCINES = STORE_TL_DOSES | STORE_TL_GVHD | STORE_TL_IS | STORE_TL_IVIG,
+};
+int store_each_timeline_parts(struct store *s, ef_day as_of, const char *mrn, unsigned parts, store_timeline_fn fn,
+			      void *ctx, struct ef_err *err);
+int store_load_timeline_parts(struct store *s, int64_t patient_id, ef_day as_of, unsigned parts,
+			      struct ef_timeline *tl, struct ef_err *err);
+
 #endif

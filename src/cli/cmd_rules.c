@@ -204,7 +204,7 @@ int cmd_due(struct cli *c, int argc, char **argv)
 		return cli_fail_err(rc, &err);
 	d.ref = &ref;
 	ef_due_list_init(&d.l);
-	rc = store_each_timeline(c->store, d.as_of, NULL, due_one, &d, &err);
+	rc = store_each_timeline_parts(c->store, d.as_of, NULL, STORE_TL_VACCINES, due_one, &d, &err);
 	ef_due_list_free(&d.l);
 	ef_reference_free(&ref);
 	if (rc)

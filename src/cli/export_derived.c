@@ -115,6 +115,7 @@ struct derived_ctx {
 	ef_day as_of;
 	struct chunks chunks;
 	int (*rows)(struct derived_ctx *d, const struct ef_timeline *tl, struct ef_csv_writer *w, struct ef_err *err);
+	unsigned parts; /* enum store_tl_part: what the rows read */
 	struct ef_due_list due;
 };
 
@@ -144,7 +145,7 @@ static int run_derived(struct cli *c, ef_day as_of, const char *mrn, FILE *out, 
 	ef_due_list_init(&d->due);
 	rc = write_header(out, cols, n, err);
 	if (rc == EF_OK)
-		rc = store_each_timeline(c->store, as_of, mrn, derived_one, d, err);
+		rc = store_each_timeline_parts(c->store, as_of, mrn, d->parts, derived_one, d, err);
 	int rc2 = chunks_write(&d->chunks, out, err);
 	ef_due_list_free(&d->due);
 	if (need_ref)
@@ -177,7 +178,7 @@ static int due_rows(struct derived_ctx *d, const struct ef_timeline *tl, struct 
 int export_due(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err)
 {
 	static const char *const cols[] = {"mrn", "vaccine", "dose", "due_on", "status", "reason"};
-	struct derived_ctx d = {.rows = due_rows};
+	struct derived_ctx d = {.rows = due_rows, .parts = STORE_TL_VACCINES};
 	return run_derived(c, as_of, mrn, out, cols, 6, 1, &d, err);
 }
 
@@ -231,7 +232,7 @@ int export_engraftment(struct cli *c, ef_day as_of, const char *mrn, FILE *out, 
 {
 	static const char *const cols[] = {"mrn", "transplant_date", "anc_date", "anc_day", "plt_date", "plt_day",
 					   "status"};
-	struct derived_ctx d = {.rows = engraftment_rows};
+	struct derived_ctx d = {.rows = engraftment_rows, .parts = STORE_TL_LABS | STORE_TL_TRANSFUSIONS};
 	return run_derived(c, as_of, mrn, out, cols, 7, 1, &d, err);
 }
 
@@ -280,7 +281,7 @@ static int gvhd_rows(struct derived_ctx *d, const struct ef_timeline *tl, struct
 int export_gvhd(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err)
 {
 	static const char *const cols[] = {"mrn", "assessed_on", "kind", "grade"};
-	struct derived_ctx d = {.rows = gvhd_rows};
+	struct derived_ctx d = {.rows = gvhd_rows, .parts = STORE_TL_GVHD};
 	return run_derived(c, as_of, mrn, out, cols, 4, 0, &d, err);
 }
 

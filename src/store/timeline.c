@@ -182,6 +182,7 @@ static int add_ivig(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 struct table_loader {
 	const char *all, *one;
 	append_fn add;
+	unsigned part; /* enum store_tl_part; 0 = always */
 };
 
 #define T_TRANSPLANTS                                                                             \
@@ -207,21 +208,27 @@ struct table_loader {
 
 static const struct table_loader loaders[] = {
 	{T_TRANSPLANTS " ORDER BY patient_id, transplant_date",
-	 T_TRANSPLANTS " AND patient_id = ?3 ORDER BY transplant_date", add_transplant},
+	 T_TRANSPLANTS " AND patient_id = ?3 ORDER BY transplant_date", add_transplant, 0},
 	{T_LABS " ORDER BY patient_id, collected_on, test",
-	 T_LABS " AND patient_id = ?3 ORDER BY collected_on, test", add_lab},
+	 T_LABS " AND patient_id = ?3 ORDER BY collected_on, test", add_lab, STORE_TL_LABS},
 	{T_TRANSFUSIONS " ORDER BY patient_id, given_on", T_TRANSFUSIONS " AND patient_id = ?3 ORDER BY given_on",
-	 add_transfusion},
+	 add_transfusion, STORE_TL_TRANSFUSIONS},
 	{T_DOSES " ORDER BY v.patient_id, v.given_on, c.series",
-	 T_DOSES " AND v.patient_id = ?3 ORDER BY v.given_on, c.series", add_dose},
+	 T_DOSES " AND v.patient_id = ?3 ORDER BY v.given_on, c.series", add_dose, STORE_TL_DOSES},
 	{T_ACUTE " ORDER BY patient_id, assessed_on", T_ACUTE " AND patient_id = ?3 ORDER BY assessed_on",
-	 add_acute},
+	 add_acute, STORE_TL_GVHD},
 	{T_CHRONIC " ORDER BY patient_id, assessed_on", T_CHRONIC " AND patient_id = ?3 ORDER BY assessed_on",
-	 add_chronic},
-	{T_IS " ORDER BY patient_id, started_on", T_IS " AND patient_id = ?3 ORDER BY started_on", add_is},
-	{T_IVIG " ORDER BY patient_id, given_on", T_IVIG " AND patient_id = ?3 ORDER BY given_on", add_ivig},
+	 add_chronic, STORE_TL_GVHD},
+	{T_IS " ORDER BY patient_id, started_on", T_IS " AND patient_id = ?3 ORDER BY started_on", add_is, STORE_TL_IS},
+	{T_IVIG " ORDER BY patient_id, given_on", T_IVIG " AND patient_id = ?3 ORDER BY given_on", add_ivig, STORE_TL_IVIG},
 };
 #define N_LOADERS (sizeof loaders / sizeof loaders[0])
+
+static int wanted(const struct table_loader *l, unsigned parts)
+{
+	return l->part == 0 || (l->part & parts) != 0;
+}
+
 
 static void clear_counts(struct ef_timeline *tl)
 {
@@ -250,8 +257,8 @@ static void bind_asof(sqlite3_stmt *st, ef_day as_of, const char *asof_text)
 
 /* One patient: the per-patient queries (index on patient_id first), not a
  * stream of every table. Same rows, same order. */
-static int one_timeline(struct store *s, ef_day as_of, const char *mrn, store_timeline_fn fn, void *ctx,
-			struct ef_err *err)
+static int one_timeline(struct store *s, ef_day as_of, const char *mrn, unsigned parts, store_timeline_fn fn,
+			void *ctx, struct ef_err *err)
 {
 	int64_t id = 0;
 	int rc = store_patient_id(s, mrn, strlen(mrn), &id, NULL, err);
@@ -259,7 +266,7 @@ static int one_timeline(struct store *s, ef_day as_of, const char *mrn, store_ti
 		return rc;
 	struct ef_timeline tl;
 	ef_timeline_init(&tl);
-	rc = store_load_timeline(s, id, as_of, &tl, err);
+	rc = store_load_timeline_parts(s, id, as_of, parts, &tl, err);
 	if (rc == EF_OK)
 		rc = fn(ctx, &tl, err);
 	ef_timeline_free(&tl);
@@ -269,8 +276,14 @@ static int one_timeline(struct store *s, ef_day as_of, const char *mrn, store_ti
 int store_each_timeline(struct store *s, ef_day as_of, const char *mrn, store_timeline_fn fn, void *ctx,
 			struct ef_err *err)
 {
+	return store_each_timeline_parts(s, as_of, mrn, STORE_TL_ALL, fn, ctx, err);
+}
+
+int store_each_timeline_parts(struct store *s, ef_day as_of, const char *mrn, unsigned parts, store_timeline_fn fn,
+			      void *ctx, struct ef_err *err)
+{
 	if (mrn)
-		return one_timeline(s, as_of, mrn, fn, ctx, err);
+		return one_timeline(s, as_of, mrn, parts, fn, ctx, err);
 	static const char psql[] = "SELECT id, mrn, family_name, given_name, birth_date, sex, diagnosis "
 				   "FROM patients WHERE (?1 IS NULL OR mrn = ?1) ORDER BY id";
 	char asof_text[11];
@@ -285,6 +298,8 @@ int store_each_timeline(struct store *s, ef_day as_of, const char *mrn, store_ti
 	/* Separate connections' statements could interleave; these are distinct
 	 * cached statements stepped in lockstep inside one read transaction. */
 	for (size_t i = 0; i < N_LOADERS; i++) {
+		if (!wanted(&loaders[i], parts))
+			continue;
 		cur[i] = store_stmt(s, loaders[i].all, err);
 		if (!cur[i])
 			return EF_DB;
@@ -295,6 +310,8 @@ int store_each_timeline(struct store *s, ef_day as_of, const char *mrn, store_ti
 	/* store_stmt resets statements: bind after fetching all of them. */
 	store_bind_opt(pst, 1, mrn);
 	for (size_t i = 0; i < N_LOADERS; i++) {
+		if (!cur[i])
+			continue;
 		bind_asof(cur[i], as_of, asof_text);
 		int r = sqlite3_step(cur[i]);
 		if (r != SQLITE_ROW && r != SQLITE_DONE) {
@@ -329,7 +346,8 @@ int store_each_timeline(struct store *s, ef_day as_of, const char *mrn, store_ti
 		rc = store_dberr(s, err, "load patients");
 out:
 	for (size_t i = 0; i < N_LOADERS; i++)
-		sqlite3_reset(cur[i]);
+		if (cur[i])
+			sqlite3_reset(cur[i]);
 	sqlite3_reset(pst);
 	ef_timeline_free(&tl);
 	return rc;
@@ -337,6 +355,12 @@ out:
 
 int store_load_timeline(struct store *s, int64_t patient_id, ef_day as_of, struct ef_timeline *tl,
 			struct ef_err *err)
+{
+	return store_load_timeline_parts(s, patient_id, as_of, STORE_TL_ALL, tl, err);
+}
+
+int store_load_timeline_parts(struct store *s, int64_t patient_id, ef_day as_of, unsigned parts,
+			      struct ef_timeline *tl, struct ef_err *err)
 {
 	static const char psql[] = "SELECT id, mrn, family_name, given_name, birth_date, sex, diagnosis "
 				   "FROM patients WHERE id = ?1";
@@ -358,6 +382,8 @@ int store_load_timeline(struct store *s, int64_t patient_id, ef_day as_of, struc
 	fill_patient(&tl->patient, pst);
 	sqlite3_reset(pst);
 	for (size_t i = 0; i < N_LOADERS; i++) {
+		if (!wanted(&loaders[i], parts))
+			continue;
 		sqlite3_stmt *st = store_stmt(s, loaders[i].one, err);
 		if (!st)
 			return EF_DB;

@@ -205,7 +205,7 @@ static int vac_load(struct app *a, struct screen *s)
 	st->forecast = fc.ref != NULL;
 	ef_due_list_init(&fc.l);
 	if (!s->patient_id && fc.ref) {
-		int rc = store_each_timeline(a->s, a->today, NULL, add_forecast, &fc, &a->err);
+		int rc = store_each_timeline_parts(a->s, a->today, NULL, STORE_TL_VACCINES, add_forecast, &fc, &a->err);
 		ef_due_list_free(&fc.l);
 		if (rc)
 			return rc;
