@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "engraft/error.h"
+#include "engraft/sha256.h"
 
 struct ef_csv_row {
 	size_t n;                 /* number of fields */
@@ -25,6 +26,10 @@ typedef int (*ef_csv_row_fn)(void *ctx, const struct ef_csv_row *row, struct ef_
 /* name is used in error messages ("FILE:LINE: ..."). Errors: EF_INVALID for
  * malformed CSV (unbalanced quotes, a line over the limit), EF_DB never. */
 int ef_csv_read_stream(FILE *in, const char *name, ef_csv_row_fn fn, void *ctx, struct ef_err *err);
+/* The same, also hashing every byte read into sha (which the caller has
+ * initialised): after EF_OK the whole input went through it. */
+int ef_csv_read_stream_sha256(FILE *in, const char *name, ef_csv_row_fn fn, void *ctx, struct ef_sha256 *sha,
+			      struct ef_err *err);
 int ef_csv_read_mem(const char *buf, size_t len, const char *name, ef_csv_row_fn fn, void *ctx,
 		    struct ef_err *err);
 

@@ -84,5 +84,10 @@ int export_gvhd(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct 
 /* Open the database and load the reference data (cmd_rules.c). */
 struct ef_reference;
 int cli_reference(struct cli *c, struct ef_reference *ref, struct ef_err *err);
+int cmd_audit(struct cli *c, int argc, char **argv);
+int cmd_backup(struct cli *c, int argc, char **argv);
+
+/* Derived exports */
+int export_audit(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
 
 #endif

@@ -29,7 +29,9 @@ const struct command ef_commands[] = {
 	 cmd_import},
 	{"export", "KIND [-o FILE] [--as-of DATE] [--mrn MRN]", "write a CSV file (standard output by default)",
 	 "KIND is an import kind (same columns, so an export imports again),\n"
-	 "or a computed kind: alerts, due, engraftment, gvhd (as of --as-of).\n"
+	 "or a computed kind: alerts, due, engraftment, gvhd (as of --as-of),\n"
+	 "or audit (the audit log: seq, at, user, action, table, row_key, before,\n"
+	 "after, hash; always the whole log).\n"
 	 "Options:\n"
 	 "  -o, --output FILE  write to FILE instead of standard output\n"
 	 "  --as-of DATE       the record as it stood on DATE (later rows left out)\n"
@@ -60,6 +62,21 @@ const struct command ef_commands[] = {
 	 "                 next check reopens it if its finding still holds\n"
 	 "  --as-of DATE   the date of the acknowledgement (default today)\n",
 	 cmd_ack},
+	{"audit", "verify [--head SEQ:HASH]", "check the audit trail; report the first broken link (exit 5)",
+	 "Recomputes the hash chain of the audit log from its first entry, checks\n"
+	 "that its head is the last entry (a cut tail shows), recomputes every\n"
+	 "import's digest of the rows it inserted, and checks that every clinical\n"
+	 "row equals the last state the log recorded for it. Prints the head as\n"
+	 "SEQ:HASH: record it somewhere else (a ticket, a mail, paper) and give it\n"
+	 "back later with --head to detect a log rewritten from scratch.\n"
+	 "Options:\n"
+	 "  --head SEQ:HASH  the log must contain entry SEQ with this hash\n",
+	 cmd_audit},
+	{"backup", "FILE", "write a consistent copy of the database to FILE (online, while others write)",
+	 "The copy is made with SQLite's online backup API, created mode 0600, and\n"
+	 "checked before it is put in place (PRAGMA integrity_check, audit verify).\n"
+	 "FILE must not exist: a backup never overwrites anything.\n",
+	 cmd_backup},
 	{0, 0, 0, 0, 0},
 };
 
@@ -68,5 +85,6 @@ const struct derived_export ef_derived_exports[] = {
 	{"due", export_due},
 	{"engraftment", export_engraftment},
 	{"gvhd", export_gvhd},
+	{"audit", export_audit},
 	{0, 0},
 };

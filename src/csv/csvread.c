@@ -180,6 +180,12 @@ int ef_csv_read_mem(const char *buf, size_t len, const char *name, ef_csv_row_fn
 
 int ef_csv_read_stream(FILE *in, const char *name, ef_csv_row_fn fn, void *ctx, struct ef_err *err)
 {
+	return ef_csv_read_stream_sha256(in, name, fn, ctx, NULL, err);
+}
+
+int ef_csv_read_stream_sha256(FILE *in, const char *name, ef_csv_row_fn fn, void *ctx, struct ef_sha256 *sha,
+			      struct ef_err *err)
+{
 	struct reader r;
 	int rc = reader_init(&r, name, fn, ctx, err);
 	if (rc)
@@ -193,6 +199,8 @@ int ef_csv_read_stream(FILE *in, const char *name, ef_csv_row_fn fn, void *ctx, 
 	size_t n;
 	int first = 1;
 	while (!r.status && (n = fread(buf, 1, 1 << 16, in)) > 0) {
+		if (sha)
+			ef_sha256_update(sha, buf, n);
 		feed_chunk(&r, buf, n, first);
 		first = 0;
 	}

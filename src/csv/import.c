@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engraft/audit.h"
 #include "engraft/csvio.h"
 #include "engraft/csvread.h"
 #include "engraft/gvhd.h"
@@ -587,7 +588,9 @@ int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
 		return rc;
 	if ((rc = store_import_begin(s, ef_kind_name(kind), name, &res->import_id, err)))
 		goto fail;
-	rc = ef_csv_read_stream(in, name, on_row, &im, err);
+	struct ef_sha256 sha;
+	ef_sha256_init(&sha);
+	rc = ef_csv_read_stream_sha256(in, name, on_row, &im, &sha, err);
 	if (rc)
 		goto fail;
 	if (!im.have_header) {
@@ -599,7 +602,14 @@ int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
 			     res->errors == 1 ? "" : "s");
 		goto fail;
 	}
-	if ((rc = store_import_end(s, res->import_id, NULL, res->inserted, res->updated, res->unchanged, err)))
+	/* The audit trail: one entry for the file (its SHA-256 as read, and a
+	 * digest of the rows it inserted), in this same transaction. */
+	unsigned char digest[EF_SHA256_LEN];
+	char file_sha[EF_SHA256_HEX];
+	ef_sha256_final(&sha, digest);
+	ef_sha256_hex(digest, file_sha);
+	if ((rc = store_import_end(s, res->import_id, file_sha, res->inserted, res->updated, res->unchanged, err)) ||
+	    (rc = store_audit_import(s, res->import_id, err)))
 		goto fail;
 	rc = store_commit(s, err);
 	cache_free(&im.pats);

@@ -199,12 +199,20 @@ static int check_or_create_file(const char *path, int readonly, struct ef_err *e
 	return EF_OK;
 }
 
+/* A migration's number is the NNN of its file name NNN_name.sql: the
+ * user_version it must set. Numbers may have gaps (they are reserved per
+ * branch, design: team notes), but must increase. */
+static int migration_number(const struct ef_blob *m)
+{
+	return atoi(m->name);
+}
+
 int store_schema_latest(void)
 {
-	int n = 0;
-	while (ef_migrations[n].name)
-		n++;
-	return n;
+	int v = 0;
+	for (int n = 0; ef_migrations[n].name; n++)
+		v = migration_number(&ef_migrations[n]);
+	return v;
 }
 
 static int read_user_version(struct store *s, int *v, struct ef_err *err)
@@ -249,7 +257,10 @@ static int migrate(struct store *s, struct ef_err *err)
 	/* Re-read inside the write lock: another process may have migrated. */
 	if ((rc = read_user_version(s, &v, err)))
 		goto fail;
-	for (int i = v; i < latest; i++) {
+	for (int i = 0; ef_migrations[i].name; i++) {
+		const int number = migration_number(&ef_migrations[i]);
+		if (number <= v)
+			continue;
 		char what[128];
 		snprintf(what, sizeof what, "migration %s", ef_migrations[i].name);
 		if ((rc = exec_sql(s, ef_migrations[i].data, err, what)))
@@ -257,8 +268,8 @@ static int migrate(struct store *s, struct ef_err *err)
 		int now;
 		if ((rc = read_user_version(s, &now, err)))
 			goto fail;
-		if (now != i + 1) {
-			rc = ef_errf(err, EF_DB, "%s does not set user_version to %d", ef_migrations[i].name, i + 1);
+		if (now != number) {
+			rc = ef_errf(err, EF_DB, "%s does not set user_version to %d", ef_migrations[i].name, number);
 			goto fail;
 		}
 	}
@@ -317,6 +328,8 @@ int store_open(const char *path, int flags, struct store **out, struct ef_err *e
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	if ((rc = store_audit_register(s, err)))
+		goto fail;
 	if ((rc = exec_sql(s, "PRAGMA foreign_keys = ON", err, path)))
 		goto fail;
 	/* A 64 MiB page cache (allocated only as used): a large import or a

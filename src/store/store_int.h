@@ -37,4 +37,8 @@ int store_bind_opt(sqlite3_stmt *st, int i, const char *v);
 /* Run a statement that returns no rows (or whose rows are ignored). */
 int store_exec_stmt(struct store *s, sqlite3_stmt *st, struct ef_err *err, const char *what);
 
+/* Register the SQL functions the audit triggers call: ef_user() and
+ * ef_audit_hash() (audit.c). Called by store_open before migrations. */
+int store_audit_register(struct store *s, struct ef_err *err);
+
 #endif

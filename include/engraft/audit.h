@@ -1,0 +1,52 @@
+/* audit.h - the audit trail (design.md "Audit"; schema/005_audit.sql).
+ *
+ * Triggers log every change of a clinical row; the hash chain is computed
+ * in C by the SQL function ef_audit_hash() that store_open() registers
+ * (with ef_user(), the store's --user). Entry N's hash is
+ *
+ *   SHA-256("engraft-audit-v1;" F(prev) F(seq) F(at) F(user) F(action)
+ *           F(table) F(row_key) F(before) F(after))
+ *
+ * where prev is entry N-1's hash in hex (64 zeros for entry 1), and F(x) is
+ * "<bytes of x in decimal>:<x>;" for a value (integers as decimal text) or
+ * "-;" for NULL. Anyone can recompute it from `export audit`. */
+#ifndef ENGRAFT_AUDIT_H
+#define ENGRAFT_AUDIT_H
+
+#include <stdint.h>
+
+#include "engraft/error.h"
+#include "engraft/store.h"
+
+/* Inside an import's transaction, after store_import_end(): append the one
+ * audit entry for the import, covering a digest of every row it inserted. */
+int store_audit_import(struct store *s, int64_t import_id, struct ef_err *err);
+
+struct store_audit_summary {
+	int64_t entries;        /* entries in the log (up to the first break) */
+	int64_t head_seq;       /* last entry verified */
+	char head_hash[65];
+	int64_t rows;           /* clinical rows checked */
+	int64_t imports;        /* import digests checked */
+	long problems;          /* 0: the log and the record agree */
+};
+
+/* Called once per problem found (up to a cap), message without prefix. */
+typedef void (*store_audit_diag_fn)(void *ctx, const char *msg);
+
+/* Verify, in one read snapshot: every trigger is one engraft created; the
+ * chain from entry 1 (seq contiguous, each hash recomputed); the head
+ * (audit_head) is the last entry, so a cut tail shows; expect_head
+ * ("SEQ:HASH" recorded earlier, e.g. from a previous verify, or NULL) is
+ * in the log; every import's digest matches the rows it inserted; and every
+ * clinical row equals the last state the log recorded for it (none changed,
+ * added or deleted outside engraft). EF_OK, EF_AUDIT (err = first problem)
+ * or EF_DB / EF_USAGE (bad expect_head). */
+int store_audit_verify(struct store *s, const char *expect_head, store_audit_diag_fn diag, void *ctx,
+		       struct store_audit_summary *sum, struct ef_err *err);
+
+/* The log in seq order: seq, at, user, action, table, row_key, before,
+ * after, hash (design.md export kind `audit`). */
+int store_audit_rows(struct store *s, store_row_fn fn, void *ctx, struct ef_err *err);
+
+#endif

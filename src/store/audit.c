@@ -1,0 +1,638 @@
+/* audit.c - SQL functions of the audit trail, the import entry, verify and
+ * the export of the log. The triggers are in schema/005_audit.sql; the JSON
+ * of a row there must be exactly audit_tables[].json below (with NEW./OLD.
+ * for t.), which the tests check for every table. */
+#include "store_int.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engraft/audit.h"
+#include "engraft/embedded.h"
+#include "engraft/sha256.h"
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+#define MAX_DIAG 20
+
+/* The audited tables, in digest order, with the JSON of a row `t`. */
+static const struct audit_table {
+	const char *name;
+	const char *json;
+} audit_tables[] = {
+	{"patients",
+	 "json_object('id', t.id, 'mrn', t.mrn, 'family_name', t.family_name, 'given_name', t.given_name, 'birth_date', t.birth_date, 'sex', t.sex, 'diagnosis', t.diagnosis, 'import_id', t.import_id)"},
+	{"transplants",
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'transplant_date', t.transplant_date, 'type', t.type, 'graft_source', t.graft_source, 'donor', t.donor, 'conditioning', t.conditioning, 'import_id', t.import_id)"},
+	{"lab_results",
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'collected_on', t.collected_on, 'collected_day', t.collected_day, 'test', t.test, 'value', t.value, 'qualifier', t.qualifier, 'canonical', t.canonical, 'unit', t.unit, 'import_id', t.import_id)"},
+	{"transfusions",
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'product', t.product, 'import_id', t.import_id)"},
+	{"vaccinations",
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'vaccine', t.vaccine, 'given_on', t.given_on, 'lot', t.lot, 'site', t.site, 'given_by', t.given_by, 'import_id', t.import_id)"},
+	{"gvhd_acute",
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'liver', t.liver, 'upper_gi', t.upper_gi, 'lower_gi', t.lower_gi, 'grade', t.grade, 'import_id', t.import_id)"},
+	{"gvhd_chronic",
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'mouth', t.mouth, 'eyes', t.eyes, 'gi', t.gi, 'liver', t.liver, 'lungs', t.lungs, 'joints', t.joints, 'genital', t.genital, 'severity', t.severity, 'import_id', t.import_id)"},
+	{"immunosuppression",
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'drug', t.drug, 'started_on', t.started_on, 'stopped_on', t.stopped_on, 'import_id', t.import_id)"},
+	{"ivig",
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'dose_g', t.dose_g, 'import_id', t.import_id)"},
+};
+#define N_TABLES (sizeof audit_tables / sizeof audit_tables[0])
+
+/* ---- hashing ---- */
+
+static void feed(struct ef_sha256 *h, const void *v, size_t n)
+{
+	char len[32];
+	if (!v) {
+		ef_sha256_update(h, "-;", 2);
+		return;
+	}
+	int k = snprintf(len, sizeof len, "%zu:", n);
+	ef_sha256_update(h, len, (size_t)k);
+	ef_sha256_update(h, v, n);
+	ef_sha256_update(h, ";", 1);
+}
+
+/* vals[0] = previous hash, then seq, at, user, action, tbl, row_key, before, after. */
+static void entry_hash(const unsigned char *const vals[9], const int lens[9], char out[EF_SHA256_HEX])
+{
+	struct ef_sha256 h;
+	unsigned char d[EF_SHA256_LEN];
+	ef_sha256_init(&h);
+	ef_sha256_update(&h, "engraft-audit-v1;", 17);
+	for (int i = 0; i < 9; i++)
+		feed(&h, vals[i], vals[i] ? (size_t)lens[i] : 0);
+	ef_sha256_final(&h, d);
+	ef_sha256_hex(d, out);
+}
+
+static void fn_audit_hash(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *vals[9];
+	int lens[9];
+	if (argc != 9) {
+		sqlite3_result_error(cx, "ef_audit_hash: 9 arguments", -1);
+		return;
+	}
+	for (int i = 0; i < 9; i++) {
+		if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
+			vals[i] = NULL;
+			lens[i] = 0;
+			continue;
+		}
+		vals[i] = sqlite3_value_text(argv[i]);
+		lens[i] = sqlite3_value_bytes(argv[i]);
+		if (!vals[i]) {
+			sqlite3_result_error_nomem(cx);
+			return;
+		}
+	}
+	char hex[EF_SHA256_HEX];
+	entry_hash(vals, lens, hex);
+	sqlite3_result_text(cx, hex, 64, SQLITE_TRANSIENT);
+}
+
+static void fn_user(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	const struct store *s = sqlite3_user_data(cx);
+	sqlite3_result_text(cx, s->user, -1, SQLITE_TRANSIENT);
+}
+
+int store_audit_register(struct store *s, struct ef_err *err)
+{
+	if (sqlite3_create_function_v2(s->db, "ef_audit_hash", 9, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+				       NULL, fn_audit_hash, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function_v2(s->db, "ef_user", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, s, fn_user, NULL, NULL,
+				       NULL) != SQLITE_OK)
+		return store_dberr(s, err, "register audit functions");
+	return EF_OK;
+}
+
+/* ---- small helpers ---- */
+
+static int prep(struct store *s, const char *sql, sqlite3_stmt **st, struct ef_err *err)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return store_dberr(s, err, "audit");
+	}
+	return EF_OK;
+}
+
+/* Per-table SQL built from a template with %1$s = table, %2$s = row JSON. */
+static char *table_sql(const char *fmt, const struct audit_table *t)
+{
+	size_t n = strlen(fmt) + 4 * (strlen(t->name) + strlen(t->json)) + 1;
+	char *q = malloc(n);
+	if (!q)
+		return NULL;
+	/* The templates use each placeholder in order: expand by hand (no %n$). */
+	char *o = q;
+	for (const char *p = fmt; *p; p++) {
+		if (p[0] == '@' && (p[1] == 'T' || p[1] == 'J')) {
+			const char *v = p[1] == 'T' ? t->name : t->json;
+			size_t k = strlen(v);
+			memcpy(o, v, k);
+			o += k;
+			p++;
+			continue;
+		}
+		*o++ = *p;
+	}
+	*o = '\0';
+	return q;
+}
+
+/* Digest input for one row: table, id, JSON. */
+static void digest_row(struct ef_sha256 *h, const char *table, const unsigned char *id, int id_len,
+		       const unsigned char *json, int json_len)
+{
+	feed(h, table, strlen(table));
+	feed(h, id, (size_t)id_len);
+	feed(h, json, json ? (size_t)json_len : 0);
+}
+
+/* ---- the import entry ---- */
+
+static const char import_digest_fmt[] =
+	"SELECT t.id, @J FROM @T t WHERE t.import_id = ?1 "
+	"AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.tbl = '@T' AND a.row_key = t.id) ORDER BY t.id";
+
+int store_audit_import(struct store *s, int64_t import_id, struct ef_err *err)
+{
+	struct ef_sha256 h;
+	int64_t covered = 0;
+	int rc = EF_OK;
+	ef_sha256_init(&h);
+	for (size_t i = 0; i < N_TABLES && !rc; i++) {
+		char *q = table_sql(import_digest_fmt, &audit_tables[i]);
+		sqlite3_stmt *st = NULL;
+		if (!q)
+			return ef_errf(err, EF_DB, "out of memory");
+		rc = prep(s, q, &st, err);
+		free(q);
+		if (rc)
+			return rc;
+		sqlite3_bind_int64(st, 1, import_id);
+		int r;
+		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+			digest_row(&h, audit_tables[i].name, sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0),
+				   sqlite3_column_text(st, 1), sqlite3_column_bytes(st, 1));
+			covered++;
+		}
+		if (r != SQLITE_DONE)
+			rc = store_dberr(s, err, "audit the import");
+		sqlite3_finalize(st);
+	}
+	if (rc)
+		return rc;
+	unsigned char d[EF_SHA256_LEN];
+	char hex[EF_SHA256_HEX];
+	ef_sha256_final(&h, d);
+	ef_sha256_hex(d, hex);
+	static const char sql[] =
+		"INSERT INTO audit_log (at, user, action, tbl, row_key, before, after) "
+		"SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'import', 'imports', id, NULL, "
+		"json_object('import_id', id, 'kind', kind, 'file_name', file_name, 'file_sha256', file_sha256, "
+		"'rows_inserted', rows_inserted, 'rows_updated', rows_updated, 'rows_unchanged', rows_unchanged, "
+		"'rows_covered', ?2, 'rows_digest', ?3) FROM imports WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	sqlite3_bind_int64(st, 1, import_id);
+	sqlite3_bind_int64(st, 2, covered);
+	sqlite3_bind_text(st, 3, hex, 64, SQLITE_TRANSIENT);
+	if ((rc = store_exec_stmt(s, st, err, "audit the import")))
+		return rc;
+	if (sqlite3_changes(s->db) != 1)
+		return ef_errf(err, EF_DB, "audit the import: no import %" PRId64, import_id);
+	return EF_OK;
+}
+
+/* ---- verify ---- */
+
+struct imp_digest {
+	int64_t id;
+	int64_t covered_want, covered;
+	char want[EF_SHA256_HEX];
+	char file[128];
+	struct ef_sha256 h;
+};
+
+struct verify {
+	struct store *s;
+	store_audit_diag_fn diag;
+	void *ctx;
+	struct store_audit_summary *sum;
+	struct ef_err *err;
+	struct imp_digest *imps;
+	size_t n_imps;
+};
+
+static void problem(struct verify *v, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+static void problem(struct verify *v, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (v->sum->problems == 0)
+		ef_errf(v->err, EF_AUDIT, "%s", msg);
+	v->sum->problems++;
+	if (v->diag && v->sum->problems <= MAX_DIAG)
+		v->diag(v->ctx, msg);
+	else if (v->diag && v->sum->problems == MAX_DIAG + 1)
+		v->diag(v->ctx, "(more problems not shown)");
+}
+
+static int in_migrations(const char *sql)
+{
+	for (const struct ef_blob *m = ef_migrations; m->name; m++)
+		if (strstr(m->data, sql))
+			return 1;
+	return 0;
+}
+
+/* Every trigger must be one the migrations create, word for word, and the
+ * audit triggers must all be there. */
+static int check_triggers(struct verify *v)
+{
+	sqlite3_stmt *st;
+	int rc = prep(v->s, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name", &st, v->err);
+	if (rc)
+		return rc;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *sql = (const char *)sqlite3_column_text(st, 1);
+		if (!sql || !in_migrations(sql))
+			problem(v, "trigger %s is not one engraft created (the schema was changed outside engraft)",
+				name ? name : "?");
+	}
+	if (r != SQLITE_DONE)
+		rc = store_dberr(v->s, v->err, "audit verify");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if ((rc = prep(v->s, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", &st, v->err)))
+		return rc;
+	static const char *const fixed[] = {"audit_log_seal", "audit_log_no_update", "audit_log_no_delete"};
+	static const char *const ops[] = {"insert", "update", "delete"};
+	for (size_t i = 0; i < 3 + 3 * N_TABLES && !rc; i++) {
+		char name[128];
+		if (i < 3)
+			snprintf(name, sizeof name, "%s", fixed[i]);
+		else
+			snprintf(name, sizeof name, "audit_%s_%s", audit_tables[(i - 3) / 3].name, ops[(i - 3) % 3]);
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+		r = sqlite3_step(st);
+		if (r == SQLITE_DONE)
+			problem(v, "trigger %s is missing (dropped outside engraft): changes since then are not logged",
+				name);
+		else if (r != SQLITE_ROW)
+			rc = store_dberr(v->s, v->err, "audit verify");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int parse_head(const char *s, int64_t *seq, char hash[EF_SHA256_HEX])
+{
+	char *end;
+	if (!s || !(*s >= '0' && *s <= '9'))
+		return -1;
+	long long n = strtoll(s, &end, 10);
+	if (*end != ':' || n <= 0 || strlen(end + 1) != 64)
+		return -1;
+	for (int i = 0; i < 64; i++) {
+		char c = end[1 + i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return -1;
+		hash[i] = c;
+	}
+	hash[64] = '\0';
+	*seq = n;
+	return 0;
+}
+
+/* Walk the chain; stop at the first broken link. Sets *chain_ok. */
+static int check_chain(struct verify *v, const char *expect_head, int *chain_ok)
+{
+	int64_t want_seq = 0;
+	char want_hash[EF_SHA256_HEX] = "";
+	int expect_found = 0;
+	if (expect_head && parse_head(expect_head, &want_seq, want_hash))
+		return ef_errf(v->err, EF_USAGE, "--head: '%s' is not SEQ:HASH (as printed by audit verify)",
+			       expect_head);
+	sqlite3_stmt *st;
+	int rc = prep(v->s,
+		      "SELECT seq, at, user, action, tbl, row_key, before, after, hash FROM audit_log ORDER BY seq",
+		      &st, v->err);
+	if (rc)
+		return rc;
+	char prev[EF_SHA256_HEX] = ZERO_HASH;
+	int64_t expect = 1;
+	int r;
+	*chain_ok = 1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(st, 0);
+		const unsigned char *vals[9];
+		int lens[9];
+		vals[0] = (const unsigned char *)prev;
+		lens[0] = 64;
+		for (int i = 0; i < 8; i++) {
+			if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+				vals[i + 1] = NULL;
+				lens[i + 1] = 0;
+			} else {
+				vals[i + 1] = sqlite3_column_text(st, i);
+				lens[i + 1] = sqlite3_column_bytes(st, i);
+			}
+		}
+		const char *stored = (const char *)sqlite3_column_text(st, 8);
+		if (seq != expect) {
+			if (seq > expect)
+				problem(v, "audit log: entries %" PRId64 " to %" PRId64 " are missing (removed)", expect,
+					seq - 1);
+			else
+				problem(v, "audit log: entry %" PRId64 " is out of order", seq);
+			*chain_ok = 0;
+			break;
+		}
+		char hex[EF_SHA256_HEX];
+		entry_hash(vals, lens, hex);
+		if (!stored || strcmp(stored, hex) != 0) {
+			problem(v,
+				"audit log: entry %" PRId64 " does not match its hash (it, or the entry before it, was "
+				"edited, removed or reordered)",
+				seq);
+			*chain_ok = 0;
+			break;
+		}
+		memcpy(prev, hex, sizeof prev);
+		if (expect_head && seq == want_seq) {
+			expect_found = 1;
+			if (strcmp(hex, want_hash) != 0)
+				problem(v, "audit log: entry %" PRId64 " has hash %s, not the %s recorded: the log was "
+					   "rewritten", seq, hex, want_hash);
+		}
+		v->sum->entries++;
+		v->sum->head_seq = seq;
+		memcpy(v->sum->head_hash, hex, sizeof prev);
+		expect++;
+	}
+	if (r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = store_dberr(v->s, v->err, "audit verify");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (expect_head && *chain_ok && !expect_found)
+		problem(v, "audit log: has no entry %" PRId64 " (recorded head): entries were cut from the end",
+			want_seq);
+	if (!*chain_ok)
+		return EF_OK;
+	/* The head must be the last entry. */
+	if ((rc = prep(v->s, "SELECT seq, hash FROM audit_head WHERE id = 1", &st, v->err)))
+		return rc;
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		int64_t hseq = sqlite3_column_int64(st, 0);
+		const char *hhash = (const char *)sqlite3_column_text(st, 1);
+		if (hseq > v->sum->head_seq)
+			problem(v, "audit log: ends at entry %" PRId64 " but its head says %" PRId64
+				   ": entries were cut from the end", v->sum->head_seq, hseq);
+		else if (hseq < v->sum->head_seq || !hhash || strcmp(hhash, v->sum->head_hash) != 0)
+			problem(v, "audit log: its head (entry %" PRId64 ") does not match the last entry %" PRId64,
+				hseq, v->sum->head_seq);
+	} else if (r == SQLITE_DONE) {
+		problem(v, "audit log: its head is missing");
+	} else {
+		rc = store_dberr(v->s, v->err, "audit verify");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int cmp_imp(const void *a, const void *b)
+{
+	const struct imp_digest *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static struct imp_digest *find_imp(struct verify *v, int64_t id)
+{
+	struct imp_digest key = {.id = id};
+	return bsearch(&key, v->imps, v->n_imps, sizeof key, cmp_imp);
+}
+
+static int load_imports(struct verify *v)
+{
+	sqlite3_stmt *st;
+	int rc = prep(v->s,
+		      "SELECT row_key, json_extract(after, '$.rows_digest'), json_extract(after, '$.rows_covered'), "
+		      "json_extract(after, '$.file_name') FROM audit_log WHERE action = 'import' ORDER BY row_key",
+		      &st, v->err);
+	if (rc)
+		return rc;
+	size_t cap = 0;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (v->n_imps == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct imp_digest *n = realloc(v->imps, cap * sizeof *n);
+			if (!n) {
+				sqlite3_finalize(st);
+				return ef_errf(v->err, EF_DB, "out of memory");
+			}
+			v->imps = n;
+		}
+		struct imp_digest *d = &v->imps[v->n_imps++];
+		memset(d, 0, sizeof *d);
+		d->id = sqlite3_column_int64(st, 0);
+		const char *w = (const char *)sqlite3_column_text(st, 1);
+		snprintf(d->want, sizeof d->want, "%s", w ? w : "");
+		d->covered_want = sqlite3_column_int64(st, 2);
+		const char *f = (const char *)sqlite3_column_text(st, 3);
+		snprintf(d->file, sizeof d->file, "%s", f ? f : "");
+		ef_sha256_init(&d->h);
+	}
+	if (r != SQLITE_DONE)
+		rc = store_dberr(v->s, v->err, "audit verify");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Rows whose last logged state differs from the row, or that are gone. */
+static const char changed_fmt[] =
+	"SELECT t.id, l.action FROM @T t JOIN audit_log l ON l.tbl = '@T' AND l.row_key = t.id "
+	"AND l.seq = (SELECT max(m.seq) FROM audit_log m WHERE m.tbl = '@T' AND m.row_key = t.id) "
+	"WHERE l.action = 'delete' OR l.after IS NOT @J";
+static const char gone_fmt[] =
+	"SELECT l.row_key FROM audit_log l WHERE l.tbl = '@T' AND l.action <> 'delete' "
+	"AND l.seq = (SELECT max(m.seq) FROM audit_log m WHERE m.tbl = '@T' AND m.row_key = l.row_key) "
+	"AND NOT EXISTS (SELECT 1 FROM @T x WHERE x.id = l.row_key)";
+/* Rows not logged one by one, in the state their import left them: rows with
+ * no entry as they are now, and rows whose first entry is an update or a
+ * delete as that entry's `before`. */
+static const char origin_fmt[] =
+	"SELECT import_id, id, j FROM ("
+	"SELECT t.import_id AS import_id, t.id AS id, @J AS j FROM @T t "
+	"WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.tbl = '@T' AND a.row_key = t.id) "
+	"UNION ALL "
+	"SELECT json_extract(f.before, '$.import_id'), f.row_key, f.before FROM audit_log f "
+	"WHERE f.tbl = '@T' AND f.action IN ('update', 'delete') "
+	"AND f.seq = (SELECT min(m.seq) FROM audit_log m WHERE m.tbl = '@T' AND m.row_key = f.row_key)"
+	") ORDER BY id";
+
+static int run_table_query(struct verify *v, const char *fmt, const struct audit_table *t, sqlite3_stmt **st)
+{
+	char *q = table_sql(fmt, t);
+	if (!q)
+		return ef_errf(v->err, EF_DB, "out of memory");
+	int rc = prep(v->s, q, st, v->err);
+	free(q);
+	return rc;
+}
+
+static int check_table(struct verify *v, const struct audit_table *t)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+	if ((rc = run_table_query(v, changed_fmt, t, &st)))
+		return rc;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *act = (const char *)sqlite3_column_text(st, 1);
+		if (act && strcmp(act, "delete") == 0)
+			problem(v, "%s row %" PRId64 ": the audit log records it as deleted, but it exists "
+				   "(re-inserted outside engraft)", t->name, (int64_t)sqlite3_column_int64(st, 0));
+		else
+			problem(v, "%s row %" PRId64 ": differs from the last state in the audit log (changed "
+				   "outside engraft)", t->name, (int64_t)sqlite3_column_int64(st, 0));
+	}
+	if (r != SQLITE_DONE)
+		rc = store_dberr(v->s, v->err, "audit verify");
+	sqlite3_finalize(st);
+	if (rc || (rc = run_table_query(v, gone_fmt, t, &st)))
+		return rc;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		problem(v, "%s row %" PRId64 ": in the audit log but missing (deleted outside engraft)", t->name,
+			(int64_t)sqlite3_column_int64(st, 0));
+	if (r != SQLITE_DONE)
+		rc = store_dberr(v->s, v->err, "audit verify");
+	sqlite3_finalize(st);
+	if (rc || (rc = run_table_query(v, origin_fmt, t, &st)))
+		return rc;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 1);
+		struct imp_digest *d = NULL;
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			d = find_imp(v, sqlite3_column_int64(st, 0));
+		if (!d) {
+			problem(v, "%s row %" PRId64 ": not in the audit log (added outside engraft)", t->name, id);
+			continue;
+		}
+		digest_row(&d->h, t->name, sqlite3_column_text(st, 1), sqlite3_column_bytes(st, 1),
+			   sqlite3_column_text(st, 2), sqlite3_column_bytes(st, 2));
+		d->covered++;
+	}
+	if (r != SQLITE_DONE)
+		rc = store_dberr(v->s, v->err, "audit verify");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	char *q = table_sql("SELECT count(*) FROM @T", t);
+	if (!q)
+		return ef_errf(v->err, EF_DB, "out of memory");
+	rc = prep(v->s, q, &st, v->err);
+	free(q);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v->sum->rows += sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return EF_OK;
+}
+
+int store_audit_verify(struct store *s, const char *expect_head, store_audit_diag_fn diag, void *ctx,
+		       struct store_audit_summary *sum, struct ef_err *err)
+{
+	memset(sum, 0, sizeof *sum);
+	snprintf(sum->head_hash, sizeof sum->head_hash, "%s", ZERO_HASH);
+	struct verify v = {.s = s, .diag = diag, .ctx = ctx, .sum = sum, .err = err};
+	/* One read snapshot: writers go on, we see one consistent state. */
+	int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? EF_OK
+									: store_dberr(s, err, "audit verify");
+	if (rc)
+		return rc;
+	int chain_ok = 0;
+	if ((rc = check_triggers(&v)) || (rc = check_chain(&v, expect_head, &chain_ok)))
+		goto out;
+	if ((rc = load_imports(&v)))
+		goto out;
+	for (size_t i = 0; i < N_TABLES && !rc; i++)
+		rc = check_table(&v, &audit_tables[i]);
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < v.n_imps; i++) {
+		struct imp_digest *d = &v.imps[i];
+		unsigned char dg[EF_SHA256_LEN];
+		char hex[EF_SHA256_HEX];
+		ef_sha256_final(&d->h, dg);
+		ef_sha256_hex(dg, hex);
+		if (strcmp(hex, d->want) != 0 || d->covered != d->covered_want)
+			problem(&v,
+				"import %" PRId64 " (%s): the %" PRId64 " rows it inserted no longer match its digest "
+				"(%" PRId64 " found): rows were changed, added or deleted outside engraft",
+				d->id, d->file, d->covered_want, d->covered);
+		sum->imports++;
+	}
+out:
+	free(v.imps);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc)
+		return rc;
+	return sum->problems ? EF_AUDIT : EF_OK;
+}
+
+/* ---- export ---- */
+
+int store_audit_rows(struct store *s, store_row_fn fn, void *ctx, struct ef_err *err)
+{
+	static const char sql[] =
+		"SELECT seq, at, user, action, tbl, row_key, before, after, hash FROM audit_log ORDER BY seq";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	const char *vals[9];
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < 9; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		int r = fn(ctx, vals, 9, err);
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		rc = store_dberr(s, err, "export audit");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return EF_OK;
+}
