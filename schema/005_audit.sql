@@ -261,7 +261,13 @@ BEGIN
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'delete', 'ivig', OLD.id,
     json_object('id', OLD.id, 'patient_id', OLD.patient_id, 'given_on', OLD.given_on, 'dose_g', OLD.dose_g, 'import_id', OLD.import_id), NULL);
 END;
--- The rows already there when the trail begins.
+-- The rows already there when the trail begins (imports first).
+INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
+  SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'baseline', 'imports', id, NULL,
+    json_object('import_id', id, 'at', at, 'user', user, 'kind', kind, 'file_name', file_name,
+      'file_sha256', file_sha256, 'rows_inserted', rows_inserted, 'rows_updated', rows_updated,
+      'rows_unchanged', rows_unchanged)
+  FROM imports ORDER BY id;
 INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'baseline', 'patients', id, NULL,
     json_object('id', id, 'mrn', mrn, 'family_name', family_name, 'given_name', given_name, 'birth_date', birth_date, 'sex', sex, 'diagnosis', diagnosis, 'import_id', import_id)

@@ -567,6 +567,36 @@ static int check_table(struct verify *v, const struct audit_table *t)
 	return EF_OK;
 }
 
+/* Every import record has its audit entry, and says what the entry says. */
+static int check_import_rows(struct verify *v)
+{
+	sqlite3_stmt *st;
+	int rc = prep(v->s,
+		      "SELECT i.id, a.seq FROM imports i LEFT JOIN audit_log a ON a.tbl = 'imports' AND a.row_key = i.id "
+		      "AND a.action IN ('import', 'baseline') WHERE a.seq IS NULL OR (a.action = 'import' AND ("
+		      "json_extract(a.after, '$.kind') IS NOT i.kind OR json_extract(a.after, '$.file_name') IS NOT i.file_name "
+		      "OR json_extract(a.after, '$.file_sha256') IS NOT i.file_sha256 "
+		      "OR json_extract(a.after, '$.rows_inserted') IS NOT i.rows_inserted "
+		      "OR json_extract(a.after, '$.rows_updated') IS NOT i.rows_updated "
+		      "OR json_extract(a.after, '$.rows_unchanged') IS NOT i.rows_unchanged)) ORDER BY i.id",
+		      &st, v->err);
+	if (rc)
+		return rc;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			problem(v, "import %" PRId64 ": not in the audit log (added outside engraft, or its entry "
+				   "was cut from the log)", (int64_t)sqlite3_column_int64(st, 0));
+		else
+			problem(v, "import %" PRId64 ": its record differs from its audit entry (changed outside "
+				   "engraft)", (int64_t)sqlite3_column_int64(st, 0));
+	}
+	if (r != SQLITE_DONE)
+		rc = store_dberr(v->s, v->err, "audit verify");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int store_audit_verify(struct store *s, const char *expect_head, store_audit_diag_fn diag, void *ctx,
 		       struct store_audit_summary *sum, struct ef_err *err)
 {
@@ -585,6 +615,8 @@ int store_audit_verify(struct store *s, const char *expect_head, store_audit_dia
 		goto out;
 	for (size_t i = 0; i < N_TABLES && !rc; i++)
 		rc = check_table(&v, &audit_tables[i]);
+	if (!rc)
+		rc = check_import_rows(&v);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < v.n_imps; i++) {

@@ -1,0 +1,429 @@
+/* The audit trail: what it records, and every kind of tampering that
+ * `audit verify` must catch (and the one it cannot without a recorded head). */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engraft/embedded.h"
+#include "engraft/sha256.h"
+#include "helpers.h"
+#include "store_int.h"
+
+/* Changes to every kind: each updates one row the fixture inserted. */
+static const char *const updates[][2] = {
+	{"patients", "mrn,family_name,given_name,birth_date,sex,diagnosis\nP1,Doe,Janet,1980-01-02,F,AML\n"},
+	{"transplants", "mrn,transplant_date,type,graft_source,donor,conditioning\n"
+			"P1,2025-01-10,allogeneic,peripheral_blood,unrelated,reduced_intensity\n"},
+	{"labs", "mrn,collected_on,test,value,unit\nP1,2025-01-12,ANC,0.2,10^9/L\n"},
+	{"vaccinations", "mrn,vaccine,given_on,lot,site,given_by\nP1,PCV,2025-05-01,L2,left deltoid,Nurse A\n"},
+	{"gvhd-acute", "mrn,assessed_on,skin,liver,upper_gi,lower_gi\nP1,2025-02-01,3,0,1,0\n"},
+	{"gvhd-chronic", "mrn,assessed_on,skin,mouth,eyes,gi,liver,lungs,joints,genital\nP1,2025-08-01,2,1,0,0,0,0,0,0\n"},
+	{"immunosuppression", "mrn,drug,started_on,stopped_on\nP1,tacrolimus,2025-01-08,2025-06-01\n"},
+	{"ivig", "mrn,given_on,dose_g\nP1,2025-03-01,25\n"},
+};
+#define N_UPDATES (sizeof updates / sizeof updates[0])
+
+static int64_t q_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void q_text(struct store *s, const char *sql, char *out, size_t n)
+{
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	const char *v = (const char *)sqlite3_column_text(st, 0);
+	snprintf(out, n, "%s", v ? v : "(null)");
+	sqlite3_finalize(st);
+}
+
+/* A database with the fixture and one update of every kind. */
+static const char *history(const char *name)
+{
+	const char *path = th_path(name);
+	struct store *s = th_open(path);
+	th_load_fixture(s);
+	for (size_t i = 0; i < N_UPDATES; i++) {
+		struct ef_import_result r;
+		ck_assert_int_eq(th_import(s, updates[i][0], updates[i][1], &r), 0);
+		ck_assert_int_eq(r.updated, 1);
+	}
+	store_close(s);
+	return path;
+}
+
+START_TEST(history_of_every_table_verifies)
+{
+	const char *path = history("hist.db");
+	struct store *s = th_open(path);
+	struct store_audit_summary sum;
+	ck_assert_msg(th_verify(s, NULL, &sum) == 0, "%s", th_msgs);
+	/* 9 fixture imports, then per update kind: one update + one import entry */
+	ck_assert_int_eq(sum.entries, 9 + 2 * (int64_t)N_UPDATES);
+	ck_assert_int_eq(sum.imports, 9 + N_UPDATES);
+	ck_assert_int_eq(sum.rows, q_int(s, "SELECT (SELECT count(*) FROM patients) + (SELECT count(*) FROM transplants)"
+				       " + (SELECT count(*) FROM lab_results) + (SELECT count(*) FROM transfusions)"
+				       " + (SELECT count(*) FROM vaccinations) + (SELECT count(*) FROM gvhd_acute)"
+				       " + (SELECT count(*) FROM gvhd_chronic) + (SELECT count(*) FROM immunosuppression)"
+				       " + (SELECT count(*) FROM ivig)"));
+	/* Imported rows are not logged one by one; updates are, with before/after. */
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log WHERE action = 'insert'"), 0);
+	char before[512], after[512];
+	q_text(s, "SELECT before FROM audit_log WHERE action = 'update' AND tbl = 'patients'", before, sizeof before);
+	q_text(s, "SELECT after FROM audit_log WHERE action = 'update' AND tbl = 'patients'", after, sizeof after);
+	ck_assert_str_eq(before, "{\"id\":1,\"mrn\":\"P1\",\"family_name\":\"Doe\",\"given_name\":\"Jane\","
+				 "\"birth_date\":\"1980-01-02\",\"sex\":\"F\",\"diagnosis\":\"AML\",\"import_id\":1}");
+	ck_assert_str_eq(after, "{\"id\":1,\"mrn\":\"P1\",\"family_name\":\"Doe\",\"given_name\":\"Janet\","
+				"\"birth_date\":\"1980-01-02\",\"sex\":\"F\",\"diagnosis\":\"AML\",\"import_id\":10}");
+	/* The import entry: file hash, counts, digest of its rows. */
+	char imp[1024];
+	q_text(s, "SELECT after FROM audit_log WHERE seq = 1", imp, sizeof imp);
+	char fh[65];
+	ef_sha256_hex_of(th_fixture[0][1], strlen(th_fixture[0][1]), fh);
+	ck_assert_ptr_nonnull(strstr(imp, fh));
+	ck_assert_ptr_nonnull(strstr(imp, "\"rows_inserted\":3"));
+	ck_assert_ptr_nonnull(strstr(imp, "\"rows_covered\":3"));
+	store_close(s);
+}
+END_TEST
+
+START_TEST(user_and_time_are_recorded)
+{
+	const char *path = th_path("user.db");
+	struct store *s = th_open(path);
+	store_set_user(s, "dr.who");
+	ck_assert_int_eq(th_import(s, "patients", th_fixture[0][1], NULL), 0);
+	char u[64], at[64];
+	q_text(s, "SELECT user FROM audit_log WHERE seq = 1", u, sizeof u);
+	q_text(s, "SELECT at FROM audit_log WHERE seq = 1", at, sizeof at);
+	ck_assert_str_eq(u, "dr.who");
+	ck_assert_int_eq((int)strlen(at), 24); /* 2026-01-02T03:04:05.678Z */
+	ck_assert_int_eq(at[23], 'Z');
+	store_close(s);
+}
+END_TEST
+
+/* A row entered on its own (not by an import) is logged as an insert. */
+START_TEST(single_entry_is_logged_row_by_row)
+{
+	const char *path = th_path("single.db");
+	struct store *s = th_open(path);
+	struct ef_err e;
+	struct store_patient_rec p = {"S1", "Solo", "Han", "1970-07-07", "M", NULL};
+	int64_t id;
+	enum store_put res;
+	ck_assert_int_eq(store_put_patient(s, &p, 0, &id, &res, &e), 0);
+	ck_assert_int_eq(res, STORE_INSERTED);
+	char after[512];
+	q_text(s, "SELECT action || ' ' || tbl || ' ' || row_key || ' ' || after FROM audit_log", after, sizeof after);
+	ck_assert_str_eq(after, "insert patients 1 {\"id\":1,\"mrn\":\"S1\",\"family_name\":\"Solo\",\"given_name\":"
+				"\"Han\",\"birth_date\":\"1970-07-07\",\"sex\":\"M\",\"diagnosis\":null,\"import_id\":null}");
+	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
+	store_close(s);
+}
+END_TEST
+
+/* A deleted row's id may be used again by a later import: that row is then
+ * logged on its own (the insert trigger's EXISTS clause), or verify would
+ * take it for the deleted row put back. */
+START_TEST(reused_row_id_after_delete_verifies)
+{
+	const char *path = th_path("reuse.db");
+	struct store *s = th_open(path);
+	th_load_fixture(s);
+	ck_assert_int_eq(sqlite3_exec(s->db, "DELETE FROM ivig WHERE id = 2", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
+	ck_assert_int_eq(th_import(s, "ivig", "mrn,given_on,dose_g\nP3,2025-04-04,10\n", NULL), 0);
+	ck_assert_int_eq(q_int(s, "SELECT id FROM ivig WHERE patient_id = 3"), 2);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log WHERE tbl = 'ivig' AND row_key = 2"), 2);
+	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
+	store_close(s);
+}
+END_TEST
+
+START_TEST(rejected_import_leaves_no_trace)
+{
+	const char *path = th_path("reject.db");
+	struct store *s = th_open(path);
+	th_load_fixture(s);
+	int64_t n = q_int(s, "SELECT count(*) FROM audit_log");
+	ck_assert_int_eq(th_import(s, "labs", "mrn,collected_on,test,value,unit\nP1,2025-01-30,ANC,1,10^9/L\n"
+					      "P1,2025-01-31,ANC,abc,10^9/L\n", NULL), EF_INVALID);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log"), n);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM imports"), 9);
+	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
+	store_close(s);
+}
+END_TEST
+
+/* The sqlite3 shell cannot write clinical rows while the triggers exist:
+ * they call functions only engraft has. */
+START_TEST(shell_cannot_write_while_triggers_exist)
+{
+	const char *path = history("shell.db");
+	ck_assert_int_ne(th_raw(path, "UPDATE patients SET given_name = 'X' WHERE id = 2"), SQLITE_OK);
+	ck_assert_int_ne(th_raw(path, "DELETE FROM ivig WHERE id = 2"), SQLITE_OK);
+	ck_assert_int_ne(th_raw(path, "UPDATE audit_log SET user = 'x' WHERE seq = 1"), SQLITE_OK);
+	ck_assert_int_ne(th_raw(path, "DELETE FROM audit_log WHERE seq = 1"), SQLITE_OK);
+	struct store *s = th_open(path);
+	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
+	store_close(s);
+}
+END_TEST
+
+/* Tampering as someone with the sqlite3 shell would do it (dropping the
+ * guard triggers first), and the problem verify must report. Entries of the
+ * history: 1-9 fixture imports (patients = import 1, labs = import 3),
+ * 10-25 an update + an import entry per kind. */
+static const struct {
+	const char *name, *sql, *want;
+} tampers[] = {
+	{"edit an entry", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET user = 'mallory' WHERE seq = 3;",
+	 "entry 3 does not match its hash"},
+	{"edit an entry's JSON", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = "
+				 "replace(after, 'Janet', 'Jane') WHERE seq = 10;",
+	 "entry 10 does not match its hash"},
+	{"delete an entry", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 5;",
+	 "entries 5 to 5 are missing"},
+	{"reorder entries", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET seq = -1 WHERE seq = 4; "
+			    "UPDATE audit_log SET seq = 4 WHERE seq = 5; UPDATE audit_log SET seq = 5 WHERE seq = -1;",
+	 "entry 4 does not match its hash"},
+	{"cut the tail", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 23;",
+	 "cut from the end"},
+	{"cut the tail and move the head", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 23; "
+					   "UPDATE audit_head SET seq = 23, hash = (SELECT hash FROM audit_log WHERE seq = 23);",
+	 "not in the audit log"},
+	{"change an imported row", "DROP TRIGGER audit_lab_results_update; UPDATE lab_results SET value = '9.9', "
+				   "canonical = 9.9 WHERE id = 2;",
+	 "import 3 (test.csv): the 5 rows it inserted no longer match"},
+	{"change a logged row", "DROP TRIGGER audit_lab_results_update; UPDATE lab_results SET value = '7' WHERE id = 1;",
+	 "lab_results row 1: differs from the last state"},
+	{"delete an imported row", "DROP TRIGGER audit_patients_delete; PRAGMA foreign_keys = OFF; "
+				   "DELETE FROM patients WHERE id = 3;",
+	 "import 1 (test.csv): the 3 rows it inserted no longer match"},
+	{"delete a logged row", "DROP TRIGGER audit_patients_delete; PRAGMA foreign_keys = OFF; "
+				"DELETE FROM patients WHERE id = 1;",
+	 "patients row 1: in the audit log but missing"},
+	{"add a row", "DROP TRIGGER audit_patients_insert; INSERT INTO patients (mrn, family_name, given_name, "
+		      "birth_date) VALUES ('X9', 'Evil', 'Eve', '1990-01-01');",
+	 "patients row 4: not in the audit log"},
+	{"add a row to an import", "DROP TRIGGER audit_patients_insert; INSERT INTO patients (mrn, family_name, "
+				   "given_name, birth_date, import_id) VALUES ('X9', 'Evil', 'Eve', '1990-01-01', 1);",
+	 "import 1 (test.csv): the 3 rows it inserted no longer match its digest (4 found)"},
+	{"re-insert a deleted row", "DROP TRIGGER audit_lab_results_delete; DROP TRIGGER audit_lab_results_insert;"
+				    "DELETE FROM lab_results WHERE id = 1; INSERT INTO lab_results (id, patient_id, "
+				    "collected_on, collected_day, test, value, qualifier, canonical, unit) VALUES "
+				    "(1, 1, '2025-01-12', 20100, 'ANC', '0.2', '=', 0.2, '10^9/L');",
+	 "lab_results row 1: differs from the last state"},
+	{"change an import record", "UPDATE imports SET file_name = 'other.csv' WHERE id = 2;",
+	 "import 2: its record differs from its audit entry"},
+	{"drop a trigger", "DROP TRIGGER audit_ivig_update;", "trigger audit_ivig_update is missing"},
+	{"replace a trigger", "DROP TRIGGER audit_ivig_update; CREATE TRIGGER audit_ivig_update AFTER UPDATE ON ivig "
+			      "BEGIN SELECT 1; END;",
+	 "trigger audit_ivig_update is not one engraft created"},
+	{"add a trigger", "CREATE TRIGGER sneaky AFTER INSERT ON patients BEGIN SELECT 1; END;",
+	 "trigger sneaky is not one engraft created"},
+	{"delete the head", "DELETE FROM audit_head;", "its head is missing"},
+};
+
+START_TEST(tampering_is_detected)
+{
+	char name[64];
+	snprintf(name, sizeof name, "tamper%d.db", _i);
+	const char *path = history(name);
+	ck_assert_msg(th_raw(path, tampers[_i].sql) == SQLITE_OK, "%s: sql failed", tampers[_i].name);
+	struct store *s = th_open(path);
+	int rc = th_verify(s, NULL, NULL);
+	ck_assert_msg(rc == EF_AUDIT, "%s: verify gave %d", tampers[_i].name, rc);
+	ck_assert_msg(strstr(th_msgs, tampers[_i].want), "%s: want '%s' in:\n%s", tampers[_i].name, tampers[_i].want,
+		      th_msgs);
+	store_close(s);
+}
+END_TEST
+
+/* The documented hash: SHA-256 of "engraft-audit-v1;" and each field as
+ * "<len>:<bytes>;" ("-;" for NULL), recomputed here from the exported values. */
+static void doc_hash(const char *prev, sqlite3_stmt *st, char out[65])
+{
+	struct ef_sha256 h;
+	unsigned char d[32];
+	ef_sha256_init(&h);
+	ef_sha256_update(&h, "engraft-audit-v1;", 17);
+	char len[32];
+	int k = snprintf(len, sizeof len, "64:");
+	ef_sha256_update(&h, len, (size_t)k);
+	ef_sha256_update(&h, prev, 64);
+	ef_sha256_update(&h, ";", 1);
+	for (int i = 0; i < 8; i++) {
+		if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+			ef_sha256_update(&h, "-;", 2);
+			continue;
+		}
+		const unsigned char *v = sqlite3_column_text(st, i);
+		int n = sqlite3_column_bytes(st, i);
+		k = snprintf(len, sizeof len, "%d:", n);
+		ef_sha256_update(&h, len, (size_t)k);
+		ef_sha256_update(&h, v, (size_t)n);
+		ef_sha256_update(&h, ";", 1);
+	}
+	ef_sha256_final(&h, d);
+	ef_sha256_hex(d, out);
+}
+
+/* Rewrite the whole chain from entry `from` on, as an attacker who knows the
+ * (public) algorithm can; returns nothing, asserts. */
+static void rewrite_chain(const char *path)
+{
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER IF EXISTS audit_log_no_update; BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_stmt *st, *up;
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT seq, at, user, action, tbl, row_key, before, after FROM "
+						"audit_log ORDER BY seq", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE audit_log SET hash = ?2 WHERE seq = ?1", -1, &up, NULL),
+			 SQLITE_OK);
+	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000", h[65];
+	int64_t last = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		doc_hash(prev, st, h);
+		last = sqlite3_column_int64(st, 0);
+		sqlite3_bind_int64(up, 1, last);
+		sqlite3_bind_text(up, 2, h, 64, SQLITE_TRANSIENT);
+		ck_assert_int_eq(sqlite3_step(up), SQLITE_DONE);
+		sqlite3_reset(up);
+		memcpy(prev, h, sizeof prev);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	char q[256];
+	snprintf(q, sizeof q, "UPDATE audit_head SET seq = %lld, hash = '%s'; COMMIT", (long long)last, prev);
+	ck_assert_int_eq(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+START_TEST(documented_hash_matches)
+{
+	const char *path = history("doc.db");
+	struct store *s = th_open(path);
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(s->db, "SELECT seq, at, user, action, tbl, row_key, before, after, hash "
+						   "FROM audit_log ORDER BY seq", -1, &st, NULL), SQLITE_OK);
+	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000", h[65];
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		doc_hash(prev, st, h);
+		ck_assert_str_eq(h, (const char *)sqlite3_column_text(st, 8));
+		memcpy(prev, h, sizeof prev);
+		n++;
+	}
+	sqlite3_finalize(st);
+	ck_assert_int_eq(n, 25);
+	store_close(s);
+}
+END_TEST
+
+/* The honest limit: someone who rewrites the log and recomputes every hash
+ * and the head with the shell is not caught by the database alone; the head
+ * recorded outside (audit verify --head) catches it. */
+START_TEST(rewritten_chain_needs_recorded_head)
+{
+	const char *path = history("rewrite.db");
+	struct store *s = th_open(path);
+	struct store_audit_summary sum;
+	ck_assert_int_eq(th_verify(s, NULL, &sum), 0);
+	char head[128];
+	snprintf(head, sizeof head, "%lld:%s", (long long)sum.head_seq, sum.head_hash);
+	store_close(s);
+	ck_assert_int_eq(th_raw(path, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET user = 'mallory' "
+				      "WHERE seq = 12;"), SQLITE_OK);
+	rewrite_chain(path);
+	/* put the guard trigger back as engraft made it */
+	const char *m = ef_migrations[2].data;
+	const char *a = strstr(m, "CREATE TRIGGER audit_log_no_update");
+	const char *b = strstr(a, "END;");
+	char trig[512];
+	snprintf(trig, sizeof trig, "%.*s", (int)(b + 4 - a), a);
+	ck_assert_int_eq(th_raw(path, trig), SQLITE_OK);
+	s = th_open(path);
+	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs); /* the limit */
+	ck_assert_int_eq(th_verify(s, head, NULL), EF_AUDIT);
+	ck_assert_ptr_nonnull(strstr(th_msgs, "the log was rewritten"));
+	store_close(s);
+}
+END_TEST
+
+START_TEST(recorded_head_catches_a_cut_log)
+{
+	const char *path = history("cuthead.db");
+	struct store *s = th_open(path);
+	ck_assert_int_eq(th_verify(s, "25:0000000000000000000000000000000000000000000000000000000000000000", NULL),
+			 EF_AUDIT);
+	ck_assert_ptr_nonnull(strstr(th_msgs, "not the 0000"));
+	ck_assert_int_eq(th_verify(s, "26:0000000000000000000000000000000000000000000000000000000000000000", NULL),
+			 EF_AUDIT);
+	ck_assert_ptr_nonnull(strstr(th_msgs, "has no entry 26"));
+	struct store_audit_summary sum;
+	ck_assert_int_eq(th_verify(s, "nonsense", &sum), EF_USAGE);
+	store_close(s);
+}
+END_TEST
+
+/* A database made before the trail (schema 2, with rows) gets baseline
+ * entries when it is migrated, and verifies. */
+START_TEST(migration_baselines_existing_rows)
+{
+	const char *path = th_path("old.db");
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(sqlite3_exec(db, ef_migrations[i].data, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db,
+				      "INSERT INTO imports (at, user, kind, file_name) VALUES ('2025-01-01T00:00:00Z', "
+				      "'old', 'patients', 'old.csv');"
+				      "INSERT INTO patients (mrn, family_name, given_name, birth_date, import_id) VALUES "
+				      "('O1', 'Old', 'One', '1950-01-01', 1), ('O2', 'Old', 'Two', '1951-01-01', NULL);"
+				      "INSERT INTO ivig (patient_id, given_on, dose_g) VALUES (2, '2024-01-01', '10');",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	struct store *s = th_open(path);
+	ck_assert_int_eq(store_schema_version(s), store_schema_latest());
+	struct store_audit_summary sum;
+	ck_assert_msg(th_verify(s, NULL, &sum) == 0, "%s", th_msgs);
+	ck_assert_int_eq(sum.entries, 4);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log WHERE action = 'baseline'"), 4);
+	store_close(s);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("audit");
+	TCase *tc = tcase_create("audit");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, history_of_every_table_verifies);
+	tcase_add_test(tc, user_and_time_are_recorded);
+	tcase_add_test(tc, single_entry_is_logged_row_by_row);
+	tcase_add_test(tc, reused_row_id_after_delete_verifies);
+	tcase_add_test(tc, rejected_import_leaves_no_trace);
+	tcase_add_test(tc, shell_cannot_write_while_triggers_exist);
+	tcase_add_loop_test(tc, tampering_is_detected, 0, sizeof tampers / sizeof tampers[0]);
+	tcase_add_test(tc, documented_hash_matches);
+	tcase_add_test(tc, rewritten_chain_needs_recorded_head);
+	tcase_add_test(tc, recorded_head_catches_a_cut_log);
+	tcase_add_test(tc, migration_baselines_existing_rows);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
