@@ -7,14 +7,6 @@
 #include "engraft/audit.h"
 #include "engraft/csvio.h"
 
-static const struct command *self(void)
-{
-	for (const struct command *c = ef_commands; c->name; c++)
-		if (c->run == cmd_audit)
-			return c;
-	return ef_commands;
-}
-
 static void print_problem(void *ctx, const char *msg)
 {
 	(void)ctx;
@@ -27,7 +19,7 @@ int cmd_audit(struct cli *c, int argc, char **argv)
 	const struct cli_opt opts[] = {{"head", 1, &head}, {0, 0, 0}};
 	const char *pos[1];
 	int npos;
-	int rc = cli_parse(self(), argc, argv, opts, pos, 1, 1, &npos);
+	int rc = cli_parse(cli_command(cmd_audit), argc, argv, opts, pos, 1, 1, &npos);
 	if (rc)
 		return rc;
 	if (strcmp(pos[0], "verify") != 0)

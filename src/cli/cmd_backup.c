@@ -5,19 +5,11 @@
 #include "cli_int.h"
 #include "engraft/backup.h"
 
-static const struct command *self(void)
-{
-	for (const struct command *c = ef_commands; c->name; c++)
-		if (c->run == cmd_backup)
-			return c;
-	return ef_commands;
-}
-
 int cmd_backup(struct cli *c, int argc, char **argv)
 {
 	const char *pos[1];
 	int npos;
-	int rc = cli_parse(self(), argc, argv, NULL, pos, 1, 1, &npos);
+	int rc = cli_parse(cli_command(cmd_backup), argc, argv, NULL, pos, 1, 1, &npos);
 	if (rc)
 		return rc;
 	struct ef_err err = {{0}};

@@ -161,8 +161,34 @@ static void digest_row(struct ef_sha256 *h, const char *table, const unsigned ch
 
 /* ---- the import entry ---- */
 
+int store_audit_import_begin(struct store *s, struct ef_err *err)
+{
+	_Static_assert(N_TABLES <= sizeof s->audit_premax / sizeof s->audit_premax[0], "audit_premax too small");
+	for (size_t i = 0; i < N_TABLES; i++) {
+		char *q = table_sql("SELECT coalesce(max(id), 0) FROM @T", &audit_tables[i]);
+		sqlite3_stmt *st = NULL;
+		if (!q)
+			return ef_errf(err, EF_DB, "out of memory");
+		int rc = prep(s, q, &st, err);
+		free(q);
+		if (rc)
+			return rc;
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			rc = store_dberr(s, err, "audit the import");
+			sqlite3_finalize(st);
+			return rc;
+		}
+		s->audit_premax[i] = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	s->audit_premax_set = 1;
+	return EF_OK;
+}
+
+/* Rows above the largest id at the import's start, carrying its id, with no
+ * entry of their own: exactly the rows it inserted that the triggers skipped. */
 static const char import_digest_fmt[] =
-	"SELECT t.id, @J FROM @T t WHERE t.import_id = ?1 "
+	"SELECT t.id, @J FROM @T t WHERE t.id > ?2 AND t.import_id = ?1 "
 	"AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.tbl = '@T' AND a.row_key = t.id) ORDER BY t.id";
 
 int store_audit_import(struct store *s, int64_t import_id, struct ef_err *err)
@@ -181,6 +207,7 @@ int store_audit_import(struct store *s, int64_t import_id, struct ef_err *err)
 		if (rc)
 			return rc;
 		sqlite3_bind_int64(st, 1, import_id);
+		sqlite3_bind_int64(st, 2, s->audit_premax_set ? s->audit_premax[i] : 0);
 		int r;
 		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 			digest_row(&h, audit_tables[i].name, sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0),
@@ -211,6 +238,7 @@ int store_audit_import(struct store *s, int64_t import_id, struct ef_err *err)
 	sqlite3_bind_text(st, 3, hex, 64, SQLITE_TRANSIENT);
 	if ((rc = store_exec_stmt(s, st, err, "audit the import")))
 		return rc;
+	s->audit_premax_set = 0;
 	if (sqlite3_changes(s->db) != 1)
 		return ef_errf(err, EF_DB, "audit the import: no import %" PRId64, import_id);
 	return EF_OK;

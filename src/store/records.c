@@ -428,7 +428,7 @@ int store_import_begin(struct store *s, const char *kind, const char *file_name,
 	store_bind_text(st, 2, kind);
 	store_bind_text(st, 3, file_name);
 	int rc = store_exec_stmt(s, st, err, "record import");
-	if (rc)
+	if (rc || (rc = store_audit_import_begin(s, err)))
 		return rc;
 	*import_id = sqlite3_last_insert_rowid(s->db);
 	return EF_OK;

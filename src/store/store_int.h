@@ -18,6 +18,10 @@ struct store {
 	int in_tx;
 	struct stmt_slot *slots;
 	size_t n_slots, cap_slots;
+	/* largest row id of each audited table when the current import began
+	 * (audit.c): the rows it inserts are above it */
+	int64_t audit_premax[16];
+	int audit_premax_set;
 };
 
 /* A cached prepared statement for a static SQL string, reset and with its
@@ -40,5 +44,8 @@ int store_exec_stmt(struct store *s, sqlite3_stmt *st, struct ef_err *err, const
 /* Register the SQL functions the audit triggers call: ef_user() and
  * ef_audit_hash() (audit.c). Called by store_open before migrations. */
 int store_audit_register(struct store *s, struct ef_err *err);
+/* At the start of an import (store_import_begin): note each audited table's
+ * largest row id, so the import's digest reads only the rows above it. */
+int store_audit_import_begin(struct store *s, struct ef_err *err);
 
 #endif
