@@ -23,12 +23,12 @@ const char *th_tmpdir(void)
 
 const char *th_path(const char *name)
 {
-	static char buf[4][600];
+	static char buf[256][600];
 	static int i;
 	static char dir[512];
 	if (!dir[0])
 		snprintf(dir, sizeof dir, "%s", th_tmpdir());
-	i = (i + 1) % 4;
+	i = (i + 1) % 256;
 	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
 	return buf[i];
 }

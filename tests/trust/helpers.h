@@ -11,7 +11,8 @@
 
 /* A fresh directory under $TMPDIR (or /tmp); returns its path (static). */
 const char *th_tmpdir(void);
-/* th_tmpdir()/name in a static rotating buffer. */
+/* th_tmpdir()/name (one directory per process) in a static ring of 256
+ * buffers: keep a path no longer than 255 later calls. */
 const char *th_path(const char *name);
 
 struct store *th_open(const char *path);
