@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "engraft/date.h"
@@ -21,16 +24,31 @@ const char *th_tmpdir(void)
 	return dir;
 }
 
+static char **paths;
+static size_t n_paths;
+
+static void free_paths(void)
+{
+	for (size_t i = 0; i < n_paths; i++)
+		free(paths[i]);
+	free(paths);
+}
+
 const char *th_path(const char *name)
 {
-	static char buf[256][600];
-	static int i;
 	static char dir[512];
-	if (!dir[0])
+	if (!dir[0]) {
 		snprintf(dir, sizeof dir, "%s", th_tmpdir());
-	i = (i + 1) % 256;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-	return buf[i];
+		atexit(free_paths);
+	}
+	char *p = malloc(strlen(dir) + strlen(name) + 2);
+	char **n = realloc(paths, (n_paths + 1) * sizeof *n);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(n);
+	sprintf(p, "%s/%s", dir, name);
+	paths = n;
+	paths[n_paths++] = p;
+	return p;
 }
 
 struct store *th_open(const char *path)
@@ -152,4 +170,77 @@ void th_load_fixture(struct store *s)
 		int rc = th_import(s, th_fixture[i][0], th_fixture[i][1], NULL);
 		ck_assert_msg(rc == 0, "fixture %s: %d", th_fixture[i][0], rc);
 	}
+}
+
+const char *th_bin(void)
+{
+	const char *b = getenv("ENGRAFT_BIN");
+	ck_assert_msg(b && *b, "ENGRAFT_BIN not set");
+	return b;
+}
+
+int th_spawn(const char *db, const char *out, const char *errf, const char *const *args)
+{
+	const char *b = th_bin();
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (o < 0 || e < 0)
+			_exit(127);
+		dup2(o, 1);
+		dup2(e, 2);
+		const char *argv[24] = {b};
+		int n = 1;
+		if (db) {
+			argv[n++] = "--db";
+			argv[n++] = db;
+		}
+		argv[n++] = "--user";
+		argv[n++] = "tester";
+		for (int i = 0; args[i] && n < 23; i++)
+			argv[n++] = args[i];
+		argv[n] = NULL;
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+int th_wait(int pid, int *signaled)
+{
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		ck_assert_int_eq(errno, EINTR);
+	*signaled = WIFSIGNALED(st);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+}
+
+int th_run(const char *db, const char *const *args)
+{
+	int sig;
+	int pid = th_spawn(db, th_path("run.out"), th_path("run.err"), args);
+	return th_wait(pid, &sig);
+}
+
+void th_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+const char *th_first_line(const char *path)
+{
+	static char line[2048];
+	line[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return line;
+	if (!fgets(line, sizeof line, f))
+		line[0] = '\0';
+	fclose(f);
+	return line;
 }

@@ -11,8 +11,7 @@
 
 /* A fresh directory under $TMPDIR (or /tmp); returns its path (static). */
 const char *th_tmpdir(void);
-/* th_tmpdir()/name (one directory per process) in a static ring of 256
- * buffers: keep a path no longer than 255 later calls. */
+/* th_tmpdir()/name, one directory per process; valid until exit. */
 const char *th_path(const char *name);
 
 struct store *th_open(const char *path);
@@ -30,5 +29,18 @@ void th_db_digest(const char *path, char out[65]);
 extern const char *const th_fixture[][2];
 extern const size_t th_fixture_n;
 void th_load_fixture(struct store *s);
+
+/* ---- the real binary ($ENGRAFT_BIN) ---- */
+const char *th_bin(void);
+/* Start `engraft --db DB --user tester ARGS...` (args NULL-terminated) with
+ * stdout and stderr to files; db NULL: no --db. */
+int th_spawn(const char *db, const char *out, const char *err, const char *const *args);
+/* Wait: the exit status, or -signal (and *signaled = 1). */
+int th_wait(int pid, int *signaled);
+/* Spawn and wait, output to th_path("run.out"/"run.err"). */
+int th_run(const char *db, const char *const *args);
+void th_write_file(const char *path, const char *text);
+/* First line of a file ("" if none), static. */
+const char *th_first_line(const char *path);
 
 #endif

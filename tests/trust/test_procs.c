@@ -19,13 +19,6 @@
 
 #include "helpers.h"
 
-static const char *bin(void)
-{
-	const char *b = getenv("ENGRAFT_BIN");
-	ck_assert_msg(b && *b, "ENGRAFT_BIN not set");
-	return b;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -38,53 +31,6 @@ static void nap(double s)
 	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
-}
-
-/* Start `engraft --db DB ARGS...` with stdout/stderr to files. */
-static pid_t spawn(const char *db, const char *out, const char *errf, const char *const *args)
-{
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (o < 0 || e < 0)
-			_exit(127);
-		dup2(o, 1);
-		dup2(e, 2);
-		const char *argv[16] = {bin(), "--db", db, "--user", "tester"};
-		int n = 5;
-		for (; args[n - 5] && n < 15; n++)
-			argv[n] = args[n - 5];
-		argv[n] = NULL;
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-static int wait_status(pid_t pid, int *signaled)
-{
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		ck_assert_int_eq(errno, EINTR);
-	*signaled = WIFSIGNALED(st);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
-}
-
-static int run(const char *db, const char *const *args)
-{
-	int sig;
-	pid_t pid = spawn(db, th_path("run.out"), th_path("run.err"), args);
-	return wait_status(pid, &sig);
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
 }
 
 static void gen_patients(const char *path, const char *prefix, int n)
@@ -169,8 +115,8 @@ START_TEST(kill_9_during_import_changes_nothing)
 	gen_patients(pats, "K", 2000);
 	gen_labs(small, "K", 2000, 2, 0);
 	gen_labs(labs, "K", 2000, 150, 2); /* 300,000 rows, all new */
-	ck_assert_int_eq(run(db, (const char *[]){"import", "patients", pats, NULL}), 0);
-	ck_assert_int_eq(run(db, (const char *[]){"import", "labs", small, NULL}), 0);
+	ck_assert_int_eq(th_run(db, (const char *[]){"import", "patients", pats, NULL}), 0);
+	ck_assert_int_eq(th_run(db, (const char *[]){"import", "labs", small, NULL}), 0);
 	copy_file(db, pristine); /* engraft closed: the WAL was checkpointed */
 	char before[65];
 	th_db_digest(db, before);
@@ -178,7 +124,7 @@ START_TEST(kill_9_during_import_changes_nothing)
 	const int64_t imports_before = count_rows(db, "imports");
 	/* How long does the whole import take? */
 	double t0 = now_s();
-	ck_assert_int_eq(run(db, (const char *[]){"import", "labs", labs, NULL}), 0);
+	ck_assert_int_eq(th_run(db, (const char *[]){"import", "labs", labs, NULL}), 0);
 	const double full = now_s() - t0;
 	ck_assert_int_eq(count_rows(db, "lab_results"), labs_before + 300000);
 	const char *e = getenv("ENGRAFT_KILL_RUNS");
@@ -192,11 +138,11 @@ START_TEST(kill_9_during_import_changes_nothing)
 	for (int i = 0; i < runs; i++) {
 		restore(pristine, db);
 		double delay = full * 1.05 * (double)rand() / RAND_MAX;
-		pid_t pid = spawn(db, th_path("k.out"), th_path("k.err"), (const char *[]){"import", "labs", labs, NULL});
+		pid_t pid = th_spawn(db, th_path("k.out"), th_path("k.err"), (const char *[]){"import", "labs", labs, NULL});
 		nap(delay);
 		kill(pid, SIGKILL);
 		int sig;
-		int st = wait_status(pid, &sig);
+		int st = th_wait(pid, &sig);
 		ck_assert_msg(integrity_ok(db), "run %d (seed %u, delay %.3f s): integrity_check failed", i, seed, delay);
 		if (sig) {
 			/* Killed: the database is exactly as before, or (killed after
@@ -217,7 +163,7 @@ START_TEST(kill_9_during_import_changes_nothing)
 			finished++;
 			ck_assert_int_eq(count_rows(db, "lab_results"), labs_before + 300000);
 		}
-		ck_assert_msg(run(db, (const char *[]){"audit", "verify", NULL}) == 0, "run %d (seed %u, delay %.3f): "
+		ck_assert_msg(th_run(db, (const char *[]){"audit", "verify", NULL}) == 0, "run %d (seed %u, delay %.3f): "
 			      "audit verify failed", i, seed, delay);
 	}
 	fprintf(stderr, "kill -9: %d runs (seed %u, import %.2f s): %d killed mid-import (database unchanged), "
@@ -259,8 +205,8 @@ START_TEST(concurrent_writers_lose_nothing)
 				snprintf(er, sizeof er, "ci%d_%d.err", k, f);
 				const char *args[] = {"import", f < 0 ? "patients" : "labs", f < 0 ? pf[k] : lf[k][f], NULL};
 				int sig;
-				pid_t p = spawn(db, th_path(out), th_path(er), args);
-				if (wait_status(p, &sig) != 0)
+				pid_t p = th_spawn(db, th_path(out), th_path(er), args);
+				if (th_wait(p, &sig) != 0)
 					bad = 1;
 			}
 			_exit(bad);
@@ -273,9 +219,9 @@ START_TEST(concurrent_writers_lose_nothing)
 	int done = 0, imp_status[K];
 	while (done < K) {
 		int sig;
-		pid_t a = spawn(db, th_path("cv.out"), th_path("cv.err"), verify);
-		pid_t b = spawn(db, th_path("ce.out"), th_path("ce.err"), export);
-		int ra = wait_status(a, &sig), rb = wait_status(b, &sig);
+		pid_t a = th_spawn(db, th_path("cv.out"), th_path("cv.err"), verify);
+		pid_t b = th_spawn(db, th_path("ce.out"), th_path("ce.err"), export);
+		int ra = th_wait(a, &sig), rb = th_wait(b, &sig);
 		checks += 2;
 		if (ra || rb) {
 			check_fail++;
@@ -314,7 +260,7 @@ START_TEST(concurrent_writers_lose_nothing)
 	ck_assert_int_eq(count_rows(db, "patients"), K * PATS);
 	ck_assert_int_eq(count_rows(db, "lab_results"), K * FILES * PATS * PER);
 	ck_assert_int_eq(count_rows(db, "imports"), K * (FILES + 1));
-	ck_assert_int_eq(run(db, verify), 0);
+	ck_assert_int_eq(th_run(db, verify), 0);
 	fprintf(stderr, "concurrency: %d importers x %d files, %d checker runs: %d patients, %d lab rows, 0 lost\n", K,
 		FILES + 1, checks, K * PATS, K * FILES * PATS * PER);
 }
@@ -325,15 +271,15 @@ END_TEST
 START_TEST(locked_past_timeout_is_exit_4)
 {
 	const char *db = th_path("busy.db"), *pats = th_path("bp.csv");
-	write_file(pats, "mrn,family_name,given_name,birth_date\nB1,Busy,Bee,1980-01-01\n");
-	ck_assert_int_eq(run(db, (const char *[]){"init", NULL}), 0);
+	th_write_file(pats, "mrn,family_name,given_name,birth_date\nB1,Busy,Bee,1980-01-01\n");
+	ck_assert_int_eq(th_run(db, (const char *[]){"init", NULL}), 0);
 	sqlite3 *h;
 	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	double t0 = now_s();
 	int sig;
-	pid_t p = spawn(db, th_path("b.out"), th_path("b.err"), (const char *[]){"import", "patients", pats, NULL});
-	int st = wait_status(p, &sig);
+	pid_t p = th_spawn(db, th_path("b.out"), th_path("b.err"), (const char *[]){"import", "patients", pats, NULL});
+	int st = th_wait(p, &sig);
 	double waited = now_s() - t0;
 	sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(h);
