@@ -16,12 +16,15 @@
 -- skip rows with an import_id, unless their id was used before). Updates and
 -- deletes are always logged one by one.
 --
+-- The alerts of migration 004 and their history are logged one by one (every
+-- state change of an alert is an update of its row).
+--
 -- Rows that exist when this migration runs are logged once as 'baseline'.
 -- `engraft audit verify` checks the chain, the head, the import digests,
 -- that every clinical row equals the last state the log recorded for it, and
--- that every trigger is one engraft created. Adding a table to the trail (the
--- alerts of migration 004 when it lands) is a later migration with the three
--- triggers of its table and one line in audit.c's table list.
+-- that every trigger is one engraft created. Adding a table to the trail is a
+-- later migration with the three triggers of its table (and a baseline of its
+-- rows) plus one line in audit.c's table list.
 
 CREATE TABLE audit_log (
   seq     INTEGER PRIMARY KEY,
@@ -261,6 +264,48 @@ BEGIN
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'delete', 'ivig', OLD.id,
     json_object('id', OLD.id, 'patient_id', OLD.patient_id, 'given_on', OLD.given_on, 'dose_g', OLD.dose_g, 'import_id', OLD.import_id), NULL);
 END;
+-- alerts (no import_id: every change is logged one by one)
+CREATE TRIGGER audit_alerts_insert AFTER INSERT ON alerts
+BEGIN
+  INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
+  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', 'alerts', NEW.alert_id, NULL,
+    json_object('alert_id', NEW.alert_id, 'patient_id', NEW.patient_id, 'rule', NEW.rule, 'subject', NEW.subject, 'severity', NEW.severity, 'status', NEW.status, 'raised_on', NEW.raised_on, 'due_on', NEW.due_on, 'resolved_on', NEW.resolved_on, 'acknowledged_by', NEW.acknowledged_by, 'acknowledged_on', NEW.acknowledged_on, 'reason', NEW.reason, 'until', NEW.until, 'message', NEW.message));
+END;
+CREATE TRIGGER audit_alerts_update AFTER UPDATE ON alerts
+BEGIN
+  INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
+  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'update', 'alerts', NEW.alert_id,
+    json_object('alert_id', OLD.alert_id, 'patient_id', OLD.patient_id, 'rule', OLD.rule, 'subject', OLD.subject, 'severity', OLD.severity, 'status', OLD.status, 'raised_on', OLD.raised_on, 'due_on', OLD.due_on, 'resolved_on', OLD.resolved_on, 'acknowledged_by', OLD.acknowledged_by, 'acknowledged_on', OLD.acknowledged_on, 'reason', OLD.reason, 'until', OLD.until, 'message', OLD.message),
+    json_object('alert_id', NEW.alert_id, 'patient_id', NEW.patient_id, 'rule', NEW.rule, 'subject', NEW.subject, 'severity', NEW.severity, 'status', NEW.status, 'raised_on', NEW.raised_on, 'due_on', NEW.due_on, 'resolved_on', NEW.resolved_on, 'acknowledged_by', NEW.acknowledged_by, 'acknowledged_on', NEW.acknowledged_on, 'reason', NEW.reason, 'until', NEW.until, 'message', NEW.message));
+END;
+CREATE TRIGGER audit_alerts_delete AFTER DELETE ON alerts
+BEGIN
+  INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
+  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'delete', 'alerts', OLD.alert_id,
+    json_object('alert_id', OLD.alert_id, 'patient_id', OLD.patient_id, 'rule', OLD.rule, 'subject', OLD.subject, 'severity', OLD.severity, 'status', OLD.status, 'raised_on', OLD.raised_on, 'due_on', OLD.due_on, 'resolved_on', OLD.resolved_on, 'acknowledged_by', OLD.acknowledged_by, 'acknowledged_on', OLD.acknowledged_on, 'reason', OLD.reason, 'until', OLD.until, 'message', OLD.message), NULL);
+END;
+
+-- alert_history (no import_id: every change is logged one by one)
+CREATE TRIGGER audit_alert_history_insert AFTER INSERT ON alert_history
+BEGIN
+  INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
+  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', 'alert_history', NEW.id, NULL,
+    json_object('id', NEW.id, 'alert_id', NEW.alert_id, 'on_day', NEW.on_day, 'at', NEW.at, 'user', NEW.user, 'event', NEW.event, 'status', NEW.status, 'message', NEW.message, 'reason', NEW.reason, 'until', NEW.until));
+END;
+CREATE TRIGGER audit_alert_history_update AFTER UPDATE ON alert_history
+BEGIN
+  INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
+  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'update', 'alert_history', NEW.id,
+    json_object('id', OLD.id, 'alert_id', OLD.alert_id, 'on_day', OLD.on_day, 'at', OLD.at, 'user', OLD.user, 'event', OLD.event, 'status', OLD.status, 'message', OLD.message, 'reason', OLD.reason, 'until', OLD.until),
+    json_object('id', NEW.id, 'alert_id', NEW.alert_id, 'on_day', NEW.on_day, 'at', NEW.at, 'user', NEW.user, 'event', NEW.event, 'status', NEW.status, 'message', NEW.message, 'reason', NEW.reason, 'until', NEW.until));
+END;
+CREATE TRIGGER audit_alert_history_delete AFTER DELETE ON alert_history
+BEGIN
+  INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
+  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'delete', 'alert_history', OLD.id,
+    json_object('id', OLD.id, 'alert_id', OLD.alert_id, 'on_day', OLD.on_day, 'at', OLD.at, 'user', OLD.user, 'event', OLD.event, 'status', OLD.status, 'message', OLD.message, 'reason', OLD.reason, 'until', OLD.until), NULL);
+END;
+
 -- The rows already there when the trail begins (imports first).
 INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'baseline', 'imports', id, NULL,
@@ -304,5 +349,13 @@ INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'baseline', 'ivig', id, NULL,
     json_object('id', id, 'patient_id', patient_id, 'given_on', given_on, 'dose_g', dose_g, 'import_id', import_id)
   FROM ivig ORDER BY id;
+INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
+  SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'baseline', 'alerts', alert_id, NULL,
+    json_object('alert_id', alert_id, 'patient_id', patient_id, 'rule', rule, 'subject', subject, 'severity', severity, 'status', status, 'raised_on', raised_on, 'due_on', due_on, 'resolved_on', resolved_on, 'acknowledged_by', acknowledged_by, 'acknowledged_on', acknowledged_on, 'reason', reason, 'until', until, 'message', message)
+  FROM alerts ORDER BY alert_id;
+INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
+  SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'baseline', 'alert_history', id, NULL,
+    json_object('id', id, 'alert_id', alert_id, 'on_day', on_day, 'at', at, 'user', user, 'event', event, 'status', status, 'message', message, 'reason', reason, 'until', until)
+  FROM alert_history ORDER BY id;
 
 PRAGMA user_version = 5;

@@ -18,8 +18,8 @@
 #include "engraft/error.h"
 #include "engraft/store.h"
 
-/* Inside an import's transaction, after store_import_end(): append the one
- * audit entry for the import, covering a digest of every row it inserted. */
+/* The one audit entry of an import, covering a digest of every row it
+ * inserted; store_import_end() calls it (inside the import's transaction). */
 int store_audit_import(struct store *s, int64_t import_id, struct ef_err *err);
 
 struct store_audit_summary {

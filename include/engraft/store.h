@@ -135,7 +135,8 @@ int store_put_ivig(struct store *s, const struct store_ivig_rec *r, int64_t impo
 /* Start an import record (inside the caller's transaction). */
 int store_import_begin(struct store *s, const char *kind, const char *file_name, int64_t *import_id,
 		       struct ef_err *err);
-/* Record the totals (and the file's SHA-256 hex, may be NULL). */
+/* Record the totals (and the file's SHA-256 hex, may be NULL), and write
+ * the import's one audit entry (audit.h: store_audit_import). */
 int store_import_end(struct store *s, int64_t import_id, const char *file_sha256, long inserted,
 		     long updated, long unchanged, struct ef_err *err);
 

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engraft/audit.h"
 #include "engraft/csvio.h"
 #include "engraft/csvread.h"
 #include "engraft/gvhd.h"
@@ -608,8 +607,7 @@ int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
 	char file_sha[EF_SHA256_HEX];
 	ef_sha256_final(&sha, digest);
 	ef_sha256_hex(digest, file_sha);
-	if ((rc = store_import_end(s, res->import_id, file_sha, res->inserted, res->updated, res->unchanged, err)) ||
-	    (rc = store_audit_import(s, res->import_id, err)))
+	if ((rc = store_import_end(s, res->import_id, file_sha, res->inserted, res->updated, res->unchanged, err)))
 		goto fail;
 	rc = store_commit(s, err);
 	cache_free(&im.pats);

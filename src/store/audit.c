@@ -17,29 +17,36 @@
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 #define MAX_DIAG 20
 
-/* The audited tables, in digest order, with the JSON of a row `t`. */
+/* The audited tables, in digest order: name, key column, whether rows carry
+ * an import_id (imports are logged by digest), the JSON of a row `t`. */
 static const struct audit_table {
 	const char *name;
+	const char *key;
+	int has_import;
 	const char *json;
 } audit_tables[] = {
-	{"patients",
+	{"patients", "id", 1,
 	 "json_object('id', t.id, 'mrn', t.mrn, 'family_name', t.family_name, 'given_name', t.given_name, 'birth_date', t.birth_date, 'sex', t.sex, 'diagnosis', t.diagnosis, 'import_id', t.import_id)"},
-	{"transplants",
+	{"transplants", "id", 1,
 	 "json_object('id', t.id, 'patient_id', t.patient_id, 'transplant_date', t.transplant_date, 'type', t.type, 'graft_source', t.graft_source, 'donor', t.donor, 'conditioning', t.conditioning, 'import_id', t.import_id)"},
-	{"lab_results",
+	{"lab_results", "id", 1,
 	 "json_object('id', t.id, 'patient_id', t.patient_id, 'collected_on', t.collected_on, 'collected_day', t.collected_day, 'test', t.test, 'value', t.value, 'qualifier', t.qualifier, 'canonical', t.canonical, 'unit', t.unit, 'import_id', t.import_id)"},
-	{"transfusions",
+	{"transfusions", "id", 1,
 	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'product', t.product, 'import_id', t.import_id)"},
-	{"vaccinations",
+	{"vaccinations", "id", 1,
 	 "json_object('id', t.id, 'patient_id', t.patient_id, 'vaccine', t.vaccine, 'given_on', t.given_on, 'lot', t.lot, 'site', t.site, 'given_by', t.given_by, 'import_id', t.import_id)"},
-	{"gvhd_acute",
+	{"gvhd_acute", "id", 1,
 	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'liver', t.liver, 'upper_gi', t.upper_gi, 'lower_gi', t.lower_gi, 'grade', t.grade, 'import_id', t.import_id)"},
-	{"gvhd_chronic",
+	{"gvhd_chronic", "id", 1,
 	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'mouth', t.mouth, 'eyes', t.eyes, 'gi', t.gi, 'liver', t.liver, 'lungs', t.lungs, 'joints', t.joints, 'genital', t.genital, 'severity', t.severity, 'import_id', t.import_id)"},
-	{"immunosuppression",
+	{"immunosuppression", "id", 1,
 	 "json_object('id', t.id, 'patient_id', t.patient_id, 'drug', t.drug, 'started_on', t.started_on, 'stopped_on', t.stopped_on, 'import_id', t.import_id)"},
-	{"ivig",
+	{"ivig", "id", 1,
 	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'dose_g', t.dose_g, 'import_id', t.import_id)"},
+	{"alerts", "alert_id", 0,
+	 "json_object('alert_id', t.alert_id, 'patient_id', t.patient_id, 'rule', t.rule, 'subject', t.subject, 'severity', t.severity, 'status', t.status, 'raised_on', t.raised_on, 'due_on', t.due_on, 'resolved_on', t.resolved_on, 'acknowledged_by', t.acknowledged_by, 'acknowledged_on', t.acknowledged_on, 'reason', t.reason, 'until', t.until, 'message', t.message)"},
+	{"alert_history", "id", 0,
+	 "json_object('id', t.id, 'alert_id', t.alert_id, 'on_day', t.on_day, 'at', t.at, 'user', t.user, 'event', t.event, 'status', t.status, 'message', t.message, 'reason', t.reason, 'until', t.until)"},
 };
 #define N_TABLES (sizeof audit_tables / sizeof audit_tables[0])
 
@@ -126,18 +133,20 @@ static int prep(struct store *s, const char *sql, sqlite3_stmt **st, struct ef_e
 	return EF_OK;
 }
 
-/* Per-table SQL built from a template with %1$s = table, %2$s = row JSON. */
+/* Per-table SQL from a template: @T table, @J row JSON (alias t), @K key
+ * column, @I the row's import_id (NULL for tables without one). */
 static char *table_sql(const char *fmt, const struct audit_table *t)
 {
-	size_t n = strlen(fmt) + 4 * (strlen(t->name) + strlen(t->json)) + 1;
+	size_t n = strlen(fmt) + 4 * (strlen(t->name) + strlen(t->json) + strlen(t->key) + 16) + 1;
 	char *q = malloc(n);
 	if (!q)
 		return NULL;
 	/* The templates use each placeholder in order: expand by hand (no %n$). */
 	char *o = q;
 	for (const char *p = fmt; *p; p++) {
-		if (p[0] == '@' && (p[1] == 'T' || p[1] == 'J')) {
-			const char *v = p[1] == 'T' ? t->name : t->json;
+		if (p[0] == '@' && (p[1] == 'T' || p[1] == 'J' || p[1] == 'K' || p[1] == 'I')) {
+			const char *v = p[1] == 'T' ? t->name : p[1] == 'J' ? t->json : p[1] == 'K' ? t->key
+				      : t->has_import ? "t.import_id" : "NULL";
 			size_t k = strlen(v);
 			memcpy(o, v, k);
 			o += k;
@@ -165,7 +174,9 @@ int store_audit_import_begin(struct store *s, struct ef_err *err)
 {
 	_Static_assert(N_TABLES <= sizeof s->audit_premax / sizeof s->audit_premax[0], "audit_premax too small");
 	for (size_t i = 0; i < N_TABLES; i++) {
-		char *q = table_sql("SELECT coalesce(max(id), 0) FROM @T", &audit_tables[i]);
+		if (!audit_tables[i].has_import)
+			continue;
+		char *q = table_sql("SELECT coalesce(max(@K), 0) FROM @T", &audit_tables[i]);
 		sqlite3_stmt *st = NULL;
 		if (!q)
 			return ef_errf(err, EF_DB, "out of memory");
@@ -188,8 +199,8 @@ int store_audit_import_begin(struct store *s, struct ef_err *err)
 /* Rows above the largest id at the import's start, carrying its id, with no
  * entry of their own: exactly the rows it inserted that the triggers skipped. */
 static const char import_digest_fmt[] =
-	"SELECT t.id, @J FROM @T t WHERE t.id > ?2 AND t.import_id = ?1 "
-	"AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.tbl = '@T' AND a.row_key = t.id) ORDER BY t.id";
+	"SELECT t.@K, @J FROM @T t WHERE t.@K > ?2 AND t.import_id = ?1 "
+	"AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.tbl = '@T' AND a.row_key = t.@K) ORDER BY t.@K";
 
 int store_audit_import(struct store *s, int64_t import_id, struct ef_err *err)
 {
@@ -198,6 +209,8 @@ int store_audit_import(struct store *s, int64_t import_id, struct ef_err *err)
 	int rc = EF_OK;
 	ef_sha256_init(&h);
 	for (size_t i = 0; i < N_TABLES && !rc; i++) {
+		if (!audit_tables[i].has_import)
+			continue;
 		char *q = table_sql(import_digest_fmt, &audit_tables[i]);
 		sqlite3_stmt *st = NULL;
 		if (!q)
@@ -506,20 +519,20 @@ static int load_imports(struct verify *v)
 
 /* Rows whose last logged state differs from the row, or that are gone. */
 static const char changed_fmt[] =
-	"SELECT t.id, l.action FROM @T t JOIN audit_log l ON l.tbl = '@T' AND l.row_key = t.id "
-	"AND l.seq = (SELECT max(m.seq) FROM audit_log m WHERE m.tbl = '@T' AND m.row_key = t.id) "
+	"SELECT t.@K, l.action FROM @T t JOIN audit_log l ON l.tbl = '@T' AND l.row_key = t.@K "
+	"AND l.seq = (SELECT max(m.seq) FROM audit_log m WHERE m.tbl = '@T' AND m.row_key = t.@K) "
 	"WHERE l.action = 'delete' OR l.after IS NOT @J";
 static const char gone_fmt[] =
 	"SELECT l.row_key FROM audit_log l WHERE l.tbl = '@T' AND l.action <> 'delete' "
 	"AND l.seq = (SELECT max(m.seq) FROM audit_log m WHERE m.tbl = '@T' AND m.row_key = l.row_key) "
-	"AND NOT EXISTS (SELECT 1 FROM @T x WHERE x.id = l.row_key)";
+	"AND NOT EXISTS (SELECT 1 FROM @T x WHERE x.@K = l.row_key)";
 /* Rows not logged one by one, in the state their import left them: rows with
  * no entry as they are now, and rows whose first entry is an update or a
  * delete as that entry's `before`. */
 static const char origin_fmt[] =
 	"SELECT import_id, id, j FROM ("
-	"SELECT t.import_id AS import_id, t.id AS id, @J AS j FROM @T t "
-	"WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.tbl = '@T' AND a.row_key = t.id) "
+	"SELECT @I AS import_id, t.@K AS id, @J AS j FROM @T t "
+	"WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.tbl = '@T' AND a.row_key = t.@K) "
 	"UNION ALL "
 	"SELECT json_extract(f.before, '$.import_id'), f.row_key, f.before FROM audit_log f "
 	"WHERE f.tbl = '@T' AND f.action IN ('update', 'delete') "

@@ -9,6 +9,8 @@
  * Parameters are numbered identically in the three statements of a kind. */
 #include "store_int.h"
 
+#include "engraft/audit.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -447,5 +449,7 @@ int store_import_end(struct store *s, int64_t import_id, const char *file_sha256
 	sqlite3_bind_int64(st, 3, inserted);
 	sqlite3_bind_int64(st, 4, updated);
 	sqlite3_bind_int64(st, 5, unchanged);
-	return store_exec_stmt(s, st, err, "record import");
+	int rc = store_exec_stmt(s, st, err, "record import");
+	/* Every import is one audit entry (a digest of the rows it inserted). */
+	return rc ? rc : store_audit_import(s, import_id, err);
 }
