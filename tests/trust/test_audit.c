@@ -417,6 +417,8 @@ START_TEST(alerts_and_demo_are_audited)
 	ck_assert_int_eq(th_run(db, (const char *[]){"demo", "--patients", "30", "--seed", "5", NULL}), 0);
 	ck_assert_int_eq(th_run(db, (const char *[]){"check", "--as-of", "2026-06-01", NULL}), 0);
 	ck_assert_int_eq(th_run(db, (const char *[]){"audit", "verify", NULL}), 0);
+	ck_assert_int_eq(th_run(db, (const char *[]){"export", "audit", NULL}), 0);
+	ck_assert_str_eq(th_first_line(th_path("run.out")), "seq,at,user,action,table,row_key,before,after,hash\n");
 	struct store *s = th_open(db);
 	int64_t alerts = q_int(s, "SELECT count(*) FROM alerts");
 	ck_assert_int_gt(alerts, 0);

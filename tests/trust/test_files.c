@@ -104,6 +104,12 @@ START_TEST(refuses_what_is_not_a_regular_sqlite_file)
 	ck_assert_ptr_nonnull(strstr(th_first_line(th_path("run.err")), "engraft: "));
 	ck_assert_int_eq(th_run(dir, (const char *[]){"init", NULL}), 4);
 	ck_assert_int_eq(th_run(fifo, (const char *[]){"init", NULL}), 4);
+	/* a -wal planted as a symlink to another file: refused, the file untouched */
+	const char *victim = th_path("victim.txt");
+	th_write_file(victim, "precious\n");
+	ck_assert_int_eq(symlink(victim, with(real, "-wal")), 0);
+	ck_assert_int_eq(th_run(real, (const char *[]){"import", "patients", "-", NULL}), 4);
+	ck_assert_str_eq(th_first_line(victim), "precious\n");
 }
 END_TEST
 
