@@ -177,12 +177,14 @@ END_TEST
  * created yet. */
 START_TEST(concurrent_writers_lose_nothing)
 {
-	enum { K = 4, FILES = 4, PATS = 300, PER = 20 };
+	enum { KMAX = 16, FILES = 4, PATS = 300, PER = 20 };
+	const char *ke = getenv("ENGRAFT_CONC_WRITERS");
+	const int K = ke && atoi(ke) > 0 && atoi(ke) <= KMAX ? atoi(ke) : 4;
 	const char *db = th_path("conc/db/engraft.db");
-	char pf[K][600], lf[K][FILES][600];
+	static char pf[KMAX][600], lf[KMAX][FILES][600];
 	for (int k = 0; k < K; k++) {
-		char prefix[8];
-		snprintf(prefix, sizeof prefix, "C%d", k);
+		char prefix[16];
+		snprintf(prefix, sizeof prefix, "C%d", k % 100);
 		snprintf(pf[k], sizeof pf[k], "%s", th_path("x"));
 		snprintf(pf[k] + strlen(pf[k]) - 1, 32, "cp%d.csv", k);
 		gen_patients(pf[k], prefix, PATS);
@@ -193,7 +195,7 @@ START_TEST(concurrent_writers_lose_nothing)
 		}
 	}
 	/* Each importer is a shell-less chain: one process per file, in order. */
-	pid_t imp[K];
+	pid_t imp[KMAX];
 	for (int k = 0; k < K; k++) {
 		imp[k] = fork();
 		ck_assert_int_ge(imp[k], 0);
@@ -216,7 +218,7 @@ START_TEST(concurrent_writers_lose_nothing)
 	int checks = 0, check_fail = 0;
 	const char *verify[] = {"audit", "verify", NULL};
 	const char *export[] = {"export", "labs", "-o", th_path("conc.csv"), NULL};
-	int done = 0, imp_status[K];
+	int done = 0, imp_status[KMAX];
 	while (done < K) {
 		int sig;
 		pid_t a = th_spawn(db, th_path("cv.out"), th_path("cv.err"), verify);
