@@ -326,7 +326,7 @@ static void row_patient(struct imp *im)
 	r.given_name = cell(im, 2, 0, 127);
 	date_cell(im, 3, EF_NO_DAY, &birth, &r.birth_date);
 	enum ef_sex sx;
-	r.sex = cell(im, 4, 0, 1);
+	r.sex = cell(im, 4, 0, 32); /* long enough to say which values are allowed */
 	if (r.sex && ef_sex_parse(r.sex, strlen(r.sex), &sx))
 		report(im, "sex", "'%s' is not one of F, M, X (or empty)", r.sex);
 	r.diagnosis = cell(im, 5, 1, 127);

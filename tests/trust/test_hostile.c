@@ -208,7 +208,7 @@ static const struct {
 	{"100,000 bad rows", "patients", g_many_bad, "more than 50 bad rows"},
 	{"SQL in an MRN", "patients", g_sql_in_mrn, "printable ASCII without spaces"},
 	{"TAB in a name", "patients", g_tab_in_name, "control character"},
-	{"sex 'female'", "patients", g_bad_sex, "sex: too long"},
+	{"sex 'female'", "patients", g_bad_sex, "'female' is not one of F, M, X"},
 	{"stage out of range", "gvhd-acute", g_stage_range, "stage/score"},
 	{"negative dose", "ivig", g_neg_count, "dose_g"},
 	{"stop before start", "immunosuppression", g_stop_before_start, "before started_on"},
