@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include "engraft/sha256.h"
 #include "engraft/store.h"
 
 struct stmt_slot {
@@ -18,10 +19,14 @@ struct store {
 	int in_tx;
 	struct stmt_slot *slots;
 	size_t n_slots, cap_slots;
-	/* largest row id of each audited table when the current import began
-	 * (audit.c): the rows it inserts are above it */
-	int64_t audit_premax[16];
-	int audit_premax_set;
+	/* The current import's digest of the rows it inserts (audit.c), fed
+	 * row by row from INSERT ... RETURNING; and, per audited table, the
+	 * largest row key the log had when it began: a row above it cannot
+	 * have been logged on its own by the triggers. */
+	struct ef_sha256 audit_digest[16]; /* one per audited table */
+	int64_t audit_count[16];
+	int64_t audit_maxlogged[16];
+	int audit_digest_on;
 };
 
 /* A cached prepared statement for a static SQL string, reset and with its
@@ -47,5 +52,8 @@ int store_audit_register(struct store *s, struct ef_err *err);
 /* At the start of an import (store_import_begin): note each audited table's
  * largest row id, so the import's digest reads only the rows above it. */
 int store_audit_import_begin(struct store *s, struct ef_err *err);
+/* One row an import inserted, as INSERT ... RETURNING AUDIT_COLS_<table>
+ * gives it (audit_cols.h): feeds the import's digest. */
+int store_audit_digest_row(struct store *s, const char *table, sqlite3_stmt *st, struct ef_err *err);
 
 #endif

@@ -41,9 +41,11 @@ ALL=("${CORE[@]}" "$SRC"/src/store/*.c "$SRC"/src/csv/*.c "$BUILD/migrations.c" 
 # The library is compiled once per target set (object files in $OUT/obj).
 mkdir -p "$OUT/obj"
 objs=()
+# An object is stale when its source or any header is newer than it.
+newest_h=$(ls -t "$SRC"/include/engraft/*.h "$SRC"/src/*/*.h | head -n 1)
 for f in "${ALL[@]}"; do
 	o="$OUT/obj/$(echo "$f" | tr '/' '_').o"
-	if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then
+	if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
 		"$CC" "${FLAGS[@]}" -fsanitize=fuzzer-no-link -c "$f" -o "$o"
 	fi
 	objs+=("$o")

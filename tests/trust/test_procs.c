@@ -249,7 +249,20 @@ START_TEST(concurrent_writers_lose_nothing)
 		}
 	}
 	for (int k = 0; k < K; k++) {
-		ck_assert_msg(imp_status[k] == 0, "importer %d failed", k);
+		if (imp_status[k] != 0) {
+			char said[512] = "";
+			for (int f = -1; f < FILES && !said[0]; f++) {
+				char er[64];
+				snprintf(er, sizeof er, "ci%d_%d.err", k, f);
+				FILE *fp = fopen(th_path(er), "r");
+				if (fp) {
+					if (!fgets(said, sizeof said, fp))
+						said[0] = '\0';
+					fclose(fp);
+				}
+			}
+			ck_abort_msg("importer %d failed: %s", k, said);
+		}
 		for (int f = -1; f < FILES; f++) {
 			char er[64], line[512];
 			snprintf(er, sizeof er, "ci%d_%d.err", k, f);
