@@ -62,10 +62,30 @@ static void feed(struct ef_sha256 *h, const void *v, size_t n)
 		ef_sha256_update(h, "-;", 2);
 		return;
 	}
-	int k = snprintf(len, sizeof len, "%zu:", n);
-	ef_sha256_update(h, len, (size_t)k);
+	/* "%zu:" by hand: this runs for every field of every imported row */
+	int k = (int)sizeof len;
+	len[--k] = ':';
+	size_t m = n;
+	do
+		len[--k] = (char)('0' + m % 10);
+	while ((m /= 10) != 0);
+	ef_sha256_update(h, len + k, sizeof len - (size_t)k);
 	ef_sha256_update(h, v, n);
 	ef_sha256_update(h, ";", 1);
+}
+
+/* An integer as decimal text, fed like a field. */
+static void feed_int(struct ef_sha256 *h, long long v)
+{
+	char buf[32];
+	int k = (int)sizeof buf;
+	unsigned long long m = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do
+		buf[--k] = (char)('0' + m % 10);
+	while ((m /= 10) != 0);
+	if (v < 0)
+		buf[--k] = '-';
+	feed(h, buf + k, sizeof buf - (size_t)k);
 }
 
 /* vals[0] = previous hash, then seq, at, user, action, tbl, row_key, before, after. */
@@ -222,11 +242,11 @@ int store_audit_import_begin(struct store *s, struct ef_err *err)
 	return EF_OK;
 }
 
-/* Digest input for one imported row: the table, then each digest column as
+/* Digest input for one imported row: each digest column as
  * SQLite renders it (column i of st from `first`), length-prefixed. */
 static void digest_cols(struct ef_sha256 *h, const char *table, sqlite3_stmt *st, int first, int n)
 {
-	feed(h, table, strlen(table));
+	(void)table; /* each table has its own stream; digest_combine names it */
 	for (int i = first; i < first + n; i++) {
 		char num[64];
 		int type = sqlite3_column_type(st, i);
@@ -234,15 +254,15 @@ static void digest_cols(struct ef_sha256 *h, const char *table, sqlite3_stmt *st
 		 * gives a whole REAL (IgG 520.0) as the INTEGER SQLite stores it
 		 * as, a table read gives it back as REAL. */
 		if (type == SQLITE_INTEGER) {
-			snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, i));
-			feed(h, num, strlen(num));
+			feed_int(h, sqlite3_column_int64(st, i));
 		} else if (type == SQLITE_FLOAT) {
 			double v = sqlite3_column_double(st, i);
-			if (v == floor(v) && fabs(v) < 9e15)
-				snprintf(num, sizeof num, "%lld", (long long)v);
-			else
+			if (v == floor(v) && fabs(v) < 9e15) {
+				feed_int(h, (long long)v);
+			} else {
 				sqlite3_snprintf(sizeof num, num, "%!.15g", v);
-			feed(h, num, strlen(num));
+				feed(h, num, strlen(num));
+			}
 		} else {
 			const unsigned char *v = sqlite3_column_text(st, i);
 			feed(h, v, v ? (size_t)sqlite3_column_bytes(st, i) : 0);
@@ -288,7 +308,24 @@ static void digest_combine(struct ef_sha256 *per_table, const int64_t *count, ch
 	ef_sha256_hex(d, hex);
 }
 
-int store_audit_digest_row(struct store *s, const char *table, sqlite3_stmt *st, struct ef_err *err)
+/* Read-back of one inserted row by id, per audited table (same order as
+ * audit_tables[]; NULL for tables rows are never imported into). */
+static const char *const readback_sql[] = {
+	"SELECT " AUDIT_COLS_PATIENTS " FROM patients WHERE id = ?1",
+	"SELECT " AUDIT_COLS_TRANSPLANTS " FROM transplants WHERE id = ?1",
+	"SELECT " AUDIT_COLS_LAB_RESULTS " FROM lab_results WHERE id = ?1",
+	"SELECT " AUDIT_COLS_TRANSFUSIONS " FROM transfusions WHERE id = ?1",
+	"SELECT " AUDIT_COLS_VACCINATIONS " FROM vaccinations WHERE id = ?1",
+	"SELECT " AUDIT_COLS_GVHD_ACUTE " FROM gvhd_acute WHERE id = ?1",
+	"SELECT " AUDIT_COLS_GVHD_CHRONIC " FROM gvhd_chronic WHERE id = ?1",
+	"SELECT " AUDIT_COLS_IMMUNOSUPPRESSION " FROM immunosuppression WHERE id = ?1",
+	"SELECT " AUDIT_COLS_IVIG " FROM ivig WHERE id = ?1",
+	NULL,
+	NULL,
+};
+_Static_assert(sizeof readback_sql / sizeof readback_sql[0] == N_TABLES, "one read-back per audited table");
+
+int store_audit_digest_row(struct store *s, const char *table, int64_t id, struct ef_err *err)
 {
 	static const char exists_sql[] = "SELECT 1 FROM audit_log WHERE tbl = ?1 AND row_key = ?2 LIMIT 1";
 	if (!s->audit_digest_on)
@@ -296,9 +333,8 @@ int store_audit_digest_row(struct store *s, const char *table, sqlite3_stmt *st,
 	size_t i = 0;
 	while (i < N_TABLES && strcmp(audit_tables[i].name, table) != 0)
 		i++;
-	if (i == N_TABLES || !audit_tables[i].cols)
+	if (i == N_TABLES || !readback_sql[i])
 		return ef_errf(err, EF_DB, "audit: %s is not an audited table", table);
-	int64_t id = sqlite3_column_int64(st, 0);
 	if (id <= s->audit_maxlogged[i]) {
 		/* A row id the log has seen before (a row deleted outside engraft,
 		 * its id reused): the insert trigger logged this row on its own. */
@@ -314,7 +350,20 @@ int store_audit_digest_row(struct store *s, const char *table, sqlite3_stmt *st,
 		if (r != SQLITE_DONE)
 			return store_dberr(s, err, "audit the import");
 	}
+	sqlite3_stmt *st = store_stmt(s, readback_sql[i], err);
+	if (!st)
+		return EF_DB;
+	sqlite3_bind_int64(st, 1, id);
+	int r = sqlite3_step(st);
+	if (r != SQLITE_ROW) {
+		int rc = r == SQLITE_DONE ? ef_errf(err, EF_DB, "audit the import: %s row %lld vanished", table,
+						    (long long)id)
+					  : store_dberr(s, err, "audit the import");
+		sqlite3_reset(st);
+		return rc;
+	}
 	digest_cols(&s->audit_digest[i], table, st, 0, ncols(audit_tables[i].cols));
+	sqlite3_reset(st);
 	s->audit_count[i]++;
 	return EF_OK;
 }

@@ -33,24 +33,15 @@ static int put(struct store *s, const struct put_sql *q, int (*bind)(sqlite3_stm
 		sqlite3_bind_int64(st, 20, import_id);
 	else
 		sqlite3_bind_null(st, 20);
-	/* RETURNING gives the row as stored only when it was inserted. */
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if ((rc = store_exec_stmt(s, st, err, q->what)))
+		return rc;
+	if (sqlite3_changes(s->db) > 0) {
+		int64_t id = sqlite3_last_insert_rowid(s->db);
 		if (id_out)
-			*id_out = sqlite3_column_int64(st, 0);
+			*id_out = id;
 		*res = STORE_INSERTED;
-		rc = import_id > 0 ? store_audit_digest_row(s, q->table, st, err) : EF_OK;
-		if (rc == EF_OK && sqlite3_step(st) != SQLITE_DONE)
-			rc = store_dberr(s, err, q->what);
-		sqlite3_reset(st);
-		return rc;
+		return import_id > 0 ? store_audit_digest_row(s, q->table, id, err) : EF_OK;
 	}
-	if (rc != SQLITE_DONE) {
-		rc = store_dberr(s, err, q->what);
-		sqlite3_reset(st);
-		return rc;
-	}
-	sqlite3_reset(st);
 	st = store_stmt_rebind(s, q->probe, err);
 	if (!st)
 		return EF_DB;
@@ -96,8 +87,7 @@ static const struct put_sql patient_sql = {
 	"patient",
 	"patients",
 	"INSERT INTO patients (mrn, family_name, given_name, birth_date, sex, diagnosis, import_id) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?20) ON CONFLICT (mrn) DO NOTHING"
-	" RETURNING " AUDIT_COLS_PATIENTS,
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?20) ON CONFLICT (mrn) DO NOTHING",
 	"SELECT id, import_id, (family_name IS NOT ?2 OR given_name IS NOT ?3 OR birth_date IS NOT ?4 "
 	"OR sex IS NOT ?5 OR diagnosis IS NOT ?6) FROM patients WHERE mrn = ?1",
 	"UPDATE patients SET family_name = ?2, given_name = ?3, birth_date = ?4, sex = ?5, diagnosis = ?6, "
@@ -127,8 +117,7 @@ static const struct put_sql transplant_sql = {
 	"transplant",
 	"transplants",
 	"INSERT INTO transplants (patient_id, transplant_date, type, graft_source, donor, conditioning, import_id) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?20) ON CONFLICT (patient_id, transplant_date) DO NOTHING"
-	" RETURNING " AUDIT_COLS_TRANSPLANTS,
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?20) ON CONFLICT (patient_id, transplant_date) DO NOTHING",
 	"SELECT id, import_id, (type IS NOT ?3 OR graft_source IS NOT ?4 OR donor IS NOT ?5 "
 	"OR conditioning IS NOT ?6) FROM transplants WHERE patient_id = ?1 AND transplant_date = ?2",
 	"UPDATE transplants SET type = ?3, graft_source = ?4, donor = ?5, conditioning = ?6, import_id = ?20 "
@@ -159,8 +148,7 @@ static const struct put_sql lab_sql = {
 	"lab_results",
 	"INSERT INTO lab_results (patient_id, collected_on, collected_day, test, value, qualifier, canonical, "
 	"unit, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?20) "
-	"ON CONFLICT (patient_id, collected_on, test) DO NOTHING"
-	" RETURNING " AUDIT_COLS_LAB_RESULTS,
+	"ON CONFLICT (patient_id, collected_on, test) DO NOTHING",
 	"SELECT id, import_id, (value IS NOT ?5 OR unit IS NOT ?8) FROM lab_results "
 	"WHERE patient_id = ?1 AND collected_on = ?2 AND test = ?4",
 	"UPDATE lab_results SET value = ?5, qualifier = ?6, canonical = ?7, unit = ?8, import_id = ?20 "
@@ -193,8 +181,7 @@ static const struct put_sql transfusion_sql = {
 	"transfusion",
 	"transfusions",
 	"INSERT INTO transfusions (patient_id, given_on, product, import_id) VALUES (?1, ?2, ?3, ?20) "
-	"ON CONFLICT (patient_id, given_on, product) DO NOTHING"
-	" RETURNING " AUDIT_COLS_TRANSFUSIONS,
+	"ON CONFLICT (patient_id, given_on, product) DO NOTHING",
 	"SELECT id, import_id, 0 FROM transfusions WHERE patient_id = ?1 AND given_on = ?2 AND product = ?3",
 	"UPDATE transfusions SET import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND given_on = ?2 "
 	"AND product = ?3",
@@ -220,8 +207,7 @@ static const struct put_sql vaccination_sql = {
 	"vaccination",
 	"vaccinations",
 	"INSERT INTO vaccinations (patient_id, vaccine, given_on, lot, site, given_by, import_id) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?20) ON CONFLICT (patient_id, vaccine, given_on) DO NOTHING"
-	" RETURNING " AUDIT_COLS_VACCINATIONS,
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?20) ON CONFLICT (patient_id, vaccine, given_on) DO NOTHING",
 	"SELECT id, import_id, (lot IS NOT ?4 OR site IS NOT ?5 OR given_by IS NOT ?6) FROM vaccinations "
 	"WHERE patient_id = ?1 AND vaccine = ?2 AND given_on = ?3",
 	"UPDATE vaccinations SET lot = ?4, site = ?5, given_by = ?6, import_id = ?20 "
@@ -251,8 +237,7 @@ static const struct put_sql acute_sql = {
 	"acute GVHD assessment",
 	"gvhd_acute",
 	"INSERT INTO gvhd_acute (patient_id, assessed_on, skin, liver, upper_gi, lower_gi, grade, import_id) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?20) ON CONFLICT (patient_id, assessed_on) DO NOTHING"
-	" RETURNING " AUDIT_COLS_GVHD_ACUTE,
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?20) ON CONFLICT (patient_id, assessed_on) DO NOTHING",
 	"SELECT id, import_id, (skin IS NOT ?3 OR liver IS NOT ?4 OR upper_gi IS NOT ?5 OR lower_gi IS NOT ?6 "
 	"OR grade IS NOT ?7) FROM gvhd_acute WHERE patient_id = ?1 AND assessed_on = ?2",
 	"UPDATE gvhd_acute SET skin = ?3, liver = ?4, upper_gi = ?5, lower_gi = ?6, grade = ?7, import_id = ?20 "
@@ -284,8 +269,7 @@ static const struct put_sql chronic_sql = {
 	"gvhd_chronic",
 	"INSERT INTO gvhd_chronic (patient_id, assessed_on, skin, mouth, eyes, gi, liver, lungs, joints, genital, "
 	"severity, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?20) "
-	"ON CONFLICT (patient_id, assessed_on) DO NOTHING"
-	" RETURNING " AUDIT_COLS_GVHD_CHRONIC,
+	"ON CONFLICT (patient_id, assessed_on) DO NOTHING",
 	"SELECT id, import_id, (skin IS NOT ?3 OR mouth IS NOT ?4 OR eyes IS NOT ?5 OR gi IS NOT ?6 "
 	"OR liver IS NOT ?7 OR lungs IS NOT ?8 OR joints IS NOT ?9 OR genital IS NOT ?10 OR severity IS NOT ?11) "
 	"FROM gvhd_chronic WHERE patient_id = ?1 AND assessed_on = ?2",
@@ -316,8 +300,7 @@ static const struct put_sql is_sql = {
 	"immunosuppression course",
 	"immunosuppression",
 	"INSERT INTO immunosuppression (patient_id, drug, started_on, stopped_on, import_id) "
-	"VALUES (?1, ?2, ?3, ?4, ?20) ON CONFLICT (patient_id, drug, started_on) DO NOTHING"
-	" RETURNING " AUDIT_COLS_IMMUNOSUPPRESSION,
+	"VALUES (?1, ?2, ?3, ?4, ?20) ON CONFLICT (patient_id, drug, started_on) DO NOTHING",
 	"SELECT id, import_id, (stopped_on IS NOT ?4) FROM immunosuppression "
 	"WHERE patient_id = ?1 AND drug = ?2 AND started_on = ?3",
 	"UPDATE immunosuppression SET stopped_on = ?4, import_id = ?20 "
@@ -345,8 +328,7 @@ static const struct put_sql ivig_sql = {
 	"IVIG dose",
 	"ivig",
 	"INSERT INTO ivig (patient_id, given_on, dose_g, import_id) VALUES (?1, ?2, ?3, ?20) "
-	"ON CONFLICT (patient_id, given_on) DO NOTHING"
-	" RETURNING " AUDIT_COLS_IVIG,
+	"ON CONFLICT (patient_id, given_on) DO NOTHING",
 	"SELECT id, import_id, (dose_g IS NOT ?3) FROM ivig WHERE patient_id = ?1 AND given_on = ?2",
 	"UPDATE ivig SET dose_g = ?3, import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND given_on = ?2",
 };

@@ -52,8 +52,8 @@ int store_audit_register(struct store *s, struct ef_err *err);
 /* At the start of an import (store_import_begin): note each audited table's
  * largest row id, so the import's digest reads only the rows above it. */
 int store_audit_import_begin(struct store *s, struct ef_err *err);
-/* One row an import inserted, as INSERT ... RETURNING AUDIT_COLS_<table>
- * gives it (audit_cols.h): feeds the import's digest. */
-int store_audit_digest_row(struct store *s, const char *table, sqlite3_stmt *st, struct ef_err *err);
+/* One row an import inserted (its id): read back its AUDIT_COLS_<table>
+ * (audit_cols.h) and feed the import's digest. */
+int store_audit_digest_row(struct store *s, const char *table, int64_t id, struct ef_err *err);
 
 #endif
