@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli_int.h"
@@ -27,8 +28,13 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		return cli_fail_err(rc, &err);
 	FILE *out = stdout;
 	if (output && strcmp(output, "-") != 0) {
-		/* Exports hold patient data: create them 0600. */
-		int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		/* Exports hold patient data: never through a symlink, and the file
+		 * is made private (0600) even when it existed before. */
+		int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd >= 0 && fchmod(fd, 0600) != 0) {
+			close(fd);
+			fd = -1;
+		}
 		if (fd < 0 || !(out = fdopen(fd, "wb"))) {
 			if (fd >= 0)
 				close(fd);

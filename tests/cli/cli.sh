@@ -64,6 +64,13 @@ for k in patients transplants labs transfusions vaccinations gvhd-acute gvhd-chr
 	[ "$(stat -c %a "$T/$k.3.csv")" = 600 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: export mode"; }
 done
 
+# -o makes an existing file private and refuses a symlink
+touch "$T/old.csv"; chmod 644 "$T/old.csv"
+check "export over an existing file" 0 E export patients -o "$T/old.csv"
+equals "existing export file made 0600" 600 "$(stat -c %a "$T/old.csv")"
+ln -s "$T/old.csv" "$T/link.csv"
+check "export through a symlink refused" 3 E export patients -o "$T/link.csv"
+
 # stdin import
 printf 'mrn,family_name,given_name,birth_date\nS1,Stdin,Sam,1999-09-09\n' | E import patients - >"$T/out" 2>&1
 contains "stdin import" "$T/out" "1 inserted"
