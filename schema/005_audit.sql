@@ -13,7 +13,8 @@
 -- import id) whose JSON holds the file's SHA-256 and a digest of every row the
 -- import inserted (in the table order of src/store/audit.c, by id); those rows
 -- carry the import's id and are not logged one by one (the insert triggers
--- skip rows with an import_id, unless their id was used before). Updates and
+-- skip rows with an import_id; one whose id was logged before, a row deleted
+-- and its id reused, the store logs itself). Updates and
 -- deletes are always logged one by one.
 --
 -- The alerts of migration 004 and their history are logged one by one (every
@@ -69,7 +70,7 @@ END;
 
 -- patients
 CREATE TRIGGER audit_patients_insert AFTER INSERT ON patients
-WHEN NEW.import_id IS NULL OR EXISTS (SELECT 1 FROM audit_log WHERE tbl = 'patients' AND row_key = NEW.id)
+WHEN NEW.import_id IS NULL
 BEGIN
   INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', 'patients', NEW.id, NULL,
@@ -91,7 +92,7 @@ END;
 
 -- transplants
 CREATE TRIGGER audit_transplants_insert AFTER INSERT ON transplants
-WHEN NEW.import_id IS NULL OR EXISTS (SELECT 1 FROM audit_log WHERE tbl = 'transplants' AND row_key = NEW.id)
+WHEN NEW.import_id IS NULL
 BEGIN
   INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', 'transplants', NEW.id, NULL,
@@ -113,7 +114,7 @@ END;
 
 -- lab_results
 CREATE TRIGGER audit_lab_results_insert AFTER INSERT ON lab_results
-WHEN NEW.import_id IS NULL OR EXISTS (SELECT 1 FROM audit_log WHERE tbl = 'lab_results' AND row_key = NEW.id)
+WHEN NEW.import_id IS NULL
 BEGIN
   INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', 'lab_results', NEW.id, NULL,
@@ -135,7 +136,7 @@ END;
 
 -- transfusions
 CREATE TRIGGER audit_transfusions_insert AFTER INSERT ON transfusions
-WHEN NEW.import_id IS NULL OR EXISTS (SELECT 1 FROM audit_log WHERE tbl = 'transfusions' AND row_key = NEW.id)
+WHEN NEW.import_id IS NULL
 BEGIN
   INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', 'transfusions', NEW.id, NULL,
@@ -157,7 +158,7 @@ END;
 
 -- vaccinations
 CREATE TRIGGER audit_vaccinations_insert AFTER INSERT ON vaccinations
-WHEN NEW.import_id IS NULL OR EXISTS (SELECT 1 FROM audit_log WHERE tbl = 'vaccinations' AND row_key = NEW.id)
+WHEN NEW.import_id IS NULL
 BEGIN
   INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', 'vaccinations', NEW.id, NULL,
@@ -179,7 +180,7 @@ END;
 
 -- gvhd_acute
 CREATE TRIGGER audit_gvhd_acute_insert AFTER INSERT ON gvhd_acute
-WHEN NEW.import_id IS NULL OR EXISTS (SELECT 1 FROM audit_log WHERE tbl = 'gvhd_acute' AND row_key = NEW.id)
+WHEN NEW.import_id IS NULL
 BEGIN
   INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', 'gvhd_acute', NEW.id, NULL,
@@ -201,7 +202,7 @@ END;
 
 -- gvhd_chronic
 CREATE TRIGGER audit_gvhd_chronic_insert AFTER INSERT ON gvhd_chronic
-WHEN NEW.import_id IS NULL OR EXISTS (SELECT 1 FROM audit_log WHERE tbl = 'gvhd_chronic' AND row_key = NEW.id)
+WHEN NEW.import_id IS NULL
 BEGIN
   INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', 'gvhd_chronic', NEW.id, NULL,
@@ -223,7 +224,7 @@ END;
 
 -- immunosuppression
 CREATE TRIGGER audit_immunosuppression_insert AFTER INSERT ON immunosuppression
-WHEN NEW.import_id IS NULL OR EXISTS (SELECT 1 FROM audit_log WHERE tbl = 'immunosuppression' AND row_key = NEW.id)
+WHEN NEW.import_id IS NULL
 BEGIN
   INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', 'immunosuppression', NEW.id, NULL,
@@ -245,7 +246,7 @@ END;
 
 -- ivig
 CREATE TRIGGER audit_ivig_insert AFTER INSERT ON ivig
-WHEN NEW.import_id IS NULL OR EXISTS (SELECT 1 FROM audit_log WHERE tbl = 'ivig' AND row_key = NEW.id)
+WHEN NEW.import_id IS NULL
 BEGIN
   INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', 'ivig', NEW.id, NULL,

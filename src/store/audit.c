@@ -244,29 +244,48 @@ int store_audit_import_begin(struct store *s, struct ef_err *err)
 
 /* Digest input for one imported row: each digest column as
  * SQLite renders it (column i of st from `first`), length-prefixed. */
+/* One value as SQLite renders it, length-prefixed; numbers in one spelling
+ * whatever their storage class (a whole REAL such as IgG 520.0 is stored as
+ * an INTEGER and read back as REAL). */
+static void feed_value(struct ef_sha256 *h, const struct audit_val *v)
+{
+	char num[64];
+	switch (v->type) {
+	case SQLITE_INTEGER:
+		feed_int(h, v->i);
+		break;
+	case SQLITE_FLOAT:
+		if (v->d == floor(v->d) && fabs(v->d) < 9e15) {
+			feed_int(h, (long long)v->d);
+		} else {
+			sqlite3_snprintf(sizeof num, num, "%!.15g", v->d);
+			feed(h, num, strlen(num));
+		}
+		break;
+	case SQLITE_NULL:
+		feed(h, NULL, 0);
+		break;
+	default:
+		feed(h, v->s, v->n);
+		break;
+	}
+}
+
 static void digest_cols(struct ef_sha256 *h, const char *table, sqlite3_stmt *st, int first, int n)
 {
 	(void)table; /* each table has its own stream; digest_combine names it */
 	for (int i = first; i < first + n; i++) {
-		char num[64];
-		int type = sqlite3_column_type(st, i);
-		/* Numbers in one spelling whatever their storage class: RETURNING
-		 * gives a whole REAL (IgG 520.0) as the INTEGER SQLite stores it
-		 * as, a table read gives it back as REAL. */
-		if (type == SQLITE_INTEGER) {
-			feed_int(h, sqlite3_column_int64(st, i));
-		} else if (type == SQLITE_FLOAT) {
-			double v = sqlite3_column_double(st, i);
-			if (v == floor(v) && fabs(v) < 9e15) {
-				feed_int(h, (long long)v);
-			} else {
-				sqlite3_snprintf(sizeof num, num, "%!.15g", v);
-				feed(h, num, strlen(num));
-			}
-		} else {
-			const unsigned char *v = sqlite3_column_text(st, i);
-			feed(h, v, v ? (size_t)sqlite3_column_bytes(st, i) : 0);
+		struct audit_val v = {.type = sqlite3_column_type(st, i)};
+		if (v.type == SQLITE_INTEGER)
+			v.i = sqlite3_column_int64(st, i);
+		else if (v.type == SQLITE_FLOAT)
+			v.d = sqlite3_column_double(st, i);
+		else if (v.type != SQLITE_NULL) {
+			v.type = SQLITE_TEXT;
+			v.s = (const char *)sqlite3_column_text(st, i);
+			v.n = (size_t)sqlite3_column_bytes(st, i);
 		}
+		feed_value(h, &v);
 	}
 }
 
@@ -325,19 +344,44 @@ static const char *const readback_sql[] = {
 };
 _Static_assert(sizeof readback_sql / sizeof readback_sql[0] == N_TABLES, "one read-back per audited table");
 
-int store_audit_digest_row(struct store *s, const char *table, int64_t id, struct ef_err *err)
+/* An imported row whose id the log has seen before (a row deleted and its
+ * id reused) gets its own 'insert' entry, exactly as the insert trigger
+ * writes one for a row entered without an import, so that its history reads
+ * on. Rare: the statement is prepared on the spot. Returns -1 (not digested)
+ * or an error status. */
+static int log_reused(struct store *s, const struct audit_table *t, int64_t id, struct ef_err *err)
+{
+	char *q = table_sql("INSERT INTO audit_log (at, user, action, tbl, row_key, before, after) "
+			    "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', '@T', t.@K, NULL, @J "
+			    "FROM @T t WHERE t.@K = ?1",
+			    t);
+	sqlite3_stmt *st = NULL;
+	if (!q)
+		return ef_errf(err, EF_DB, "out of memory");
+	int rc = prep(s, q, &st, err);
+	free(q);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? -1 : store_dberr(s, err, "audit the import");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The audited table an imported row of `table` feeds, or -1 when the row
+ * must not be digested (no import running; or its id was logged before, a
+ * row deleted and its id reused: then the insert trigger logged it itself). */
+static int digest_slot(struct store *s, const char *table, int64_t id, size_t *slot, struct ef_err *err)
 {
 	static const char exists_sql[] = "SELECT 1 FROM audit_log WHERE tbl = ?1 AND row_key = ?2 LIMIT 1";
 	if (!s->audit_digest_on)
-		return EF_OK;
+		return -1;
 	size_t i = 0;
 	while (i < N_TABLES && strcmp(audit_tables[i].name, table) != 0)
 		i++;
 	if (i == N_TABLES || !readback_sql[i])
 		return ef_errf(err, EF_DB, "audit: %s is not an audited table", table);
 	if (id <= s->audit_maxlogged[i]) {
-		/* A row id the log has seen before (a row deleted outside engraft,
-		 * its id reused): the insert trigger logged this row on its own. */
 		sqlite3_stmt *q = store_stmt(s, exists_sql, err);
 		if (!q)
 			return EF_DB;
@@ -346,19 +390,45 @@ int store_audit_digest_row(struct store *s, const char *table, int64_t id, struc
 		int r = sqlite3_step(q);
 		sqlite3_reset(q);
 		if (r == SQLITE_ROW)
-			return EF_OK;
+			return log_reused(s, &audit_tables[i], id, err);
 		if (r != SQLITE_DONE)
 			return store_dberr(s, err, "audit the import");
 	}
+	*slot = i;
+	return EF_OK;
+}
+
+int store_audit_digest_vals(struct store *s, const char *table, const struct audit_val *v, int n,
+			    struct ef_err *err)
+{
+	size_t i;
+	int rc = digest_slot(s, table, v[0].i, &i, err);
+	if (rc)
+		return rc < 0 ? EF_OK : rc;
+	if (n != ncols(audit_tables[i].cols))
+		return ef_errf(err, EF_DB, "audit: %d values for %s, which has %d digest columns", n, table,
+			       ncols(audit_tables[i].cols));
+	for (int k = 0; k < n; k++)
+		feed_value(&s->audit_digest[i], &v[k]);
+	s->audit_count[i]++;
+	return EF_OK;
+}
+
+int store_audit_digest_row(struct store *s, const char *table, int64_t id, struct ef_err *err)
+{
+	size_t i;
+	int rc = digest_slot(s, table, id, &i, err);
+	if (rc)
+		return rc < 0 ? EF_OK : rc;
 	sqlite3_stmt *st = store_stmt(s, readback_sql[i], err);
 	if (!st)
 		return EF_DB;
 	sqlite3_bind_int64(st, 1, id);
 	int r = sqlite3_step(st);
 	if (r != SQLITE_ROW) {
-		int rc = r == SQLITE_DONE ? ef_errf(err, EF_DB, "audit the import: %s row %lld vanished", table,
-						    (long long)id)
-					  : store_dberr(s, err, "audit the import");
+		rc = r == SQLITE_DONE ? ef_errf(err, EF_DB, "audit the import: %s row %lld vanished", table,
+						(long long)id)
+				      : store_dberr(s, err, "audit the import");
 		sqlite3_reset(st);
 		return rc;
 	}

@@ -19,6 +19,9 @@ struct put_sql {
 	const char *what;
 	const char *table; /* audited table: inserted rows feed the import's digest */
 	const char *insert, *probe, *update;
+	/* Feed the import's digest from the values just inserted (hot kinds);
+	 * NULL: the row is read back by id. */
+	int (*digest)(struct store *s, const void *rec, int64_t id, int64_t import_id, struct ef_err *err);
 };
 
 static int put(struct store *s, const struct put_sql *q, int (*bind)(sqlite3_stmt *, const void *),
@@ -40,7 +43,9 @@ static int put(struct store *s, const struct put_sql *q, int (*bind)(sqlite3_stm
 		if (id_out)
 			*id_out = id;
 		*res = STORE_INSERTED;
-		return import_id > 0 ? store_audit_digest_row(s, q->table, id, err) : EF_OK;
+		if (import_id <= 0)
+			return EF_OK;
+		return q->digest ? q->digest(s, rec, id, import_id, err) : store_audit_digest_row(s, q->table, id, err);
 	}
 	st = store_stmt_rebind(s, q->probe, err);
 	if (!st)
@@ -143,6 +148,7 @@ int store_put_transplant(struct store *s, const struct store_transplant_rec *r, 
 }
 
 /* ---- labs ---- */
+static int digest_lab(struct store *s, const void *p, int64_t id, int64_t import_id, struct ef_err *err);
 static const struct put_sql lab_sql = {
 	"lab result",
 	"lab_results",
@@ -153,12 +159,18 @@ static const struct put_sql lab_sql = {
 	"WHERE patient_id = ?1 AND collected_on = ?2 AND test = ?4",
 	"UPDATE lab_results SET value = ?5, qualifier = ?6, canonical = ?7, unit = ?8, import_id = ?20 "
 	"WHERE id = ?21 AND patient_id = ?1 AND collected_on = ?2 AND collected_day = ?3 AND test = ?4",
+	digest_lab,
 };
+
+static const char *qualifier_text(char q)
+{
+	return q == '<' ? "<" : q == '>' ? ">" : "=";
+}
 
 static int bind_lab(sqlite3_stmt *st, const void *p)
 {
 	const struct store_lab_rec *r = p;
-	const char *q = r->qualifier == '<' ? "<" : r->qualifier == '>' ? ">" : "=";
+	const char *q = qualifier_text(r->qualifier);
 	sqlite3_bind_int64(st, 1, r->patient_id);
 	store_bind_text(st, 2, r->collected_on);
 	sqlite3_bind_int(st, 3, r->day);
@@ -168,6 +180,28 @@ static int bind_lab(sqlite3_stmt *st, const void *p)
 	sqlite3_bind_double(st, 7, r->canonical);
 	store_bind_text(st, 8, r->unit);
 	return 0;
+}
+
+/* The columns of AUDIT_COLS_LAB_RESULTS as stored (bind_lab binds them). */
+static int digest_lab(struct store *s, const void *p, int64_t id, int64_t import_id, struct ef_err *err)
+{
+	const struct store_lab_rec *r = p;
+	const char *q = qualifier_text(r->qualifier);
+#define T(str) {SQLITE_TEXT, 0, 0, (str), strlen(str)}
+	const struct audit_val v[] = {
+		{SQLITE_INTEGER, id, 0, NULL, 0},
+		{SQLITE_INTEGER, r->patient_id, 0, NULL, 0},
+		T(r->collected_on),
+		{SQLITE_INTEGER, r->day, 0, NULL, 0},
+		T(r->test),
+		T(r->value),
+		T(q),
+		{SQLITE_FLOAT, 0, r->canonical, NULL, 0},
+		T(r->unit),
+		{SQLITE_INTEGER, import_id, 0, NULL, 0},
+	};
+#undef T
+	return store_audit_digest_vals(s, "lab_results", v, (int)(sizeof v / sizeof v[0]), err);
 }
 
 int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import_id, enum store_put *res,

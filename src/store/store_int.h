@@ -55,5 +55,16 @@ int store_audit_import_begin(struct store *s, struct ef_err *err);
 /* One row an import inserted (its id): read back its AUDIT_COLS_<table>
  * (audit_cols.h) and feed the import's digest. */
 int store_audit_digest_row(struct store *s, const char *table, int64_t id, struct ef_err *err);
+/* The same from the values just inserted (v[0] is the id, then every
+ * AUDIT_COLS_<table> column in order, as stored): no read-back. */
+struct audit_val {
+	int type; /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT or SQLITE_NULL */
+	long long i;
+	double d;
+	const char *s;
+	size_t n;
+};
+int store_audit_digest_vals(struct store *s, const char *table, const struct audit_val *v, int n,
+			    struct ef_err *err);
 
 #endif
