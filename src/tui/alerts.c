@@ -301,25 +301,13 @@ static void ack_layout(struct app *a, struct screen *s, WINDOW *w)
 	s->input = st->f.win;
 }
 
-static void ack_close(struct app *a, struct screen *s)
-{
-	(void)a;
-	struct ack_st *st = s->st;
-	if (st)
-		fform_free(&st->f);
-	free(st);
-	s->st = NULL;
-}
 
 static void ack_draw(struct app *a, struct screen *s, WINDOW *body)
 {
 	struct ack_st *st = s->st;
 	struct fform *f = &st->f;
-	if (!f->posted) {
-		put_text(body, 1, 1, getmaxx(body) - 1, "Window too small for this form: make it at least 80x24.",
-			 tui_attr(R_INVALID), 0);
+	if (fform_too_small(f, body, "this form"))
 		return;
-	}
 	WINDOW *w = f->win;
 	int cols = getmaxx(w);
 	ack_validate(a, st);
@@ -359,23 +347,9 @@ static enum action ack_key(struct app *a, struct screen *s, int key, enum cmd cm
 {
 	(void)a;
 	struct ack_st *st = s->st;
-	if (cmd == CMD_SAVE)
-		return ACTION_SAVE;
-	if (cmd == CMD_BACK)
-		return ACTION_POP;
-	int cur = fform_current(&st->f);
-	if (!fform_key(&st->f, key, cmd))
-		return ACTION_PASS;
-	if (fform_current(&st->f) != cur)
-		st->shown[cur] = 1;
-	return ACTION_REDRAW;
+	return fform_screen_key(&st->f, st->shown, key, cmd);
 }
 
-static int ack_dirty(const struct screen *s)
-{
-	const struct ack_st *st = s->st;
-	return st && st->f.dirty;
-}
 
 const struct screen_ops ackform_ops = {
 	.name = "Acknowledge",
@@ -386,8 +360,8 @@ const struct screen_ops ackform_ops = {
 	.draw = ack_draw,
 	.key = ack_key,
 	.save = ack_save,
-	.dirty = ack_dirty,
+	.dirty = fform_screen_dirty,
 	.layout = ack_layout,
-	.close = ack_close,
+	.close = fform_screen_close,
 	.help = form_keys,
 };

@@ -7,6 +7,7 @@
  * Left/Right (or Space) step through the list and a letter jumps to the
  * next entry starting with it. No field types: the screens validate with
  * the importer's functions and explain problems in place. */
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 #include <wctype.h>
@@ -328,3 +329,42 @@ const struct keybind form_keys[] = {
 	{{K(KEY_F(1))}, "F1", CMD_HELP, "Help", "help for this form", 0},
 	KEYS_END,
 };
+
+enum action fform_screen_key(struct fform *f, int *shown, int key, enum cmd cmd)
+{
+	if (cmd == CMD_SAVE)
+		return ACTION_SAVE;
+	if (cmd == CMD_BACK)
+		return ACTION_POP;
+	int cur = fform_current(f);
+	if (!fform_key(f, key, cmd))
+		return ACTION_PASS; /* F1, Ctrl-C: the global keys */
+	if (fform_current(f) != cur)
+		shown[cur] = 1; /* left the field: explain its problem, if any */
+	return ACTION_REDRAW;
+}
+
+void fform_screen_close(struct app *a, struct screen *s)
+{
+	(void)a;
+	struct fform *f = s->st; /* the first member of every form state */
+	if (f)
+		fform_free(f);
+	free(s->st);
+	s->st = NULL;
+}
+
+int fform_screen_dirty(const struct screen *s)
+{
+	const struct fform *f = s->st;
+	return f && f->dirty;
+}
+
+int fform_too_small(const struct fform *f, WINDOW *body, const char *what)
+{
+	if (f->posted)
+		return 0;
+	put_fmt(body, 1, 1, getmaxx(body) - 1, tui_attr(R_INVALID), "Window too small for %s: make it at least 80x24.",
+		what);
+	return 1;
+}

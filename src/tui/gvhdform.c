@@ -145,25 +145,13 @@ static void gvhd_layout(struct app *a, struct screen *s, WINDOW *w)
 	s->input = st->f.win;
 }
 
-static void gvhd_close(struct app *a, struct screen *s)
-{
-	(void)a;
-	struct gvhd_st *st = s->st;
-	if (st)
-		fform_free(&st->f);
-	free(st);
-	s->st = NULL;
-}
 
 static void gvhd_draw(struct app *a, struct screen *s, WINDOW *body)
 {
 	struct gvhd_st *st = s->st;
 	struct fform *f = &st->f;
-	if (!f->posted) {
-		put_text(body, 1, 1, getmaxx(body) - 1, "Window too small for the GVHD form: make it at least 80x24.",
-			 tui_attr(R_INVALID), 0);
+	if (fform_too_small(f, body, "the GVHD form"))
 		return;
-	}
 	WINDOW *w = f->win;
 	int cols = getmaxx(w);
 	validate(a, st);
@@ -295,6 +283,6 @@ const struct screen_ops gvhdform_ops = {
 	.save = gvhd_save,
 	.dirty = gvhd_dirty,
 	.layout = gvhd_layout,
-	.close = gvhd_close,
+	.close = fform_screen_close,
 	.help = form_keys,
 };

@@ -137,25 +137,13 @@ static void lab_layout(struct app *a, struct screen *s, WINDOW *w)
 	s->input = st->f.win;
 }
 
-static void lab_close(struct app *a, struct screen *s)
-{
-	(void)a;
-	struct lab_st *st = s->st;
-	if (st)
-		fform_free(&st->f);
-	free(st);
-	s->st = NULL;
-}
 
 static void lab_draw(struct app *a, struct screen *s, WINDOW *body)
 {
 	struct lab_st *st = s->st;
 	struct fform *f = &st->f;
-	if (!f->posted) {
-		put_text(body, 1, 1, getmaxx(body) - 1, "Window too small for the lab form: make it at least 80x24.",
-			 tui_attr(R_INVALID), 0);
+	if (fform_too_small(f, body, "the lab form"))
 		return;
-	}
 	WINDOW *w = f->win;
 	int cols = getmaxx(w);
 	validate(a, st);
@@ -259,30 +247,18 @@ static enum action lab_key(struct app *a, struct screen *s, int key, enum cmd cm
 {
 	(void)a;
 	struct lab_st *st = s->st;
-	if (cmd == CMD_SAVE)
-		return ACTION_SAVE;
-	if (cmd == CMD_BACK)
-		return ACTION_POP;
-	char before[16];
+	char before[16], after[16];
 	fform_get(&st->f, F_TEST, before, sizeof before);
-	int cur = fform_current(&st->f);
-	if (!fform_key(&st->f, key, cmd))
-		return ACTION_PASS; /* F1, Ctrl-C: the global keys */
-	char after[16];
+	enum action act = fform_screen_key(&st->f, st->shown, key, cmd);
+	if (act != ACTION_REDRAW)
+		return act;
 	fform_get(&st->f, F_TEST, after, sizeof after);
 	enum ef_test t;
 	if (strcmp(before, after) != 0 && ef_test_parse(after, strlen(after), &t) == 0)
-		set_units(st, t);
-	if (fform_current(&st->f) != cur)
-		st->shown[cur] = 1; /* left the field: explain its problem, if any */
+		set_units(st, t); /* another test: its units */
 	return ACTION_REDRAW;
 }
 
-static int lab_dirty(const struct screen *s)
-{
-	const struct lab_st *st = s->st;
-	return st && st->f.dirty;
-}
 
 const struct screen_ops labform_ops = {
 	.name = "Lab result",
@@ -296,8 +272,8 @@ const struct screen_ops labform_ops = {
 	.key = lab_key,
 	.save = lab_save,
 	.confirmed = lab_confirmed,
-	.dirty = lab_dirty,
+	.dirty = fform_screen_dirty,
 	.layout = lab_layout,
-	.close = lab_close,
+	.close = fform_screen_close,
 	.help = form_keys,
 };

@@ -249,6 +249,19 @@ void fform_focus(struct fform *f, int i);
 void fform_sync(struct fform *f);
 extern const struct keybind form_keys[];
 
+/* Shared by the form screens (acknowledge, record dose, lab, GVHD), whose
+ * state struct begins with its struct fform. */
+/* F2/Ctrl-S saves, Esc leaves, other keys edit; leaving a field sets
+ * shown[field] (its problem is explained from then on). */
+enum action fform_screen_key(struct fform *f, int *shown, int key, enum cmd cmd);
+/* Free the form and the state. */
+void fform_screen_close(struct app *a, struct screen *s);
+/* Unsaved input? */
+int fform_screen_dirty(const struct screen *s);
+/* When the form could not be posted (window too small), say so in body
+ * and return 1. */
+int fform_too_small(const struct fform *f, WINDOW *body, const char *what);
+
 /* ---- after a write (rerun.c): re-evaluate the patient's rules so alerts
  * update at once; summary receives a sentence for the status line. ---- */
 int tui_rerun_rules(struct app *a, int64_t patient_id, char *summary, size_t size);

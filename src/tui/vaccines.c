@@ -496,25 +496,13 @@ static void dose_layout(struct app *a, struct screen *s, WINDOW *w)
 	s->input = st->f.win;
 }
 
-static void dose_close(struct app *a, struct screen *s)
-{
-	(void)a;
-	struct dose_st *st = s->st;
-	if (st)
-		fform_free(&st->f);
-	free(st);
-	s->st = NULL;
-}
 
 static void dose_draw(struct app *a, struct screen *s, WINDOW *body)
 {
 	struct dose_st *st = s->st;
 	struct fform *f = &st->f;
-	if (!f->posted) {
-		put_text(body, 1, 1, getmaxx(body) - 1, "Window too small for this form: make it at least 80x24.",
-			 tui_attr(R_INVALID), 0);
+	if (fform_too_small(f, body, "this form"))
 		return;
-	}
 	dose_validate(a, st);
 	put_fmt(f->win, 0, 1, getmaxx(f->win) - 1, A_BOLD, "Record a vaccine dose given to %s, %s (MRN %s)",
 		st->pat.family_name, st->pat.given_name, st->pat.mrn);
@@ -568,23 +556,9 @@ static enum action dose_key(struct app *a, struct screen *s, int key, enum cmd c
 {
 	(void)a;
 	struct dose_st *st = s->st;
-	if (cmd == CMD_SAVE)
-		return ACTION_SAVE;
-	if (cmd == CMD_BACK)
-		return ACTION_POP;
-	int cur = fform_current(&st->f);
-	if (!fform_key(&st->f, key, cmd))
-		return ACTION_PASS;
-	if (fform_current(&st->f) != cur)
-		st->shown[cur] = 1;
-	return ACTION_REDRAW;
+	return fform_screen_key(&st->f, st->shown, key, cmd);
 }
 
-static int dose_dirty(const struct screen *s)
-{
-	const struct dose_st *st = s->st;
-	return st && st->f.dirty;
-}
 
 const struct screen_ops doseform_ops = {
 	.name = "Record dose",
@@ -595,8 +569,8 @@ const struct screen_ops doseform_ops = {
 	.draw = dose_draw,
 	.key = dose_key,
 	.save = dose_save,
-	.dirty = dose_dirty,
+	.dirty = fform_screen_dirty,
 	.layout = dose_layout,
-	.close = dose_close,
+	.close = fform_screen_close,
 	.help = form_keys,
 };
