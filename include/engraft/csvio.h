@@ -61,8 +61,10 @@ int ef_csv_writer_finish(struct ef_csv_writer *w);
 int ef_export_kind(struct store *s, enum store_kind kind, ef_day as_of, const char *mrn, FILE *out,
 		   struct ef_err *err);
 
-/* Load reference CSV files into the database: the embedded defaults, or
- * the files in dir (NULL: defaults). Currently cvx.csv. */
+/* Load the reference CSV files (parameters, vaccine_schedule, milestones,
+ * monitoring, cvx) into the database in one transaction: the embedded
+ * defaults, or the files in dir (NULL: defaults). Nothing changes if any
+ * row is invalid. */
 int ef_load_assets(struct store *s, const char *dir, struct ef_err *err);
 /* Load the defaults only if the reference tables are empty (first use). */
 int ef_ensure_assets(struct store *s, struct ef_err *err);

@@ -143,12 +143,6 @@ int store_import_end(struct store *s, int64_t import_id, const char *file_sha256
 /* Is `code` a known vaccine (a series code or a CVX code in the cvx table)? */
 int store_vaccine_known(struct store *s, const char *code, size_t len, int *known, struct ef_err *err);
 
-/* Reference table of CVX codes (assets/cvx.csv): replace all rows. */
-int store_cvx_replace_begin(struct store *s, struct ef_err *err);
-int store_cvx_add(struct store *s, const char *cvx, const char *series, int live, const char *description,
-		  struct ef_err *err);
-int store_cvx_count(struct store *s, int64_t *n, struct ef_err *err);
-
 /* ---- reading: export of the import kinds ------------------------------- */
 
 /* Row callback: values in the export column order of the kind (NULL = empty). */

@@ -1,7 +1,7 @@
 /* reference.c - load the reference CSV files of assets/ (parameters,
  * vaccine_schedule, milestones, monitoring) into the database, validating
- * every row with the core's parser first (see refstore.h). cvx.csv is
- * loaded by assets.c. */
+ * every row with the core's parser first (see refstore.h), cvx.csv
+ * included. */
 #include <stdio.h>
 #include <string.h>
 
@@ -86,8 +86,6 @@ int ef_load_reference(struct store *s, const char *dir, struct ef_err *err)
 	int rc = EF_OK;
 	ef_reference_init(&scratch);
 	for (int k = 0; k < EF_REF_KIND_COUNT && rc == EF_OK; k++) {
-		if (k == EF_REF_CVX)
-			continue;
 		struct ref_ctx c = {.s = s, .scratch = &scratch, .kind = (enum ef_ref_kind)k};
 		c.info = ef_reference_kind(c.kind);
 		c.name = c.info->file;

@@ -168,6 +168,27 @@ START_TEST(bad_site_asset_changes_nothing)
 }
 END_TEST
 
+START_TEST(bad_site_cvx_row_changes_nothing)
+{
+	struct ef_reference r;
+	struct ef_err err;
+	char path[4200];
+	write_site_dir("badcvx", "anc_threshold,1.0,10*9/L,SITE: stricter");
+	snprintf(path, sizeof path, "%s/badcvx/cvx.csv", dir);
+	FILE *f = fopen(path, "a");
+	ck_assert_ptr_nonnull(f);
+	fputs("999,NOPE,0,\"a code for a series that does not exist\"\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/badcvx", dir);
+	ck_assert_int_eq(ef_load_assets(db, path, &err), EF_INVALID);
+	ck_assert_msg(strstr(err.msg, "cvx.csv:") && strstr(err.msg, "NOPE"), "%s", err.msg);
+	/* the whole load is rolled back: the good parameter edit did not land */
+	ck_assert_int_eq(store_reference_load(db, &r, &err), EF_OK);
+	ck_assert(r.param[EF_P_ANC_THRESHOLD] == 0.5);
+	ef_reference_free(&r);
+}
+END_TEST
+
 /* ---- alerts --------------------------------------------------------------- */
 
 static int64_t patient(const char *mrn)
@@ -379,6 +400,7 @@ int main(void)
 	tcase_add_test(tc, defaults_loaded_on_first_use);
 	tcase_add_test(tc, site_assets_replace_defaults);
 	tcase_add_test(tc, bad_site_asset_changes_nothing);
+	tcase_add_test(tc, bad_site_cvx_row_changes_nothing);
 	tcase_add_test(tc, alert_life_cycle);
 	tcase_add_test(tc, alert_listing);
 	suite_add_tcase(s, tc);
