@@ -13,8 +13,6 @@
 /* The import kinds' names as on the command line ("gvhd-acute", ...). */
 const char *ef_kind_name(enum store_kind k);
 int ef_kind_parse(const char *name, enum store_kind *out);
-/* Column names of a kind in export order; n receives the count. */
-const char *const *ef_kind_columns(enum store_kind k, size_t *n);
 
 /* Called once per problem found (message without the "engraft: " prefix,
  * "FILE:LINE: column: reason"). */

@@ -52,13 +52,3 @@ int ef_kind_parse(const char *name, enum store_kind *out)
 		}
 	return -1;
 }
-
-const char *const *ef_kind_columns(enum store_kind k, size_t *n)
-{
-	if ((unsigned)k >= STORE_K_COUNT) {
-		*n = 0;
-		return NULL;
-	}
-	*n = ef_kinds[k].ncol;
-	return ef_kinds[k].cols;
-}

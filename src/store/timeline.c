@@ -178,7 +178,6 @@ static int add_ivig(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	return 0;
 }
 
-#define ONE(where) " AND patient_id = ?3 " where
 struct table_loader {
 	const char *all, *one;
 	append_fn add;
