@@ -271,9 +271,8 @@ static void feed_value(struct ef_sha256 *h, const struct audit_val *v)
 	}
 }
 
-static void digest_cols(struct ef_sha256 *h, const char *table, sqlite3_stmt *st, int first, int n)
+static void digest_cols(struct ef_sha256 *h, sqlite3_stmt *st, int first, int n)
 {
-	(void)table; /* each table has its own stream; digest_combine names it */
 	for (int i = first; i < first + n; i++) {
 		struct audit_val v = {.type = sqlite3_column_type(st, i)};
 		if (v.type == SQLITE_INTEGER)
@@ -432,7 +431,7 @@ int store_audit_digest_row(struct store *s, const char *table, int64_t id, struc
 		sqlite3_reset(st);
 		return rc;
 	}
-	digest_cols(&s->audit_digest[i], table, st, 0, ncols(audit_tables[i].cols));
+	digest_cols(&s->audit_digest[i], st, 0, ncols(audit_tables[i].cols));
 	sqlite3_reset(st);
 	s->audit_count[i]++;
 	return EF_OK;
@@ -800,7 +799,7 @@ static int check_table(struct verify *v, const struct audit_table *t)
 			continue;
 		}
 		size_t ti = (size_t)(t - audit_tables);
-		digest_cols(&d->h[ti], t->name, st, 2, ncols(t->cols));
+		digest_cols(&d->h[ti], st, 2, ncols(t->cols));
 		d->n[ti]++;
 		d->covered++;
 	}
