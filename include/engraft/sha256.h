@@ -26,6 +26,14 @@ void ef_sha256_init(struct ef_sha256 *c);
 void ef_sha256_update(struct ef_sha256 *c, const void *data, size_t len);
 void ef_sha256_final(struct ef_sha256 *c, unsigned char out[EF_SHA256_LEN]);
 
+/* The compression function runs on the CPU's SHA extensions when it has
+ * them (x86-64), portable C otherwise; the digests are the same.
+ * ef_sha256_accelerated: whether this CPU has them. ef_sha256_use_accel(0)
+ * forces the portable code, (1) restores the choice; returns whether the
+ * extensions are now in use. For tests and benchmarks. */
+int ef_sha256_accelerated(void);
+int ef_sha256_use_accel(int on);
+
 /* Lower-case hex of a digest: 64 digits and a NUL. */
 void ef_sha256_hex(const unsigned char d[EF_SHA256_LEN], char out[EF_SHA256_HEX]);
 /* One-shot: digest of data as lower-case hex. */

@@ -1,8 +1,9 @@
 /* audit_cols.h - the columns of each audited clinical table, in the order
- * an import's row digest reads them (src/store only). The importer gets them
- * back from INSERT ... RETURNING (records.c) and `audit verify` reads the same
- * columns from the table, or from the JSON of a row's first logged change
- * (audit.c), so both sides see SQLite's own rendering of every value. */
+ * an import's row digest reads them (src/store only). The importer feeds
+ * them from the values it bound (lab results, records.c digest_lab) or reads
+ * the row back by id (the other kinds), and `audit verify` reads the same
+ * columns from the table (audit.c); both sides feed each value through one
+ * function, so they agree on every value's spelling. */
 #ifndef ENGRAFT_AUDIT_COLS_H
 #define ENGRAFT_AUDIT_COLS_H
 

@@ -1,6 +1,9 @@
 /* SHA-256 against the FIPS 180-4 / NIST example vectors, and streaming in
- * pieces of every size gives the same digest as one update. */
+ * pieces of every size gives the same digest as one update; every test runs
+ * twice, on the portable compression function and on the CPU's SHA
+ * extensions (where the CPU has them), and the two agree on random data. */
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,13 +80,70 @@ START_TEST(streaming_any_piece_size)
 }
 END_TEST
 
-int main(void)
+/* Messages of length 0..599 (pseudo-random bytes), digested by each
+ * implementation in one update and in pieces of 1..97 bytes, agree. */
+START_TEST(implementations_agree)
 {
-	Suite *s = suite_create("sha256");
-	TCase *tc = tcase_create("sha256");
+	static unsigned char msg[600];
+	uint32_t x = 2463534242u;
+	for (size_t i = 0; i < sizeof msg; i++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		msg[i] = (unsigned char)x;
+	}
+	for (size_t len = 0; len < sizeof msg; len++) {
+		char port[EF_SHA256_HEX], fast[EF_SHA256_HEX];
+		ef_sha256_use_accel(0);
+		ef_sha256_hex_of(msg, len, port);
+		ef_sha256_use_accel(1);
+		struct ef_sha256 c;
+		unsigned char d[EF_SHA256_LEN];
+		size_t piece = len % 97 + 1;
+		ef_sha256_init(&c);
+		for (size_t off = 0; off < len; off += piece)
+			ef_sha256_update(&c, msg + off, len - off < piece ? len - off : piece);
+		ef_sha256_final(&c, d);
+		ef_sha256_hex(d, fast);
+		ck_assert_msg(strcmp(port, fast) == 0, "length %zu: portable %s, in use %s", len, port, fast);
+	}
+}
+END_TEST
+
+/* The accelerated case runs accelerated wherever the CPU allows it. */
+START_TEST(accel_in_use_when_available)
+{
+	ck_assert_int_eq(ef_sha256_use_accel(1), ef_sha256_accelerated());
+	ck_assert_int_eq(ef_sha256_use_accel(0), 0);
+}
+END_TEST
+
+static void portable(void)
+{
+	ef_sha256_use_accel(0);
+}
+
+static void accelerated(void)
+{
+	ef_sha256_use_accel(1);
+}
+
+static TCase *vectors_case(const char *name, void (*setup)(void))
+{
+	TCase *tc = tcase_create(name);
+	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_loop_test(tc, nist_vectors, 0, sizeof vectors / sizeof vectors[0]);
 	tcase_add_test(tc, one_million_a);
 	tcase_add_loop_test(tc, streaming_any_piece_size, 0, 130);
+	return tc;
+}
+
+int main(void)
+{
+	Suite *s = suite_create("sha256");
+	suite_add_tcase(s, vectors_case("portable", portable));
+	suite_add_tcase(s, vectors_case("accelerated", accelerated));
+	TCase *tc = tcase_create("agree");
+	tcase_add_test(tc, implementations_agree);
+	tcase_add_test(tc, accel_in_use_when_available);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

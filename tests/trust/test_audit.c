@@ -330,6 +330,174 @@ START_TEST(documented_hash_matches)
 }
 END_TEST
 
+/* Put the log's update guard (dropped to forge entries) back as engraft
+ * made it. */
+static void restore_guard(const char *path)
+{
+	const char *m = NULL;
+	for (const struct ef_blob *b = ef_migrations; b->name; b++)
+		if (strncmp(b->name, "005_", 4) == 0)
+			m = b->data;
+	ck_assert_ptr_nonnull(m);
+	const char *a = strstr(m, "CREATE TRIGGER audit_log_no_update");
+	ck_assert_ptr_nonnull(a);
+	const char *b = strstr(a, "END;");
+	char trig[512];
+	snprintf(trig, sizeof trig, "%.*s", (int)(b + 4 - a), a);
+	ck_assert_int_eq(th_raw(path, trig), SQLITE_OK);
+}
+
+/* The digest of an import's rows, recomputed here from the documented
+ * encoding (src/store/audit.c): per table, SHA-256 over its rows by id, each
+ * column as "<len>:<bytes>;" ("-;" for NULL), integers and whole REALs as
+ * decimal text, other REALs as "%!.15g" text (version 2) or their 8 IEEE
+ * bytes big-endian (version 3); then SHA-256 of "engraft-import-vN;" and,
+ * per table, its name, row count and that hex digest, each fed alike. Only
+ * lab_results here: the import below inserts nothing else. */
+static void feed_doc(struct ef_sha256 *h, const void *v, size_t n)
+{
+	char len[32];
+	int k = snprintf(len, sizeof len, "%zu:", n);
+	ef_sha256_update(h, len, (size_t)k);
+	ef_sha256_update(h, v, n);
+	ef_sha256_update(h, ";", 1);
+}
+
+static void doc_lab_digest(struct store *s, int64_t import_id, int version, char out[65])
+{
+	struct ef_sha256 t, all;
+	unsigned char d[32];
+	char hex[65], num[64];
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(s->db, "SELECT id, patient_id, collected_on, collected_day, test, value, "
+						   "qualifier, canonical, unit, import_id FROM lab_results "
+						   "WHERE import_id = ?1 ORDER BY id", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, import_id);
+	ef_sha256_init(&t);
+	int rows = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int i = 0; i < 10; i++) {
+			int type = sqlite3_column_type(st, i);
+			double x = sqlite3_column_double(st, i);
+			if (type == SQLITE_NULL) {
+				ef_sha256_update(&t, "-;", 2);
+			} else if (type == SQLITE_INTEGER || (type == SQLITE_FLOAT && x == (double)(long long)x)) {
+				int k = snprintf(num, sizeof num, "%lld", (long long)x);
+				if (type == SQLITE_INTEGER)
+					k = snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, i));
+				feed_doc(&t, num, (size_t)k);
+			} else if (type == SQLITE_FLOAT && version == 2) {
+				sqlite3_snprintf(sizeof num, num, "%!.15g", x);
+				feed_doc(&t, num, strlen(num));
+			} else if (type == SQLITE_FLOAT) {
+				unsigned char be[8];
+				uint64_t bits;
+				memcpy(&bits, &x, 8);
+				for (int k = 0; k < 8; k++)
+					be[k] = (unsigned char)(bits >> (56 - 8 * k));
+				feed_doc(&t, be, 8);
+			} else {
+				feed_doc(&t, sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+			}
+		}
+		rows++;
+	}
+	sqlite3_finalize(st);
+	ef_sha256_final(&t, d);
+	ef_sha256_hex(d, hex);
+	ef_sha256_init(&all);
+	snprintf(num, sizeof num, "engraft-import-v%d;", version);
+	ef_sha256_update(&all, num, strlen(num));
+	feed_doc(&all, "lab_results", 11);
+	int k = snprintf(num, sizeof num, "%d", rows);
+	feed_doc(&all, num, (size_t)k);
+	feed_doc(&all, hex, 64);
+	ef_sha256_final(&all, d);
+	ef_sha256_hex(d, out);
+}
+
+/* Imports record version 3 of the row digest, exactly as documented; an
+ * import recorded with version 2 (engraft before 2026-11-25) still verifies,
+ * and a changed value under it is still caught; a version engraft does not
+ * know is reported, not guessed. */
+START_TEST(row_digest_versions)
+{
+	const char *path = th_path("digestv.db");
+	struct store *s = th_open(path);
+	struct ef_import_result r;
+	ck_assert_int_eq(th_import(s, "patients", "mrn,family_name,given_name,birth_date,sex,diagnosis\n"
+						 "V1,Vee,Ann,1970-03-04,F,AML\n", &r), 0);
+	ck_assert_int_eq(th_import(s, "labs", "mrn,collected_on,test,value,unit\n"
+					      "V1,2025-02-01,ANC,1.23,10^9/L\n"
+					      "V1,2025-02-01,ALC,2,10^9/L\n"
+					      "V1,2025-02-02,IGG,<3.3,g/L\n"
+					      "V1,2025-02-03,PLT,0.1,10^9/L\n", &r), 0);
+	ck_assert_int_eq(r.inserted, 4);
+	int64_t imp = r.import_id;
+	char v3[65], v2[65], rec[65];
+	char q[256];
+	snprintf(q, sizeof q, "SELECT json_extract(after, '$.rows_digest') || ':' || json_extract(after, "
+			      "'$.rows_digest_v') FROM audit_log WHERE action = 'import' AND row_key = %lld", (long long)imp);
+	char both[128];
+	q_text(s, q, both, sizeof both);
+	doc_lab_digest(s, imp, 3, v3);
+	doc_lab_digest(s, imp, 2, v2);
+	snprintf(rec, sizeof rec, "%.64s", both);
+	ck_assert_str_eq(rec, v3);
+	ck_assert_str_eq(both + 64, ":3");
+	ck_assert_str_ne(v2, v3);
+	store_close(s);
+
+	/* the entry as engraft before version 3 wrote it */
+	char sql[512];
+	snprintf(sql, sizeof sql, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = "
+				  "json_remove(json_set(after, '$.rows_digest', '%s'), '$.rows_digest_v') "
+				  "WHERE action = 'import' AND row_key = %lld;", v2, (long long)imp);
+	ck_assert_int_eq(th_raw(path, sql), SQLITE_OK);
+	rewrite_chain(path);
+	restore_guard(path);
+	s = th_open(path);
+	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
+	store_close(s);
+	ck_assert_int_eq(th_raw(path, "DROP TRIGGER audit_lab_results_update; UPDATE lab_results SET canonical = "
+				      "1.5 WHERE test = 'ANC';"), SQLITE_OK);
+	s = th_open(path);
+	ck_assert_int_eq(th_verify(s, NULL, NULL), EF_AUDIT);
+	ck_assert_msg(strstr(th_msgs, "rows it inserted no longer match its digest"), "%s", th_msgs);
+	store_close(s);
+
+	/* version 3 sees a change in the last bit, which 15 digits of text hid */
+	path = th_path("digestv3.db");
+	s = th_open(path);
+	ck_assert_int_eq(th_import(s, "patients", "mrn,family_name,given_name,birth_date,sex,diagnosis\n"
+						 "V1,Vee,Ann,1970-03-04,F,AML\n", &r), 0);
+	ck_assert_int_eq(th_import(s, "labs", "mrn,collected_on,test,value,unit\nV1,2025-02-01,ANC,1.23,10^9/L\n", &r),
+			 0);
+	store_close(s);
+	ck_assert_int_eq(th_raw(path, "DROP TRIGGER audit_lab_results_update; UPDATE lab_results SET canonical = "
+				      "1.2300000000000002 WHERE test = 'ANC';"), SQLITE_OK);
+	s = th_open(path);
+	ck_assert_int_eq(th_verify(s, NULL, NULL), EF_AUDIT);
+	ck_assert_msg(strstr(th_msgs, "rows it inserted no longer match its digest"), "%s", th_msgs);
+	store_close(s);
+
+	/* a version from the future */
+	path = th_path("digestv9.db");
+	s = th_open(path);
+	ck_assert_int_eq(th_import(s, "patients", "mrn,family_name,given_name,birth_date,sex,diagnosis\n"
+						 "V1,Vee,Ann,1970-03-04,F,AML\n", &r), 0);
+	store_close(s);
+	ck_assert_int_eq(th_raw(path, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = "
+				      "json_set(after, '$.rows_digest_v', 9) WHERE action = 'import';"), SQLITE_OK);
+	rewrite_chain(path);
+	restore_guard(path);
+	s = th_open(path);
+	ck_assert_int_eq(th_verify(s, NULL, NULL), EF_AUDIT);
+	ck_assert_msg(strstr(th_msgs, "its digest is of an unknown version 9"), "%s", th_msgs);
+	store_close(s);
+}
+END_TEST
+
 /* The honest limit: someone who rewrites the log and recomputes every hash
  * and the head with the shell is not caught by the database alone; the head
  * recorded outside (audit verify --head) catches it. */
@@ -345,17 +513,7 @@ START_TEST(rewritten_chain_needs_recorded_head)
 	ck_assert_int_eq(th_raw(path, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET user = 'mallory' "
 				      "WHERE seq = 12;"), SQLITE_OK);
 	rewrite_chain(path);
-	/* put the guard trigger back as engraft made it */
-	const char *m = NULL;
-	for (const struct ef_blob *b = ef_migrations; b->name; b++)
-		if (strncmp(b->name, "005_", 4) == 0)
-			m = b->data;
-	ck_assert_ptr_nonnull(m);
-	const char *a = strstr(m, "CREATE TRIGGER audit_log_no_update");
-	const char *b = strstr(a, "END;");
-	char trig[512];
-	snprintf(trig, sizeof trig, "%.*s", (int)(b + 4 - a), a);
-	ck_assert_int_eq(th_raw(path, trig), SQLITE_OK);
+	restore_guard(path);
 	s = th_open(path);
 	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs); /* the limit */
 	ck_assert_int_eq(th_verify(s, head, NULL), EF_AUDIT);
@@ -464,6 +622,7 @@ int main(void)
 	tcase_add_test(tc, shell_cannot_write_while_triggers_exist);
 	tcase_add_loop_test(tc, tampering_is_detected, 0, sizeof tampers / sizeof tampers[0]);
 	tcase_add_test(tc, documented_hash_matches);
+	tcase_add_test(tc, row_digest_versions);
 	tcase_add_test(tc, rewritten_chain_needs_recorded_head);
 	tcase_add_test(tc, recorded_head_catches_a_cut_log);
 	tcase_add_test(tc, migration_baselines_existing_rows);
