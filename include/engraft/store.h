@@ -117,6 +117,22 @@ int store_put_transplant(struct store *s, const struct store_transplant_rec *r, 
 			 enum store_put *res, struct ef_err *err);
 int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import_id, enum store_put *res,
 		  struct ef_err *err);
+/* Lab results of an import, STORE_LAB_BATCH at a time: the same outcome
+ * per row (res[k], in the order added) as store_put_lab in the same order,
+ * in far fewer statements. add copies r (its texts within the sizes below,
+ * which import validation guarantees; -1 otherwise) and returns 1 when the
+ * batch is full: flush it. flush writes and empties the batch. */
+#define STORE_LAB_BATCH 32
+struct store_lab_batch {
+	int n;
+	struct store_lab_batch_row {
+		struct store_lab_rec rec; /* its texts point into the arrays below */
+		char collected_on[20], test[9], value[48], unit[32];
+	} row[STORE_LAB_BATCH];
+};
+int store_lab_batch_add(struct store_lab_batch *b, const struct store_lab_rec *r);
+int store_lab_batch_flush(struct store *s, struct store_lab_batch *b, int64_t import_id,
+			  enum store_put res[STORE_LAB_BATCH], struct ef_err *err);
 int store_put_transfusion(struct store *s, const struct store_transfusion_rec *r, int64_t import_id,
 			  enum store_put *res, struct ef_err *err);
 int store_put_vaccination(struct store *s, const struct store_vaccination_rec *r, int64_t import_id,

@@ -95,6 +95,9 @@ struct imp {
 	int fatal;              /* database error: stop */
 	struct ef_err *err;
 	struct pat_cache pats;
+	/* lab results are written in batches: the rows queued, with their lines */
+	struct store_lab_batch labs;
+	long lab_line[STORE_LAB_BATCH];
 	/* per row */
 	const struct ef_csv_row *row;
 	int row_bad;
@@ -107,21 +110,43 @@ static void report(struct imp *im, const char *col, const char *fmt, ...)
 #endif
 	;
 
+static void vreport_at(struct imp *im, long line, const char *col, const char *fmt, va_list ap)
+{
+	int max = im->opts->max_errors > 0 ? im->opts->max_errors : 50;
+	if (im->res->errors > max || !im->opts->diag)
+		return;
+	char why[512], msg[1024];
+	vsnprintf(why, sizeof why, fmt, ap);
+	snprintf(msg, sizeof msg, "%s:%ld: %s: %s", im->name, line, col, why);
+	im->opts->diag(im->opts->diag_ctx, msg);
+}
+
+/* A problem with the current row (counted once per row). */
 static void report(struct imp *im, const char *col, const char *fmt, ...)
 {
 	if (!im->row_bad)
 		im->res->errors++;
 	im->row_bad = 1;
-	int max = im->opts->max_errors > 0 ? im->opts->max_errors : 50;
-	if (im->res->errors > max || !im->opts->diag)
-		return;
-	char why[512], msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	vreport_at(im, im->row->line, col, fmt, ap);
 	va_end(ap);
-	snprintf(msg, sizeof msg, "%s:%ld: %s: %s", im->name, im->row->line, col, why);
-	im->opts->diag(im->opts->diag_ctx, msg);
+}
+
+/* A problem found with an earlier row of the file (a queued lab result). */
+static void report_at(struct imp *im, long line, const char *col, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+static void report_at(struct imp *im, long line, const char *col, const char *fmt, ...)
+{
+	im->res->errors++;
+	va_list ap;
+	va_start(ap, fmt);
+	vreport_at(im, line, col, fmt, ap);
+	va_end(ap);
 }
 
 /* UTF-8 validity (no overlongs, no surrogates) and control characters. */
@@ -290,14 +315,10 @@ static int enum_cell(struct imp *im, int i, int (*parse)(const char *, size_t, v
 #define ENUM_CELL(im, i, fn, out, allowed) \
 	enum_cell(im, i, (int (*)(const char *, size_t, void *))fn, out, allowed)
 
-/* rc and *r come from one put call; r is read only after it returned. */
-static void count(struct imp *im, int rc, const enum store_put *r, const char *key_cols)
+/* The outcome of one row's put, for the row on `line`. */
+static void count_at(struct imp *im, long line, enum store_put r, const char *key_cols)
 {
-	if (rc) {
-		im->fatal = rc;
-		return;
-	}
-	switch (*r) {
+	switch (r) {
 	case STORE_INSERTED:
 		im->res->inserted++;
 		break;
@@ -308,9 +329,33 @@ static void count(struct imp *im, int rc, const enum store_put *r, const char *k
 		im->res->unchanged++;
 		break;
 	case STORE_CONFLICT:
-		report(im, key_cols, "same key as an earlier row of this file, with different values");
+		report_at(im, line, key_cols, "same key as an earlier row of this file, with different values");
 		break;
 	}
+}
+
+/* rc and *r come from one put call; r is read only after it returned. */
+static void count(struct imp *im, int rc, const enum store_put *r, const char *key_cols)
+{
+	if (rc) {
+		im->fatal = rc;
+		return;
+	}
+	count_at(im, im->row->line, *r, key_cols);
+}
+
+/* Write the queued lab results and count each on its own line. */
+static void flush_labs(struct imp *im)
+{
+	enum store_put res[STORE_LAB_BATCH];
+	int n = im->labs.n;
+	int rc = store_lab_batch_flush(im->s, &im->labs, im->res->import_id, res, im->err);
+	if (rc) {
+		im->fatal = rc;
+		return;
+	}
+	for (int k = 0; k < n; k++)
+		count_at(im, im->lab_line[k], res[k], "mrn,collected_on,test");
 }
 
 /* ---- one function per kind: validate, then put ---- */
@@ -420,8 +465,12 @@ static void row_lab(struct imp *im)
 	if (im->row_bad || im->fatal)
 		return;
 	r.qualifier = q == EF_Q_LT ? '<' : q == EF_Q_GT ? '>' : '=';
-	enum store_put res;
-	count(im, store_put_lab(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,collected_on,test");
+	im->lab_line[im->labs.n] = im->row->line;
+	int full = store_lab_batch_add(&im->labs, &r);
+	if (full < 0)
+		im->fatal = ef_errf(im->err, EF_DB, "%s:%ld: lab result too long to queue", im->name, im->row->line);
+	else if (full)
+		flush_labs(im);
 }
 
 static void row_transfusion(struct imp *im)
@@ -591,6 +640,9 @@ int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
 	ef_sha256_init(&sha);
 	rc = ef_csv_read_stream_sha256(in, name, on_row, &im, &sha, err);
 	if (rc)
+		goto fail;
+	flush_labs(&im); /* the last lab results of the file */
+	if ((rc = im.fatal))
 		goto fail;
 	if (!im.have_header) {
 		rc = ef_errf(err, EF_INVALID, "%s:1: empty file: no header row", name);

@@ -249,6 +249,62 @@ START_TEST(reimport_changes_nothing_and_updates_are_counted)
 }
 END_TEST
 
+/* Lab results are written 32 at a time (store_lab_batch): a file of more
+ * than a few batches counts and reports every row as a row-by-row import
+ * did, on the row's own line, wherever in a batch it falls. */
+static char *lab_file(int rows, int dup_of, int dup_line, const char *dup_value, int bad_line)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	fputs("mrn,collected_on,test,value,unit\n", f);
+	for (int line = 2; line < rows + 2; line++) {
+		int k = line == dup_line ? dup_of : line; /* the key of line k */
+		const char *v = line == dup_line ? dup_value : "1.5";
+		if (line == bad_line)
+			v = "abc";
+		fprintf(f, "T001,2025-01-%02dT%02d:%02d,%s,%s,K/uL\n", 1 + k / 100 % 28, k / 10 % 10, k % 10 * 5,
+			k % 2 ? "ANC" : "PLT", v);
+	}
+	fclose(f);
+	return buf;
+}
+
+START_TEST(lab_batches_count_and_report_each_row)
+{
+	struct ef_err err;
+	struct ef_import_result res;
+	struct tu_diag d = {{0}};
+	/* line 41 (in the second batch) repeats line 35's key with another
+	 * value; line 80 is bad */
+	char *csv = lab_file(100, 35, 41, "2.5", 80);
+	ck_assert_int_eq(tu_import(db, STORE_K_LABS, csv, TODAY, &res, &d, &err), EF_INVALID);
+	ck_assert_int_eq(res.errors, 2);
+	ck_assert_msg(strstr(d.text, "test.csv:41: mrn,collected_on,test: same key as an earlier row of this file"),
+		      "%s", d.text);
+	ck_assert_msg(strstr(d.text, "test.csv:80: value: 'abc'"), "%s", d.text);
+	free(csv);
+	char *labs = tu_export(db, STORE_K_LABS, EF_NO_DAY, NULL);
+	ck_assert_str_eq(labs, "mrn,collected_on,test,value,unit\n");
+	free(labs);
+	/* the same repeat with the same value is one unchanged row */
+	csv = lab_file(100, 35, 41, "1.5", 0);
+	ck_assert_msg(tu_import(db, STORE_K_LABS, csv, TODAY, &res, NULL, &err) == EF_OK, "%s", err.msg);
+	ck_assert_int_eq(res.inserted, 99);
+	ck_assert_int_eq(res.unchanged, 1);
+	ck_assert_int_eq(tu_import(db, STORE_K_LABS, csv, TODAY, &res, NULL, &err), EF_OK);
+	ck_assert_int_eq(res.unchanged, 100);
+	free(csv);
+	/* a new value on line 70 (third batch) for line 70's own key: an update */
+	csv = lab_file(100, 70, 70, "9.5", 0);
+	ck_assert_int_eq(tu_import(db, STORE_K_LABS, csv, TODAY, &res, NULL, &err), EF_OK);
+	ck_assert_int_eq(res.updated, 1);
+	ck_assert_int_eq(res.unchanged, 98); /* 99 lines of keys; line 41 is now its own key, new */
+	ck_assert_int_eq(res.inserted, 1);
+	free(csv);
+}
+END_TEST
+
 START_TEST(values_keep_unit_and_qualifier_and_core_sees_canonical)
 {
 	const char *csv = "mrn,collected_on,test,value,unit\n"
@@ -416,6 +472,7 @@ int main(void)
 	tcase_add_test(tc, accepts_crlf_bom_quotes_and_unicode);
 	tcase_add_test(tc, header_only_imports_nothing);
 	tcase_add_test(tc, reimport_changes_nothing_and_updates_are_counted);
+	tcase_add_test(tc, lab_batches_count_and_report_each_row);
 	tcase_add_test(tc, values_keep_unit_and_qualifier_and_core_sees_canonical);
 	tcase_add_test(tc, formula_cells_are_neutralised_and_round_trip);
 	tcase_add_test(tc, every_kind_round_trips_byte_for_byte);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "../testutil.h"
+#include "engraft/audit.h"
 
 static char *dir;
 
@@ -156,6 +157,162 @@ START_TEST(put_inserts_keeps_updates_and_flags_conflicts)
 }
 END_TEST
 
+/* ---- lab results in batches ---- */
+
+/* The lab table (and the import's digest entry) as text, to compare two
+ * databases; read with a separate read-only connection. */
+static char *lab_dump(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+					    "SELECT group_concat(x, char(10)) FROM (SELECT printf('%d|%d|%s|%d|%s|%s|%s|%!.17g|%s|%s', "
+					    "id, patient_id, collected_on, collected_day, test, value, qualifier, canonical, "
+					    "unit, import_id) AS x FROM lab_results ORDER BY id) UNION ALL SELECT group_concat(json_extract("
+					    "after, '$.rows_digest') || ' ' || json_extract(after, '$.rows_covered'), ' ') "
+					    "FROM audit_log WHERE action = 'import'",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(f, "%s\n", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+	fclose(f);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+/* Patients P1..P3 and six lab results, two of them by an earlier import. */
+static struct store *lab_db(const char *name)
+{
+	struct store *s = tu_open(dir, name);
+	struct ef_err err;
+	enum store_put r;
+	int64_t id, imp;
+	char mrn[8];
+	ck_assert_int_eq(store_begin(s, &err), EF_OK);
+	for (int i = 1; i <= 3; i++) {
+		snprintf(mrn, sizeof mrn, "P%d", i);
+		struct store_patient_rec p = {mrn, "Fam", "Giv", "1970-01-01", NULL, NULL};
+		ck_assert_int_eq(store_put_patient(s, &p, 0, &id, &r, &err), EF_OK);
+	}
+	ck_assert_int_eq(store_import_begin(s, "labs", "old.csv", &imp, &err), EF_OK);
+	for (int i = 0; i < 6; i++) {
+		struct store_lab_rec l = {1 + i % 3, i < 3 ? "2025-01-01" : "2025-01-02", 20089 + (i >= 3), "ANC", "1",
+					  '=', 1.0, "10^9/L"};
+		ck_assert_int_eq(store_put_lab(s, &l, i < 2 ? imp : 0, &r, &err), EF_OK);
+	}
+	ck_assert_int_eq(store_import_end(s, imp, NULL, 2, 0, 0, &err), EF_OK);
+	ck_assert_int_eq(store_commit(s, &err), EF_OK);
+	return s;
+}
+
+/* Row i of the mixed file: 70 new keys first (two full batches and more
+ * of new rows), then 230 rows drawn from 3 patients x 4 days x 3 tests with
+ * values 1..3, so that rows repeat within a batch and across batches,
+ * identically and not, and meet the rows the database already had. */
+static void mixed_row(int i, uint32_t *x, struct store_lab_rec *l, char on[11], char val[4])
+{
+	static const char *const tests[] = {"ANC", "PLT", "ALC"};
+	int pat, day, test, v;
+	if (i < 70) {
+		pat = i % 3, day = 10 + i / 3, test = 0, v = 1 + i % 3;
+	} else {
+		*x ^= *x << 13, *x ^= *x >> 17, *x ^= *x << 5;
+		pat = (int)(*x % 3), day = 1 + (int)(*x / 3 % 4), test = (int)(*x / 12 % 3), v = 1 + (int)(*x / 36 % 3);
+	}
+	snprintf(on, 11, "2025-01-%02d", day);
+	snprintf(val, 4, "%d", v);
+	*l = (struct store_lab_rec){1 + pat, on, 20088 + day, tests[test], val, '=', v, "10^9/L"};
+}
+
+/* The batch gives every row the outcome one-by-one puts give, and leaves
+ * the same rows (same ids) and the same import digest. */
+START_TEST(lab_batch_matches_one_by_one)
+{
+	enum { N = 300 };
+	enum store_put one[N], bat[N];
+	const char *names[2] = {"one.db", "batch.db"};
+	for (int mode = 0; mode < 2; mode++) {
+		struct store *s = lab_db(names[mode]);
+		struct ef_err err;
+		int64_t imp;
+		uint32_t x = 88172645u;
+		static struct store_lab_batch b; /* 5 KB: not on the stack */
+		int first = 0;
+		ck_assert_int_eq(store_begin(s, &err), EF_OK);
+		ck_assert_int_eq(store_import_begin(s, "labs", "new.csv", &imp, &err), EF_OK);
+		for (int i = 0; i < N; i++) {
+			struct store_lab_rec l;
+			char on[11], val[4];
+			mixed_row(i, &x, &l, on, val);
+			if (mode == 0) {
+				ck_assert_int_eq(store_put_lab(s, &l, imp, &one[i], &err), EF_OK);
+				continue;
+			}
+			if (store_lab_batch_add(&b, &l) == 1) {
+				ck_assert_msg(store_lab_batch_flush(s, &b, imp, bat + first, &err) == EF_OK, "%s", err.msg);
+				first = i + 1;
+			}
+		}
+		if (mode == 1)
+			ck_assert_int_eq(store_lab_batch_flush(s, &b, imp, bat + first, &err), EF_OK);
+		ck_assert_int_eq(store_import_end(s, imp, NULL, 0, 0, 0, &err), EF_OK);
+		ck_assert_int_eq(store_commit(s, &err), EF_OK);
+		struct store_audit_summary sum;
+		ck_assert_msg(store_audit_verify(s, NULL, NULL, NULL, &sum, &err) == EF_OK, "%s", err.msg);
+		store_close(s);
+	}
+	int seen[4] = {0};
+	for (int i = 0; i < N; i++) {
+		ck_assert_msg(one[i] == bat[i], "row %d: one by one %d, batch %d", i, one[i], bat[i]);
+		seen[one[i]]++;
+	}
+	for (int k = 0; k < 4; k++) /* every outcome occurs */
+		ck_assert_msg(seen[k] > 0, "outcome %d never occurred", k);
+	char a[4200], b2[4200];
+	snprintf(a, sizeof a, "%s/%s", dir, names[0]);
+	snprintf(b2, sizeof b2, "%s/%s", dir, names[1]);
+	char *da = lab_dump(a), *db = lab_dump(b2);
+	ck_assert_str_eq(da, db);
+	free(da);
+	free(db);
+}
+END_TEST
+
+/* A row the table's CHECK refuses (the importer never passes one) fails
+ * the flush with the database's message; the caller rolls back. */
+START_TEST(lab_batch_reports_a_refused_row)
+{
+	struct store *s = lab_db("bad.db");
+	struct ef_err err;
+	int64_t imp;
+	static struct store_lab_batch b;
+	enum store_put res[STORE_LAB_BATCH];
+	ck_assert_int_eq(store_begin(s, &err), EF_OK);
+	ck_assert_int_eq(store_import_begin(s, "labs", "bad.csv", &imp, &err), EF_OK);
+	for (int i = 0; i < STORE_LAB_BATCH; i++) {
+		char on[11];
+		snprintf(on, sizeof on, "2025-02-%02d", 1 + i % 28);
+		struct store_lab_rec l = {1 + i / 28, on, 20120 + i % 28, "ANC", "1", '=', i == 20 ? -1.0 : 1.0, "10^9/L"};
+		ck_assert_int_eq(store_lab_batch_add(&b, &l), i == STORE_LAB_BATCH - 1);
+	}
+	ck_assert_int_ne(store_lab_batch_flush(s, &b, imp, res, &err), EF_OK);
+	ck_assert_msg(strstr(err.msg, "CHECK constraint failed"), "%s", err.msg);
+	ck_assert_int_eq(b.n, 0);
+	store_rollback(s);
+	/* a text longer than the batch holds is refused, not cut */
+	struct store_lab_rec l = {1, "2025-02-01", 20120, "ANC", "1", '=', 1.0,
+				  "a unit name far longer than thirty-one bytes"};
+	ck_assert_int_eq(store_lab_batch_add(&b, &l), -1);
+	ck_assert_int_eq(b.n, 0);
+	store_close(s);
+}
+END_TEST
+
 struct seen {
 	int n;
 	size_t labs[3];
@@ -237,6 +394,8 @@ int main(void)
 	tcase_add_test(tc, refuses_newer_schema_without_touching_it);
 	tcase_add_test(tc, refuses_paths_that_are_not_sqlite_files);
 	tcase_add_test(tc, put_inserts_keeps_updates_and_flags_conflicts);
+	tcase_add_test(tc, lab_batch_matches_one_by_one);
+	tcase_add_test(tc, lab_batch_reports_a_refused_row);
 	tcase_add_test(tc, each_timeline_streams_every_patient_once);
 	tcase_add_test(tc, default_path_follows_precedence);
 	suite_add_tcase(s, tc);
