@@ -122,7 +122,7 @@ int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import
  * in far fewer statements. add copies r (its texts within the sizes below,
  * which import validation guarantees; -1 otherwise) and returns 1 when the
  * batch is full: flush it. flush writes and empties the batch. */
-#define STORE_LAB_BATCH 32
+#define STORE_LAB_BATCH 64
 struct store_lab_batch {
 	int n;
 	struct store_lab_batch_row {

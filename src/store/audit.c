@@ -55,37 +55,68 @@ static const struct audit_table {
 
 /* ---- hashing ---- */
 
-static void feed(struct ef_sha256 *h, const void *v, size_t n)
+/* Field encodings are gathered in a buffer and hashed one buffer at a time
+ * (one update per imported row, not three per field); the digest of the
+ * concatenation is the same. sink_done hashes what is left. */
+struct sink {
+	struct ef_sha256 *h;
+	size_t n;
+	unsigned char b[256];
+};
+
+static void sink_put(struct sink *k, const void *p, size_t n)
+{
+	if (k->n + n > sizeof k->b) {
+		ef_sha256_update(k->h, k->b, k->n);
+		k->n = 0;
+		if (n > sizeof k->b) {
+			ef_sha256_update(k->h, p, n);
+			return;
+		}
+	}
+	memcpy(k->b + k->n, p, n);
+	k->n += n;
+}
+
+static void sink_done(struct sink *k)
+{
+	if (k->n)
+		ef_sha256_update(k->h, k->b, k->n);
+	k->n = 0;
+}
+
+/* A field: "<len>:<bytes>;", or "-;" for NULL (v == NULL). */
+static void feed(struct sink *k, const void *v, size_t n)
 {
 	char len[32];
 	if (!v) {
-		ef_sha256_update(h, "-;", 2);
+		sink_put(k, "-;", 2);
 		return;
 	}
 	/* "%zu:" by hand: this runs for every field of every imported row */
-	int k = (int)sizeof len;
-	len[--k] = ':';
+	int i = (int)sizeof len;
+	len[--i] = ':';
 	size_t m = n;
 	do
-		len[--k] = (char)('0' + m % 10);
+		len[--i] = (char)('0' + m % 10);
 	while ((m /= 10) != 0);
-	ef_sha256_update(h, len + k, sizeof len - (size_t)k);
-	ef_sha256_update(h, v, n);
-	ef_sha256_update(h, ";", 1);
+	sink_put(k, len + i, sizeof len - (size_t)i);
+	sink_put(k, v, n);
+	sink_put(k, ";", 1);
 }
 
 /* An integer as decimal text, fed like a field. */
-static void feed_int(struct ef_sha256 *h, long long v)
+static void feed_int(struct sink *k, long long v)
 {
 	char buf[32];
-	int k = (int)sizeof buf;
+	int i = (int)sizeof buf;
 	unsigned long long m = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
 	do
-		buf[--k] = (char)('0' + m % 10);
+		buf[--i] = (char)('0' + m % 10);
 	while ((m /= 10) != 0);
 	if (v < 0)
-		buf[--k] = '-';
-	feed(h, buf + k, sizeof buf - (size_t)k);
+		buf[--i] = '-';
+	feed(k, buf + i, sizeof buf - (size_t)i);
 }
 
 /* vals[0] = previous hash, then seq, at, user, action, tbl, row_key, before, after. */
@@ -93,10 +124,12 @@ static void entry_hash(const unsigned char *const vals[9], const int lens[9], ch
 {
 	struct ef_sha256 h;
 	unsigned char d[EF_SHA256_LEN];
+	struct sink k = {.h = &h};
 	ef_sha256_init(&h);
-	ef_sha256_update(&h, "engraft-audit-v1;", 17);
+	sink_put(&k, "engraft-audit-v1;", 17);
 	for (int i = 0; i < 9; i++)
-		feed(&h, vals[i], vals[i] ? (size_t)lens[i] : 0);
+		feed(&k, vals[i], vals[i] ? (size_t)lens[i] : 0);
+	sink_done(&k);
 	ef_sha256_final(&h, d);
 	ef_sha256_hex(d, out);
 }
@@ -254,7 +287,7 @@ int store_audit_import_begin(struct store *s, struct ef_err *err)
 /* One value as SQLite renders it, length-prefixed; numbers in one spelling
  * whatever their storage class (a whole REAL such as IgG 520.0 is stored as
  * an INTEGER and read back as REAL). */
-static void feed_value(struct ef_sha256 *h, const struct audit_val *v, int version)
+static void feed_value(struct sink *h, const struct audit_val *v, int version)
 {
 	char num[64];
 	switch (v->type) {
@@ -287,8 +320,9 @@ static void feed_value(struct ef_sha256 *h, const struct audit_val *v, int versi
 
 /* Digest input for one imported row: each digest column as
  * SQLite renders it (column i of st from `first`), length-prefixed. */
-static void digest_cols(struct ef_sha256 *h, sqlite3_stmt *st, int first, int n, int version)
+static void digest_cols(struct ef_sha256 *hash, sqlite3_stmt *st, int first, int n, int version)
 {
+	struct sink h = {.h = hash};
 	for (int i = first; i < first + n; i++) {
 		struct audit_val v = {.type = sqlite3_column_type(st, i)};
 		if (v.type == SQLITE_INTEGER)
@@ -300,8 +334,9 @@ static void digest_cols(struct ef_sha256 *h, sqlite3_stmt *st, int first, int n,
 			v.s = (const char *)sqlite3_column_text(st, i);
 			v.n = (size_t)sqlite3_column_bytes(st, i);
 		}
-		feed_value(h, &v, version);
+		feed_value(&h, &v, version);
 	}
+	sink_done(&h);
 }
 
 static int ncols(const char *cols)
@@ -312,6 +347,15 @@ static int ncols(const char *cols)
 	for (; *cols; cols++)
 		n += *cols == ',';
 	return n;
+}
+
+/* ncols of audit_tables[i].cols, counted once (this is asked per row). */
+static int table_ncols(size_t i)
+{
+	static int n[N_TABLES];
+	if (!n[i])
+		n[i] = ncols(audit_tables[i].cols);
+	return n[i];
 }
 
 /* An import's digest: per audited table with rows, in table order, the
@@ -333,9 +377,11 @@ static void digest_combine(struct ef_sha256 *per_table, const int64_t *count, in
 		ef_sha256_final(&per_table[i], d);
 		ef_sha256_hex(d, th);
 		snprintf(n, sizeof n, "%lld", (long long)count[i]);
-		feed(&h, audit_tables[i].name, strlen(audit_tables[i].name));
-		feed(&h, n, strlen(n));
-		feed(&h, th, 64);
+		struct sink k = {.h = &h};
+		feed(&k, audit_tables[i].name, strlen(audit_tables[i].name));
+		feed(&k, n, strlen(n));
+		feed(&k, th, 64);
+		sink_done(&k);
 		*covered += count[i];
 	}
 	ef_sha256_final(&h, d);
@@ -420,11 +466,13 @@ int store_audit_digest_vals(struct store *s, const char *table, const struct aud
 	int rc = digest_slot(s, table, v[0].i, &i, err);
 	if (rc)
 		return rc < 0 ? EF_OK : rc;
-	if (n != ncols(audit_tables[i].cols))
+	if (n != table_ncols(i))
 		return ef_errf(err, EF_DB, "audit: %d values for %s, which has %d digest columns", n, table,
-			       ncols(audit_tables[i].cols));
+			       table_ncols(i));
+	struct sink h = {.h = &s->audit_digest[i]};
 	for (int k = 0; k < n; k++)
-		feed_value(&s->audit_digest[i], &v[k], DIGEST_V);
+		feed_value(&h, &v[k], DIGEST_V);
+	sink_done(&h);
 	s->audit_count[i]++;
 	return EF_OK;
 }
@@ -447,7 +495,7 @@ int store_audit_digest_row(struct store *s, const char *table, int64_t id, struc
 		sqlite3_reset(st);
 		return rc;
 	}
-	digest_cols(&s->audit_digest[i], st, 0, ncols(audit_tables[i].cols), DIGEST_V);
+	digest_cols(&s->audit_digest[i], st, 0, table_ncols(i), DIGEST_V);
 	sqlite3_reset(st);
 	s->audit_count[i]++;
 	return EF_OK;

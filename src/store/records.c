@@ -252,8 +252,8 @@ int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import
 #define LAB_ROWS16 LAB_ROWS4 "," LAB_ROWS4 "," LAB_ROWS4 "," LAB_ROWS4
 static const char lab_batch_sql[] =
 	"INSERT INTO lab_results (patient_id, collected_on, collected_day, test, value, qualifier, canonical, unit, "
-	"import_id) VALUES " LAB_ROWS16 "," LAB_ROWS16 " ON CONFLICT (patient_id, collected_on, test) DO NOTHING";
-_Static_assert(STORE_LAB_BATCH == 32, "lab_batch_sql has 32 rows of parameters");
+	"import_id) VALUES " LAB_ROWS16 "," LAB_ROWS16 "," LAB_ROWS16 "," LAB_ROWS16 " ON CONFLICT (patient_id, collected_on, test) DO NOTHING";
+_Static_assert(STORE_LAB_BATCH == 64, "lab_batch_sql has 64 rows of parameters");
 static const char lab_max_id_sql[] = "SELECT max(id) FROM lab_results";
 
 static int copy_text(char *dst, size_t size, const char *src)

@@ -249,18 +249,24 @@ START_TEST(reimport_changes_nothing_and_updates_are_counted)
 }
 END_TEST
 
-/* Lab results are written 32 at a time (store_lab_batch): a file of more
- * than a few batches counts and reports every row as a row-by-row import
- * did, on the row's own line, wherever in a batch it falls. */
-static char *lab_file(int rows, int dup_of, int dup_line, const char *dup_value, int bad_line)
+/* Lab results are written STORE_LAB_BATCH at a time (store_lab_batch): a
+ * file of a few batches counts and reports every row as a row-by-row import
+ * did, on the row's own line, wherever in a batch it falls. Line L has key
+ * L unless it repeats the key of line dup[L]. */
+#define B STORE_LAB_BATCH
+static char *lab_file(int rows, const int *dup_line, const int *dup_of, const char *const *dup_value, int ndup,
+		      int bad_line)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	fputs("mrn,collected_on,test,value,unit\n", f);
 	for (int line = 2; line < rows + 2; line++) {
-		int k = line == dup_line ? dup_of : line; /* the key of line k */
-		const char *v = line == dup_line ? dup_value : "1.5";
+		int k = line;
+		const char *v = "1.5";
+		for (int i = 0; i < ndup; i++)
+			if (dup_line[i] == line)
+				k = dup_of[i], v = dup_value[i];
 		if (line == bad_line)
 			v = "abc";
 		fprintf(f, "T001,2025-01-%02dT%02d:%02d,%s,%s,K/uL\n", 1 + k / 100 % 28, k / 10 % 10, k % 10 * 5,
@@ -275,35 +281,44 @@ START_TEST(lab_batches_count_and_report_each_row)
 	struct ef_err err;
 	struct ef_import_result res;
 	struct tu_diag d = {{0}};
-	/* line 41 (in the second batch) repeats line 35's key with another
-	 * value; line 80 is bad */
-	char *csv = lab_file(100, 35, 41, "2.5", 80);
+	/* line 20 repeats line 12 (one batch), line B+10 repeats line B-5 (the
+	 * batch before), with other values; line 2B+5 is bad */
+	const int lines[] = {20, B + 10}, of[] = {12, B - 5};
+	const char *const other[] = {"2.5", "3.5"}, *const same[] = {"1.5", "1.5"};
+	char want[3][128];
+	snprintf(want[0], sizeof want[0], "test.csv:20: mrn,collected_on,test: same key as an earlier row");
+	snprintf(want[1], sizeof want[1], "test.csv:%d: mrn,collected_on,test: same key as an earlier row", B + 10);
+	snprintf(want[2], sizeof want[2], "test.csv:%d: value: 'abc'", 2 * B + 5);
+	char *csv = lab_file(3 * B + 10, lines, of, other, 2, 2 * B + 5);
 	ck_assert_int_eq(tu_import(db, STORE_K_LABS, csv, TODAY, &res, &d, &err), EF_INVALID);
-	ck_assert_int_eq(res.errors, 2);
-	ck_assert_msg(strstr(d.text, "test.csv:41: mrn,collected_on,test: same key as an earlier row of this file"),
-		      "%s", d.text);
-	ck_assert_msg(strstr(d.text, "test.csv:80: value: 'abc'"), "%s", d.text);
+	ck_assert_int_eq(res.errors, 3);
+	for (int i = 0; i < 3; i++)
+		ck_assert_msg(strstr(d.text, want[i]), "want %s in:\n%s", want[i], d.text);
 	free(csv);
 	char *labs = tu_export(db, STORE_K_LABS, EF_NO_DAY, NULL);
 	ck_assert_str_eq(labs, "mrn,collected_on,test,value,unit\n");
 	free(labs);
-	/* the same repeat with the same value is one unchanged row */
-	csv = lab_file(100, 35, 41, "1.5", 0);
+	/* the same repeats with the same values are unchanged rows */
+	csv = lab_file(3 * B + 10, lines, of, same, 2, 0);
 	ck_assert_msg(tu_import(db, STORE_K_LABS, csv, TODAY, &res, NULL, &err) == EF_OK, "%s", err.msg);
-	ck_assert_int_eq(res.inserted, 99);
-	ck_assert_int_eq(res.unchanged, 1);
+	ck_assert_int_eq(res.inserted, 3 * B + 8);
+	ck_assert_int_eq(res.unchanged, 2);
 	ck_assert_int_eq(tu_import(db, STORE_K_LABS, csv, TODAY, &res, NULL, &err), EF_OK);
-	ck_assert_int_eq(res.unchanged, 100);
+	ck_assert_int_eq(res.unchanged, 3 * B + 10);
 	free(csv);
-	/* a new value on line 70 (third batch) for line 70's own key: an update */
-	csv = lab_file(100, 70, 70, "9.5", 0);
+	/* line B+20 (second batch) with a new value for its own key: an update;
+	 * lines 20 and B+10 now have keys of their own: new */
+	const int upd_line[] = {B + 20}, upd_of[] = {B + 20};
+	const char *const upd_val[] = {"9.5"};
+	csv = lab_file(3 * B + 10, upd_line, upd_of, upd_val, 1, 0);
 	ck_assert_int_eq(tu_import(db, STORE_K_LABS, csv, TODAY, &res, NULL, &err), EF_OK);
 	ck_assert_int_eq(res.updated, 1);
-	ck_assert_int_eq(res.unchanged, 98); /* 99 lines of keys; line 41 is now its own key, new */
-	ck_assert_int_eq(res.inserted, 1);
+	ck_assert_int_eq(res.inserted, 2);
+	ck_assert_int_eq(res.unchanged, 3 * B + 7);
 	free(csv);
 }
 END_TEST
+#undef B
 
 START_TEST(values_keep_unit_and_qualifier_and_core_sees_canonical)
 {

@@ -210,8 +210,8 @@ static struct store *lab_db(const char *name)
 	return s;
 }
 
-/* Row i of the mixed file: 70 new keys first (two full batches and more
- * of new rows), then 230 rows drawn from 3 patients x 4 days x 3 tests with
+/* Row i of the mixed file: 70 new keys first (a full batch of new rows
+ * and more), then 230 rows drawn from 3 patients x 4 days x 3 tests with
  * values 1..3, so that rows repeat within a batch and across batches,
  * identically and not, and meet the rows the database already had. */
 static void mixed_row(int i, uint32_t *x, struct store_lab_rec *l, char on[11], char val[4])
