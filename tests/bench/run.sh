@@ -3,8 +3,10 @@
 #
 # Builds a release tree, makes 1k- and 10k-patient demo databases and times
 # engraft against the sqlite3 shell doing the same work, printing each ratio
-# with its goal. Needs: meson, ninja, a C compiler, sqlite3 (the shell).
-#   tests/bench/run.sh            full run (about 2-3 minutes on 2 cores)
+# with its goal. Needs meson, ninja, a C compiler, the libraries, sqlite3
+# (the shell) and tmux: on Debian it installs what is missing first
+# (.ci/deps test), so on a fresh machine it is one command.
+#   tests/bench/run.sh            full run (about a minute on 2 cores, and the build)
 #   BENCH_DIR=/path  keep the databases and files there (default: a temp dir)
 #   BENCH_BUILD=DIR  use (and build) this meson tree instead of build-release
 #   BENCH_RUNS=N     timed runs per measurement (best and median kept; default 3)
@@ -14,6 +16,9 @@ BUILD=${BENCH_BUILD:-$ROOT/build-release}
 RUNS=${BENCH_RUNS:-3}
 AS_OF=2025-06-30
 SEED=1
+if [ -x "$(command -v dpkg-query)" ] && [ -f "$ROOT/.ci/deps" ]; then
+	bash "$ROOT/.ci/deps" test || { echo "run.sh: could not install what it needs (see above)" >&2; exit 2; }
+fi
 command -v sqlite3 >/dev/null || { echo "run.sh: needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 2; }
 
 if [ ! -f "$BUILD/build.ninja" ]; then
