@@ -9,9 +9,23 @@
 #include "engraft/alertstore.h"
 #include "tui_int.h"
 
+/* A list row: what the list shows (44,000 open alerts in a 10,000-patient
+ * clinic: a full store_alert each, 2 KB of message and reason, was 120 MB).
+ * The selected alert is read in full (sel) when the selection moves. */
+struct alert_row {
+	int64_t alert_id, patient_id;
+	char mrn[64];
+	char rule[40];
+	char subject[32];
+	char severity[12];
+	char status[16];
+	char due_on[11];
+};
+
 struct alerts_st {
-	struct store_alert *rows;
+	struct alert_row *rows;
 	size_t n, cap;
+	struct store_alert sel;  /* rows[cur] in full (sel.alert_id 0: none read) */
 	int cur, scroll;
 	int history;             /* every status, not only open */
 	char mrn[64];            /* patient scope, "" = clinic */
@@ -30,19 +44,48 @@ static const struct keybind keys[] = {
 	KEYS_END,
 };
 
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+
 static int add(void *ctx, const struct store_alert *al, struct ef_err *err)
 {
 	struct alerts_st *st = ctx;
 	if (st->n == st->cap) {
 		size_t cap = st->cap ? st->cap * 2 : 64;
-		struct store_alert *p = realloc(st->rows, cap * sizeof *p);
+		struct alert_row *p = realloc(st->rows, cap * sizeof *p);
 		if (!p)
 			return ef_errf(err, EF_DB, "out of memory");
 		st->rows = p;
 		st->cap = cap;
 	}
-	st->rows[st->n++] = *al;
+	struct alert_row *r = &st->rows[st->n++];
+	r->alert_id = al->alert_id;
+	r->patient_id = al->patient_id;
+	COPY(r->mrn, al->mrn);
+	COPY(r->rule, al->rule);
+	COPY(r->subject, al->subject);
+	COPY(r->severity, al->severity);
+	COPY(r->status, al->status);
+	COPY(r->due_on, al->due_on);
 	return EF_OK;
+}
+
+/* Read the selected alert in full for the detail lines, if not read yet. */
+static int read_selected(struct app *a, struct alerts_st *st)
+{
+	if (!st->n) {
+		st->sel.alert_id = 0;
+		return EF_OK;
+	}
+	const struct alert_row *r = &st->rows[st->cur];
+	if (st->sel.alert_id == r->alert_id)
+		return EF_OK;
+	int found = 0;
+	int rc = store_alert_get(a->s, r->alert_id, &st->sel, &found, &a->err);
+	if (rc == EF_OK && !found)
+		rc = ef_errf(&a->err, EF_INVALID, "alert %lld is gone", (long long)r->alert_id);
+	if (rc)
+		st->sel.alert_id = 0;
+	return rc;
 }
 
 static int alerts_load(struct app *a, struct screen *s)
@@ -58,6 +101,9 @@ static int alerts_load(struct app *a, struct screen *s)
 	for (size_t i = 0; i < st->n; i++)
 		if (st->rows[i].alert_id == keep)
 			st->cur = (int)i;
+	st->sel.alert_id = 0; /* re-read: it may have been acknowledged */
+	if ((rc = read_selected(a, st)))
+		return rc;
 	snprintf(s->title, sizeof s->title, "%s%s, %zu %s", st->mrn[0] ? "MRN " : "clinic", st->mrn, st->n,
 		 st->history ? "in the history" : "open");
 	return EF_OK;
@@ -130,7 +176,7 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 		return;
 	}
 	for (int i = 0; i < page && st->scroll + i < (int)st->n; i++) {
-		const struct store_alert *al = &st->rows[st->scroll + i];
+		const struct alert_row *al = &st->rows[st->scroll + i];
 		int y = 1 + i, sel = st->scroll + i == st->cur;
 		attr_t ra = sel ? tui_attr(R_SELECTED) : A_NORMAL;
 		fill_line(w, y, ra);
@@ -141,10 +187,12 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 		put_text(w, y, c_due, 10, al->due_on[0] ? al->due_on : "-", ra, 0);
 		put_text(w, y, c_stat, cols - c_stat, strcmp(al->status, "acknowledged") == 0 && cols - c_stat < 12 ? "acked" : al->status, ra, 0);
 	}
-	/* the selected alert in full */
-	const struct store_alert *al = &st->rows[st->cur];
+	/* the selected alert in full (read by read_selected) */
+	const struct store_alert *al = &st->sel;
 	int y = h - detail;
 	draw_rule(w, y, "Selected alert", a->utf8);
+	if (al->alert_id != st->rows[st->cur].alert_id)
+		return;
 	put_fmt(w, y + 1, 1, cols - 1, A_NORMAL, "#%lld %s: %s", (long long)al->alert_id, al->mrn, al->message);
 	if (al->acknowledged_on[0])
 		put_fmt(w, y + 2, 1, cols - 1, tui_attr(R_DIM), "acknowledged %s by %s%s%s: %s", al->acknowledged_on,
@@ -155,7 +203,19 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 		put_fmt(w, y + 2, 1, cols - 1, tui_attr(R_DIM), "raised %s; k acknowledges it", al->raised_on);
 }
 
+static enum action alerts_move(struct app *a, struct screen *s, int key, enum cmd cmd);
+
+/* Moves of the selection read the newly selected alert in full. */
 static enum action alerts_key(struct app *a, struct screen *s, int key, enum cmd cmd)
+{
+	struct alerts_st *st = s->st;
+	enum action act = alerts_move(a, s, key, cmd);
+	if (act == ACTION_REDRAW && read_selected(a, st))
+		tui_msg_err(a, &a->err);
+	return act;
+}
+
+static enum action alerts_move(struct app *a, struct screen *s, int key, enum cmd cmd)
 {
 	(void)key;
 	struct alerts_st *st = s->st;

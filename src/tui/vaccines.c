@@ -18,21 +18,24 @@ static const char *const section_names[VS_COUNT] = {"Overdue", "Due now", "Due t
 						    "Upcoming", "Given since the transplant"};
 static const enum role section_roles[VS_COUNT] = {R_OVERDUE, R_DUE, R_DUE, R_BLOCKED, R_UPCOMING, R_DIM};
 
+/* A row keeps its texts (MRN, name, reason) in the screen's text arena, by
+ * offset: the clinic list of a 10,000-patient cohort has 100,000 rows, and
+ * fixed arrays for them were 75 MB. */
 struct vrow {
 	enum vstatus status;
 	int64_t patient_id;
-	char mrn[64];
-	char name[300];
+	uint32_t mrn, name, reason; /* offsets into vac_st.text */
 	char series[16];
 	int dose;
 	ef_day due_on;           /* given: the day given */
-	char reason[320];
 	char vaccine[16];        /* given: as recorded */
 };
 
 struct vac_st {
 	struct vrow *rows;
 	size_t n, cap;
+	char *text;              /* NUL-terminated texts of the rows */
+	size_t text_n, text_cap;
 	int cur;
 	int scroll;
 	int forecast;            /* the forecaster is available */
@@ -68,6 +71,62 @@ static struct vrow *add_row(struct vac_st *st)
 	return r;
 }
 
+/* A copy of s in the arena; *off its offset. */
+static int intern(struct vac_st *st, const char *str, uint32_t *off)
+{
+	size_t n = strlen(str) + 1;
+	if (st->text_n + n > st->text_cap) {
+		size_t cap = st->text_cap ? st->text_cap * 2 : 4096;
+		while (cap < st->text_n + n)
+			cap *= 2;
+		if (cap > UINT32_MAX)
+			return -1;
+		char *t = realloc(st->text, cap);
+		if (!t)
+			return -1;
+		st->text = t;
+		st->text_cap = cap;
+	}
+	memcpy(st->text + st->text_n, str, n);
+	*off = (uint32_t)st->text_n;
+	st->text_n += n;
+	return 0;
+}
+
+static const char *txt(const struct vac_st *st, uint32_t off)
+{
+	return st->text + off;
+}
+
+/* A new row of patient tl's with reason `reason`; the patient's MRN and
+ * name are shared with the row before when it is the same patient's. */
+static struct vrow *add_row_for(struct vac_st *st, const struct ef_patient *p, const char *reason)
+{
+	uint32_t mrn, name, why;
+	if (st->n && st->rows[st->n - 1].patient_id == p->id) {
+		mrn = st->rows[st->n - 1].mrn;
+		name = st->rows[st->n - 1].name;
+	} else {
+		char full[300];
+		snprintf(full, sizeof full, "%s, %s", p->family_name, p->given_name);
+		if (intern(st, p->mrn, &mrn) || intern(st, full, &name))
+			return NULL;
+	}
+	if (intern(st, reason, &why))
+		return NULL;
+	struct vrow *r = add_row(st);
+	if (!r)
+		return NULL;
+	r->patient_id = p->id;
+	r->mrn = mrn;
+	r->name = name;
+	r->reason = why;
+	return r;
+}
+
+/* qsort has no context argument: the arena of the rows being sorted. */
+static const char *sort_text;
+
 static int cmp_rows(const void *x, const void *y)
 {
 	const struct vrow *a = x, *b = y;
@@ -77,43 +136,50 @@ static int cmp_rows(const void *x, const void *y)
 		return a->due_on > b->due_on ? -1 : 1; /* newest first */
 	if (a->due_on != b->due_on)
 		return a->due_on < b->due_on ? -1 : 1;
-	int c = strcmp(a->name, b->name);
+	int c = strcmp(sort_text + a->name, sort_text + b->name);
 	if (c)
 		return c;
 	return strcmp(a->series, b->series);
 }
 
-/* The doses already given, for a chart's worklist. */
+static void sort_rows(struct vac_st *st)
+{
+	if (!st->n)
+		return;
+	sort_text = st->text;
+	qsort(st->rows, st->n, sizeof st->rows[0], cmp_rows);
+	sort_text = NULL;
+}
+
+/* The doses already given, for a chart's worklist: one row per
+ * vaccination (a combination vaccine counts toward several series: the
+ * reason lists them, "HEPA+HEPB"). */
 static int add_given(struct app *a, struct vac_st *st, const struct ef_timeline *tl)
 {
 	const struct ef_transplant *tp = ef_current_transplant(tl, a->today);
-	int64_t last_id = -1;
-	for (size_t i = 0; i < tl->n_doses; i++) {
+	for (size_t i = 0; i < tl->n_doses;) {
 		const struct ef_dose *d = &tl->doses[i];
-		if (tp && d->day < tp->day0)
-			continue;
-		if (d->vaccination_id == last_id && st->n > 0) { /* a combination: one row, every series */
-			struct vrow *prev = &st->rows[st->n - 1];
-			size_t l = strlen(prev->reason);
-			if (l + strlen(d->series) + 2 < sizeof prev->reason) {
-				if (l)
-					prev->reason[l++] = '+';
-				memcpy(prev->reason + l, d->series, strlen(d->series) + 1);
-			}
+		size_t j = i + 1;
+		while (j < tl->n_doses && tl->doses[j].vaccination_id == d->vaccination_id)
+			j++;
+		if (tp && d->day < tp->day0) {
+			i = j;
 			continue;
 		}
-		struct vrow *r = add_row(st);
+		char reason[320] = "";
+		if (strcmp(d->vaccine, d->series) != 0 || j - i > 1)
+			for (size_t k = i; k < j; k++) {
+				size_t l = strlen(reason);
+				snprintf(reason + l, sizeof reason - l, "%s%s", l ? "+" : "", tl->doses[k].series);
+			}
+		struct vrow *r = add_row_for(st, &tl->patient, reason);
 		if (!r)
 			return ef_errf(&a->err, EF_DB, "out of memory");
-		last_id = d->vaccination_id;
 		r->status = VS_GIVEN;
-		r->patient_id = tl->patient.id;
-		snprintf(r->mrn, sizeof r->mrn, "%s", tl->patient.mrn);
-		snprintf(r->name, sizeof r->name, "%s, %s", tl->patient.family_name, tl->patient.given_name);
 		snprintf(r->series, sizeof r->series, "%s", d->series);
 		snprintf(r->vaccine, sizeof r->vaccine, "%s", d->vaccine);
-		snprintf(r->reason, sizeof r->reason, "%s", strcmp(d->vaccine, d->series) ? d->series : "");
 		r->due_on = d->day;
+		i = j;
 	}
 	return EF_OK;
 }
@@ -155,17 +221,13 @@ static int add_forecast(void *ctx, const struct ef_timeline *tl, struct ef_err *
 			else
 				continue;
 		}
-		struct vrow *r = add_row(c->st);
+		struct vrow *r = add_row_for(c->st, &tl->patient, d->reason);
 		if (!r)
 			return ef_errf(err, EF_DB, "out of memory");
 		r->status = vs;
-		r->patient_id = tl->patient.id;
-		snprintf(r->mrn, sizeof r->mrn, "%s", tl->patient.mrn);
-		snprintf(r->name, sizeof r->name, "%s, %s", tl->patient.family_name, tl->patient.given_name);
 		snprintf(r->series, sizeof r->series, "%s", d->series);
 		r->dose = d->dose;
 		r->due_on = d->due_on;
-		snprintf(r->reason, sizeof r->reason, "%s", d->reason);
 	}
 	return EF_OK;
 }
@@ -194,12 +256,13 @@ static int vac_load(struct app *a, struct screen *s)
 		st->touched = 0;
 		if (rc)
 			return rc;
-		qsort(st->rows, st->n, sizeof st->rows[0], cmp_rows);
+		sort_rows(st);
 		if (st->cur >= (int)st->n)
 			st->cur = st->n ? (int)st->n - 1 : 0;
 		return EF_OK;
 	}
 	st->n = 0;
+	st->text_n = 0;
 	st->loaded = 1;
 	struct fc_ctx fc = {a, st, tui_reference(a), {0}, s->patient_id != 0};
 	st->forecast = fc.ref != NULL;
@@ -228,8 +291,7 @@ static int vac_load(struct app *a, struct screen *s)
 	} else {
 		snprintf(s->title, sizeof s->title, "clinic");
 	}
-	if (st->n)
-		qsort(st->rows, st->n, sizeof st->rows[0], cmp_rows);
+	sort_rows(st);
 	if (st->cur >= (int)st->n)
 		st->cur = st->n ? (int)st->n - 1 : 0;
 	return EF_OK;
@@ -249,8 +311,10 @@ static void vac_close(struct app *a, struct screen *s)
 {
 	(void)a;
 	struct vac_st *st = s->st;
-	if (st)
+	if (st) {
 		free(st->rows);
+		free(st->text);
+	}
 	free(st);
 	s->st = NULL;
 }
@@ -311,18 +375,18 @@ static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
 		attr_t ra = sel ? tui_attr(R_SELECTED) : A_NORMAL;
 		fill_line(w, ry, ra);
 		if (clinic)
-			put_fmt(w, ry, c_name, w_name, ra, "%s %s", r->mrn, r->name);
+			put_fmt(w, ry, c_name, w_name, ra, "%s %s", txt(st, r->mrn), txt(st, r->name));
 		char d[11];
 		ef_date_format(r->due_on, d);
 		if (r->status == VS_GIVEN) {
 			put_text(w, ry, c_vx, 11, r->vaccine, ra | A_BOLD, 0);
 			put_text(w, ry, c_date, 11, d, ra, 0);
-			if (r->reason[0])
-				put_fmt(w, ry, c_reason, cols - c_reason, ra, "counts toward %s", r->reason);
+			if (txt(st, r->reason)[0])
+				put_fmt(w, ry, c_reason, cols - c_reason, ra, "counts toward %s", txt(st, r->reason));
 		} else {
 			put_fmt(w, ry, c_vx, 11, ra | A_BOLD, "%s:%d", r->series, r->dose);
 			put_text(w, ry, c_date, 11, r->due_on == EF_NO_DAY ? "-" : d, sel ? ra : tui_attr(section_roles[r->status]), 0);
-			put_text(w, ry, c_reason, cols - c_reason, r->reason, sel ? ra : tui_attr(R_DIM), 0);
+			put_text(w, ry, c_reason, cols - c_reason, txt(st, r->reason), sel ? ra : tui_attr(R_DIM), 0);
 		}
 	}
 }

@@ -182,9 +182,44 @@ tui_run() {
 		echo "? ? ? ?" >"$W/tui$n"
 	fi
 }
+# tui_screens N: on the checked cohort N (alerts exist), open the clinic
+# alerts (a), then the clinic vaccination worklist (v), then quit. Leaves
+# "alerts_ms worklist_ms rss_kb open_alerts" in $W/tuiscr$N.
+tui_screens() {
+	n=$1
+	tf=$W/tuiscrtime$n
+	rm -f "$tf" "$W/tuiscrrss$n" "$W/tuiscrdone$n"
+	cp "$W/chk$n.db" "$W/tuiscr$n.db"
+	sess=engraft-bench-scr-$$-$n
+	tmux new-session -d -s "$sess" -x 80 -y 24 \
+		"ENGRAFT_TUI_TIMING='$tf' ESCDELAY=25 '$BR' -n 1 -i - -o - -R '$W/tuiscrrss$n' -- '$E' --db '$W/tuiscr$n.db'; touch '$W/tuiscrdone$n'"
+	ok=1
+	wait_for "grep -q first_draw_ms '$tf'" || ok=0
+	sleep 0.3
+	tmux send-keys -t "$sess" a 2>/dev/null || true
+	wait_for "grep -q 'key_ms Patients' '$tf'" || ok=0
+	sleep 0.3
+	tmux send-keys -t "$sess" v 2>/dev/null || true
+	wait_for "grep -q 'key_ms Alerts' '$tf'" || ok=0
+	sleep 0.3
+	for k in q q q; do
+		tmux send-keys -t "$sess" $k 2>/dev/null || true
+		sleep 0.3
+	done
+	wait_for "[ -e '$W/tuiscrdone$n' ]" || ok=0
+	tmux kill-session -t "$sess" 2>/dev/null || true
+	if [ $ok = 1 ] && [ -s "$W/tuiscrrss$n" ]; then
+		al=$(awk '$1 == "key_ms" && $2 == "Patients" { print $4; exit }' "$tf")
+		wl=$(awk '$1 == "key_ms" && $2 == "Alerts" { print $4; exit }' "$tf")
+		echo "$al $wl $(cut -d' ' -f3 "$W/tuiscrrss$n") $(sql_count "$W/chk$n.db" "SELECT count(*) FROM alerts WHERE status = 'open'")" >"$W/tuiscr$n"
+	else
+		echo "? ? ? ?" >"$W/tuiscr$n"
+	fi
+}
 if [ "$HAVE_TUI" = 1 ]; then
 	for n in 1000 10000; do
 		tui_run $n
+		if [ "$HAVE_CHECK" = 1 ]; then tui_screens $n; fi
 	done
 fi
 
@@ -233,6 +268,13 @@ if [ "$HAVE_TUI" = 1 ]; then
 	row "TUI: search keystroke to redraw (worst of 3)" "$(secs "$s1")" "$(secs "$s10")" "$(ratio "$s10" "$s1")x" "" "< 50 ms: $(verdict "$s10" "<" 50)"
 	row "  (median keystroke)" "$(secs "$m1")" "$(secs "$m10")" "" "" ""
 	row "TUI: peak RSS" "$(cut -d' ' -f4 "$W/tui1000") kB" "$(cut -d' ' -f4 "$W/tui10000") kB" "" "" ""
+	if [ "$HAVE_CHECK" = 1 ]; then
+		a1=$(cut -d' ' -f1 "$W/tuiscr1000"); a10=$(cut -d' ' -f1 "$W/tuiscr10000")
+		v1=$(cut -d' ' -f2 "$W/tuiscr1000"); v10=$(cut -d' ' -f2 "$W/tuiscr10000")
+		row "TUI: open the clinic alerts ($(cut -d' ' -f4 "$W/tuiscr1000") / $(cut -d' ' -f4 "$W/tuiscr10000") open)" "$(secs "$a1")" "$(secs "$a10")" "$(ratio "$a10" "$a1")x" "" "(info)"
+		row "TUI: open the clinic vaccination worklist" "$(secs "$v1")" "$(secs "$v10")" "$(ratio "$v10" "$v1")x" "" "(info: forecasts every patient)"
+		row "  peak RSS with both open" "$(cut -d' ' -f3 "$W/tuiscr1000") kB" "$(cut -d' ' -f3 "$W/tuiscr10000") kB" "" "" ""
+	fi
 else
 	row "TUI: first list / search redraw" "-" "-" "" "" "not measured: this build has no ENGRAFT_TUI_TIMING (or no tmux)"
 fi

@@ -367,7 +367,7 @@ START_TEST(clinic_worklist_groups_doses_and_records_the_selected_one)
 	/* the first row is the most overdue dose: Okafor's COVID19:1 */
 	int y = th_find(t, "COVID19:1");
 	ck_assert_int_gt(y, 0);
-	ck_assert_msg(strstr(th_line(t, y), "MRN005"), "first overdue row: %s", th_line(t, y));
+	ck_assert_msg(strstr(th_line(t, y), "MRN005 Okafor, Chidi"), "first overdue row: %s", th_line(t, y));
 	th_type(t, "r");
 	ASSERT_SCREEN(t, "Record a vaccine dose given to Okafor, Chidi");
 	const char *l = th_line(t, th_find(t, "Vaccine"));
@@ -425,6 +425,18 @@ START_TEST(alerts_worst_first_and_ack_needs_a_reason)
 	ASSERT_SCREEN(t, "Alerts: clinic");
 	ck_assert_msg(strstr(th_line(t, 2), " crit") && strstr(th_line(t, 2), "NEUTROPHIL_ENGRAFTMENT_MISSED"),
 		      "first row: %s", th_line(t, 2));
+	/* the detail lines follow the selection (the list keeps short rows and
+	 * reads the selected alert in full) */
+	int d = th_find(t, "Selected alert");
+	ck_assert_int_gt(d, 2);
+	ck_assert_msg(strstr(th_line(t, d + 1), "MRN004: ") && strstr(th_line(t, d + 2), "raised "), "detail: %s",
+		      th_line(t, d + 1));
+	char mrn3[16] = "";
+	ck_assert_int_eq(sscanf(th_line(t, 3) + (sizes[_i][1] < 100 ? 6 : 10), "%15s", mrn3), 1);
+	th_key(t, KEY_DOWN);
+	ck_assert_msg(strstr(th_line(t, d + 1), mrn3), "detail after Down shows %s: %s", mrn3, th_line(t, d + 1));
+	th_key(t, KEY_UP);
+	ck_assert_msg(strstr(th_line(t, d + 1), "MRN004: "), "detail after Up: %s", th_line(t, d + 1));
 	th_type(t, "k");
 	ASSERT_SCREEN(t, "Acknowledge alert #");
 	th_key(t, KEY_F(2));
@@ -448,6 +460,10 @@ START_TEST(alerts_worst_first_and_ack_needs_a_reason)
 	ASSERT_SCREEN(t, "in the history");
 	const char *h = th_line(t, 2);
 	ck_assert_msg(strstr(h, "NEUTROPHIL_ENGRAFTMENT_MISSED") && strstr(h, "ack"), "history row: %s", h);
+	th_key(t, KEY_HOME); /* the selection stayed on the alert it was on */
+	d = th_find(t, "Selected alert");
+	ck_assert_msg(strstr(th_line(t, d + 2), "acknowledged ") && strstr(th_line(t, d + 2), "until 2024-10-01"),
+		      "detail of the acknowledged alert: %s", th_line(t, d + 2));
 	th_free(t);
 }
 END_TEST
