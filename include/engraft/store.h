@@ -158,6 +158,9 @@ int store_import_end(struct store *s, int64_t import_id, const char *file_sha256
 
 /* Is `code` a known vaccine (a series code or a CVX code in the cvx table)? */
 int store_vaccine_known(struct store *s, const char *code, size_t len, int *known, struct ef_err *err);
+/* A vaccine series' live flag in engraft's own series table (schema 002):
+ * *found 0 when the series is not there. */
+int store_series_live(struct store *s, const char *series, int *live, int *found, struct ef_err *err);
 
 /* ---- reading: export of the import kinds ------------------------------- */
 

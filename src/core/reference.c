@@ -578,6 +578,34 @@ static int check_monitors(const struct ef_reference *ref, struct ef_err *err)
 	return EF_OK;
 }
 
+/* Whether a vaccine is live decides the live-vaccine gate and the
+ * LIVE_VACCINE_CONTRAINDICATED rule, so the flags must agree: every row of
+ * a series says the same, and every CVX code counted toward a live series
+ * is live (a live product may count toward a series that is not, such as
+ * LAIV toward FLU). */
+static int check_live(const struct ef_reference *ref, struct ef_err *err)
+{
+	for (size_t i = 0; i < ref->n_rules; i++) {
+		const struct ef_vaccine_rule *a = &ref->rules[i];
+		for (size_t j = 0; j < i; j++) {
+			const struct ef_vaccine_rule *b = &ref->rules[j];
+			if (strcmp(a->series, b->series) == 0 && a->live != b->live)
+				return ef_errf(err, EF_INVALID,
+					       "vaccine_schedule: %s dose %d has live %d but dose %d has live %d: a "
+					       "series is live or not",
+					       a->series, a->dose, a->live, b->dose, b->live);
+		}
+	}
+	for (size_t i = 0; i < ref->n_cvx; i++) {
+		const struct ef_cvx *x = &ref->cvx[i];
+		if (!x->live && ef_reference_series_live(ref, x->series))
+			return ef_errf(err, EF_INVALID,
+				       "cvx: %s counts toward %s, a live series, so it must be live (1), not 0", x->cvx,
+				       x->series);
+	}
+	return EF_OK;
+}
+
 int ef_reference_finish(struct ef_reference *ref, struct ef_err *err)
 {
 	for (int p = 0; p < EF_P_COUNT; p++)
@@ -594,7 +622,8 @@ int ef_reference_finish(struct ef_reference *ref, struct ef_err *err)
 			return ef_errf(err, EF_INVALID, "vaccine_schedule: %s comes after %s, which has no rows",
 				       ref->rules[i].series, after);
 	}
-	return check_monitors(ref, err);
+	int rc = check_live(ref, err);
+	return rc ? rc : check_monitors(ref, err);
 }
 
 /* ---- lifecycle and lookups -------------------------------------------- */

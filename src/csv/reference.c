@@ -80,6 +80,28 @@ static int read_file(struct ref_ctx *c, const char *dir, struct ef_err *err)
 	return ef_errf(err, EF_DB, "asset %s is not built in", c->info->file);
 }
 
+/* The schedule's live flags agree with engraft's series table, which the
+ * doses recorded by series code take theirs from: a site's schedule cannot
+ * make MMR a non-live vaccine (or a series unknown to the database). */
+static int check_series_table(struct store *s, const struct ef_reference *ref, struct ef_err *err)
+{
+	for (size_t i = 0; i < ref->n_rules; i++) {
+		const struct ef_vaccine_rule *r = &ref->rules[i];
+		int live, found;
+		int rc = store_series_live(s, r->series, &live, &found, err);
+		if (rc)
+			return rc;
+		if (!found)
+			return ef_errf(err, EF_INVALID, "vaccine_schedule: series %s is not in engraft's series table",
+				       r->series);
+		if (live != r->live)
+			return ef_errf(err, EF_INVALID,
+				       "vaccine_schedule: %s dose %d has live %d, but %s is %s",
+				       r->series, r->dose, r->live, r->series, live ? "a live vaccine" : "not a live vaccine");
+	}
+	return EF_OK;
+}
+
 int ef_load_reference(struct store *s, const char *dir, struct ef_err *err)
 {
 	struct ef_reference scratch;
@@ -96,6 +118,8 @@ int ef_load_reference(struct store *s, const char *dir, struct ef_err *err)
 	}
 	if (rc == EF_OK)
 		rc = ef_reference_finish(&scratch, err);
+	if (rc == EF_OK)
+		rc = check_series_table(s, &scratch, err);
 	ef_reference_free(&scratch);
 	return rc;
 }

@@ -136,5 +136,17 @@ check "bad site assets" 3 E init --assets "$T/site"
 contains "bad asset message" "$T/err" "parameters.csv:2: value: anc_threshold must be a number > 0, not 'zero'"
 check "old data kept" 0 E check --as-of "$later"
 contains "old data kept counts" "$T/out" "opened 0"
+# the live flags the live-vaccine gate depends on cannot be edited away
+cp "$ASSETS"/*.csv "$T/site/"
+sed -i 's/^\(MMR,[12],,[^"]*\),1,,0,/\1,0,,0,/' "$T/site/vaccine_schedule.csv"
+grep -q '^MMR,1,,24,,,,,,,,0,' "$T/site/vaccine_schedule.csv" || { fail=$((fail + 1)); echo "FAIL: the MMR edit did not apply"; }
+check "MMR made non-live" 3 E init --assets "$T/site"
+contains "MMR live message" "$T/err" "vaccine_schedule: MMR dose 1 has live 0, but MMR is a live vaccine"
+cp "$ASSETS"/vaccine_schedule.csv "$T/site/"
+sed -i 's/^03,MMR,1,/03,MMR,0,/' "$T/site/cvx.csv"
+check "MMR CVX made non-live" 3 E init --assets "$T/site"
+contains "CVX live message" "$T/err" "cvx: 03 counts toward MMR, a live series, so it must be live"
+check "still the old data" 0 E check --as-of "$later"
+contains "still old counts" "$T/out" "opened 0"
 
 finish

@@ -136,6 +136,12 @@ static const struct {
 	{{"monitoring.csv", "test", "ANC", "from_day", "101", "from_day", "90"}, "ANC rows from day 0 and 90 overlap"},
 	{{"milestones.csv", "id", "IR-CD4-365", NULL, NULL, "id", "IR-CD4-180"}, "given twice"},
 	{{"cvx.csv", "cvx", "141", NULL, NULL, "cvx", "140"}, "140 -> FLU given twice"},
+	/* the live flags, which the live-vaccine gate depends on, agree */
+	{{"vaccine_schedule.csv", "series", "MMR", "dose", "2", "live", "0"},
+	 "MMR dose 2 has live 0 but dose 1 has live 1: a series is live or not"},
+	{{"vaccine_schedule.csv", "series", "PCV", "dose", "3", "live", "1"}, "PCV dose 3 has live 1 but dose 1 has live 0"},
+	{{"cvx.csv", "cvx", "03", NULL, NULL, "live", "0"}, "cvx: 03 counts toward MMR, a live series, so it must be live"},
+	{{"cvx.csv", "cvx", "94", "series", "VAR", "live", "0"}, "cvx: 94 counts toward VAR, a live series"},
 };
 
 START_TEST(bad_set_rejected)
