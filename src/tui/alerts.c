@@ -203,47 +203,17 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 		put_fmt(w, y + 2, 1, cols - 1, tui_attr(R_DIM), "raised %s; k acknowledges it", al->raised_on);
 }
 
-static enum action alerts_move(struct app *a, struct screen *s, int key, enum cmd cmd);
-
-/* Moves of the selection read the newly selected alert in full. */
 static enum action alerts_key(struct app *a, struct screen *s, int key, enum cmd cmd)
-{
-	struct alerts_st *st = s->st;
-	enum action act = alerts_move(a, s, key, cmd);
-	if (act == ACTION_REDRAW && read_selected(a, st))
-		tui_msg_err(a, &a->err);
-	return act;
-}
-
-static enum action alerts_move(struct app *a, struct screen *s, int key, enum cmd cmd)
 {
 	(void)key;
 	struct alerts_st *st = s->st;
-	int page = getmaxy(a->body) - 4;
-	if (page < 1)
-		page = 1;
-	int last = st->n ? (int)st->n - 1 : 0;
+	if (cursor_move(cmd, &st->cur, st->n, getmaxy(a->body) - 4)) {
+		/* the newly selected alert, in full, for the detail lines */
+		if (read_selected(a, st))
+			tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
+	}
 	switch (cmd) {
-	case CMD_UP:
-		if (st->cur > 0)
-			st->cur--;
-		return ACTION_REDRAW;
-	case CMD_DOWN:
-		if (st->cur < last)
-			st->cur++;
-		return ACTION_REDRAW;
-	case CMD_PAGE_UP:
-		st->cur = st->cur > page ? st->cur - page : 0;
-		return ACTION_REDRAW;
-	case CMD_PAGE_DOWN:
-		st->cur = st->cur + page < last ? st->cur + page : last;
-		return ACTION_REDRAW;
-	case CMD_HOME:
-		st->cur = 0;
-		return ACTION_REDRAW;
-	case CMD_END:
-		st->cur = last;
-		return ACTION_REDRAW;
 	case CMD_HISTORY:
 		st->history = !st->history;
 		return ACTION_RELOAD;

@@ -184,6 +184,37 @@ enum cmd keys_lookup(const struct keybind *t, int mode, int key)
 	return CMD_NONE;
 }
 
+int cursor_move(enum cmd cmd, int *cur, size_t n, int page)
+{
+	int last = n ? (int)n - 1 : 0;
+	if (page < 1)
+		page = 1;
+	switch (cmd) {
+	case CMD_UP:
+		if (*cur > 0)
+			(*cur)--;
+		return 1;
+	case CMD_DOWN:
+		if (*cur < last)
+			(*cur)++;
+		return 1;
+	case CMD_PAGE_UP:
+		*cur = *cur > page ? *cur - page : 0;
+		return 1;
+	case CMD_PAGE_DOWN:
+		*cur = *cur + page < last ? *cur + page : last;
+		return 1;
+	case CMD_HOME:
+		*cur = 0;
+		return 1;
+	case CMD_END:
+		*cur = last;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 void draw_rule(WINDOW *w, int y, const char *title, int utf8)
 {
 	int width = getmaxx(w);

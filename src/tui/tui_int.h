@@ -197,6 +197,9 @@ void sparkline(const double *v, int n, int utf8, char *out, size_t size);
 const char *key_label(int key, char *buf, size_t size);
 /* Find the command bound to key in table for mode (CMD_NONE if none). */
 enum cmd keys_lookup(const struct keybind *t, int mode, int key);
+/* Move the selection *cur of a list of n rows for Up/Down/PgUp/PgDn/Home/
+ * End (page rows per page); 1 when cmd was one of those, 0 otherwise. */
+int cursor_move(enum cmd cmd, int *cur, size_t n, int page);
 /* A section rule "── Title ──────" across the width. */
 void draw_rule(WINDOW *w, int y, const char *title, int utf8);
 /* day number as "+N" or "-N" relative to day 0, or "-" */

@@ -395,31 +395,9 @@ static enum action vac_key(struct app *a, struct screen *s, int key, enum cmd cm
 {
 	(void)key;
 	struct vac_st *st = s->st;
-	int page = getmaxy(a->body) - 3;
-	if (page < 1)
-		page = 1;
-	int last = st->n ? (int)st->n - 1 : 0;
+	if (cursor_move(cmd, &st->cur, st->n, getmaxy(a->body) - 3))
+		return ACTION_REDRAW;
 	switch (cmd) {
-	case CMD_UP:
-		if (st->cur > 0)
-			st->cur--;
-		return ACTION_REDRAW;
-	case CMD_DOWN:
-		if (st->cur < last)
-			st->cur++;
-		return ACTION_REDRAW;
-	case CMD_PAGE_UP:
-		st->cur = st->cur > page ? st->cur - page : 0;
-		return ACTION_REDRAW;
-	case CMD_PAGE_DOWN:
-		st->cur = st->cur + page < last ? st->cur + page : last;
-		return ACTION_REDRAW;
-	case CMD_HOME:
-		st->cur = 0;
-		return ACTION_REDRAW;
-	case CMD_END:
-		st->cur = last;
-		return ACTION_REDRAW;
 	case CMD_OPEN:
 		if (s->patient_id || st->n == 0)
 			return ACTION_NONE;
