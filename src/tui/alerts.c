@@ -304,13 +304,9 @@ static int ack_validate(struct app *a, struct ack_st *st)
 
 static int ack_open(struct app *a, struct screen *s, const struct request *rq)
 {
-	struct ack_st *st = calloc(1, sizeof *st);
+	struct ack_st *st = fform_screen_open(a, s, rq, sizeof *st);
 	if (!st)
-		return ef_errf(&a->err, EF_DB, "out of memory");
-	s->st = st;
-	s->patient_id = rq->patient_id;
-	s->cursor_visible = 1;
-	s->text_input = 1;
+		return EF_DB;
 	int found = 0;
 	int rc = store_alert_get(a->s, strtoll(rq->text, NULL, 10), &st->al, &found, &a->err);
 	if (rc)
@@ -326,9 +322,7 @@ static int ack_open(struct app *a, struct screen *s, const struct request *rq)
 static void ack_layout(struct app *a, struct screen *s, WINDOW *w)
 {
 	(void)a;
-	struct ack_st *st = s->st;
-	fform_layout(&st->f, w, 5);
-	s->input = st->f.win;
+	fform_screen_layout_at(s, w, 5);
 }
 
 

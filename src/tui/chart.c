@@ -123,8 +123,7 @@ static int chart_load(struct app *a, struct screen *s)
 		if (st->tp && st->tl.transplants[i].day0 <= st->tp->day0)
 			st->tp_index++;
 	build_counts(st);
-	const struct ef_patient *p = &st->tl.patient;
-	snprintf(s->title, sizeof s->title, "%s, %s  MRN %s", p->family_name, p->given_name, p->mrn);
+	fmt_patient(&st->tl.patient, s->title, sizeof s->title);
 	return EF_OK;
 }
 

@@ -184,6 +184,11 @@ enum cmd keys_lookup(const struct keybind *t, int mode, int key)
 	return CMD_NONE;
 }
 
+void fmt_patient(const struct ef_patient *p, char *out, size_t size)
+{
+	snprintf(out, size, "%s, %s  MRN %s", p->family_name, p->given_name, p->mrn);
+}
+
 int cursor_move(enum cmd cmd, int *cur, size_t n, int page)
 {
 	int last = n ? (int)n - 1 : 0;

@@ -344,6 +344,33 @@ enum action fform_screen_key(struct fform *f, int *shown, int key, enum cmd cmd)
 	return ACTION_REDRAW;
 }
 
+void *fform_screen_open(struct app *a, struct screen *s, const struct request *rq, size_t size)
+{
+	void *st = calloc(1, size);
+	if (!st) {
+		ef_errf(&a->err, EF_DB, "out of memory");
+		return NULL;
+	}
+	s->st = st;
+	s->patient_id = rq->patient_id;
+	s->cursor_visible = 1;
+	s->text_input = 1;
+	return st;
+}
+
+void fform_screen_layout_at(struct screen *s, WINDOW *w, int y0)
+{
+	struct fform *f = s->st; /* the first member of every form state */
+	fform_layout(f, w, y0);
+	s->input = f->win;
+}
+
+void fform_screen_layout(struct app *a, struct screen *s, WINDOW *w)
+{
+	(void)a;
+	fform_screen_layout_at(s, w, 2);
+}
+
 void fform_screen_close(struct app *a, struct screen *s)
 {
 	(void)a;

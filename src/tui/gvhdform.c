@@ -118,13 +118,9 @@ static const char *computed(struct gvhd_st *st)
 
 static int gvhd_open(struct app *a, struct screen *s, const struct request *rq)
 {
-	struct gvhd_st *st = calloc(1, sizeof *st);
+	struct gvhd_st *st = fform_screen_open(a, s, rq, sizeof *st);
 	if (!st)
-		return ef_errf(&a->err, EF_DB, "out of memory");
-	s->st = st;
-	s->patient_id = rq->patient_id;
-	s->cursor_visible = 1;
-	s->text_input = 1;
+		return EF_DB;
 	int rc = store_patient_get(a->s, rq->patient_id, &st->pat, &a->err);
 	if (rc)
 		return rc;
@@ -132,7 +128,7 @@ static int gvhd_open(struct app *a, struct screen *s, const struct request *rq)
 	ef_date_format(a->today, today);
 	if (build(st, rq->arg == CHRONIC ? CHRONIC : ACUTE, today))
 		return ef_errf(&a->err, EF_DB, "cannot build the form");
-	snprintf(s->title, sizeof s->title, "%s, %s  MRN %s", st->pat.family_name, st->pat.given_name, st->pat.mrn);
+	fmt_patient(&st->pat, s->title, sizeof s->title);
 	return EF_OK;
 }
 
@@ -141,8 +137,7 @@ static void gvhd_layout(struct app *a, struct screen *s, WINDOW *w)
 	(void)a;
 	struct gvhd_st *st = s->st;
 	st->body = w;
-	fform_layout(&st->f, w, 2);
-	s->input = st->f.win;
+	fform_screen_layout_at(s, w, 2);
 }
 
 

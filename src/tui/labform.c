@@ -104,13 +104,9 @@ static void set_units(struct lab_st *st, enum ef_test t)
 
 static int lab_open(struct app *a, struct screen *s, const struct request *rq)
 {
-	struct lab_st *st = calloc(1, sizeof *st);
+	struct lab_st *st = fform_screen_open(a, s, rq, sizeof *st);
 	if (!st)
-		return ef_errf(&a->err, EF_DB, "out of memory");
-	s->st = st;
-	s->patient_id = rq->patient_id;
-	s->cursor_visible = 1;
-	s->text_input = 1;
+		return EF_DB;
 	int rc = store_patient_get(a->s, rq->patient_id, &st->pat, &a->err);
 	if (rc)
 		return rc;
@@ -125,16 +121,8 @@ static int lab_open(struct app *a, struct screen *s, const struct request *rq)
 	fform_set_choices(&st->f, F_TEST, st->tests, 0);
 	set_units(st, EF_T_ANC);
 	st->f.dirty = 0;
-	snprintf(s->title, sizeof s->title, "%s, %s  MRN %s", st->pat.family_name, st->pat.given_name, st->pat.mrn);
+	fmt_patient(&st->pat, s->title, sizeof s->title);
 	return EF_OK;
-}
-
-static void lab_layout(struct app *a, struct screen *s, WINDOW *w)
-{
-	(void)a;
-	struct lab_st *st = s->st;
-	fform_layout(&st->f, w, 2);
-	s->input = st->f.win;
 }
 
 
@@ -273,7 +261,7 @@ const struct screen_ops labform_ops = {
 	.save = lab_save,
 	.confirmed = lab_confirmed,
 	.dirty = fform_screen_dirty,
-	.layout = lab_layout,
+	.layout = fform_screen_layout,
 	.close = fform_screen_close,
 	.help = form_keys,
 };

@@ -202,6 +202,8 @@ enum cmd keys_lookup(const struct keybind *t, int mode, int key);
 int cursor_move(enum cmd cmd, int *cur, size_t n, int page);
 /* A section rule "── Title ──────" across the width. */
 void draw_rule(WINDOW *w, int y, const char *title, int utf8);
+/* A patient as the title bar names them: "Family, Given  MRN X". */
+void fmt_patient(const struct ef_patient *p, char *out, size_t size);
 /* day number as "+N" or "-N" relative to day 0, or "-" */
 void fmt_day_n(ef_day day0, ef_day on, char *out, size_t size);
 
@@ -257,6 +259,14 @@ extern const struct keybind form_keys[];
 /* F2/Ctrl-S saves, Esc leaves, other keys edit; leaving a field sets
  * shown[field] (its problem is explained from then on). */
 enum action fform_screen_key(struct fform *f, int *shown, int key, enum cmd cmd);
+/* Allocate a form screen's zeroed state of `size` bytes as s->st for the
+ * patient of rq, with the cursor shown and text input on; NULL (a->err
+ * set) when out of memory. */
+void *fform_screen_open(struct app *a, struct screen *s, const struct request *rq, size_t size);
+/* Lay the form out in w from row y0; its window takes the input. */
+void fform_screen_layout_at(struct screen *s, WINDOW *w, int y0);
+/* The same from row 2 (under a heading line), as a screen's layout. */
+void fform_screen_layout(struct app *a, struct screen *s, WINDOW *w);
 /* Free the form and the state. */
 void fform_screen_close(struct app *a, struct screen *s);
 /* Unsaved input? */

@@ -41,7 +41,6 @@ struct vac_st {
 	int forecast;            /* the forecaster is available */
 	int loaded;
 	int64_t touched;         /* clinic list: the patient a dose was recorded for */
-	char patient_name[400];
 };
 
 static const struct keybind keys[] = {
@@ -282,9 +281,7 @@ static int vac_load(struct app *a, struct screen *s)
 		ef_due_list_free(&fc.l);
 		if (rc == EF_OK)
 			rc = add_given(a, st, &tl);
-		snprintf(st->patient_name, sizeof st->patient_name, "%s, %s  MRN %s", tl.patient.family_name,
-			 tl.patient.given_name, tl.patient.mrn);
-		snprintf(s->title, sizeof s->title, "%s", st->patient_name);
+		fmt_patient(&tl.patient, s->title, sizeof s->title);
 		ef_timeline_free(&tl);
 		if (rc)
 			return rc;
@@ -504,13 +501,9 @@ static int dose_validate(struct app *a, struct dose_st *st)
 
 static int dose_open(struct app *a, struct screen *s, const struct request *rq)
 {
-	struct dose_st *st = calloc(1, sizeof *st);
+	struct dose_st *st = fform_screen_open(a, s, rq, sizeof *st);
 	if (!st)
-		return ef_errf(&a->err, EF_DB, "out of memory");
-	s->st = st;
-	s->patient_id = rq->patient_id;
-	s->cursor_visible = 1;
-	s->text_input = 1;
+		return EF_DB;
 	int rc = store_patient_get(a->s, rq->patient_id, &st->pat, &a->err);
 	if (rc)
 		return rc;
@@ -526,16 +519,8 @@ static int dose_open(struct app *a, struct screen *s, const struct request *rq)
 	fform_set(&st->f, D_DATE, today);
 	fform_set(&st->f, D_BY, store_user(a->s));
 	st->f.dirty = 0;
-	snprintf(s->title, sizeof s->title, "%s, %s  MRN %s", st->pat.family_name, st->pat.given_name, st->pat.mrn);
+	fmt_patient(&st->pat, s->title, sizeof s->title);
 	return EF_OK;
-}
-
-static void dose_layout(struct app *a, struct screen *s, WINDOW *w)
-{
-	(void)a;
-	struct dose_st *st = s->st;
-	fform_layout(&st->f, w, 2);
-	s->input = st->f.win;
 }
 
 
@@ -612,7 +597,7 @@ const struct screen_ops doseform_ops = {
 	.key = dose_key,
 	.save = dose_save,
 	.dirty = fform_screen_dirty,
-	.layout = dose_layout,
+	.layout = fform_screen_layout,
 	.close = fform_screen_close,
 	.help = form_keys,
 };
