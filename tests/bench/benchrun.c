@@ -17,18 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
+#include "benchutil.h"
 
 int main(int argc, char **argv)
 {
@@ -99,7 +88,7 @@ int main(int argc, char **argv)
 	}
 	struct rusage ru;
 	getrusage(RUSAGE_CHILDREN, &ru);
-	qsort(t, (size_t)runs, sizeof *t, cmp_double);
+	sort_times(t, runs);
 	FILE *rf = result ? fopen(result, "w") : stdout;
 	if (!rf) {
 		perror(result);

@@ -11,18 +11,7 @@
 
 #include "engraft/cli.h"
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
+#include "benchutil.h"
 
 int main(int argc, char **argv)
 {
@@ -47,7 +36,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	sort_times(t, n);
 	fprintf(out, "%.3f %.3f\n", t[0], t[n / 2]);
 	fclose(out);
 	free(t);
