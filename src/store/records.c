@@ -198,18 +198,23 @@ static const char *qualifier_text(char q)
 	return q == '<' ? "<" : q == '>' ? ">" : "=";
 }
 
+/* A lab result's eight columns as parameters base+1 .. base+8 (base 0 for
+ * the one-row statements, 9k for row k of lab_batch_sql). */
+static void bind_lab_at(sqlite3_stmt *st, int base, const struct store_lab_rec *r)
+{
+	sqlite3_bind_int64(st, base + 1, r->patient_id);
+	store_bind_text(st, base + 2, r->collected_on);
+	sqlite3_bind_int(st, base + 3, r->day);
+	store_bind_text(st, base + 4, r->test);
+	store_bind_text(st, base + 5, r->value);
+	sqlite3_bind_text(st, base + 6, qualifier_text(r->qualifier), 1, SQLITE_STATIC);
+	sqlite3_bind_double(st, base + 7, r->canonical);
+	store_bind_text(st, base + 8, r->unit);
+}
+
 static int bind_lab(sqlite3_stmt *st, const void *p)
 {
-	const struct store_lab_rec *r = p;
-	const char *q = qualifier_text(r->qualifier);
-	sqlite3_bind_int64(st, 1, r->patient_id);
-	store_bind_text(st, 2, r->collected_on);
-	sqlite3_bind_int(st, 3, r->day);
-	store_bind_text(st, 4, r->test);
-	store_bind_text(st, 5, r->value);
-	sqlite3_bind_text(st, 6, q, 1, SQLITE_STATIC);
-	sqlite3_bind_double(st, 7, r->canonical);
-	store_bind_text(st, 8, r->unit);
+	bind_lab_at(st, 0, p);
 	return 0;
 }
 
@@ -246,7 +251,7 @@ int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import
  * statements: each statement execution opens a statement journal and a
  * frame for the audit insert trigger (whose WHEN skips imported rows), and
  * that was a third of a million-row import. The statement is a constant:
- * row k binds parameters 9k+1 .. 9k+9 in lab_cols order. */
+ * row k binds parameters 9k+1 .. 9k+9 (bind_lab_at, then import_id). */
 #define LAB_ROW "(?,?,?,?,?,?,?,?,?)"
 #define LAB_ROWS4 LAB_ROW "," LAB_ROW "," LAB_ROW "," LAB_ROW
 #define LAB_ROWS16 LAB_ROWS4 "," LAB_ROWS4 "," LAB_ROWS4 "," LAB_ROWS4
@@ -313,17 +318,8 @@ static int insert_batch(struct store *s, const struct store_lab_batch *b, int64_
 	if (!st)
 		return EF_DB;
 	for (int k = 0; k < b->n; k++) {
-		const struct store_lab_rec *r = &b->row[k].rec;
-		int p = 9 * k;
-		sqlite3_bind_int64(st, p + 1, r->patient_id);
-		sqlite3_bind_text(st, p + 2, r->collected_on, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, p + 3, r->day);
-		sqlite3_bind_text(st, p + 4, r->test, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, p + 5, r->value, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, p + 6, qualifier_text(r->qualifier), 1, SQLITE_STATIC);
-		sqlite3_bind_double(st, p + 7, r->canonical);
-		sqlite3_bind_text(st, p + 8, r->unit, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, p + 9, import_id);
+		bind_lab_at(st, 9 * k, &b->row[k].rec);
+		sqlite3_bind_int64(st, 9 * k + 9, import_id);
 	}
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
