@@ -448,13 +448,14 @@ END_TEST
  * import recorded with version 2 (engraft before 2026-11-25) still verifies,
  * and a changed value under it is still caught; a version engraft does not
  * know is reported, not guessed. */
+#define V1_PATIENT "mrn,family_name,given_name,birth_date,sex,diagnosis\nV1,Vee,Ann,1970-03-04,F,AML\n"
+
 START_TEST(row_digest_versions)
 {
 	const char *path = th_path("digestv.db");
 	struct store *s = th_open(path);
 	struct ef_import_result r;
-	ck_assert_int_eq(th_import(s, "patients", "mrn,family_name,given_name,birth_date,sex,diagnosis\n"
-						 "V1,Vee,Ann,1970-03-04,F,AML\n", &r), 0);
+	ck_assert_int_eq(th_import(s, "patients", V1_PATIENT, &r), 0);
 	ck_assert_int_eq(th_import(s, "labs", "mrn,collected_on,test,value,unit\n"
 					      "V1,2025-02-01,ANC,1.23,10^9/L\n"
 					      "V1,2025-02-01,ALC,2,10^9/L\n"
@@ -497,8 +498,7 @@ START_TEST(row_digest_versions)
 	/* version 3 sees a change in the last bit, which 15 digits of text hid */
 	path = th_path("digestv3.db");
 	s = th_open(path);
-	ck_assert_int_eq(th_import(s, "patients", "mrn,family_name,given_name,birth_date,sex,diagnosis\n"
-						 "V1,Vee,Ann,1970-03-04,F,AML\n", &r), 0);
+	ck_assert_int_eq(th_import(s, "patients", V1_PATIENT, &r), 0);
 	ck_assert_int_eq(th_import(s, "labs", "mrn,collected_on,test,value,unit\nV1,2025-02-01,ANC,1.23,10^9/L\n", &r),
 			 0);
 	store_close(s);
@@ -512,8 +512,7 @@ START_TEST(row_digest_versions)
 	/* a version from the future */
 	path = th_path("digestv9.db");
 	s = th_open(path);
-	ck_assert_int_eq(th_import(s, "patients", "mrn,family_name,given_name,birth_date,sex,diagnosis\n"
-						 "V1,Vee,Ann,1970-03-04,F,AML\n", &r), 0);
+	ck_assert_int_eq(th_import(s, "patients", V1_PATIENT, &r), 0);
 	store_close(s);
 	ck_assert_int_eq(th_raw(path, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = "
 				      "json_set(after, '$.rows_digest_v', 9) WHERE action = 'import';"), SQLITE_OK);
