@@ -97,7 +97,7 @@ static const char *txt(const struct vac_st *st, uint32_t off)
 	return st->text + off;
 }
 
-/* A new row of patient tl's with reason `reason`; the patient's MRN and
+/* A new row for patient p with reason `reason`; the patient's MRN and
  * name are shared with the row before when it is the same patient's. */
 static struct vrow *add_row_for(struct vac_st *st, const struct ef_patient *p, const char *reason)
 {
