@@ -43,6 +43,13 @@ int store_begin(struct store *s, struct ef_err *err);
 int store_commit(struct store *s, struct ef_err *err);
 void store_rollback(struct store *s);
 
+/* One write transaction around fn: begin, run fn, then commit if fn
+ * returned EF_OK, else roll back. Every path leaves no transaction open
+ * (a failed commit rolls back too). Returns fn's status or the begin/commit
+ * error. Every write of the CLI and the TUI goes through this (src/app). */
+typedef int (*store_tx_fn)(struct store *s, void *ctx, struct ef_err *err);
+int store_tx(struct store *s, store_tx_fn fn, void *ctx, struct ef_err *err);
+
 /* ---- patients --------------------------------------------------------- */
 
 /* Look up a patient by MRN. EF_OK with *id = 0 when not found. */

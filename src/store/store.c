@@ -423,3 +423,16 @@ void store_rollback(struct store *s)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = 0;
 }
+
+int store_tx(struct store *s, store_tx_fn fn, void *ctx, struct ef_err *err)
+{
+	int rc = store_begin(s, err);
+	if (rc)
+		return rc;
+	rc = fn(s, ctx, err);
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err); /* rolls back itself when it fails */
+}
