@@ -14,7 +14,6 @@
 #include "engraft/csvio.h"
 #include "engraft/outfile.h"
 #include "engraft/text.h"
-#include "engraft/tui.h"
 
 #ifndef ENGRAFT_VERSION
 #define ENGRAFT_VERSION "0.1.0"
@@ -202,7 +201,7 @@ static void install_cleanup_handlers(void)
 	}
 }
 
-int ef_cli_main(int argc, char **argv)
+int ef_cli_main(int argc, char **argv, ef_face_fn tui)
 {
 	struct cli c = {0};
 	struct ef_err err = {{0}};
@@ -242,14 +241,16 @@ int ef_cli_main(int argc, char **argv)
 					c.user);
 	}
 	int rc;
-	if (i == argc) {
+	if (i == argc) { /* no command: the terminal interface (main.c) */
 		if ((rc = cli_open(&c, &err)))
 			return cli_fail_err(rc, &err);
-		rc = ef_tui_run(c.store, c.today, &err);
+		if (tui) {
+			rc = tui(c.store, c.today, &err);
+			store_close(c.store);
+			return rc ? cli_fail_err(rc, &err) : EF_OK;
+		}
 		store_close(c.store);
-		if (rc)
-			return cli_fail_err(rc, &err);
-		return EF_OK;
+		return cli_fail(EF_USAGE, "no command given (see engraft --help)");
 	}
 	for (const struct command *cmd = ef_commands; cmd->name; cmd++) {
 		if (strcmp(cmd->name, argv[i]) == 0) {

@@ -151,6 +151,7 @@ static int run_derived(struct cli *c, ef_day as_of, const char *mrn, FILE *out, 
 	ef_due_list_free(&d->due);
 	if (need_ref)
 		ef_reference_free(&ref);
+	d->ref = NULL; /* it pointed at this frame */
 	return rc ? rc : rc2;
 }
 
