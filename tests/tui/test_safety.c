@@ -166,6 +166,28 @@ START_TEST(decimal_comma_locale_reads_numbers_with_a_point)
 }
 END_TEST
 
+/* A reason of 600 two-byte characters (1200 bytes) does not fit the
+ * 1000-byte limit: an error in place, never a reason cut short. */
+START_TEST(long_input_is_an_error_not_cut)
+{
+	struct th *t = th_start(24, 80, 0);
+	ck_assert(t != NULL);
+	th_type(t, "a");
+	ASSERT_SCREEN(t, "Alerts: clinic");
+	th_type(t, "k");
+	ASSERT_SCREEN(t, "Acknowledge alert #");
+	char text[1300] = "";
+	for (int i = 0; i < 600; i++)
+		strcat(text, "\xc3\xa9"); /* é */
+	th_type(t, text);
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "too long");
+	ASSERT_SCREEN(t, "Acknowledge alert #"); /* not saved */
+	ck_assert(sql_double(t, "SELECT count(*) FROM alerts WHERE status = 'acknowledged'") == 0);
+	th_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tui-safety");
@@ -174,6 +196,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, failed_dose_save_rolls_back_and_next_save_works);
 	tcase_add_test(tc, failed_rule_rerun_undoes_the_lab_save);
 	tcase_add_test(tc, decimal_comma_locale_reads_numbers_with_a_point);
+	tcase_add_test(tc, long_input_is_an_error_not_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }
