@@ -42,7 +42,7 @@ static void sql(const char *name, const char *stmt)
 START_TEST(table_columns_are_csv_headers)
 {
 	static const char *const tables[EF_REF_KIND_COUNT] = {"parameters", "vaccine_schedule", "milestones",
-							      "monitoring", "cvx_codes"};
+							      "monitoring", "cvx_codes", "lab_tests"};
 	char path[4200];
 	sqlite3 *h;
 	snprintf(path, sizeof path, "%s/t.db", dir);
