@@ -77,9 +77,8 @@ int ef_lab_plausible(const struct ef_reference *ref, enum ef_test t, enum ef_qua
 	const char *code = ef_test_code(t), *unit = ef_test_canonical_unit(t);
 	const struct ef_lab_limits *l = ef_lab_limits_of(ref, t);
 	char val[40], range[96];
-	ef_decimal_format(canonical, val, sizeof val);
 	if (q == EF_Q_LT && canonical <= 0) {
-		snprintf(why, size, "<%s cannot be a result (%s cannot be below 0)", val, code);
+		snprintf(why, size, "<0 cannot be a result (%s cannot be below 0)", code);
 		return -1;
 	}
 	if (!l)
@@ -99,7 +98,8 @@ int ef_lab_plausible(const struct ef_reference *ref, enum ef_test t, enum ef_qua
 		break;
 	}
 	if (!bad)
-		return 0;
+		return 0; /* the common case: no formatting */
+	ef_decimal_format(canonical, val, sizeof val);
 	range_text(l, t, range, sizeof range);
 	snprintf(why, size, "%s%s %s is outside the plausible range for %s (%s); check the value and unit",
 		 q == EF_Q_LT ? "<" : q == EF_Q_GT ? ">" : "", val, unit, code, range);
