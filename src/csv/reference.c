@@ -1,7 +1,7 @@
 /* reference.c - load the reference CSV files of assets/ (parameters,
- * vaccine_schedule, milestones, monitoring, lab_tests) into the database, validating
- * every row with the core's parser first (see refstore.h), cvx.csv
- * included. */
+ * vaccine_schedule, milestones, monitoring, lab_tests) into the database,
+ * validating every row with the core's parser first (see refstore.h),
+ * cvx.csv included. */
 #include <stdio.h>
 #include <string.h>
 
@@ -133,9 +133,9 @@ int ef_load_reference(struct store *s, const char *dir, struct ef_err *err)
 }
 
 /* A database from before a reference kind existed (lab_tests, schema 007)
- * has its other tables filled: that kind alone gets the defaults. Every
- * kind requires at least one row, so an empty table is never a site's
- * choice. */
+ * has its other tables filled: that kind alone gets the defaults. The kind
+ * requires at least one row (ef_reference_finish), so an empty table is
+ * never a site's choice. */
 static int ensure_kind(struct store *s, enum ef_ref_kind kind, struct ef_err *err)
 {
 	int64_t n = 0;
@@ -145,7 +145,10 @@ static int ensure_kind(struct store *s, enum ef_ref_kind kind, struct ef_err *er
 	struct ef_reference scratch;
 	ef_reference_init(&scratch);
 	if ((rc = store_begin(s, err)) == EF_OK) {
-		rc = load_kind(s, &scratch, kind, NULL, err);
+		/* again inside the write lock: another process may have loaded them */
+		rc = store_reference_count(s, kind, &n, err);
+		if (rc == EF_OK && n == 0)
+			rc = load_kind(s, &scratch, kind, NULL, err);
 		if (rc == EF_OK)
 			rc = store_commit(s, err);
 		else

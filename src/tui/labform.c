@@ -277,8 +277,9 @@ const struct screen_ops labform_ops = {
 		 "> (\"<0.1\" is below 0.1). A value outside the plausible range of the site's "
 		 "lab_tests.csv is refused at once, with the limits; a value beyond the reference "
 		 "interval or a critical limit shows its flag (low, high, critical) before saving. A "
-		 "problem is explained in red next to its field and nothing is saved until it is fixed. F2 or Ctrl-S saves; Esc leaves (and asks first "
-		 "if you typed anything). After saving, the patient's alerts are re-evaluated.",
+		 "problem is explained in red next to its field and nothing is saved until it is "
+		 "fixed. F2 or Ctrl-S saves; Esc leaves (and asks first if you typed anything). "
+		 "After saving, the patient's alerts are re-evaluated.",
 	.open = lab_open,
 	.draw = lab_draw,
 	.key = lab_key,
