@@ -352,7 +352,8 @@ static void restore_guard(const char *path)
  * encoding (src/store/audit.c): per table, SHA-256 over its rows by id, each
  * column as "<len>:<bytes>;" ("-;" for NULL), integers and whole REALs as
  * decimal text, other REALs as "%!.15g" text (version 2) or their 8 IEEE
- * bytes big-endian (version 3); then SHA-256 of "engraft-import-vN;" and,
+ * bytes big-endian (versions 3, 4); version 4 adds entered_in_error after
+ * import_id (schema 006); then SHA-256 of "engraft-import-vN;" and,
  * per table, its name, row count and that hex digest, each fed alike. Only
  * lab_results here: the import below inserts nothing else. */
 static void feed_doc(struct ef_sha256 *h, const void *v, size_t n)
@@ -371,13 +372,13 @@ static void doc_lab_digest(struct store *s, int64_t import_id, int version, char
 	char hex[65], num[64];
 	sqlite3_stmt *st;
 	ck_assert_int_eq(sqlite3_prepare_v2(s->db, "SELECT id, patient_id, collected_on, collected_day, test, value, "
-						   "qualifier, canonical, unit, import_id FROM lab_results "
+						   "qualifier, canonical, unit, import_id, entered_in_error FROM lab_results "
 						   "WHERE import_id = ?1 ORDER BY id", -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_int64(st, 1, import_id);
 	ef_sha256_init(&t);
 	int rows = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (int i = 0; i < 10; i++) {
+		for (int i = 0; i < (version >= 4 ? 11 : 10); i++) {
 			int type = sqlite3_column_type(st, i);
 			double x = sqlite3_column_double(st, i);
 			if (type == SQLITE_NULL) {
@@ -444,8 +445,9 @@ START_TEST(digest_columns_are_every_column_in_order)
 }
 END_TEST
 
-/* Imports record version 3 of the row digest, exactly as documented; an
- * import recorded with version 2 (engraft before 2026-11-25) still verifies,
+/* Imports record version 4 of the row digest, exactly as documented; an
+ * import recorded with version 3 (before schema 006) or 2 (engraft before
+ * 2026-11-25) still verifies,
  * and a changed value under it is still caught; a version engraft does not
  * know is reported, not guessed. */
 #define V1_PATIENT "mrn,family_name,given_name,birth_date,sex,diagnosis\nV1,Vee,Ann,1970-03-04,F,AML\n"
@@ -463,22 +465,35 @@ START_TEST(row_digest_versions)
 					      "V1,2025-02-03,PLT,0.1,10^9/L\n", &r), 0);
 	ck_assert_int_eq(r.inserted, 4);
 	int64_t imp = r.import_id;
-	char v3[65], v2[65], rec[65];
+	char v4[65], v3[65], v2[65], rec[65];
 	char q[256];
 	snprintf(q, sizeof q, "SELECT json_extract(after, '$.rows_digest') || ':' || json_extract(after, "
 			      "'$.rows_digest_v') FROM audit_log WHERE action = 'import' AND row_key = %lld", (long long)imp);
 	char both[128];
 	q_text(s, q, both, sizeof both);
+	doc_lab_digest(s, imp, 4, v4);
 	doc_lab_digest(s, imp, 3, v3);
 	doc_lab_digest(s, imp, 2, v2);
 	snprintf(rec, sizeof rec, "%.64s", both);
-	ck_assert_str_eq(rec, v3);
-	ck_assert_str_eq(both + 64, ":3");
+	ck_assert_str_eq(rec, v4);
+	ck_assert_str_eq(both + 64, ":4");
 	ck_assert_str_ne(v2, v3);
+	ck_assert_str_ne(v3, v4);
+	store_close(s);
+
+	/* the entry as engraft before schema 006 wrote it */
+	char sql[512];
+	snprintf(sql, sizeof sql, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = "
+				  "json_set(after, '$.rows_digest', '%s', '$.rows_digest_v', 3) "
+				  "WHERE action = 'import' AND row_key = %lld;", v3, (long long)imp);
+	ck_assert_int_eq(th_raw(path, sql), SQLITE_OK);
+	rewrite_chain(path);
+	restore_guard(path);
+	s = th_open(path);
+	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
 	store_close(s);
 
 	/* the entry as engraft before version 3 wrote it */
-	char sql[512];
 	snprintf(sql, sizeof sql, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = "
 				  "json_remove(json_set(after, '$.rows_digest', '%s'), '$.rows_digest_v') "
 				  "WHERE action = 'import' AND row_key = %lld;", v2, (long long)imp);
