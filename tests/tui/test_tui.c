@@ -383,6 +383,33 @@ START_TEST(clinic_worklist_groups_doses_and_records_the_selected_one)
 }
 END_TEST
 
+/* The vaccine list changes only when the user changes it: a date typed
+ * while the list is the current field (digits, '-', Backspace to correct
+ * it) once stepped through the list and turned COVID19 into FLU. */
+START_TEST(typing_a_date_into_the_vaccine_field_keeps_the_vaccine)
+{
+	struct th *t = start_size(0);
+	th_type(t, "v");
+	ASSERT_SCREEN(t, "Vaccinations: clinic");
+	th_key(t, KEY_HOME);
+	ck_assert_int_gt(th_find(t, "COVID19:1"), 0);
+	th_type(t, "r");
+	ASSERT_SCREEN(t, "Record a vaccine dose given to Okafor, Chidi");
+	const char *l = th_line(t, th_find(t, "Vaccine"));
+	ck_assert_msg(strstr(l, "COVID19"), "vaccine not preselected: %s", l);
+	th_type(t, "2024-08-31");
+	th_key(t, KEY_BACKSPACE);
+	th_type(t, "-+/");
+	l = th_line(t, th_find(t, "Vaccine"));
+	ck_assert_msg(strstr(l, "COVID19"), "the vaccine changed by itself: %s", l);
+	/* a deliberate choice still works */
+	th_key(t, KEY_RIGHT);
+	l = th_line(t, th_find(t, "Vaccine"));
+	ck_assert_msg(strstr(l, "TDAP"), "Right did not choose the next vaccine: %s", l);
+	th_free(t);
+}
+END_TEST
+
 /* ---- alerts ---- */
 
 static int find_alert_cb(void *ctx, const struct store_alert *al, struct ef_err *err);
@@ -635,6 +662,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, gvhd_grade_updates_live_and_saves, 0, N_SIZES);
 	tcase_add_test(tc, gvhd_chronic_severity_updates_live);
 	tcase_add_test(tc, record_dose_from_patient_worklist);
+	tcase_add_test(tc, typing_a_date_into_the_vaccine_field_keeps_the_vaccine);
 	tcase_add_loop_test(tc, clinic_worklist_groups_doses_and_records_the_selected_one, 0, N_SIZES);
 	tcase_add_loop_test(tc, alerts_worst_first_and_ack_needs_a_reason, 0, N_SIZES);
 	tcase_add_test(tc, saving_a_lab_reruns_the_rules);
