@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "engraft/alertstore.h"
+#include "engraft/browse.h"
 #include "engraft/refstore.h"
 #include "engraft/rules.h"
 #include "engraft/timeline.h"
@@ -19,7 +20,11 @@ const struct ef_reference *tui_reference(struct app *a)
 	return &a->ref;
 }
 
-int tui_rerun_rules(struct app *a, int64_t patient_id, char *summary, size_t size)
+/* The rules of one patient, optionally after marking one of its records
+ * entered in error (kind, id, reason; reason NULL: no mark), in one
+ * transaction. */
+static int rerun(struct app *a, int64_t patient_id, enum store_kind kind, int64_t id, const char *reason,
+		 char *summary, size_t size)
 {
 	summary[0] = '\0';
 	const struct ef_reference *ref = tui_reference(a);
@@ -32,7 +37,10 @@ int tui_rerun_rules(struct app *a, int64_t patient_id, char *summary, size_t siz
 	ef_findings_init(&f);
 	int rc = store_begin(a->s, &a->err);
 	if (rc == EF_OK) {
-		rc = store_load_timeline(a->s, patient_id, a->today, &tl, &a->err);
+		if (reason)
+			rc = store_mark_entered_in_error(a->s, kind, id, patient_id, reason, &a->err);
+		if (rc == EF_OK)
+			rc = store_load_timeline(a->s, patient_id, a->today, &tl, &a->err);
 		if (rc == EF_OK)
 			rc = ef_rules_evaluate(&tl, ref, a->today, &f, &a->err);
 		if (rc == EF_OK)
@@ -52,4 +60,15 @@ int tui_rerun_rules(struct app *a, int64_t patient_id, char *summary, size_t siz
 	else
 		snprintf(summary, size, " Alerts unchanged.");
 	return EF_OK;
+}
+
+int tui_rerun_rules(struct app *a, int64_t patient_id, char *summary, size_t size)
+{
+	return rerun(a, patient_id, STORE_K_LABS, 0, NULL, summary, size);
+}
+
+int tui_mark_entered_in_error(struct app *a, int64_t patient_id, enum store_kind kind, int64_t id,
+			      const char *reason, char *summary, size_t size)
+{
+	return rerun(a, patient_id, kind, id, reason, summary, size);
 }

@@ -37,6 +37,7 @@ enum cmd {
 	CMD_LAB, CMD_GVHD, CMD_VACCINES, CMD_RECORD, CMD_ALERTS, CMD_ACK, CMD_HISTORY,
 	CMD_SCOPE, CMD_PATIENTS, CMD_HELP, CMD_BACK, CMD_QUIT,
 	CMD_NEXT_FIELD, CMD_PREV_FIELD, CMD_SAVE, CMD_CHOICE_NEXT, CMD_CHOICE_PREV, CMD_KIND,
+	CMD_MARK_ERROR,
 };
 
 struct keybind {
@@ -95,6 +96,8 @@ enum msg {
 	MSG_CANCELLED,
 	MSG_DISCARDED,
 	MSG_TOO_SMALL,
+	MSG_MARKED,
+	MSG_ALREADY_MARKED,
 	MSG_COUNT
 };
 
@@ -107,6 +110,7 @@ struct request {
 	int64_t patient_id;      /* 0: clinic-wide */
 	int arg;                 /* screen-specific */
 	char text[64];           /* screen-specific (vaccine code, ...) */
+	char what[200];          /* screen-specific (the record to mark, ...) */
 };
 
 struct screen_ops {
@@ -168,7 +172,7 @@ enum { ASK_SCREEN = 1, ASK_DISCARD = 2 };
 
 /* Screens */
 extern const struct screen_ops list_ops, chart_ops, labform_ops, gvhdform_ops, vaccines_ops, doseform_ops,
-	alerts_ops, ackform_ops, help_ops;
+	alerts_ops, ackform_ops, help_ops, eieform_ops;
 
 /* Status line: message from the table (printf-style arguments). */
 void tui_msg(struct app *a, enum msg m, ...);
@@ -278,6 +282,10 @@ int fform_too_small(const struct fform *f, WINDOW *body, const char *what);
 /* ---- after a write (rerun.c): re-evaluate the patient's rules so alerts
  * update at once; summary receives a sentence for the status line. ---- */
 int tui_rerun_rules(struct app *a, int64_t patient_id, char *summary, size_t size);
+/* Mark a record of the patient entered in error and re-run the patient's
+ * rules, in one transaction (nothing is written if either fails). */
+int tui_mark_entered_in_error(struct app *a, int64_t patient_id, enum store_kind kind, int64_t id,
+			      const char *reason, char *summary, size_t size);
 /* The reference data (thresholds, schedules) of the database, or NULL with
  * a->err filled. */
 const struct ef_reference *tui_reference(struct app *a);

@@ -495,6 +495,52 @@ static int alert_status(struct th *t, const char *mrn, const char *rule, char *s
 	return 1;
 }
 
+/* x on a record of the chart marks it entered in error: the reason is
+ * required (Esc leaves without marking), the row stays on the chart, dimmed,
+ * with its reason, and the rules re-run at once (the low IgG it raised
+ * resolves). */
+START_TEST(chart_x_marks_a_record_entered_in_error)
+{
+	struct th *t = start_size(_i);
+	char status[32], reason[256], until[16];
+	ck_assert_int_eq(alert_status(t, "MRN001", "IGG_LOW", status, reason, until), 1);
+	ck_assert_str_eq(status, "open");
+	open_chart(t, "smith, j");
+	ASSERT_SCREEN(t, "Records (");
+	th_type(t, "x");
+	ASSERT_SCREEN(t, "Nothing selected.");
+	th_key(t, KEY_DOWN);
+	th_key(t, KEY_DOWN); /* newest first: CD4, then IGG of 2024-07-10 */
+	int y = th_find(t, "IGG 380 mg/dL");
+	ck_assert_int_ge(y, 0);
+	th_type(t, "x");
+	ASSERT_SCREEN(t, "Mark a record entered in error");
+	ASSERT_SCREEN(t, "lab IGG 380 mg/dL 2024-07-10");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Reason: required");
+	th_esc(t); /* nothing typed: leaves at once, nothing marked */
+	ASSERT_SCREEN(t, "Chart: Smith, John");
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", "IGG,380,mg/dL,sample from another patient"), 0);
+	th_type(t, "x");
+	th_type(t, "sample from another patient");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Marked lab IGG 380 mg/dL 2024-07-10 entered in error.");
+	ASSERT_SCREEN(t, "Chart: Smith, John");
+	y = th_find(t, "[error: sample from another patient]");
+	ck_assert_msg(y >= 0, "marked row not shown");
+	ck_assert_msg(strstr(th_line(t, y), "IGG 380 mg/dL"), "row: %s", th_line(t, y));
+	th_key(t, KEY_DOWN); /* move off it: its own attributes show */
+	y = th_find(t, "[error: sample from another patient]");
+	ck_assert_msg(th_attr(t, y, 20) & A_DIM, "marked row not dimmed");
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", "IGG,380,mg/dL,sample from another patient"), 1);
+	ck_assert_int_eq(alert_status(t, "MRN001", "IGG_LOW", status, reason, until), 1);
+	ck_assert_str_eq(status, "resolved");
+	th_type(t, "?");
+	ASSERT_SCREEN(t, "entered in error");
+	th_free(t);
+}
+END_TEST
+
 START_TEST(alerts_worst_first_and_ack_needs_a_reason)
 {
 	struct th *t = start_size(_i);
@@ -714,6 +760,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, gvhd_chronic_severity_updates_live);
 	tcase_add_test(tc, record_dose_from_patient_worklist);
 	tcase_add_test(tc, typing_a_date_into_the_vaccine_field_keeps_the_vaccine);
+	tcase_add_loop_test(tc, chart_x_marks_a_record_entered_in_error, 0, N_SIZES);
 	tcase_add_loop_test(tc, record_dose_blocked_live_vaccine_needs_override, 0, N_SIZES);
 	tcase_add_loop_test(tc, clinic_worklist_groups_doses_and_records_the_selected_one, 0, N_SIZES);
 	tcase_add_loop_test(tc, alerts_worst_first_and_ack_needs_a_reason, 0, N_SIZES);
