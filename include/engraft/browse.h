@@ -74,11 +74,4 @@ struct browse_record {
 int browse_records(struct store *s, int64_t patient_id, struct browse_record *out, int max, int *n, int *more,
 		   struct ef_err *err);
 
-/* Mark a record of the patient entered in error with `reason` (1 to
- * STORE_EIE_MAX bytes, no control characters: EF_INVALID otherwise): an
- * update of the row, logged by the audit triggers. EF_INVALID when the
- * patient has no such record. Inside the caller's transaction. */
-int store_mark_entered_in_error(struct store *s, enum store_kind kind, int64_t id, int64_t patient_id,
-				const char *reason, struct ef_err *err);
-
 #endif

@@ -20,6 +20,8 @@ typedef void (*ef_diag_fn)(void *ctx, const char *msg);
 
 struct ef_import_opts {
 	ef_day today;        /* events after today are rejected */
+	int now_sec;         /* seconds since local midnight now: a lab time
+				later today is rejected too */
 	int max_errors;      /* stop reporting after this many (default 50) */
 	ef_diag_fn diag;     /* may be NULL */
 	void *diag_ctx;
@@ -44,6 +46,7 @@ struct ef_csv_writer {
 	char *buf;
 	size_t len, cap;
 	int failed;
+	int errnum;          /* errno of the first failed write (0: unknown) */
 };
 
 int ef_csv_writer_init(struct ef_csv_writer *w, FILE *out);
@@ -52,6 +55,8 @@ int ef_csv_writer_init(struct ef_csv_writer *w, FILE *out);
  * = + - @ TAB or CR that is not a number gets a leading ' so a spreadsheet
  * never runs it. */
 void ef_csv_write_row(struct ef_csv_writer *w, const char *const *cells, size_t n);
+/* EF_DB with a message naming why the output failed (disk full...). */
+int ef_csv_writer_errf(const struct ef_csv_writer *w, struct ef_err *err);
 /* Flush and free the buffer: 0, or -1 when any write failed. */
 int ef_csv_writer_finish(struct ef_csv_writer *w);
 

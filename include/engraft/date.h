@@ -35,6 +35,11 @@ int ef_date_parse(const char *s, size_t len, ef_day *out);
  * *secs is seconds since midnight, or -1 when no time was given. */
 int ef_datetime_parse(const char *s, size_t len, ef_day *day, int *secs);
 
+/* Is an event on `day` at `secs` seconds after midnight (-1: a date with
+ * no time) later than now, which is `now_day` at `now_sec` seconds after
+ * local midnight? Nothing is ever dated after now. */
+int ef_after_now(ef_day day, int secs, ef_day now_day, int now_sec);
+
 /* Write "YYYY-MM-DD" and a NUL into out (11 bytes). EF_NO_DAY gives "". */
 void ef_date_format(ef_day day, char out[11]);
 

@@ -26,4 +26,8 @@ __attribute__((format(printf, 3, 4)))
 #endif
 int ef_errf(struct ef_err *e, int status, const char *fmt, ...);
 
+/* For a failed system call: what a person can do about errno e (" (the
+ * disk is full: ...)"), or "" when there is nothing to add. */
+const char *ef_io_hint(int e);
+
 #endif

@@ -43,6 +43,13 @@ int store_begin(struct store *s, struct ef_err *err);
 int store_commit(struct store *s, struct ef_err *err);
 void store_rollback(struct store *s);
 
+/* One write transaction around fn: begin, run fn, then commit if fn
+ * returned EF_OK, else roll back. Every path leaves no transaction open
+ * (a failed commit rolls back too). Returns fn's status or the begin/commit
+ * error. Every write of the CLI and the TUI goes through this (src/app). */
+typedef int (*store_tx_fn)(struct store *s, void *ctx, struct ef_err *err);
+int store_tx(struct store *s, store_tx_fn fn, void *ctx, struct ef_err *err);
+
 /* ---- patients --------------------------------------------------------- */
 
 /* Look up a patient by MRN. EF_OK with *id = 0 when not found. */
@@ -212,6 +219,14 @@ enum store_kind {
  * (EF_NO_DAY: no limit) are left out; mrn NULL = every patient. */
 int store_export_rows(struct store *s, enum store_kind kind, ef_day as_of, const char *mrn, store_row_fn fn,
 		      void *ctx, struct ef_err *err);
+
+/* Mark a record of the patient entered in error with `reason` (1 to
+ * STORE_EIE_MAX bytes, no control characters: EF_INVALID otherwise): an
+ * update of the row, logged by the audit triggers (browse.c). EF_INVALID
+ * when the patient has no such record of that kind. Inside the caller's
+ * transaction (app_mark_entered_in_error). */
+int store_mark_entered_in_error(struct store *s, enum store_kind kind, int64_t id, int64_t patient_id,
+				const char *reason, struct ef_err *err);
 
 /* ---- timelines for the rules ------------------------------------------ */
 

@@ -3,27 +3,38 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli_int.h"
+#include "engraft/app.h"
 #include "engraft/csvio.h"
-#include "engraft/tui.h"
+#include "engraft/outfile.h"
+#include "engraft/text.h"
 
 #ifndef ENGRAFT_VERSION
 #define ENGRAFT_VERSION "0.1.0"
 #endif
 
+/* Every message may quote what a user typed or a file held: its
+ * non-printable bytes are shown escaped, never sent to the terminal. */
+void cli_print_msg(const char *msg)
+{
+	char shown[4 * 2048 + 4];
+	fprintf(stderr, "engraft: %s\n", ef_text_escape(msg, shown, sizeof shown));
+}
+
 int cli_fail(int status, const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
-	fputs("engraft: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	cli_print_msg(msg);
 	return status;
 }
 
@@ -166,20 +177,36 @@ static void usage(FILE *out)
 		     "4 database problem, 5 audit chain broken.\n");
 }
 
-static ef_day local_today(void)
+/* SIGINT, SIGTERM, SIGHUP during a command: remove the temporary files
+ * that hold a partial export or backup, then die of the signal as usual
+ * (an open transaction is rolled back by SQLite's journal). */
+static void on_fatal_signal(int sig)
 {
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	return ef_day_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	store_tmp_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
-int ef_cli_main(int argc, char **argv)
+static void install_cleanup_handlers(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		struct sigaction sa = {0};
+		sa.sa_handler = on_fatal_signal;
+		sigemptyset(&sa.sa_mask);
+		struct sigaction old;
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue; /* nohup and friends: stay ignored */
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+int ef_cli_main(int argc, char **argv, ef_face_fn tui)
 {
 	struct cli c = {0};
 	struct ef_err err = {{0}};
 	int i = 1;
-	c.today = local_today();
+	app_local_now(&c.today, &c.now_sec);
 	for (; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -208,18 +235,26 @@ int ef_cli_main(int argc, char **argv)
 			return cli_fail(EF_USAGE, "unknown option %s (see engraft --help)", a);
 		break;
 	}
+	if (c.user) { /* stored in the audit trail: text rules apply, no truncation */
+		if (!c.user[0] || strlen(c.user) > 127 || ef_text_problem(c.user, strlen(c.user), 0))
+			return cli_fail(EF_USAGE, "--user '%s' must be 1 to 127 bytes of text without control characters",
+					c.user);
+	}
 	int rc;
-	if (i == argc) {
+	if (i == argc) { /* no command: the terminal interface (main.c) */
 		if ((rc = cli_open(&c, &err)))
 			return cli_fail_err(rc, &err);
-		rc = ef_tui_run(c.store, c.today, &err);
+		if (tui) {
+			rc = tui(c.store, c.today, &err);
+			store_close(c.store);
+			return rc ? cli_fail_err(rc, &err) : EF_OK;
+		}
 		store_close(c.store);
-		if (rc)
-			return cli_fail_err(rc, &err);
-		return EF_OK;
+		return cli_fail(EF_USAGE, "no command given (see engraft --help)");
 	}
 	for (const struct command *cmd = ef_commands; cmd->name; cmd++) {
 		if (strcmp(cmd->name, argv[i]) == 0) {
+			install_cleanup_handlers();
 			rc = cmd->run(&c, argc - i, argv + i);
 			if (c.store)
 				store_close(c.store);

@@ -12,6 +12,7 @@ struct cli {
 	const char *db_opt;   /* --db as given (NULL: default) */
 	const char *user;     /* --user (NULL: login name) */
 	ef_day today;         /* local date */
+	int now_sec;          /* seconds since local midnight */
 	struct store *store;  /* opened by cli_open */
 };
 
@@ -43,6 +44,8 @@ int cli_fail(int status, const char *fmt, ...)
 #endif
 	;
 int cli_fail_err(int status, const struct ef_err *err);
+/* "engraft: msg" on stderr, non-printable bytes escaped. */
+void cli_print_msg(const char *msg);
 
 /* Option parsing shared by commands: long options only. */
 struct cli_opt {

@@ -46,7 +46,7 @@ static int write_row(void *ctx, const char *const *values, size_t n, struct ef_e
 {
 	struct ef_csv_writer *w = ctx;
 	ef_csv_write_row(w, values, n);
-	return w->failed ? ef_errf(err, EF_DB, "write error") : EF_OK;
+	return w->failed ? ef_csv_writer_errf(w, err) : EF_OK;
 }
 
 int export_audit(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err)
@@ -60,6 +60,6 @@ int export_audit(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct
 	ef_csv_write_row(&w, cols, 9);
 	int rc = store_audit_rows(c->store, write_row, &w, err);
 	if (ef_csv_writer_finish(&w) && !rc)
-		rc = ef_errf(err, EF_DB, "cannot write the export: output error");
+		rc = ef_csv_writer_errf(&w, err);
 	return rc;
 }

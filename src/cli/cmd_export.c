@@ -1,13 +1,11 @@
 /* cmd_export.c - `engraft export KIND [-o FILE] [--as-of DATE] [--mrn MRN]`. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli_int.h"
 #include "engraft/csvio.h"
+#include "engraft/outfile.h"
 
 int cmd_export(struct cli *c, int argc, char **argv)
 {
@@ -23,41 +21,30 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		return rc;
 	enum store_kind kind;
 	int is_import_kind = ef_kind_parse(pos[0], &kind) == 0;
+	const struct derived_export *d = ef_derived_exports;
+	while (!is_import_kind && d->kind && strcmp(d->kind, pos[0]) != 0)
+		d++;
+	if (!is_import_kind && !d->kind) /* before any file is touched */
+		return cli_fail(EF_USAGE, "export: unknown KIND '%s' (see engraft export --help)", pos[0]);
 	struct ef_err err = {{0}};
 	if ((rc = cli_open(c, &err)))
 		return cli_fail_err(rc, &err);
 	FILE *out = stdout;
+	struct store_outfile of = {0};
 	if (output && strcmp(output, "-") != 0) {
-		/* Exports hold patient data: never through a symlink, and the file
-		 * is made private (0600) even when it existed before. */
-		int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd >= 0 && fchmod(fd, 0600) != 0) {
-			close(fd);
-			fd = -1;
-		}
-		if (fd < 0 || !(out = fdopen(fd, "wb"))) {
-			if (fd >= 0)
-				close(fd);
-			return cli_fail(EF_INVALID, "%s: %s", output, strerror(errno));
-		}
+		if ((rc = store_outfile_open(c->store, output, "export", &of, &err)))
+			return cli_fail_err(rc, &err);
+		out = of.f;
 	}
-	if (is_import_kind) {
+	if (is_import_kind)
 		rc = ef_export_kind(c->store, kind, as_of, mrn, out, &err);
-	} else {
-		const struct derived_export *d = ef_derived_exports;
-		while (d->kind && strcmp(d->kind, pos[0]) != 0)
-			d++;
-		if (d->kind)
-			rc = d->run(c, as_of == EF_NO_DAY ? c->today : as_of, mrn, out, &err);
-		else {
-			if (out != stdout)
-				fclose(out);
-			return cli_fail(EF_USAGE, "export: unknown KIND '%s' (see engraft export --help)", pos[0]);
-		}
-	}
+	else
+		rc = d->run(c, as_of == EF_NO_DAY ? c->today : as_of, mrn, out, &err);
 	if (out != stdout) {
-		if (fclose(out) != 0 && !rc)
-			rc = ef_errf(&err, EF_DB, "%s: %s", output, strerror(errno));
+		if (rc) /* a failed export leaves the target as it was */
+			store_outfile_abort(&of);
+		else
+			rc = store_outfile_commit(&of, &err);
 	} else if (fflush(stdout) != 0 && !rc) {
 		rc = ef_errf(&err, EF_DB, "standard output: %s", strerror(errno));
 	}

@@ -6,11 +6,12 @@
 
 #include "cli_int.h"
 #include "engraft/csvio.h"
+#include "engraft/text.h"
 
 static void print_diag(void *ctx, const char *msg)
 {
 	(void)ctx;
-	fprintf(stderr, "engraft: %s\n", msg);
+	cli_print_msg(msg);
 }
 
 int cmd_import(struct cli *c, int argc, char **argv)
@@ -25,6 +26,10 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		return cli_fail(EF_USAGE, "import: unknown KIND '%s' (see engraft import --help)", pos[0]);
 	FILE *in = stdin;
 	const char *name = pos[1];
+	/* The file name is kept in the import record and the audit trail. */
+	if (ef_text_problem(name, strlen(name), 0) || strlen(name) > 1000)
+		return cli_fail(EF_USAGE, "import: the file name '%s' has control characters or is over 1000 bytes; "
+					  "rename the file (or use - and standard input)", name);
 	if (strcmp(pos[1], "-") == 0) {
 		name = "-";
 	} else {
@@ -41,7 +46,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 			fclose(in);
 		return cli_fail_err(rc, &err);
 	}
-	struct ef_import_opts opts = {.today = c->today, .max_errors = 50, .diag = print_diag};
+	struct ef_import_opts opts = {.today = c->today, .now_sec = c->now_sec, .max_errors = 50, .diag = print_diag};
 	struct ef_import_result res;
 	rc = ef_import(c->store, kind, in, name, &opts, &res, &err);
 	if (in != stdin)

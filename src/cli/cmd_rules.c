@@ -7,8 +7,10 @@
 
 #include "cli_int.h"
 #include "engraft/alertstore.h"
+#include "engraft/app.h"
 #include "engraft/refstore.h"
 #include "engraft/rules.h"
+#include "engraft/text.h"
 #include "engraft/vaccines.h"
 
 int cli_reference(struct cli *c, struct ef_reference *ref, struct ef_err *err)
@@ -19,35 +21,7 @@ int cli_reference(struct cli *c, struct ef_reference *ref, struct ef_err *err)
 	return store_reference_load(c->store, ref, err);
 }
 
-/* An MRN given with --mrn must exist. */
-static int known_mrn(struct cli *c, const char *mrn, struct ef_err *err)
-{
-	int64_t id = 0;
-	ef_day birth;
-	int rc = store_patient_id(c->store, mrn, strlen(mrn), &id, &birth, err);
-	if (rc == EF_OK && id == 0)
-		rc = ef_errf(err, EF_INVALID, "no patient with MRN '%s'", mrn);
-	return rc;
-}
-
 /* ---- check --------------------------------------------------------------- */
-
-struct check_ctx {
-	struct store *s;
-	const struct ef_reference *ref;
-	ef_day as_of;
-	struct ef_findings f;
-	struct ef_check_counts counts;
-};
-
-static int check_one(void *ctx, const struct ef_timeline *tl, struct ef_err *err)
-{
-	struct check_ctx *c = ctx;
-	int rc = ef_rules_evaluate(tl, c->ref, c->as_of, &c->f, err);
-	if (rc)
-		return rc;
-	return store_alerts_apply(c->s, tl->patient.id, c->as_of, &c->f, &c->counts, err);
-}
 
 int cmd_check(struct cli *c, int argc, char **argv)
 {
@@ -62,24 +36,20 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	if (as_of_s && (rc = cli_date("as-of", as_of_s, c->today, &as_of)))
 		return rc;
 	struct ef_err err = {{0}};
+	if (as_of > c->today) /* refused before the database is even opened */
+		return cli_fail(EF_USAGE, "check: --as-of %s is after today: alert state is never dated in the "
+					  "future (export, alerts and due may preview a later date)", as_of_s);
 	struct ef_reference ref;
 	if ((rc = cli_reference(c, &ref, &err)))
 		return cli_fail_err(rc, &err);
-	struct check_ctx ctx = {.s = c->store, .ref = &ref, .as_of = as_of};
-	ef_findings_init(&ctx.f);
-	if (!(mrn && (rc = known_mrn(c, mrn, &err))) && !(rc = store_begin(c->store, &err))) {
-		rc = store_each_timeline(c->store, as_of, mrn, check_one, &ctx, &err);
-		if (rc)
-			store_rollback(c->store);
-		else
-			rc = store_commit(c->store, &err);
-	}
-	ef_findings_free(&ctx.f);
+	struct app_env env = {c->store, &ref, c->today};
+	struct ef_check_counts counts = {0};
+	rc = app_check_clinic(&env, as_of, mrn, &counts, &err);
 	ef_reference_free(&ref);
 	if (rc)
 		return cli_fail_err(rc, &err);
-	printf("opened %ld, kept %ld, reopened %ld, resolved %ld\n", ctx.counts.opened, ctx.counts.kept,
-	       ctx.counts.reopened, ctx.counts.resolved);
+	printf("opened %ld, kept %ld, reopened %ld, resolved %ld\n", counts.opened, counts.kept, counts.reopened,
+	       counts.resolved);
 	return EF_OK;
 }
 
@@ -96,8 +66,10 @@ static int print_alert(void *ctx, const struct store_alert *a, struct ef_err *er
 	if (l->n++ == 0)
 		printf("%-6s %-12s %-8s %-12s %-29s %-12s %-10s %s\n", "ID", "MRN", "SEVERITY", "STATUS", "RULE",
 		       "SUBJECT", "DUE", "MESSAGE");
+	char msg[sizeof a->message * 4 + 4];
 	printf("%-6lld %-12s %-8s %-12s %-29s %-12s %-10s %s\n", (long long)a->alert_id, a->mrn, a->severity,
-	       a->status, a->rule, a->subject, a->due_on[0] ? a->due_on : "-", a->message);
+	       a->status, a->rule, a->subject, a->due_on[0] ? a->due_on : "-",
+	       ef_text_escape(a->message, msg, sizeof msg));
 	return EF_OK;
 }
 
@@ -230,22 +202,29 @@ int cmd_ack(struct cli *c, int argc, char **argv)
 	long long id = strtoll(pos[0], &end, 10);
 	if (!pos[0][0] || *end || id <= 0)
 		return cli_fail(EF_USAGE, "ack: ALERT_ID '%s' is not an alert number", pos[0]);
-	if (!reason || !reason[strspn(reason, " \t")])
+	if (!reason)
 		return cli_fail(EF_USAGE, "ack: --reason TEXT is required");
-	if (strlen(reason) > 1000)
-		return cli_fail(EF_USAGE, "ack: --reason is longer than 1000 bytes");
+	const char *why = app_reason_problem(reason);
+	if (why)
+		return cli_fail(EF_USAGE, "ack: --reason: %s", why);
 	ef_day until = EF_NO_DAY, on = c->today;
 	if (as_of_s && (rc = cli_date("as-of", as_of_s, c->today, &on)))
 		return rc;
 	if (until_s && (rc = cli_date("until", until_s, c->today, &until)))
 		return rc;
+	if (on > c->today)
+		return cli_fail(EF_USAGE, "ack: --as-of %s is after today: an acknowledgement is never dated in the "
+					  "future", as_of_s);
 	/* An --until before the acknowledgement date is almost surely a typo;
 	 * an --until in the past relative to today is allowed (records entered
 	 * late, scenario replays with check --as-of). */
 	if (until != EF_NO_DAY && until < on)
 		return cli_fail(EF_USAGE, "ack: --until %s is before the acknowledgement date", until_s);
 	struct ef_err err = {{0}};
-	if ((rc = cli_open(c, &err)) || (rc = store_alert_ack(c->store, id, on, reason, until, &err)))
+	if ((rc = cli_open(c, &err)))
+		return cli_fail_err(rc, &err);
+	struct app_env env = {c->store, NULL, c->today};
+	if ((rc = app_ack_alert(&env, id, on, reason, until, &err)))
 		return cli_fail_err(rc, &err);
 	if (until != EF_NO_DAY)
 		printf("alert %lld acknowledged until %s\n", id, until_s);

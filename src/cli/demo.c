@@ -1387,6 +1387,28 @@ static int gen_patient(struct gen *g, uint64_t seed, long k)
 	return emit_episode(g, age + (int)((last.day0 - first_day0) / 365));
 }
 
+/* One batch of patients as one import, in one transaction. */
+struct demo_batch {
+	struct gen *g;
+	const struct ef_demo_opts *o;
+	long first, last;
+	const char *label;
+};
+
+static int demo_batch(struct store *s, void *ctx, struct ef_err *err)
+{
+	struct demo_batch *b = ctx;
+	struct gen *g = b->g;
+	long ins0 = g->cnt->inserted, upd0 = g->cnt->updated, unch0 = g->cnt->unchanged;
+	int rc = store_import_begin(s, "demo", b->label, &g->import_id, err);
+	for (long k = b->first; rc == EF_OK && k <= b->last; k++)
+		rc = gen_patient(g, b->o->seed, k);
+	if (rc == EF_OK)
+		rc = store_import_end(s, g->import_id, NULL, g->cnt->inserted - ins0, g->cnt->updated - upd0,
+				      g->cnt->unchanged - unch0, err);
+	return rc;
+}
+
 int ef_demo_generate(struct store *s, const struct ef_demo_opts *o, struct ef_demo_counts *out,
 		     struct ef_err *err)
 {
@@ -1401,24 +1423,10 @@ int ef_demo_generate(struct store *s, const struct ef_demo_opts *o, struct ef_de
 		char label[128];
 		snprintf(label, sizeof label, "demo --seed %llu --as-of %s patients %ld-%ld",
 			 (unsigned long long)o->seed, asof, first, lastp);
-		long ins0 = out->inserted, upd0 = out->updated, unch0 = out->unchanged;
-		int rc = store_begin(s, err);
+		struct demo_batch b = {&g, o, first, lastp, label};
+		int rc = store_tx(s, demo_batch, &b, err);
 		if (rc)
 			return rc;
-		if ((rc = store_import_begin(s, "demo", label, &g.import_id, err)))
-			goto fail;
-		for (long k = first; k <= lastp; k++)
-			if ((rc = gen_patient(&g, o->seed, k)))
-				goto fail;
-		if ((rc = store_import_end(s, g.import_id, NULL, out->inserted - ins0, out->updated - upd0,
-					   out->unchanged - unch0, err)))
-			goto fail;
-		if ((rc = store_commit(s, err)))
-			return rc;
-		continue;
-fail:
-		store_rollback(s);
-		return rc;
 	}
 	return EF_OK;
 }

@@ -1,6 +1,7 @@
 /* export_derived.c - the computed export kinds of design.md: alerts, due,
  * engraftment, gvhd. Rows are written per patient and ordered by MRN like
  * the import kinds; dates are ISO, empty cells for "none". */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ static int chunks_write(struct chunks *c, FILE *out, struct ef_err *err)
 		qsort(c->v, c->n, sizeof *c->v, cmp_chunk);
 	for (size_t i = 0; i < c->n; i++) {
 		if (rc == EF_OK && c->v[i].len && fwrite(c->v[i].buf, 1, c->v[i].len, out) != c->v[i].len)
-			rc = ef_errf(err, EF_DB, "write failed");
+			rc = ef_errf(err, EF_DB, "cannot write the export: %s%s", strerror(errno), ef_io_hint(errno));
 		free(c->v[i].buf);
 	}
 	free(c->v);
@@ -70,7 +71,7 @@ static int write_header(FILE *out, const char *const *cols, size_t n, struct ef_
 	if (ef_csv_writer_init(&w, out))
 		return ef_errf(err, EF_DB, "out of memory");
 	ef_csv_write_row(&w, cols, n);
-	return ef_csv_writer_finish(&w) ? ef_errf(err, EF_DB, "write failed") : EF_OK;
+	return ef_csv_writer_finish(&w) ? ef_csv_writer_errf(&w, err) : EF_OK;
 }
 
 /* One patient's rows go to a memory stream through a CSV writer. */
@@ -150,6 +151,7 @@ static int run_derived(struct cli *c, ef_day as_of, const char *mrn, FILE *out, 
 	ef_due_list_free(&d->due);
 	if (need_ref)
 		ef_reference_free(&ref);
+	d->ref = NULL; /* it pointed at this frame */
 	return rc ? rc : rc2;
 }
 
@@ -311,6 +313,6 @@ int export_alerts(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struc
 	ef_csv_write_row(&w, cols, 13);
 	int rc = store_alerts_each(c->store, as_of, mrn, STORE_ALERTS_ALL, alert_row, &w, err);
 	if (ef_csv_writer_finish(&w) && rc == EF_OK)
-		rc = ef_errf(err, EF_DB, "write failed");
+		rc = ef_csv_writer_errf(&w, err);
 	return rc;
 }

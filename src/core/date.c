@@ -154,3 +154,8 @@ int ef_age_years(ef_day birth, ef_day on)
 		age--;
 	return age;
 }
+
+int ef_after_now(ef_day day, int secs, ef_day now_day, int now_sec)
+{
+	return day > now_day || (day == now_day && secs > now_sec);
+}

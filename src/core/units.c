@@ -4,6 +4,7 @@
  * clinical-reference.md s.2.1; accepted spellings are from design.md. */
 #include "engraft/units.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,7 +151,17 @@ int ef_decimal_parse(const char *s, size_t len, double *v)
 		return -1;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
+	/* strtod reads the decimal point of LC_NUMERIC: under a decimal-comma
+	 * locale "0.45" would stop at the '.' and give 0. Convert in the C
+	 * locale, whatever the process's locale is. */
+	static locale_t c_numeric;
+	if (!c_numeric)
+		c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	if (!c_numeric)
+		return -1; /* out of memory: refuse rather than guess */
+	locale_t prev = uselocale(c_numeric);
 	double d = strtod(buf, NULL);
+	uselocale(prev);
 	if (!isfinite(d))
 		return -1;
 	*v = d;

@@ -1,6 +1,8 @@
 /* export.c - CSV writing: minimal quoting, spreadsheet-formula guard,
  * buffered output. Export of an import kind writes exactly the import
  * columns, so export -> import -> export is byte-for-byte stable. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,10 +20,24 @@ int ef_csv_writer_init(struct ef_csv_writer *w, FILE *out)
 	return w->buf ? 0 : -1;
 }
 
+static void fail(struct ef_csv_writer *w, int e)
+{
+	if (!w->failed)
+		w->errnum = e;
+	w->failed = 1;
+}
+
+int ef_csv_writer_errf(const struct ef_csv_writer *w, struct ef_err *err)
+{
+	if (!w->errnum)
+		return ef_errf(err, EF_DB, "cannot write the export: output error");
+	return ef_errf(err, EF_DB, "cannot write the export: %s%s", strerror(w->errnum), ef_io_hint(w->errnum));
+}
+
 static void flush(struct ef_csv_writer *w)
 {
 	if (w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
-		w->failed = 1;
+		fail(w, errno);
 	w->len = 0;
 }
 
@@ -131,7 +147,7 @@ int ef_csv_writer_finish(struct ef_csv_writer *w)
 {
 	flush(w);
 	if (fflush(w->out) != 0)
-		w->failed = 1;
+		fail(w, errno);
 	free(w->buf);
 	w->buf = NULL;
 	return w->failed ? -1 : 0;
@@ -142,7 +158,7 @@ static int write_row(void *ctx, const char *const *values, size_t n, struct ef_e
 	struct ef_csv_writer *w = ctx;
 	(void)err;
 	ef_csv_write_row(w, values, n);
-	return w->failed ? ef_errf(err, EF_DB, "write error") : EF_OK;
+	return w->failed ? ef_csv_writer_errf(w, err) : EF_OK;
 }
 
 int ef_export_kind(struct store *s, enum store_kind kind, ef_day as_of, const char *mrn, FILE *out,
@@ -156,6 +172,6 @@ int ef_export_kind(struct store *s, enum store_kind kind, ef_day as_of, const ch
 	ef_csv_write_row(&w, ef_kinds[kind].cols, ef_kinds[kind].ncol);
 	int rc = store_export_rows(s, kind, as_of, mrn, write_row, &w, err);
 	if (ef_csv_writer_finish(&w) && !rc)
-		rc = ef_errf(err, EF_DB, "cannot write the export: %s", "output error");
+		rc = ef_csv_writer_errf(&w, err);
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include "engraft/csvread.h"
 #include "engraft/gvhd.h"
 #include "engraft/refstore.h"
+#include "engraft/text.h"
 #include "engraft/units.h"
 #include "kinds.h"
 
@@ -160,46 +161,6 @@ static void report_at(struct imp *im, long line, const char *col, const char *fm
 	va_end(ap);
 }
 
-/* UTF-8 validity (no overlongs, no surrogates) and control characters. */
-static const char *text_problem(const char *s, size_t n, int allow_newlines)
-{
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			if (c == 0)
-				return "contains a NUL byte";
-			if ((c < 0x20 && !(allow_newlines && (c == '\t' || c == '\n' || c == '\r'))) || c == 0x7f)
-				return "contains a control character";
-			i++;
-			continue;
-		}
-		size_t len;
-		uint32_t cp;
-		if (c >= 0xC2 && c <= 0xDF)
-			len = 2, cp = c & 0x1F;
-		else if (c >= 0xE0 && c <= 0xEF)
-			len = 3, cp = c & 0x0F;
-		else if (c >= 0xF0 && c <= 0xF4)
-			len = 4, cp = c & 0x07;
-		else
-			return "is not valid UTF-8";
-		if (i + len > n)
-			return "is not valid UTF-8";
-		for (size_t k = 1; k < len; k++) {
-			unsigned char cc = (unsigned char)s[i + k];
-			if ((cc & 0xC0) != 0x80)
-				return "is not valid UTF-8";
-			cp = (cp << 6) | (cc & 0x3F);
-		}
-		if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-			return "is not valid UTF-8";
-		if (cp >= 0x80 && cp < 0xA0)
-			return "contains a control character";
-		i += len;
-	}
-	return NULL;
-}
-
 /* Column i of the kind: the cell copied into im->cell[i] (formula escape
  * "'=" etc. written by export removed); NULL if the column is absent/empty
  * and optional. Reports and returns NULL for an empty required cell. */
@@ -215,7 +176,7 @@ static const char *cell(struct imp *im, int i, int allow_newlines, size_t maxlen
 			report(im, k->cols[i], "required value is empty");
 		return NULL;
 	}
-	const char *p = text_problem(v, n, allow_newlines);
+	const char *p = ef_text_problem(v, n, allow_newlines);
 	if (p) {
 		report(im, k->cols[i], "%s", p);
 		return NULL;
@@ -464,8 +425,12 @@ static void row_lab(struct imp *im)
 		if (ef_datetime_parse(r.collected_on, strlen(r.collected_on), &r.day, &secs))
 			report(im, "collected_on", "'%s' is not a real date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS])",
 			       r.collected_on);
-		else if (r.day > im->opts->today)
-			report(im, "collected_on", "%s is in the future", r.collected_on);
+		else if (ef_after_now(r.day, secs, im->opts->today, im->opts->now_sec)) {
+			char now[11];
+			ef_date_format(im->opts->today, now);
+			report(im, "collected_on", "%s is in the future (now is %sT%02d:%02d)", r.collected_on, now,
+			       im->opts->now_sec / 3600, im->opts->now_sec / 60 % 60);
+		}
 		else if (have_pat && birth != EF_NO_DAY && r.day < birth)
 			report(im, "collected_on", "%s is before the birth date", r.collected_on);
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "engraft/backup.h"
+#include "engraft/outfile.h"
 
 static void nap_ms(int ms)
 {
@@ -95,6 +96,9 @@ int store_backup(struct store *s, const char *dest, struct store_audit_summary *
 	memset(sum, 0, sizeof *sum);
 	if (!dest || !*dest)
 		return ef_errf(err, EF_USAGE, "backup: empty file name");
+	int rc = store_output_allowed(s, dest, "backup", err);
+	if (rc)
+		return rc;
 	if (lstat(dest, &st) == 0)
 		return ef_errf(err, EF_USAGE, "backup: %s exists; a backup never overwrites a file "
 					      "(remove it or choose another name)", dest);
@@ -105,15 +109,24 @@ int store_backup(struct store *s, const char *dest, struct store_audit_summary *
 	if (!tmp)
 		return ef_errf(err, EF_DB, "out of memory");
 	snprintf(tmp, n + 16, "%s.tmp-XXXXXX", dest);
+	char journal[4096 + 32];
 	int fd = mkstemp(tmp); /* mode 0600 */
 	if (fd < 0) {
-		int rc = ef_errf(err, EF_DB, "backup: cannot create %s: %s", tmp, strerror(errno));
+		rc = ef_errf(err, EF_DB, "backup: cannot create %s: %s", tmp, strerror(errno));
 		free(tmp);
 		return rc;
 	}
-	fchmod(fd, 0600);
 	close(fd);
-	int rc = copy_to(s, tmp, err);
+	/* A signal before the copy is in place removes it (and the journal
+	 * SQLite may keep beside it): no stray copy of patient data. */
+	snprintf(journal, sizeof journal, "%s-journal", tmp);
+	if ((rc = store_tmp_track(tmp, err)) || (rc = store_tmp_track(journal, err))) {
+		store_tmp_untrack(tmp);
+		unlink(tmp);
+		free(tmp);
+		return rc;
+	}
+	rc = copy_to(s, tmp, err);
 	if (!rc && fsync_path(tmp, 0) != 0)
 		rc = ef_errf(err, EF_DB, "backup: cannot sync %s: %s", tmp, strerror(errno));
 	if (!rc && link(tmp, dest) != 0) {
@@ -122,7 +135,10 @@ int store_backup(struct store *s, const char *dest, struct store_audit_summary *
 		else
 			rc = ef_errf(err, EF_DB, "backup: cannot create %s: %s", dest, strerror(errno));
 	}
+	unlink(journal);
 	unlink(tmp);
+	store_tmp_untrack(journal);
+	store_tmp_untrack(tmp);
 	free(tmp);
 	if (rc)
 		return rc;

@@ -1,6 +1,8 @@
 /* reference.c - reference rows (assets/) in typed tables; see refstore.h. */
 #include "store_int.h"
 
+#include "engraft/units.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +81,15 @@ int store_reference_add(struct store *s, enum ef_ref_kind kind, const char *cons
 			sqlite3_bind_null(st, i + 1);
 		else if (q->types[i] == 'I')
 			sqlite3_bind_int64(st, i + 1, strtoll(v, NULL, 10));
-		else if (q->types[i] == 'R')
-			sqlite3_bind_double(st, i + 1, strtod(v, NULL));
+		else if (q->types[i] == 'R') {
+			/* validated by the core's loader; parsed the same way,
+			 * whatever the locale's decimal point */
+			double d;
+			if (ef_decimal_parse(v, strlen(v), &d))
+				return ef_errf(err, EF_INVALID, "%s: '%s' is not a decimal number",
+					       ef_reference_kind(kind)->name, v);
+			sqlite3_bind_double(st, i + 1, d);
+		}
 		else
 			sqlite3_bind_text(st, i + 1, v, -1, SQLITE_STATIC);
 	}

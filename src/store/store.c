@@ -9,16 +9,94 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "engraft/embedded.h"
 
 #define BUSY_TIMEOUT_MS 10000
 
+/* Why the file system refuses the database at `path`, for a person to
+ * act on: a directory or file that is not writable for this login, a -wal
+ * or -shm file that belongs to another user, a read-only or full file
+ * system. Writes "" when nothing explains it. */
+static void diagnose_env(const char *path, char *out, size_t size)
+{
+	out[0] = '\0';
+	struct passwd *me = getpwuid(geteuid());
+	char login[64]; /* copied: getpwuid's result is overwritten by the next call */
+	snprintf(login, sizeof login, "%s", me && me->pw_name ? me->pw_name : "this login");
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	struct statvfs vfs;
+	if (statvfs(dir, &vfs) == 0) {
+		if (vfs.f_flag & ST_RDONLY) {
+			snprintf(out, size, " (the file system of %s is read-only)", dir);
+			return;
+		}
+		if (vfs.f_bavail == 0 && geteuid() != 0) {
+			snprintf(out, size, " (the disk holding %s is full: free space)", dir);
+			return;
+		}
+		if (vfs.f_bfree == 0) {
+			snprintf(out, size, " (the disk holding %s is full: free space)", dir);
+			return;
+		}
+	}
+	static const char *const sidecar[] = {"", "-wal", "-shm"};
+	for (size_t i = 0; i < sizeof sidecar / sizeof sidecar[0]; i++) {
+		char f[4096 + 8];
+		snprintf(f, sizeof f, "%s%s", path, sidecar[i]);
+		struct stat st;
+		if (stat(f, &st) != 0 || access(f, R_OK | W_OK) == 0)
+			continue;
+		struct passwd *owner = getpwuid(st.st_uid);
+		char who[64];
+		if (owner && owner->pw_name)
+			snprintf(who, sizeof who, "%s", owner->pw_name);
+		else
+			snprintf(who, sizeof who, "uid %ld", (long)st.st_uid);
+		snprintf(out, size, " (%s belongs to %s, mode %04o: %s cannot write it%s)", f, who,
+			 (unsigned)(st.st_mode & 07777), login,
+			 i ? "; its owner's engraft must close, or an admin fixes its group and mode" : "");
+		return;
+	}
+	if (access(dir, W_OK | X_OK) != 0) {
+		struct stat st;
+		struct passwd *owner = stat(dir, &st) == 0 ? getpwuid(st.st_uid) : NULL;
+		snprintf(out, size,
+			 " (the directory %s is not writable for %s%s%s: the database needs to create its -wal "
+			 "and -shm files there)",
+			 dir, login, owner && owner->pw_name ? ", owner " : "", owner && owner->pw_name ? owner->pw_name : "");
+	}
+}
+
 int store_dberr(struct store *s, struct ef_err *err, const char *what)
 {
 	int code = s && s->db ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR;
 	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : "no connection";
+	switch (code & 0xff) {
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_PERM: {
+		char why[10000];
+		diagnose_env(s->path, why, sizeof why);
+		if ((code & 0xff) == SQLITE_FULL && !why[0])
+			snprintf(why, sizeof why, " (the disk is full: free space)");
+		return ef_errf(err, EF_DB, "%s: %s%s", what, msg, why);
+	}
+	default:
+		break;
+	}
 	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
 		return ef_errf(err, EF_DB, "%s: database is busy (another engraft is writing); gave up after %d s",
 			       what, BUSY_TIMEOUT_MS / 1000);
@@ -101,7 +179,8 @@ static int exec_sql(struct store *s, const char *sql, struct ef_err *err, const 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		int code = sqlite3_errcode(s->db) & 0xff;
 		int r;
-		if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_READONLY || code == SQLITE_CANTOPEN ||
+		    code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_PERM)
 			r = store_dberr(s, err, what);
 		else
 			r = ef_errf(err, EF_DB, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
@@ -176,7 +255,7 @@ static int check_or_create_file(const char *path, int readonly, struct ef_err *e
 			char hdr[16];
 			int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 			if (fd < 0)
-				return ef_errf(err, EF_DB, "cannot open %s: %s", path, strerror(errno));
+				return ef_errf(err, EF_DB, "cannot open %s: %s%s", path, strerror(errno), ef_io_hint(errno));
 			ssize_t got = read(fd, hdr, sizeof hdr);
 			close(fd);
 			if (got != (ssize_t)sizeof hdr || memcmp(hdr, "SQLite format 3", 16) != 0)
@@ -185,7 +264,7 @@ static int check_or_create_file(const char *path, int readonly, struct ef_err *e
 		return EF_OK;
 	}
 	if (errno != ENOENT)
-		return ef_errf(err, EF_DB, "cannot open %s: %s", path, strerror(errno));
+		return ef_errf(err, EF_DB, "cannot open %s: %s%s", path, strerror(errno), ef_io_hint(errno));
 	if (readonly)
 		return ef_errf(err, EF_DB, "%s: no such database", path);
 	int rc = make_parents(path, err);
@@ -193,7 +272,7 @@ static int check_or_create_file(const char *path, int readonly, struct ef_err *e
 		return rc;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 && errno != EEXIST)
-		return ef_errf(err, EF_DB, "cannot create %s: %s", path, strerror(errno));
+		return ef_errf(err, EF_DB, "cannot create %s: %s%s", path, strerror(errno), ef_io_hint(errno));
 	if (fd >= 0)
 		close(fd);
 	return EF_OK;
@@ -322,7 +401,9 @@ int store_open(const char *path, int flags, struct store **out, struct ef_err *e
 	int oflags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOFOLLOW |
 		     SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-		rc = ef_errf(err, EF_DB, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		char why[10000];
+		diagnose_env(path, why, sizeof why);
+		rc = ef_errf(err, EF_DB, "cannot open %s: %s%s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory", why);
 		store_close(s);
 		return rc;
 	}
@@ -422,4 +503,17 @@ void store_rollback(struct store *s)
 	if (sqlite3_get_autocommit(s->db) == 0)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = 0;
+}
+
+int store_tx(struct store *s, store_tx_fn fn, void *ctx, struct ef_err *err)
+{
+	int rc = store_begin(s, err);
+	if (rc)
+		return rc;
+	rc = fn(s, ctx, err);
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err); /* rolls back itself when it fails */
 }

@@ -2,7 +2,7 @@
  * From the patient list: the clinic's open alerts; from a chart: that
  * patient's. `h` switches to the history (every status, acknowledged and
  * resolved too); `k` acknowledges the selected alert with a required reason
- * and an optional until date (ackform, store_alert_ack). */
+ * and an optional until date (ackform, app_ack_alert). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -355,7 +355,8 @@ static enum action ack_save(struct app *a, struct screen *s)
 		fform_focus(&st->f, st->f.err[A_REASON][0] ? A_REASON : A_UNTIL);
 		return ACTION_REDRAW;
 	}
-	if (store_alert_ack(a->s, st->al.alert_id, a->today, st->reason, st->until, &a->err)) {
+	struct app_env env = {a->s, NULL, a->today};
+	if (app_ack_alert(&env, st->al.alert_id, a->today, st->reason, st->until, &a->err)) {
 		tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	}

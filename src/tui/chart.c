@@ -691,11 +691,15 @@ static enum action eie_save(struct app *a, struct screen *s)
 		tui_msg(a, MSG_FORM_INVALID, 1, "");
 		return ACTION_REDRAW;
 	}
-	char rules[200];
-	if (tui_mark_entered_in_error(a, s->patient_id, st->kind, st->id, st->reason, rules, sizeof rules)) {
+	struct app_env env;
+	struct app_saved saved;
+	if (tui_env(a, &env) ||
+	    app_mark_entered_in_error(&env, s->patient_id, st->kind, st->id, st->reason, &saved, &a->err)) {
 		tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	}
+	char rules[200];
+	tui_alerts_summary(&saved, rules, sizeof rules);
 	st->f.dirty = 0;
 	tui_msg(a, MSG_MARKED, st->what, rules);
 	return ACTION_POP;

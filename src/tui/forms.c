@@ -124,8 +124,14 @@ const char *fform_get(struct fform *f, int i, char *buf, size_t size)
 	size_t n = strlen(b);
 	while (n > 0 && b[n - 1] == ' ')
 		n--;
-	if (n >= size)
+	if (n >= size) {
+		/* Never cut silently: the field is in error (the caller's
+		 * validation counts it) and the copy ends on a whole character. */
+		snprintf(f->err[i], sizeof f->err[0], "too long: at most %zu bytes", size - 1);
 		n = size - 1;
+		while (n > 0 && ((unsigned char)b[n] & 0xC0) == 0x80)
+			n--;
+	}
 	memcpy(buf, b, n);
 	buf[n] = '\0';
 	return buf;

@@ -192,34 +192,29 @@ static enum action gvhd_save(struct app *a, struct screen *s)
 		return ACTION_REDRAW;
 	}
 	const char *g = computed(st);
-	enum store_put res;
-	int rc = store_begin(a->s, &a->err);
-	if (rc == EF_OK) {
-		if (st->kind == ACUTE) {
-			struct store_gvhd_acute_rec r = {s->patient_id, st->on, st->v[0], st->v[1], st->v[2], st->v[3], g};
-			rc = store_put_gvhd_acute(a->s, &r, 0, &res, &a->err);
-		} else {
-			struct store_gvhd_chronic_rec r = {s->patient_id, st->on, st->v[0], st->v[1], st->v[2], st->v[3],
-							   st->v[4], st->v[5], st->v[6], st->v[7], g};
-			rc = store_put_gvhd_chronic(a->s, &r, 0, &res, &a->err);
-		}
-		if (rc == EF_OK)
-			rc = store_commit(a->s, &a->err);
-		else
-			store_rollback(a->s);
+	struct app_env env;
+	struct app_saved saved;
+	int rc = tui_env(a, &env);
+	if (rc == EF_OK && st->kind == ACUTE) {
+		struct store_gvhd_acute_rec r = {s->patient_id, st->on, st->v[0], st->v[1], st->v[2], st->v[3], g};
+		rc = app_assess_gvhd_acute(&env, &r, &saved, &a->err);
+	} else if (rc == EF_OK) {
+		struct store_gvhd_chronic_rec r = {s->patient_id, st->on, st->v[0], st->v[1], st->v[2], st->v[3],
+						   st->v[4], st->v[5], st->v[6], st->v[7], g};
+		rc = app_assess_gvhd_chronic(&env, &r, &saved, &a->err);
 	}
 	if (rc) {
 		tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	}
+	enum store_put res = saved.put;
 	st->dirty = st->f.dirty = 0;
 	if (res == STORE_UNCHANGED) {
 		tui_msg(a, MSG_GVHD_UNCHANGED, kinds[st->kind], st->on);
 		return ACTION_POP;
 	}
-	char rules[200] = "";
-	if (tui_rerun_rules(a, s->patient_id, rules, sizeof rules))
-		snprintf(rules, sizeof rules, " Alerts not updated: %s", a->err.msg);
+	char rules[200];
+	tui_alerts_summary(&saved, rules, sizeof rules);
 	char what[96];
 	snprintf(what, sizeof what, st->kind == ACUTE ? "grade %s%s" : "%s%s", g,
 		 res == STORE_UPDATED ? " (replaced that day's earlier assessment)" : "");

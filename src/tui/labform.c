@@ -54,10 +54,14 @@ static int validate(struct app *a, struct lab_st *st)
 		snprintf(f->err[F_DATE], sizeof f->err[0], "required: the collection date");
 	} else if (ef_datetime_parse(st->on, strlen(st->on), &st->day, &secs)) {
 		snprintf(f->err[F_DATE], sizeof f->err[0], "not a real date: YYYY-MM-DD or YYYY-MM-DDTHH:MM");
-	} else if (st->day > a->today) {
+	} else if (ef_after_now(st->day, secs, a->today, tui_now_sec(a))) {
 		char t[11];
 		ef_date_format(a->today, t);
-		snprintf(f->err[F_DATE], sizeof f->err[0], "in the future (today is %s)", t);
+		if (st->day > a->today)
+			snprintf(f->err[F_DATE], sizeof f->err[0], "in the future (today is %s)", t);
+		else
+			snprintf(f->err[F_DATE], sizeof f->err[0], "later than now (%02d:%02d)", tui_now_sec(a) / 3600,
+				 tui_now_sec(a) / 60 % 60);
 	} else if (st->pat.birth != EF_NO_DAY && st->day < st->pat.birth) {
 		char b[11];
 		ef_date_format(st->pat.birth, b);
@@ -167,24 +171,20 @@ static enum action do_save(struct app *a, struct screen *s)
 	r.qualifier = st->qual == EF_Q_LT ? '<' : st->qual == EF_Q_GT ? '>' : '=';
 	r.canonical = st->canonical;
 	r.unit = st->unit;
-	enum store_put res;
-	int rc = store_begin(a->s, &a->err);
-	if (rc == EF_OK && (rc = store_put_lab(a->s, &r, 0, &res, &a->err)) == EF_OK)
-		rc = store_commit(a->s, &a->err);
-	else
-		store_rollback(a->s);
-	if (rc) {
+	struct app_env env;
+	struct app_saved saved;
+	if (tui_env(a, &env) || app_save_lab(&env, &r, &saved, &a->err)) {
 		tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	}
+	enum store_put res = saved.put;
 	if (res == STORE_UNCHANGED) {
 		tui_msg(a, MSG_LAB_UNCHANGED, r.test, st->on);
 		st->f.dirty = 0;
 		return ACTION_POP;
 	}
-	char rules[200] = "";
-	if (tui_rerun_rules(a, s->patient_id, rules, sizeof rules))
-		snprintf(rules, sizeof rules, " Alerts not updated: %s", a->err.msg);
+	char rules[200];
+	tui_alerts_summary(&saved, rules, sizeof rules);
 	if (res == STORE_UPDATED)
 		tui_msg(a, MSG_LAB_REPLACED, r.test, st->on, st->prev_value, st->val, st->unit, rules);
 	else

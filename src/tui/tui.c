@@ -511,6 +511,10 @@ int tui_open(struct app **out, struct store *s, ef_day today, const char *term, 
 	     struct ef_err *err)
 {
 	*out = NULL;
+	/* The caller chose the user's locale for text (LC_CTYPE: UTF-8 names,
+	 * wide characters); numbers are read and written the same under every
+	 * locale, so a decimal comma never turns 0.45 into 0. */
+	setlocale(LC_NUMERIC, "C");
 	struct app *a = calloc(1, sizeof *a);
 	if (!a)
 		return ef_errf(err, EF_DB, "out of memory");

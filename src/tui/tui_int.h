@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "engraft/app.h"
 #include "engraft/date.h"
 #include "engraft/error.h"
 #include "engraft/reference.h"
@@ -279,13 +280,15 @@ int fform_screen_dirty(const struct screen *s);
  * and return 1. */
 int fform_too_small(const struct fform *f, WINDOW *body, const char *what);
 
-/* ---- after a write (rerun.c): re-evaluate the patient's rules so alerts
- * update at once; summary receives a sentence for the status line. ---- */
-int tui_rerun_rules(struct app *a, int64_t patient_id, char *summary, size_t size);
-/* Mark a record of the patient entered in error and re-run the patient's
- * rules, in one transaction (nothing is written if either fails). */
-int tui_mark_entered_in_error(struct app *a, int64_t patient_id, enum store_kind kind, int64_t id,
-			      const char *reason, char *summary, size_t size);
+/* ---- writes go through the use cases (src/app, rerun.c) ---- */
+/* The use cases' environment for this session; EF_DB with a->err filled
+ * when the reference data cannot be loaded. */
+int tui_env(struct app *a, struct app_env *e);
+/* Seconds since local midnight of the session's today that have passed:
+ * a time later than this today is in the future. */
+int tui_now_sec(const struct app *a);
+/* A sentence for the status line: how a save changed the patient's alerts. */
+void tui_alerts_summary(const struct app_saved *saved, char *summary, size_t size);
 /* The reference data (thresholds, schedules) of the database, or NULL with
  * a->err filled. */
 const struct ef_reference *tui_reference(struct app *a);

@@ -658,24 +658,19 @@ static enum action dose_save(struct app *a, struct screen *s)
 	r.source = "administered";
 	r.source_given = 1;
 	r.override_reason = st->gate_blocked ? st->override : NULL;
-	enum store_put res;
-	int rc = store_begin(a->s, &a->err);
-	if (rc == EF_OK && (rc = store_put_vaccination(a->s, &r, 0, &res, &a->err)) == EF_OK)
-		rc = store_commit(a->s, &a->err);
-	else if (rc == EF_OK)
-		store_rollback(a->s);
-	if (rc) {
+	struct app_env env;
+	struct app_saved saved;
+	if (tui_env(a, &env) || app_record_dose(&env, &r, &saved, &a->err)) {
 		tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	}
 	st->f.dirty = 0;
-	if (res == STORE_UNCHANGED) {
+	if (saved.put == STORE_UNCHANGED) {
 		tui_msg(a, MSG_DOSE_UNCHANGED, st->vaccine, st->on);
 		return ACTION_POP;
 	}
-	char rules[200] = "";
-	if (tui_rerun_rules(a, s->patient_id, rules, sizeof rules))
-		snprintf(rules, sizeof rules, " Alerts not updated: %s", a->err.msg);
+	char rules[200];
+	tui_alerts_summary(&saved, rules, sizeof rules);
 	tui_msg(a, MSG_DOSE_SAVED, st->vaccine, st->on, rules);
 	return ACTION_POP;
 }

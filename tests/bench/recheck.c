@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		char *args[] = {"engraft", "--db", argv[1], "check", "--as-of", argv[3], "--mrn", argv[2], NULL};
 		double t0 = now_ms();
-		int rc = ef_cli_main(8, args);
+		int rc = ef_cli_main(8, args, NULL);
 		t[i] = now_ms() - t0;
 		if (rc) {
 			fprintf(stderr, "recheck: check failed (%d)\n", rc);

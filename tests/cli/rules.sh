@@ -44,16 +44,17 @@ contains "alerts header" "$T/out" "alert_id,mrn,rule,subject,severity,status,rai
 [ "$(($(wc -l <"$T/out") - 1))" -eq "$opened" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: export alerts rows"; }
 id=$(grep ',IGG_LOW,IGG,' "$T/out" | cut -d, -f1)
 
-# ack: usage errors, unknown id, then a real one (until tomorrow; the
-# checks below run --as-of days after today and export --as-of them)
+# ack: usage errors, unknown id, then a real one, replayed on the day of
+# the check above (--as-of) until the next day; the checks below run on
+# later days, all in the past: alert state is never dated after today
 check "ack without reason" 2 E ack "$id"
 check "ack bad id" 2 E ack abc --reason x
 check "ack unknown id" 3 E ack 99999 --reason x
 contains "ack unknown message" "$T/err" "engraft: no alert 99999"
 check "ack past until" 2 E ack "$id" --reason x --until 2000-01-01
-tomorrow=$(date -d tomorrow +%F)
-later=$(date -d '+3 days' +%F)
-check "ack" 0 E ack "$id" --reason "IVIG ordered" --until "$tomorrow"
+tomorrow=2025-10-02
+later=2025-10-05
+check "ack" 0 E ack "$id" --reason "IVIG ordered" --as-of 2025-10-01 --until "$tomorrow"
 contains "ack message" "$T/out" "alert $id acknowledged until $tomorrow"
 E export alerts >"$T/alerts.csv"
 contains "ack recorded" "$T/alerts.csv" ",acknowledged,"
@@ -90,6 +91,21 @@ grep "^$nid," "$T/alerts.csv" | grep ",acknowledged," | grep -q ",tester,2025-03
 check "check after until (replay)" 0 E check --as-of 2025-03-11 --mrn T001
 E export alerts >"$T/alerts.csv"
 grep "^$nid," "$T/alerts.csv" | grep -q ",critical,open,2025-03-11," && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: replay reopen"; grep "^$nid," "$T/alerts.csv"; }
+
+# nothing is dated after today: check --as-of a later day is a usage
+# error and writes nothing; the read-only views may preview it
+future=$(date -d '+1 day' +%F)
+E export alerts >"$T/before.csv"
+cp "$DB" "$T/before.db"
+check "check in the future" 2 E check --as-of "$future"
+contains "future check message" "$T/err" "is after today: alert state is never dated in the future"
+cmp -s "$DB" "$T/before.db" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: future check changed the database"; }
+check "future check --mrn" 2 E check --as-of "$future" --mrn T001
+check "alerts preview the future" 0 E alerts --as-of "$future"
+check "due previews the future" 0 E due --as-of "$future"
+check "export previews the future" 0 E export alerts --as-of "$future"
+check "ack dated in the future" 2 E ack "$nid" --reason x --as-of "$future"
+check "demo in the future" 2 E demo --patients 1 --as-of "$future"
 
 # --mrn: one patient; unknown MRN is invalid input
 check "check --mrn" 0 E check --as-of "$later" --mrn T002

@@ -4,13 +4,21 @@
 # search a patient, open the chart, enter a lab value, record a vaccine
 # dose, acknowledge an alert, resize, quit. Then the database is checked
 # through `engraft export`. Skips (77) without tmux.
-# usage: tui_tmux.sh ENGRAFT_BINARY DATA_DIR COLS ROWS
+# With a LOCALE (e.g. de_DE.UTF-8, a decimal comma) the TUI runs under it
+# and a decimal value is entered too: numbers must not depend on it.
+# usage: tui_tmux.sh ENGRAFT_BINARY DATA_DIR COLS ROWS [LOCALE]
 set -u
 ENGRAFT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 DATA=$2
 COLS=$3
 ROWS=$4
+LOC=${5:-C.UTF-8}
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
+if ! locale -a 2>/dev/null | grep -qix "$(printf '%s' "$LOC" | sed 's/UTF-8/utf-\\?8/I')"; then
+	[ -z "${CI:-}" ] || { echo "FAIL: CI has no $LOC locale (.ci/deps makes it)"; exit 1; }
+	echo "no $LOC locale here: skipped"
+	exit 77
+fi
 T=$(mktemp -d)
 SOCK="engraft-e2e-$$"
 TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
@@ -54,7 +62,7 @@ expect() { # expect NAME TEXT: the settled screen shows TEXT
 keys() { TM send-keys -t e2e "$@"; sleep 0.15; }
 
 TM new-session -d -s e2e -x "$COLS" -y "$ROWS" \
-	"LANG=C.UTF-8 LC_ALL=C.UTF-8 ESCDELAY=25 '$ENGRAFT' --db '$DB' --user e2e-nurse; echo \$? >'$T/exit'; sleep 60"
+	"LANG=$LOC LC_ALL=$LOC ESCDELAY=25 '$ENGRAFT' --db '$DB' --user e2e-nurse; echo \$? >'$T/exit'; sleep 60"
 
 expect "list" "Patients: 6"
 expect "list row" "Smithers, Anna"
@@ -75,6 +83,17 @@ keys 7 7
 keys F2
 expect "lab saved" "Saved PLT 77 10*9/L on $TODAY"
 expect "back on chart" "Chart: Smith, John"
+
+# a decimal value under the locale: ANC 0.45 is 0.45, not 0
+if [ "$LOC" != C.UTF-8 ]; then
+	keys l Tab Tab 0 . 4 5
+	keys F2
+	expect "decimal saved" "Saved ANC 0.45 10*9/L on $TODAY"
+	if command -v sqlite3 >/dev/null; then
+		got=$(sqlite3 "$DB" "SELECT canonical FROM lab_results WHERE test = 'ANC' AND collected_on = '$TODAY'")
+		[ "$got" = 0.45 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: ANC canonical under $LOC: '$got'"; }
+	fi
+fi
 
 # a bad value is refused in place
 keys l Tab Tab x
@@ -161,5 +180,5 @@ db_has "dose in db" vaccinations "MRN001,HIB,$TODAY,LOT-E2E,deltoid,e2e-nurse,ad
 db_has "ack in db" alerts ",acknowledged,"
 db_has "ack reason in db" alerts ",e2e-nurse,$TODAY,e2e review,"
 
-echo "$pass passed, $fail failed (${COLS}x${ROWS})"
+echo "$pass passed, $fail failed (${COLS}x${ROWS}, $LOC)"
 [ "$fail" -eq 0 ]

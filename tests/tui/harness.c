@@ -170,7 +170,7 @@ int th_restart(struct th *t, int rows, int cols)
 	unsetenv("LINES");
 	unsetenv("COLUMNS");
 	setenv("TERM", "xterm-256color", 1);
-	setlocale(LC_ALL, "C.UTF-8");
+	setlocale(LC_ALL, getenv("TH_LOCALE") ? getenv("TH_LOCALE") : "C.UTF-8");
 	t->master = posix_openpt(O_RDWR | O_NOCTTY);
 	if (t->master < 0 || grantpt(t->master) || unlockpt(t->master)) {
 		perror("harness: posix_openpt");
@@ -217,6 +217,13 @@ struct th *th_start_ex(int rows, int cols, long extra_patients, int check)
 		return NULL;
 	}
 	snprintf(t->db, sizeof t->db, "%s/t.db", t->dir);
+	/* TH_LOCALE: run the whole test (database creation, reference data,
+	 * fixture, TUI) under another locale, e.g. a decimal-comma one. */
+	if (getenv("TH_LOCALE") && !setlocale(LC_ALL, getenv("TH_LOCALE"))) {
+		fprintf(stderr, "harness: locale %s is not available\n", getenv("TH_LOCALE"));
+		th_free(t);
+		return NULL;
+	}
 	struct ef_err e = {{0}};
 	if (store_open(t->db, 0, &t->s, &e) || ef_ensure_assets(t->s, &e)) {
 		fprintf(stderr, "harness: open: %s\n", e.msg);

@@ -1,0 +1,83 @@
+/* app.h - the use cases: one function per thing a user does.
+ *
+ * The CLI and the TUI parse input, call one of these, and present the
+ * result; neither begins or commits a transaction itself. Each function
+ * validates, writes through one store transaction (store_tx: begin, run,
+ * commit or roll back on every path) and re-runs the rules of the patient
+ * it changed inside that same transaction, so a save and the alerts it
+ * causes land together or not at all. docs/architecture.md has the layers. */
+#ifndef ENGRAFT_APP_H
+#define ENGRAFT_APP_H
+
+#include "engraft/alertstore.h"
+#include "engraft/date.h"
+#include "engraft/error.h"
+#include "engraft/reference.h"
+#include "engraft/store.h"
+
+/* What every use case needs: the open store, the reference data loaded
+ * from it, and today's date (the rules run as of today). */
+struct app_env {
+	struct store *s;
+	const struct ef_reference *ref;
+	ef_day today;
+};
+
+/* The local clock: today's date and seconds since local midnight. */
+void app_local_now(ef_day *day, int *sec);
+
+/* The outcome of a save: what the put did, and how the patient's alerts
+ * changed when the rules re-ran (all zero when the row was unchanged). */
+struct app_saved {
+	enum store_put put;
+	struct ef_check_counts alerts;
+};
+
+int app_save_lab(const struct app_env *e, const struct store_lab_rec *r, struct app_saved *out,
+		 struct ef_err *err);
+int app_record_dose(const struct app_env *e, const struct store_vaccination_rec *r, struct app_saved *out,
+		    struct ef_err *err);
+int app_assess_gvhd_acute(const struct app_env *e, const struct store_gvhd_acute_rec *r, struct app_saved *out,
+			  struct ef_err *err);
+int app_assess_gvhd_chronic(const struct app_env *e, const struct store_gvhd_chronic_rec *r,
+			    struct app_saved *out, struct ef_err *err);
+
+/* Acknowledge an alert on day `on` (not after today) with a reason (1 to
+ * 1000 bytes of UTF-8 text without control characters; EF_USAGE
+ * otherwise), until a date or EF_NO_DAY (not before `on`). Recorded as the
+ * store's user. EF_INVALID: no such alert, or it is resolved. */
+#define APP_REASON_MAX 1000
+int app_ack_alert(const struct app_env *e, int64_t alert_id, ef_day on, const char *reason, ef_day until,
+		  struct ef_err *err);
+
+/* NULL when `reason` may be stored as a reason (above), else why not. */
+const char *app_reason_problem(const char *reason);
+
+/* Mark a record of the patient entered in error (schema 006: a lab
+ * result, transfusion, dose, GVHD assessment, immunosuppression course or
+ * IVIG dose, by kind and row id) with a reason (1 to STORE_EIE_MAX bytes of
+ * UTF-8 text without control characters; EF_USAGE otherwise), and re-run
+ * the patient's rules, in one transaction: the row stays, every
+ * computation ignores it from then on. EF_INVALID: the patient has no
+ * such record. */
+int app_mark_entered_in_error(const struct app_env *e, int64_t patient_id, enum store_kind kind, int64_t id,
+			      const char *reason, struct app_saved *out, struct ef_err *err);
+
+/* Re-run one patient's rules as of e->today in one transaction. */
+int app_check_patient(const struct app_env *e, int64_t patient_id, struct ef_check_counts *counts,
+		      struct ef_err *err);
+
+/* `check`: every patient's rules (or the one with `mrn`, which must
+ * exist: EF_INVALID otherwise) as of as_of, in one transaction. The alert
+ * state written is dated as_of, so as_of after e->today is refused
+ * (EF_USAGE): nothing is ever dated in the future. */
+int app_check_clinic(const struct app_env *e, ef_day as_of, const char *mrn, struct ef_check_counts *counts,
+		     struct ef_err *err);
+
+/* Inside a transaction the caller already holds (the use cases above, and
+ * `check` over the whole clinic): evaluate one patient's rules as of
+ * as_of and apply the findings to its alerts. */
+int app_rules_apply(struct store *s, const struct ef_reference *ref, int64_t patient_id, ef_day as_of,
+		    struct ef_check_counts *counts, struct ef_err *err);
+
+#endif
