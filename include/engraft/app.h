@@ -33,6 +33,9 @@ struct app_saved {
 	struct ef_check_counts alerts;
 };
 
+/* A record saved through these is valid: over a row of the same key that
+ * was marked entered in error, the save clears the mark (an update, with
+ * the rules re-run), unless the record sets entered_in_error (eie_given). */
 int app_save_lab(const struct app_env *e, const struct store_lab_rec *r, struct app_saved *out,
 		 struct ef_err *err);
 int app_record_dose(const struct app_env *e, const struct store_vaccination_rec *r, struct app_saved *out,

@@ -85,27 +85,46 @@ static int put_chronic(struct store *s, const void *rec, enum store_put *res, st
 	return store_put_gvhd_chronic(s, rec, 0, res, err);
 }
 
+/* A record entered one at a time is valid: saving it over a row of the
+ * same key that was marked entered in error clears the mark (an update),
+ * unless the caller sets entered_in_error itself (eie_given). */
+#define VALID_UNLESS_GIVEN(c)               \
+	do {                                \
+		if (!(c).eie_given) {       \
+			(c).eie_given = 1;  \
+			(c).entered_in_error = NULL; \
+		}                           \
+	} while (0)
+
 int app_save_lab(const struct app_env *e, const struct store_lab_rec *r, struct app_saved *out, struct ef_err *err)
 {
-	return save(e, put_lab, r, r->patient_id, out, err);
+	struct store_lab_rec c = *r;
+	VALID_UNLESS_GIVEN(c);
+	return save(e, put_lab, &c, r->patient_id, out, err);
 }
 
 int app_record_dose(const struct app_env *e, const struct store_vaccination_rec *r, struct app_saved *out,
 		    struct ef_err *err)
 {
-	return save(e, put_dose, r, r->patient_id, out, err);
+	struct store_vaccination_rec c = *r;
+	VALID_UNLESS_GIVEN(c);
+	return save(e, put_dose, &c, r->patient_id, out, err);
 }
 
 int app_assess_gvhd_acute(const struct app_env *e, const struct store_gvhd_acute_rec *r, struct app_saved *out,
 			  struct ef_err *err)
 {
-	return save(e, put_acute, r, r->patient_id, out, err);
+	struct store_gvhd_acute_rec c = *r;
+	VALID_UNLESS_GIVEN(c);
+	return save(e, put_acute, &c, r->patient_id, out, err);
 }
 
 int app_assess_gvhd_chronic(const struct app_env *e, const struct store_gvhd_chronic_rec *r,
 			    struct app_saved *out, struct ef_err *err)
 {
-	return save(e, put_chronic, r, r->patient_id, out, err);
+	struct store_gvhd_chronic_rec c = *r;
+	VALID_UNLESS_GIVEN(c);
+	return save(e, put_chronic, &c, r->patient_id, out, err);
 }
 
 /* ---- check one patient ---- */
