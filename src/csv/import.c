@@ -553,6 +553,22 @@ static void row_vaccination(struct imp *im)
 	r.entered_in_error = eie_cell(im, 8, &r.eie_given);
 	if (im->row_bad || im->fatal)
 		return;
+	/* A file without the source column keeps a recorded dose's source: an
+	 * administered one still needs its lot and site. */
+	if (!r.source_given && (cell_empty(im, 3) || cell_empty(im, 4))) {
+		int found = 0, was_administered = 0;
+		int rc = store_vaccination_source(im->s, r.patient_id, r.vaccine, r.given_on, &found, &was_administered,
+						  im->err);
+		if (rc) {
+			im->fatal = rc;
+			return;
+		}
+		if (found && was_administered) {
+			report(im, cell_empty(im, 3) ? "lot" : "site",
+			       "required: this dose is recorded as administered (given here)");
+			return;
+		}
+	}
 	if (administered && !r.entered_in_error && !r.override_reason && live_gate_closed(im, &r, d))
 		return;
 	enum store_put res;

@@ -497,6 +497,8 @@ static int dose_validate(struct app *a, struct dose_st *st)
 		snprintf(f->err[D_SITE], sizeof f->err[0], "required for a dose given here");
 	if (st->gate_blocked && !st->override[0])
 		snprintf(f->err[D_OVERRIDE], sizeof f->err[0], "required: live vaccines are contraindicated (below)");
+	else if (!st->gate_blocked && st->override[0])
+		snprintf(f->err[D_OVERRIDE], sizeof f->err[0], "not needed: nothing contraindicates it (leave empty)");
 	else if (strlen(st->override) > STORE_EIE_MAX)
 		snprintf(f->err[D_OVERRIDE], sizeof f->err[0], "too long (%zu bytes, at most %d)", strlen(st->override),
 			 STORE_EIE_MAX);

@@ -130,6 +130,13 @@ contains "live alert names the override" "$T/out" "given with override: measles 
 check "audit verify after override" 0 E audit verify
 check "export audit after override" 0 E export audit
 contains "audit has the override" "$T/out" "measles outbreak exposure"
+# a file without the source column keeps an administered dose administered
+printf 'mrn,vaccine,given_on,lot\nT001,MMR,2025-09-01,M1\n' >"$T/old-adm.csv"
+check "old-format file drops an administered dose's site" 3 E import vaccinations "$T/old-adm.csv"
+contains "site still required" "$T/err" "site: required: this dose is recorded as administered"
+printf 'mrn,vaccine,given_on,lot,site\nT001,MMR,2025-09-01,M1,left arm\n' >"$T/old-adm-ok.csv"
+check "old-format file with lot and site" 0 E import vaccinations "$T/old-adm-ok.csv"
+contains "old-format file leaves it unchanged" "$T/out" "0 inserted, 0 updated, 1 unchanged"
 # a historical live dose is a fact: accepted as before, and alerts
 printf 'mrn,vaccine,given_on\nT002,VAR,2025-09-03\n' >"$T/var.csv"
 check "historical live dose accepted" 0 E import vaccinations "$T/var.csv"
