@@ -33,7 +33,9 @@ struct ef_import_result {
 	long errors;         /* rows rejected (the file was not imported) */
 };
 
-/* Import one CSV stream of `kind` in one transaction. On any bad row the
+/* Import one CSV stream of `kind` in one transaction. Lab values are checked
+ * against the site's lab_tests limits in the database (read once per file;
+ * labref.h). On any bad row the
  * transaction is rolled back, every problem goes to opts->diag, and the
  * result is EF_INVALID with a summary in err. */
 int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
@@ -65,7 +67,7 @@ int ef_export_kind(struct store *s, enum store_kind kind, ef_day as_of, const ch
 		   struct ef_err *err);
 
 /* Load the reference CSV files (parameters, vaccine_schedule, milestones,
- * monitoring, cvx) into the database in one transaction: the embedded
+ * monitoring, cvx, lab_tests) into the database in one transaction: the embedded
  * defaults, or the files in dir (NULL: defaults). Nothing changes if any
  * row is invalid. */
 int ef_load_assets(struct store *s, const char *dir, struct ef_err *err);

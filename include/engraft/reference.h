@@ -84,6 +84,21 @@
  * cvx.csv - cvx*, series*, live*, description
  *   CDC CVX code -> series; a code may map to several series (combination
  *   vaccines count toward each); live marks live products.
+ *
+ * lab_tests.csv - limits of each lab test (labref.h uses them)
+ *   test*          lab test code, at most one row per test; a test without
+ *                  a row has no limits (at least one row is required)
+ *   plausible_min, plausible_max   physiologic bounds: a result outside is
+ *                  refused as an entry error (exit 3 / in the form)
+ *   ref_low, ref_high              reference interval: beyond it the result
+ *                  is flagged low / high
+ *   critical_low, critical_high    critical (panic) limits: below
+ *                  critical_low / above critical_high it is flagged critical
+ *   source*        citation / justification
+ *   All limits in the test's canonical unit (units.h), plain decimals >= 0;
+ *   empty = no such limit. Where present they must be ordered
+ *   plausible_min <= critical_low <= ref_low <= ref_high <= critical_high
+ *   <= plausible_max, and plausible_min < plausible_max.
  */
 #ifndef ENGRAFT_REFERENCE_H
 #define ENGRAFT_REFERENCE_H
@@ -102,6 +117,7 @@ enum ef_ref_kind {
 	EF_REF_MILESTONES,
 	EF_REF_MONITORING,
 	EF_REF_CVX,
+	EF_REF_LAB_TESTS,
 	EF_REF_KIND_COUNT
 };
 
@@ -203,6 +219,18 @@ struct ef_cvx {
 	int live;
 };
 
+/* One row of lab_tests.csv; have_* says whether the limit is set. */
+enum ef_lab_limit {
+	EF_LIM_PLAUSIBLE_MIN = 0, EF_LIM_PLAUSIBLE_MAX, EF_LIM_REF_LOW, EF_LIM_REF_HIGH,
+	EF_LIM_CRITICAL_LOW, EF_LIM_CRITICAL_HIGH, EF_LIM_COUNT
+};
+
+struct ef_lab_limits {
+	int present;                        /* the test has a row */
+	double v[EF_LIM_COUNT];
+	unsigned char have[EF_LIM_COUNT];
+};
+
 struct ef_reference {
 	double param[EF_P_COUNT];     /* numbers; grades/severities as their enum value */
 	unsigned char have[EF_P_COUNT];
@@ -211,6 +239,8 @@ struct ef_reference {
 	struct ef_milestone *milestones; size_t n_milestones, cap_milestones;
 	struct ef_monitor *monitors; size_t n_monitors, cap_monitors;
 	struct ef_cvx *cvx; size_t n_cvx, cap_cvx;
+	struct ef_lab_limits lab[EF_T_COUNT]; /* by enum ef_test */
+	size_t n_lab_tests;
 };
 
 void ef_reference_init(struct ef_reference *ref);
@@ -228,7 +258,7 @@ int ef_reference_add_row(struct ef_reference *ref, enum ef_ref_kind kind,
  * every schedule series and transplant type, doses 1..n each matched by
  * exactly one row, dose 1 with start_months, repeat only on the last dose;
  * after_series names a series of the schedule; monitoring rows of one test
- * do not overlap. EF_INVALID with a message naming the problem. */
+ * do not overlap; lab_tests has at least one row. EF_INVALID with a message naming the problem. */
 int ef_reference_finish(struct ef_reference *ref, struct ef_err *err);
 
 /* Is `s` (len bytes) a series code of design.md? */

@@ -52,13 +52,20 @@ int store_live_gate(struct store *s, const struct ef_reference *ref, int64_t pat
 int store_vaccination_source(struct store *s, int64_t patient_id, const char *vaccine, const char *given_on,
 			     int *found, int *administered, struct ef_err *err);
 
-/* Replace parameters, vaccine_schedule, milestones and monitoring with the
+/* Only the rows of one kind into ref (init'ed here, not finished; free with
+ * ef_reference_free): the importer reads lab_tests so, once per file. */
+int store_reference_load_kind(struct store *s, enum ef_ref_kind kind, struct ef_reference *ref,
+			      struct ef_err *err);
+
+/* Replace parameters, vaccine_schedule, milestones, monitoring, cvx and
+ * lab_tests with the
  * files in dir (NULL: the embedded defaults), all validated first; inside the
  * caller's transaction. Errors are "FILE:LINE: column: reason" (EF_INVALID). */
 int ef_load_reference(struct store *s, const char *dir, struct ef_err *err);
 
 /* Load the defaults if the parameters table is empty (first use after the
- * migration); its own transaction. */
+ * migration), or only lab_tests' if that table alone is empty (a database
+ * from before schema 007); its own transaction. */
 int ef_ensure_reference(struct store *s, struct ef_err *err);
 
 #endif

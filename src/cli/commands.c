@@ -6,8 +6,9 @@ const struct command ef_commands[] = {
 	{"init", "[--assets DIR]", "create the database or migrate it to the current schema (idempotent)",
 	 "Options:\n"
 	 "  --assets DIR  load the reference tables (cvx.csv, vaccine_schedule.csv,\n"
-	 "                milestones.csv, monitoring.csv, parameters.csv) from a site's\n"
-	 "                edited copies in DIR instead of the built-in defaults\n",
+	 "                milestones.csv, monitoring.csv, parameters.csv, lab_tests.csv)\n"
+	 "                from a site's edited copies in DIR instead of the built-in\n"
+	 "                defaults\n",
 	 cmd_init},
 	{"demo", "[--patients N] [--seed S] [--as-of DATE]",
 	 "fill a synthetic, deterministic cohort (no real people); default 200 patients",

@@ -47,12 +47,20 @@ static const struct ef_ref_column cvx_cols[] = {
 };
 enum { XC_CVX, XC_SERIES, XC_LIVE, XC_DESC };
 
+/* Columns 1..6 in the order of enum ef_lab_limit. */
+static const struct ef_ref_column lab_cols[] = {
+	{"test", 1},      {"plausible_min", 0}, {"plausible_max", 0}, {"ref_low", 0},
+	{"ref_high", 0},  {"critical_low", 0},  {"critical_high", 0}, {"source", 1},
+};
+enum { LC_TEST, LC_LIMIT0, LC_SOURCE = LC_LIMIT0 + EF_LIM_COUNT };
+
 static const struct ef_ref_kind_info kinds[EF_REF_KIND_COUNT] = {
 	[EF_REF_PARAMETERS] = {"parameters", "parameters.csv", param_cols, NELEM(param_cols)},
 	[EF_REF_VACCINE_SCHEDULE] = {"vaccine_schedule", "vaccine_schedule.csv", vx_cols, NELEM(vx_cols)},
 	[EF_REF_MILESTONES] = {"milestones", "milestones.csv", ms_cols, NELEM(ms_cols)},
 	[EF_REF_MONITORING] = {"monitoring", "monitoring.csv", mon_cols, NELEM(mon_cols)},
 	[EF_REF_CVX] = {"cvx", "cvx.csv", cvx_cols, NELEM(cvx_cols)},
+	[EF_REF_LAB_TESTS] = {"lab_tests", "lab_tests.csv", lab_cols, NELEM(lab_cols)},
 };
 
 const struct ef_ref_kind_info *ef_reference_kind(enum ef_ref_kind kind)
@@ -496,6 +504,57 @@ static int add_cvx(struct ef_reference *ref, const char *const *v, struct ef_err
 	return EF_OK;
 }
 
+/* Limits in the order they must keep where present (low to high). */
+static const enum ef_lab_limit lim_order[EF_LIM_COUNT] = {
+	EF_LIM_PLAUSIBLE_MIN, EF_LIM_CRITICAL_LOW, EF_LIM_REF_LOW,
+	EF_LIM_REF_HIGH,      EF_LIM_CRITICAL_HIGH, EF_LIM_PLAUSIBLE_MAX,
+};
+
+static int add_lab_test(struct ef_reference *ref, const char *const *v, struct ef_err *err)
+{
+	enum ef_test t;
+	const char *code = cell(v, LC_TEST);
+	if (parse_test(code, &t))
+		return BAD("test", "unknown test '%s' (ANC, ALC, WBC, HGB, PLT, CD3, CD4, CD8, CD19, NK, IGG, IGA, "
+				   "IGM, BILI, CREAT)", code);
+	if (ref->lab[t].present)
+		return BAD("test", "%s given twice", code);
+	struct ef_lab_limits l;
+	memset(&l, 0, sizeof l);
+	for (int i = 0; i < EF_LIM_COUNT; i++) {
+		const char *s = cell(v, LC_LIMIT0 + i);
+		if (empty(s))
+			continue;
+		if (ef_decimal_parse(s, strlen(s), &l.v[i]))
+			return ef_errf(err, EF_INVALID, "%s: %s must be a plain decimal >= 0 in %s or empty, not '%s'",
+				       lab_cols[LC_LIMIT0 + i].name, code, ef_test_canonical_unit(t), s);
+		l.have[i] = 1;
+	}
+	/* present limits keep their order: each one against the next present */
+	for (int i = 0; i < EF_LIM_COUNT; i++) {
+		enum ef_lab_limit a = lim_order[i];
+		if (!l.have[a])
+			continue;
+		for (int j = i + 1; j < EF_LIM_COUNT; j++) {
+			enum ef_lab_limit b = lim_order[j];
+			if (l.have[b] && l.v[b] < l.v[a])
+				return ef_errf(err, EF_INVALID, "%s: %s %s is above %s %s (%s)",
+					       lab_cols[LC_LIMIT0 + a].name, code, cell(v, LC_LIMIT0 + a),
+					       lab_cols[LC_LIMIT0 + b].name, cell(v, LC_LIMIT0 + b),
+					       ef_test_canonical_unit(t));
+		}
+	}
+	if (l.have[EF_LIM_PLAUSIBLE_MIN] && l.have[EF_LIM_PLAUSIBLE_MAX] &&
+	    !(l.v[EF_LIM_PLAUSIBLE_MIN] < l.v[EF_LIM_PLAUSIBLE_MAX]))
+		return BAD("plausible_max", "%s must be above plausible_min", code);
+	if (empty(cell(v, LC_SOURCE)))
+		return BAD("source", "%s needs a source", code);
+	l.present = 1;
+	ref->lab[t] = l;
+	ref->n_lab_tests++;
+	return EF_OK;
+}
+
 int ef_reference_add_row(struct ef_reference *ref, enum ef_ref_kind kind, const char *const *values,
 			 struct ef_err *err)
 {
@@ -510,6 +569,8 @@ int ef_reference_add_row(struct ef_reference *ref, enum ef_ref_kind kind, const 
 		return add_monitor(ref, values, err);
 	case EF_REF_CVX:
 		return add_cvx(ref, values, err);
+	case EF_REF_LAB_TESTS:
+		return add_lab_test(ref, values, err);
 	case EF_REF_KIND_COUNT:
 		break;
 	}
@@ -622,6 +683,9 @@ int ef_reference_finish(struct ef_reference *ref, struct ef_err *err)
 			return ef_errf(err, EF_INVALID, "vaccine_schedule: %s comes after %s, which has no rows",
 				       ref->rules[i].series, after);
 	}
+	if (ref->n_lab_tests == 0)
+		return ef_errf(err, EF_INVALID,
+			       "lab_tests: no rows (list at least one test; a test whose limits are all empty has none)");
 	int rc = check_live(ref, err);
 	return rc ? rc : check_monitors(ref, err);
 }

@@ -22,6 +22,7 @@
 #include "engraft/csvio.h"
 #include "engraft/csvread.h"
 #include "engraft/gvhd.h"
+#include "engraft/labref.h"
 #include "engraft/refstore.h"
 #include "engraft/text.h"
 #include "engraft/units.h"
@@ -110,6 +111,7 @@ struct imp {
 	/* lab results are written in batches: the rows queued, with their lines */
 	struct store_lab_batch labs;
 	long lab_line[STORE_LAB_BATCH];
+	struct ef_reference labref; /* the site's lab_tests limits, read once */
 	/* per row */
 	const struct ef_csv_row *row;
 	int row_bad;
@@ -453,6 +455,10 @@ static void row_lab(struct imp *im)
 			strncat(list, *u, sizeof list - strlen(list) - 1);
 		}
 		report(im, "unit", "'%s' is not a unit for %s (use %s)", r.unit, r.test, list);
+	} else if (r.unit && have_test && have_value) {
+		char lim[256];
+		if (ef_lab_plausible(&im->labref, t, q, r.canonical, lim, sizeof lim))
+			report(im, "value", "%s", lim);
 	}
 	r.entered_in_error = eie_cell(im, 5, &r.eie_given);
 	if (im->row_bad || im->fatal)
@@ -697,6 +703,10 @@ int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
 	int rc = store_begin(s, err);
 	if (rc)
 		return rc;
+	if (kind == STORE_K_LABS && (rc = store_reference_load_kind(s, EF_REF_LAB_TESTS, &im.labref, err))) {
+		store_rollback(s);
+		return rc;
+	}
 	if ((rc = store_import_begin(s, ef_kind_name(kind), name, &res->import_id, err)))
 		goto fail;
 	struct ef_sha256 sha;
@@ -728,12 +738,14 @@ int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
 	cache_free(&im.pats);
 	if (im.have_ref)
 		ef_reference_free(&im.ref);
+	ef_reference_free(&im.labref);
 	return rc;
 fail:
 	store_rollback(s);
 	cache_free(&im.pats);
 	if (im.have_ref)
 		ef_reference_free(&im.ref);
+	ef_reference_free(&im.labref);
 	res->inserted = res->updated = res->unchanged = 0;
 	return rc;
 }

@@ -1,7 +1,7 @@
 /* reference.c - load the reference CSV files of assets/ (parameters,
- * vaccine_schedule, milestones, monitoring) into the database, validating
- * every row with the core's parser first (see refstore.h), cvx.csv
- * included. */
+ * vaccine_schedule, milestones, monitoring, lab_tests) into the database,
+ * validating every row with the core's parser first (see refstore.h),
+ * cvx.csv included. */
 #include <stdio.h>
 #include <string.h>
 
@@ -102,20 +102,28 @@ static int check_series_table(struct store *s, const struct ef_reference *ref, s
 	return EF_OK;
 }
 
+/* Replace one kind's rows with the file (validated into scratch). */
+static int load_kind(struct store *s, struct ef_reference *scratch, enum ef_ref_kind kind, const char *dir,
+		     struct ef_err *err)
+{
+	struct ref_ctx c = {.s = s, .scratch = scratch, .kind = kind};
+	c.info = ef_reference_kind(c.kind);
+	c.name = c.info->file;
+	int rc = store_reference_clear(s, c.kind, err);
+	if (rc == EF_OK)
+		rc = read_file(&c, dir, err);
+	if (rc == EF_OK && !c.header)
+		rc = ef_errf(err, EF_INVALID, "%s: empty file (a header row is required)", c.info->file);
+	return rc;
+}
+
 int ef_load_reference(struct store *s, const char *dir, struct ef_err *err)
 {
 	struct ef_reference scratch;
 	int rc = EF_OK;
 	ef_reference_init(&scratch);
-	for (int k = 0; k < EF_REF_KIND_COUNT && rc == EF_OK; k++) {
-		struct ref_ctx c = {.s = s, .scratch = &scratch, .kind = (enum ef_ref_kind)k};
-		c.info = ef_reference_kind(c.kind);
-		c.name = c.info->file;
-		if ((rc = store_reference_clear(s, c.kind, err)) == EF_OK)
-			rc = read_file(&c, dir, err);
-		if (rc == EF_OK && !c.header)
-			rc = ef_errf(err, EF_INVALID, "%s: empty file (a header row is required)", c.info->file);
-	}
+	for (int k = 0; k < EF_REF_KIND_COUNT && rc == EF_OK; k++)
+		rc = load_kind(s, &scratch, (enum ef_ref_kind)k, dir, err);
 	if (rc == EF_OK)
 		rc = ef_reference_finish(&scratch, err);
 	if (rc == EF_OK)
@@ -124,12 +132,40 @@ int ef_load_reference(struct store *s, const char *dir, struct ef_err *err)
 	return rc;
 }
 
+/* A database from before a reference kind existed (lab_tests, schema 007)
+ * has its other tables filled: that kind alone gets the defaults. The kind
+ * requires at least one row (ef_reference_finish), so an empty table is
+ * never a site's choice. */
+static int ensure_kind(struct store *s, enum ef_ref_kind kind, struct ef_err *err)
+{
+	int64_t n = 0;
+	int rc = store_reference_count(s, kind, &n, err);
+	if (rc || n)
+		return rc;
+	struct ef_reference scratch;
+	ef_reference_init(&scratch);
+	if ((rc = store_begin(s, err)) == EF_OK) {
+		/* again inside the write lock: another process may have loaded them */
+		rc = store_reference_count(s, kind, &n, err);
+		if (rc == EF_OK && n == 0)
+			rc = load_kind(s, &scratch, kind, NULL, err);
+		if (rc == EF_OK)
+			rc = store_commit(s, err);
+		else
+			store_rollback(s);
+	}
+	ef_reference_free(&scratch);
+	return rc;
+}
+
 int ef_ensure_reference(struct store *s, struct ef_err *err)
 {
 	int64_t n = 0;
 	int rc = store_reference_count(s, EF_REF_PARAMETERS, &n, err);
-	if (rc || n)
+	if (rc)
 		return rc;
+	if (n)
+		return ensure_kind(s, EF_REF_LAB_TESTS, err);
 	if ((rc = store_begin(s, err)))
 		return rc;
 	if ((rc = ef_load_reference(s, NULL, err))) {

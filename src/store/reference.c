@@ -45,6 +45,13 @@ static const struct ref_sql ref_sql[EF_REF_KIND_COUNT] = {
 		"INSERT INTO cvx_codes (cvx, series, live, description) VALUES (?1, ?2, ?3, ?4)",
 		"SELECT cvx, series, live, description FROM cvx_codes ORDER BY cvx, series",
 		"DELETE FROM cvx_codes", "SELECT count(*) FROM cvx_codes"},
+	/* limits stay decimal text: the core parses them (no locale) */
+	[EF_REF_LAB_TESTS] = {"TTTTTTTT",
+		"INSERT INTO lab_tests (test, plausible_min, plausible_max, ref_low, ref_high, critical_low, "
+		"critical_high, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		"SELECT test, plausible_min, plausible_max, ref_low, ref_high, critical_low, critical_high, source "
+		"FROM lab_tests ORDER BY rowid",
+		"DELETE FROM lab_tests", "SELECT count(*) FROM lab_tests"},
 };
 
 static const struct ref_sql *sql_of(enum ef_ref_kind kind, struct ef_err *err)
@@ -160,6 +167,17 @@ static int load_row(void *ctx, const char *const *values, size_t n, struct ef_er
 		return ef_errf(err, EF_DB, "reference table %s: %s (reload with engraft init --assets DIR)",
 			       ef_reference_kind(c->kind)->name, msg);
 	}
+	return rc;
+}
+
+int store_reference_load_kind(struct store *s, enum ef_ref_kind kind, struct ef_reference *ref,
+			      struct ef_err *err)
+{
+	ef_reference_init(ref);
+	struct load_ctx c = {ref, kind};
+	int rc = store_reference_rows(s, kind, load_row, &c, err);
+	if (rc)
+		ef_reference_free(ref);
 	return rc;
 }
 

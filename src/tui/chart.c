@@ -12,6 +12,7 @@
 #include "engraft/browse.h"
 #include "engraft/engraftment.h"
 #include "engraft/gvhd.h"
+#include "engraft/labref.h"
 #include "engraft/timeline.h"
 #include "engraft/units.h"
 #include "tui_int.h"
@@ -361,28 +362,15 @@ static void draw_status_lines(struct app *a, struct chart_st *st, struct pen *pn
 	}
 }
 
-/* "low" when the site's threshold (reference parameters) says so: ANC and
- * PLT against the engraftment thresholds, IgG against igg_low. */
-static const char *low_flag(const struct chart_st *st, const struct ef_lab *l)
+/* The result's flag against the site's lab-test limits (labref.h): L, H,
+ * or LL / HH beyond a critical limit, coloured by role; the code itself
+ * says it where there is no colour (NO_COLOR). */
+static void draw_flag(WINDOW *w, int r, int x, const struct chart_st *st, const struct ef_lab *l)
 {
-	if (!st->ref)
-		return NULL;
-	enum ef_param p;
-	switch (l->test) {
-	case EF_T_ANC:
-		p = EF_P_ANC_THRESHOLD;
-		break;
-	case EF_T_PLT:
-		p = EF_P_PLT_THRESHOLD;
-		break;
-	case EF_T_IGG:
-		p = EF_P_IGG_LOW;
-		break;
-	default:
-		return NULL;
-	}
-	int ge = ef_qual_ge(l->qual, l->value, ef_ref_num(st->ref, p));
-	return ge == 0 ? "low" : ge < 0 ? "?" : NULL;
+	enum ef_lab_flag f = ef_lab_flag_of(st->ref, l->test, l->qual, l->value);
+	if (f == EF_FLAG_NONE)
+		return;
+	put_text(w, r, x, 4, ef_lab_flag_code(f), tui_attr(ef_lab_flag_critical(f) ? R_CRITICAL : R_LOW), 0);
 }
 
 static void draw_alerts(struct app *a, struct chart_st *st, struct pen *pn)
@@ -451,9 +439,7 @@ static void draw_counts(struct app *a, struct chart_st *st, struct pen *pn)
 			put_text(w, r, c_date, 16, d, A_NORMAL, 0);
 		put_text(w, r, c_day, 6, dn, A_NORMAL, 0);
 		put_fmt(w, r, c_n, 4, A_NORMAL, "%d", c->n);
-		const char *flag = low_flag(st, c->latest);
-		if (flag)
-			put_text(w, r, c_flag, 4, flag, tui_attr(R_LOW), 0);
+		draw_flag(w, r, c_flag, st, c->latest);
 		sparkline(c->trend, c->n_trend, a->utf8, spark, sizeof spark);
 		put_text(w, r, c_trend, cols - c_trend, spark, tui_attr(R_INFO), 0);
 	}
@@ -599,7 +585,8 @@ const struct screen_ops chart_ops = {
 	.name = "Chart",
 	.about = "One patient as of today: day +N since the latest transplant, engraftment, GVHD, "
 		 "immunosuppression and IVIG, the latest result of each test since day 0 with a "
-		 "trend of the last 12 values, and open alerts. l enters a lab result, g a GVHD "
+		 "trend of the last 12 values (Flag: L or H below or above the reference interval, "
+		 "LL or HH beyond a critical limit, from the site's lab_tests.csv), and open alerts. l enters a lab result, g a GVHD "
 		 "assessment; v shows this patient's vaccinations and a this patient's alerts. "
 		 "Under them, the patient's records (lab results, doses, GVHD assessments), newest "
 		 "first: Down/Up select one, x marks it entered in error (a reason is required). A "

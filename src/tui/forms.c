@@ -297,7 +297,7 @@ void fform_draw(struct fform *f, int utf8)
 		if (f->err[i][0]) {
 			put_text(f->win, y, rx, w - rx, f->err[i], tui_attr(R_INVALID), 1);
 		} else if (f->note[i][0]) {
-			put_text(f->win, y, rx, w - rx, f->note[i], tui_attr(R_DIM), 1);
+			put_text(f->win, y, rx, w - rx, f->note[i], tui_attr(f->note_role[i] ? f->note_role[i] : R_DIM), 1);
 		} else if (i == cur && f->spec[i].hint) {
 			put_text(f->win, y, rx, w - rx, f->spec[i].hint, tui_attr(R_DIM), 1);
 		} else {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engraft/browse.h"
+#include "engraft/labref.h"
 #include "engraft/units.h"
 #include "tui_int.h"
 
@@ -78,25 +79,46 @@ static int validate(struct app *a, struct lab_st *st)
 		snprintf(f->err[F_VALUE], sizeof f->err[0], "%s", why ? why : "not a number");
 	else
 		have_value = 1;
+	int have_canonical = 0;
 	if (have_test && ef_unit_convert(st->test, st->unit, strlen(st->unit), have_value ? st->value : 0,
 					 &st->canonical))
 		snprintf(f->err[F_UNIT], sizeof f->err[0], "not a unit for %s", test);
+	else
+		have_canonical = have_test && have_value;
+	/* an impossible value is refused as soon as it is typed, with the
+	 * site's limits (lab_tests.csv); the same check as the importer's */
+	int refused = have_canonical && ef_lab_plausible(tui_reference(a), st->test, st->qual, st->canonical,
+							 f->err[F_VALUE], sizeof f->err[0]);
 	for (int i = 0; i < N_FIELDS; i++) {
 		if (f->err[i][0]) {
 			bad++;
-			if (!st->shown[i])
+			if (!st->shown[i] && !(i == F_VALUE && refused))
 				f->err[i][0] = '\0';
 		}
 	}
 	/* notes: what the choice means, what the value converts to */
 	f->note[F_TEST][0] = f->note[F_UNIT][0] = f->note[F_VALUE][0] = '\0';
+	f->note_role[F_VALUE] = R_NORMAL;
 	if (have_test) {
 		snprintf(f->note[F_TEST], sizeof f->note[0], "%s", ef_test_name(st->test));
 		const char *canon = ef_test_canonical_unit(st->test);
 		if (strcmp(st->unit, canon) != 0 && !f->err[F_UNIT][0])
 			snprintf(f->note[F_UNIT], sizeof f->note[0], "stored also as %s", canon);
-		if (have_value && strcmp(st->unit, canon) != 0 && !f->err[F_UNIT][0])
-			snprintf(f->note[F_VALUE], sizeof f->note[0], "= %g %s", st->canonical, canon);
+		char conv[64] = "", flag[96] = "";
+		if (have_canonical && strcmp(st->unit, canon) != 0) {
+			char c[40];
+			ef_decimal_format(st->canonical, c, sizeof c);
+			snprintf(conv, sizeof conv, "= %s %s", c, canon);
+		}
+		/* the flag the result will carry, before it is saved */
+		enum ef_lab_flag fl = have_canonical && !refused
+					      ? ef_lab_flag_of(tui_reference(a), st->test, st->qual, st->canonical)
+					      : EF_FLAG_NONE;
+		if (fl != EF_FLAG_NONE) {
+			ef_lab_flag_describe(tui_reference(a), st->test, fl, flag, sizeof flag);
+			f->note_role[F_VALUE] = ef_lab_flag_critical(fl) ? R_CRITICAL : R_LOW;
+		}
+		snprintf(f->note[F_VALUE], sizeof f->note[0], "%s%s%s", conv, conv[0] && flag[0] ? ", " : "", flag);
 	}
 	return bad;
 }
@@ -252,9 +274,12 @@ const struct screen_ops labform_ops = {
 	.name = "Lab result",
 	.about = "Enter one lab result. The date is today unless you change it (add THH:MM for a "
 		 "time). Choose the test and its unit with Left/Right; the value may start with < or "
-		 "> (\"<0.1\" is below 0.1). A problem is explained in red next to its field and "
-		 "nothing is saved until it is fixed. F2 or Ctrl-S saves; Esc leaves (and asks first "
-		 "if you typed anything). After saving, the patient's alerts are re-evaluated.",
+		 "> (\"<0.1\" is below 0.1). A value outside the plausible range of the site's "
+		 "lab_tests.csv is refused at once, with the limits; a value beyond the reference "
+		 "interval or a critical limit shows its flag (low, high, critical) before saving. A "
+		 "problem is explained in red next to its field and nothing is saved until it is "
+		 "fixed. F2 or Ctrl-S saves; Esc leaves (and asks first if you typed anything). "
+		 "After saving, the patient's alerts are re-evaluated.",
 	.open = lab_open,
 	.draw = lab_draw,
 	.key = lab_key,

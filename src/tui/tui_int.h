@@ -235,6 +235,7 @@ struct fform {
 	int y0, label_w;         /* first row; label column width */
 	char err[FORM_MAX_FIELDS][160];  /* the field's problem, shown in place */
 	char note[FORM_MAX_FIELDS][160]; /* live note at the right (test name, ...) */
+	enum role note_role[FORM_MAX_FIELDS]; /* its colour; R_NORMAL (0) = dim */
 	const char *const *choices[FORM_MAX_FIELDS];
 	int choice[FORM_MAX_FIELDS];
 	int dirty;

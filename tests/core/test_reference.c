@@ -40,6 +40,36 @@ START_TEST(shipped_assets_load)
 	ck_assert(ref.n_rules > 30);
 	ck_assert(ref.n_monitors > 0);
 	ck_assert(ref.n_cvx > 90);
+	/* one lab_tests row per test engraft knows, each with a plausible range */
+	ck_assert_uint_eq(ref.n_lab_tests, EF_T_COUNT);
+	for (int t = 0; t < EF_T_COUNT; t++) {
+		ck_assert_msg(ref.lab[t].present, "%s", ef_test_code((enum ef_test)t));
+		ck_assert(ref.lab[t].have[EF_LIM_PLAUSIBLE_MIN] && ref.lab[t].have[EF_LIM_PLAUSIBLE_MAX]);
+		ck_assert(ref.lab[t].v[EF_LIM_PLAUSIBLE_MIN] == 0);
+	}
+	ck_assert(ref.lab[EF_T_ANC].v[EF_LIM_CRITICAL_LOW] == 0.5);
+	ck_assert(ref.lab[EF_T_PLT].v[EF_LIM_CRITICAL_LOW] == 20);
+	ck_assert(ref.lab[EF_T_IGG].v[EF_LIM_CRITICAL_LOW] == 400);
+	ck_assert(!ref.lab[EF_T_CD4].have[EF_LIM_CRITICAL_HIGH]);
+	ef_reference_free(&ref);
+}
+END_TEST
+
+/* A site file may omit tests (they have no limits) but not every row. */
+START_TEST(lab_tests_need_one_row)
+{
+	struct ef_reference ref;
+	struct ef_err err;
+	ck_assert_int_eq(test_reference_load(&ref, NULL, 0, &err), EF_OK);
+	memset(ref.lab, 0, sizeof ref.lab);
+	ref.n_lab_tests = 0;
+	ck_assert_int_eq(ef_reference_finish(&ref, &err), EF_INVALID);
+	ck_assert_str_eq(err.msg,
+			 "lab_tests: no rows (list at least one test; a test whose limits are all empty has none)");
+	const char *row[] = {"CD4", "", "", "", "", "", "", "site: no limits for CD4"};
+	ck_assert_int_eq(ef_reference_add_row(&ref, EF_REF_LAB_TESTS, row, &err), EF_OK);
+	ck_assert_int_eq(ef_reference_finish(&ref, &err), EF_OK);
+	ck_assert(ref.lab[EF_T_CD4].present && !ref.lab[EF_T_ANC].present);
 	ef_reference_free(&ref);
 }
 END_TEST
@@ -105,6 +135,22 @@ static const struct {
 	{EF_REF_CVX, {"MMR", "MMR", "1", ""}, "cvx:"},
 	{EF_REF_CVX, {"03", "MEASLES", "1", ""}, "series: unknown series"},
 	{EF_REF_CVX, {"03", "MMR", "2", ""}, "live:"},
+	/* lab_tests: test, plausible_min, plausible_max, ref_low, ref_high, critical_low, critical_high, source */
+	{EF_REF_LAB_TESTS, {"CMV", "0", "10", "1", "2", "", "", "s"}, "test: unknown test 'CMV'"},
+	{EF_REF_LAB_TESTS, {"HGB", "0", "30", "17.5", "12", "", "", "s"},
+	 "ref_low: HGB 17.5 is above ref_high 12 (g/dL)"},
+	{EF_REF_LAB_TESTS, {"PLT", "0", "5000", "150", "400", "200", "", "s"},
+	 "critical_low: PLT 200 is above ref_low 150 (10*9/L)"},
+	{EF_REF_LAB_TESTS, {"PLT", "0", "5000", "150", "400", "", "300", "s"},
+	 "ref_high: PLT 400 is above critical_high 300 (10*9/L)"},
+	{EF_REF_LAB_TESTS, {"ALC", "0", "3", "1", "4.8", "", "", "s"}, "ref_high: ALC 4.8 is above plausible_max 3"},
+	{EF_REF_LAB_TESTS, {"ALC", "2", "1000", "1", "4.8", "", "", "s"}, "plausible_min: ALC 2 is above ref_low 1"},
+	{EF_REF_LAB_TESTS, {"ALC", "5", "5", "", "", "", "", "s"}, "plausible_max: ALC must be above plausible_min"},
+	{EF_REF_LAB_TESTS, {"ANC", "0", "1000", "1.8", "7.7", "-0.5", "", "s"},
+	 "critical_low: ANC must be a plain decimal >= 0 in 10*9/L or empty, not '-0.5'"},
+	{EF_REF_LAB_TESTS, {"ANC", "0", "1e3", "", "", "", "", "s"}, "plausible_max: ANC must be a plain decimal"},
+	{EF_REF_LAB_TESTS, {"ANC", "0", "1000", "1,8", "", "", "", "s"}, "ref_low: ANC must be a plain decimal"},
+	{EF_REF_LAB_TESTS, {"ANC", "0", "1000", "1.8", "7.7", "0.5", "", ""}, "source: ANC needs a source"},
 };
 
 START_TEST(bad_row_rejected)
@@ -142,6 +188,7 @@ static const struct {
 	{{"vaccine_schedule.csv", "series", "PCV", "dose", "3", "live", "1"}, "PCV dose 3 has live 1 but dose 1 has live 0"},
 	{{"cvx.csv", "cvx", "03", NULL, NULL, "live", "0"}, "cvx: 03 counts toward MMR, a live series, so it must be live"},
 	{{"cvx.csv", "cvx", "94", "series", "VAR", "live", "0"}, "cvx: 94 counts toward VAR, a live series"},
+	{{"lab_tests.csv", "test", "ALC", NULL, NULL, "test", "ANC"}, "lab_tests.csv:3: test: ANC given twice"},
 };
 
 START_TEST(bad_set_rejected)
@@ -251,6 +298,7 @@ int main(void)
 	tcase_add_loop_test(tc, bad_row_rejected, 0, sizeof bad_rows / sizeof bad_rows[0]);
 	tcase_add_loop_test(tc, bad_set_rejected, 0, sizeof bad_sets / sizeof bad_sets[0]);
 	tcase_add_test(tc, missing_parameter);
+	tcase_add_test(tc, lab_tests_need_one_row);
 	tcase_add_test(tc, error_names_file_and_line);
 	tcase_add_test(tc, month_rule_alternative);
 	tcase_add_test(tc, kinds_and_columns);

@@ -95,6 +95,13 @@ static const struct {
 	{"labs", "mrn,collected_on,test,value,unit\nT001,2025-01-20,ANC,-0,K/uL\n", "value: '-0': negative value"},
 	{"labs", "mrn,collected_on,test,value,unit\nT001,2025-01-20,ANC,<=0.5,K/uL\n", "qualifier must be '<' or '>'"},
 	{"labs", "mrn,collected_on,test,value,unit\nT001,2025-01-20,CMV,10,K/uL\n", "test: 'CMV' is not a known test"},
+	/* outside the site's plausible range (assets/lab_tests.csv), limits named */
+	{"labs", "mrn,collected_on,test,value,unit\nT001,2025-01-20,ALC,99999,10*9/L\n", "test.csv:2: value: 99999 10*9/L is outside the plausible range for ALC (0 to 1000 10*9/L); check the value and unit"},
+	{"labs", "mrn,collected_on,test,value,unit\nT001,2025-01-20,IGG,100000000000000000000,mg/dL\n", "test.csv:2: value: 100000000000000000000 mg/dL is outside the plausible range for IGG (0 to 20000 mg/dL)"},
+	{"labs", "mrn,collected_on,test,value,unit\nT001,2025-01-20,IGG,1e20,mg/dL\n", "value: '1e20': not a decimal number"},
+	{"labs", "mrn,collected_on,test,value,unit\nT001,2025-01-20,ANC,<0,10*9/L\n", "test.csv:2: value: <0 cannot be a result (ANC cannot be below 0)"},
+	{"labs", "mrn,collected_on,test,value,unit\nT001,2025-01-20,ANC,99999000,/uL\n", "value: 99999 10*9/L is outside the plausible range for ANC (0 to 1000 10*9/L)"},
+	{"labs", "mrn,collected_on,test,value,unit\nT001,2025-01-20,HGB,>300,g/L\n", "value: >30 g/dL is outside the plausible range for HGB (0 to 30 g/dL)"},
 	{"labs", "mrn,collected_on,test,value,unit\nT001,2025-01-27T25:00,ANC,1,K/uL\n", "collected_on: '2025-01-27T25:00' is not a real date"},
 	{"labs", "mrn,collected_on,test,value,unit\nT001,2026-01-02,ANC,1,K/uL\n", "collected_on: 2026-01-02 is in the future"},
 	{"labs", "mrn,collected_on,test,value,unit\nT001,1969-01-02,ANC,1,K/uL\n", "is before the birth date"},

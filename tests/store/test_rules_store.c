@@ -42,7 +42,7 @@ static void sql(const char *name, const char *stmt)
 START_TEST(table_columns_are_csv_headers)
 {
 	static const char *const tables[EF_REF_KIND_COUNT] = {"parameters", "vaccine_schedule", "milestones",
-							      "monitoring", "cvx_codes"};
+							      "monitoring", "cvx_codes", "lab_tests"};
 	char path[4200];
 	sqlite3 *h;
 	snprintf(path, sizeof path, "%s/t.db", dir);
@@ -86,6 +86,8 @@ START_TEST(reference_round_trip)
 	ck_assert_uint_eq(a.n_monitors, b.n_monitors);
 	ck_assert_int_eq(memcmp(a.monitors, b.monitors, a.n_monitors * sizeof *a.monitors), 0);
 	ck_assert_uint_eq(a.n_cvx, b.n_cvx);
+	ck_assert_uint_eq(a.n_lab_tests, b.n_lab_tests);
+	ck_assert_int_eq(memcmp(a.lab, b.lab, sizeof a.lab), 0);
 	ef_reference_free(&a);
 	ef_reference_free(&b);
 }
@@ -105,6 +107,27 @@ START_TEST(defaults_loaded_on_first_use)
 	ck_assert_int_eq(n, EF_P_COUNT);
 	ck_assert_int_eq(store_reference_count(db, EF_REF_MILESTONES, &n, &err), EF_OK);
 	ck_assert_int_eq(n, 2);
+}
+END_TEST
+
+/* A database of schema 005 (before lab_tests) migrates and gets the
+ * default lab-test limits; its other reference rows stay as they were. */
+START_TEST(lab_tests_defaults_after_migration)
+{
+	int64_t n;
+	struct ef_err err;
+	struct ef_reference r;
+	store_close(db);
+	sql("t.db", "DROP TABLE lab_tests; UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold';"
+		    "PRAGMA user_version = 5");
+	db = tu_open(dir, "t.db");
+	ck_assert_int_eq(store_schema_version(db), store_schema_latest());
+	ck_assert_int_eq(store_reference_count(db, EF_REF_LAB_TESTS, &n, &err), EF_OK);
+	ck_assert_int_eq(n, EF_T_COUNT);
+	ck_assert_msg(store_reference_load(db, &r, &err) == EF_OK, "%s", err.msg);
+	ck_assert(r.param[EF_P_ANC_THRESHOLD] == 1.0); /* the site's value is kept */
+	ck_assert(r.lab[EF_T_PLT].present && r.lab[EF_T_PLT].v[EF_LIM_CRITICAL_LOW] == 20);
+	ef_reference_free(&r);
 }
 END_TEST
 
@@ -398,6 +421,7 @@ int main(void)
 	tcase_add_test(tc, table_columns_are_csv_headers);
 	tcase_add_test(tc, reference_round_trip);
 	tcase_add_test(tc, defaults_loaded_on_first_use);
+	tcase_add_test(tc, lab_tests_defaults_after_migration);
 	tcase_add_test(tc, site_assets_replace_defaults);
 	tcase_add_test(tc, bad_site_asset_changes_nothing);
 	tcase_add_test(tc, bad_site_cvx_row_changes_nothing);

@@ -161,6 +161,29 @@ START_TEST(chart_shows_latest_counts_with_trend)
 }
 END_TEST
 
+/* Each latest value carries its flag from lab_tests.csv: ANC 1.4 is low
+ * (reference 1.8-7.7), IgG 380 critical low (400, [R19]); without colour
+ * the critical flag is still set apart (bold, underlined). */
+START_TEST(chart_flags_latest_values)
+{
+	setenv("NO_COLOR", "1", 1);
+	struct th *t = start_size(_i);
+	unsetenv("NO_COLOR");
+	open_chart(t, "smith j");
+	ASSERT_SCREEN(t, "Flag");
+	int anc = count_row(t, "ANC"), igg = count_row(t, "IGG");
+	ck_assert_int_ge(anc, 0);
+	ck_assert_int_ge(igg, 0);
+	const char *l = th_line(t, anc);
+	ck_assert_msg(strncmp(l + 55, "L ", 2) == 0, "ANC flag: %s", l);
+	l = th_line(t, igg);
+	ck_assert_msg(strncmp(l + 55, "LL ", 3) == 0, "IGG flag: %s", l);
+	unsigned long at = th_attr(t, igg, 55);
+	ck_assert_msg((at & A_UNDERLINE) && PAIR_NUMBER((attr_t)at) == 0, "critical flag not set apart without colour");
+	th_free(t);
+}
+END_TEST
+
 /* ---- lab entry ---- */
 
 static void open_lab(struct th *t)
@@ -187,6 +210,63 @@ START_TEST(lab_entry_rejects_bad_value_in_place)
 	ASSERT_SCREEN(t, "Not saved: 1 field to correct");
 	ASSERT_SCREEN(t, "New lab result"); /* still in the form */
 	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", NULL), before);
+	th_free(t);
+}
+END_TEST
+
+/* An impossible value (outside lab_tests.csv's plausible range) is refused
+ * as it is typed, with the limits, and F2 saves nothing. */
+START_TEST(lab_entry_refuses_implausible_value_with_limits)
+{
+	struct th *t = start_size(_i);
+	int before = th_export_count(t, STORE_K_LABS, "MRN001", NULL);
+	open_lab(t);
+	th_type(t, "\t");
+	th_key(t, KEY_RIGHT); /* ALC */
+	th_type(t, "\t99999"); /* still in the field */
+	const char *l = th_line(t, th_find(t, "Value"));
+	ck_assert_msg(strstr(l, "99999") && strstr(l, "outside the plausible"), "no refusal in place: %s", l);
+	ASSERT_SCREEN(t, "(0 to 1000 10*9/L)"); /* the limits, in full under the fields */
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Not saved: 1 field to correct");
+	ASSERT_SCREEN(t, "New lab result");
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", NULL), before);
+	th_free(t);
+}
+END_TEST
+
+/* "<0" is no result at all. */
+START_TEST(lab_entry_refuses_less_than_zero)
+{
+	struct th *t = start_size(0);
+	open_lab(t);
+	th_type(t, "\t\t<0");
+	ASSERT_SCREEN(t, "<0 cannot be a result (ANC cannot be below 0)");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Not saved: 1 field to correct");
+	th_free(t);
+}
+END_TEST
+
+/* The flag the result will carry shows while typing, before saving: low,
+ * then critical low once the unit makes it 0.3 10*9/L. */
+START_TEST(lab_entry_shows_flag_before_saving)
+{
+	struct th *t = start_size(_i);
+	int before = th_export_count(t, STORE_K_LABS, "MRN001", NULL);
+	open_lab(t);
+	th_type(t, "\t\t1.2");
+	const char *l = th_line(t, th_find(t, "Value"));
+	ck_assert_msg(strstr(l, "low (below 1.8 10*9/L)") && !strstr(l, "critical"), "no low flag: %s", l);
+	th_type(t, "\b\b\b300\t");
+	th_type(t, "/");      /* unit /uL: 300 /uL = 0.3 10*9/L */
+	l = th_line(t, th_find(t, "Value"));
+	ck_assert_msg(strstr(l, "= 0.3 10*9/L, critical low (below 0.5 10*9/L)"), "no critical flag: %s", l);
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", NULL), before); /* nothing saved yet */
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Saved ANC 300 /uL on 2024-09-01");
+	l = th_line(t, count_row(t, "ANC"));
+	ck_assert_msg(strlen(l) > 57 && strncmp(l + 55, "LL", 2) == 0, "chart flag: %s", l);
 	th_free(t);
 }
 END_TEST
@@ -750,7 +830,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, search_matches_mrn_and_given_name_and_two_words);
 	tcase_add_loop_test(tc, enter_keeps_filter_then_opens_chart, 0, N_SIZES);
 	tcase_add_loop_test(tc, chart_shows_latest_counts_with_trend, 0, N_SIZES);
+	tcase_add_loop_test(tc, chart_flags_latest_values, 0, N_SIZES);
 	tcase_add_test(tc, lab_entry_rejects_bad_value_in_place);
+	tcase_add_loop_test(tc, lab_entry_refuses_implausible_value_with_limits, 0, N_SIZES);
+	tcase_add_test(tc, lab_entry_refuses_less_than_zero);
+	tcase_add_loop_test(tc, lab_entry_shows_flag_before_saving, 0, N_SIZES);
 	tcase_add_test(tc, lab_entry_rejects_future_date_and_empty_value);
 	tcase_add_loop_test(tc, lab_entry_saves_with_unit_and_qualifier, 0, N_SIZES);
 	tcase_add_test(tc, lab_entry_asks_before_replacing_a_result);
