@@ -33,6 +33,9 @@ struct app_saved {
 	struct ef_check_counts alerts;
 };
 
+/* A record saved through these is valid: over a row of the same key that
+ * was marked entered in error, the save clears the mark (an update, with
+ * the rules re-run), unless the record sets entered_in_error (eie_given). */
 int app_save_lab(const struct app_env *e, const struct store_lab_rec *r, struct app_saved *out,
 		 struct ef_err *err);
 int app_record_dose(const struct app_env *e, const struct store_vaccination_rec *r, struct app_saved *out,
@@ -52,6 +55,16 @@ int app_ack_alert(const struct app_env *e, int64_t alert_id, ef_day on, const ch
 
 /* NULL when `reason` may be stored as a reason (above), else why not. */
 const char *app_reason_problem(const char *reason);
+
+/* Mark a record of the patient entered in error (schema 006: a lab
+ * result, transfusion, dose, GVHD assessment, immunosuppression course or
+ * IVIG dose, by kind and row id) with a reason (1 to STORE_EIE_MAX bytes of
+ * UTF-8 text without control characters; EF_USAGE otherwise), and re-run
+ * the patient's rules, in one transaction: the row stays, every
+ * computation ignores it from then on. EF_INVALID: the patient has no
+ * such record. */
+int app_mark_entered_in_error(const struct app_env *e, int64_t patient_id, enum store_kind kind, int64_t id,
+			      const char *reason, struct app_saved *out, struct ef_err *err);
 
 /* Re-run one patient's rules as of e->today in one transaction. */
 int app_check_patient(const struct app_env *e, int64_t patient_id, struct ef_check_counts *counts,

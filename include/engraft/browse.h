@@ -58,4 +58,20 @@ int browse_patient_count(struct store *s, const char *filter, int64_t *n, struct
 int browse_lab_existing(struct store *s, int64_t patient_id, const char *collected_on, const char *test,
 			char value[48], char unit[32], int *found, struct ef_err *err);
 
+/* One of a patient's records on the chart: a lab result, a vaccination or
+ * a GVHD assessment, rows entered in error included (with their reason). */
+struct browse_record {
+	enum store_kind kind;   /* STORE_K_LABS, _VACCINATIONS, _GVHD_ACUTE, _GVHD_CHRONIC */
+	int64_t id;
+	char on[20];            /* the row's date as stored (a lab's may carry a time) */
+	char what[160];         /* "ANC <0.1 10^9/L", "MMR lot M1, administered", "acute GVHD grade III" */
+	char eie[STORE_EIE_MAX + 1]; /* the entered-in-error reason, "" = valid */
+};
+#define BROWSE_RECORDS_MAX 500
+
+/* The patient's records, newest first, at most max (*n receives how many;
+ * *more is set when there were more). */
+int browse_records(struct store *s, int64_t patient_id, struct browse_record *out, int max, int *n, int *more,
+		   struct ef_err *err);
+
 #endif

@@ -18,6 +18,7 @@
 #include "engraft/error.h"
 #include "engraft/reference.h"
 #include "engraft/store.h"
+#include "engraft/vaccines.h"
 
 /* Delete every row of a kind (inside the caller's transaction). */
 int store_reference_clear(struct store *s, enum ef_ref_kind kind, struct ef_err *err);
@@ -36,6 +37,20 @@ int store_reference_rows(struct store *s, enum ef_ref_kind kind, store_row_fn fn
 /* Build the core's reference from every table (init'ed here, finished;
  * free with ef_reference_free). A bad row in the database is EF_DB. */
 int store_reference_load(struct store *s, struct ef_reference *ref, struct ef_err *err);
+
+/* The live-vaccine gate for a dose of vaccine `code` (a series or CVX code)
+ * about to be recorded for a patient on `on`: *live is set when any series
+ * the code counts toward is live (the vaccine_codes table or the reference
+ * schedule); then *gate is ef_live_gate_eval on `on` for the patient's
+ * latest transplant on or before it, over the patient's valid rows as of
+ * `on` (no transplant: the gate is open, no rule applies). */
+int store_live_gate(struct store *s, const struct ef_reference *ref, int64_t patient_id, const char *code,
+		    ef_day on, int *live, struct ef_live_gate *gate, struct ef_err *err);
+
+/* The recorded source ("administered", "historical") of the vaccination
+ * with this natural key: *found 0 when there is none. */
+int store_vaccination_source(struct store *s, int64_t patient_id, const char *vaccine, const char *given_on,
+			     int *found, int *administered, struct ef_err *err);
 
 /* Only the rows of one kind into ref (init'ed here, not finished; free with
  * ef_reference_free): the importer reads lab_tests so, once per file. */

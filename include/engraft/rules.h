@@ -57,7 +57,7 @@ enum ef_rule {
 enum ef_severity { EF_SEV_CRITICAL = 0, EF_SEV_WARNING, EF_SEV_INFO };
 
 #define EF_SUBJECT_LEN 32
-#define EF_MESSAGE_LEN 384
+#define EF_MESSAGE_LEN 640
 
 struct ef_finding {
 	enum ef_rule rule;

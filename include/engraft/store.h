@@ -71,7 +71,12 @@ enum store_put {
 /* Each put inserts a row, or updates the row with the same natural key
  * (design.md CSV formats) when its other values differ, or changes nothing.
  * import_id is the current import (0 for single entries). Strings are
- * NUL-terminated; NULL or "" optional strings are stored as NULL. */
+ * NUL-terminated; NULL or "" optional strings are stored as NULL.
+ *
+ * entered_in_error (schema 006): the reason the row was entered in error,
+ * NULL or "" = valid. It is the row's value only when eie_given is set (a
+ * CSV with the column, empty or not); with eie_given 0 (a CSV without the
+ * column, a form) a new row is valid and an existing row keeps its mark. */
 struct store_patient_rec {
 	const char *mrn, *family_name, *given_name, *birth_date, *sex, *diagnosis;
 };
@@ -88,34 +93,55 @@ struct store_lab_rec {
 	char qualifier;           /* '=', '<', '>' */
 	double canonical;
 	const char *unit;         /* as given */
+	const char *entered_in_error;
+	int eie_given;
 };
 struct store_transfusion_rec {
 	int64_t patient_id;
 	const char *given_on, *product;
+	const char *entered_in_error;
+	int eie_given;
 };
+/* source: "administered" (given here: lot and site required) or
+ * "historical" (NULL: historical); override_reason: why an administered live
+ * dose was given while the live-vaccine gate was closed. Both are the row's
+ * values only when source_given is set (a CSV with a source column, a form);
+ * otherwise a new row is historical and an existing row keeps its own. */
 struct store_vaccination_rec {
 	int64_t patient_id;
 	const char *vaccine, *given_on, *lot, *site, *given_by;
+	const char *source, *override_reason;
+	int source_given;
+	const char *entered_in_error;
+	int eie_given;
 };
 struct store_gvhd_acute_rec {
 	int64_t patient_id;
 	const char *assessed_on;
 	int skin, liver, upper_gi, lower_gi;
 	const char *grade;        /* computed by ef_agvhd_grade */
+	const char *entered_in_error;
+	int eie_given;
 };
 struct store_gvhd_chronic_rec {
 	int64_t patient_id;
 	const char *assessed_on;
 	int skin, mouth, eyes, gi, liver, lungs, joints, genital;
 	const char *severity;     /* computed by ef_cgvhd_severity */
+	const char *entered_in_error;
+	int eie_given;
 };
 struct store_is_rec {
 	int64_t patient_id;
 	const char *drug, *started_on, *stopped_on;
+	const char *entered_in_error;
+	int eie_given;
 };
 struct store_ivig_rec {
 	int64_t patient_id;
 	const char *given_on, *dose_g;
+	const char *entered_in_error;
+	int eie_given;
 };
 
 int store_put_patient(struct store *s, const struct store_patient_rec *r, int64_t import_id,
@@ -130,11 +156,13 @@ int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import
  * which import validation guarantees; -1 otherwise) and returns 1 when the
  * batch is full: flush it. flush writes and empties the batch. */
 #define STORE_LAB_BATCH 64
+#define STORE_EIE_MAX 200 /* bytes of an entered_in_error or override reason */
 struct store_lab_batch {
 	int n;
 	struct store_lab_batch_row {
 		struct store_lab_rec rec; /* its texts point into the arrays below */
 		char collected_on[20], test[9], value[48], unit[32];
+		char entered_in_error[STORE_EIE_MAX + 1];
 	} row[STORE_LAB_BATCH];
 };
 int store_lab_batch_add(struct store_lab_batch *b, const struct store_lab_rec *r);
@@ -191,6 +219,14 @@ enum store_kind {
  * (EF_NO_DAY: no limit) are left out; mrn NULL = every patient. */
 int store_export_rows(struct store *s, enum store_kind kind, ef_day as_of, const char *mrn, store_row_fn fn,
 		      void *ctx, struct ef_err *err);
+
+/* Mark a record of the patient entered in error with `reason` (1 to
+ * STORE_EIE_MAX bytes, no control characters: EF_INVALID otherwise): an
+ * update of the row, logged by the audit triggers (browse.c). EF_INVALID
+ * when the patient has no such record of that kind. Inside the caller's
+ * transaction (app_mark_entered_in_error). */
+int store_mark_entered_in_error(struct store *s, enum store_kind kind, int64_t id, int64_t patient_id,
+				const char *reason, struct ef_err *err);
 
 /* ---- timelines for the rules ------------------------------------------ */
 

@@ -78,6 +78,9 @@ struct ef_dose {
 	char series[16];   /* series code: PCV, FLU, MMR, ... */
 	char vaccine[16];  /* as recorded: series code or CVX code */
 	int live;          /* the product given was a live vaccine */
+	/* why it was given while the live-vaccine gate was closed ("" if no
+	 * override was recorded: schema 006 vaccinations.override_reason) */
+	char override_reason[201];
 };
 
 struct ef_gvhd_acute {

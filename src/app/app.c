@@ -85,27 +85,46 @@ static int put_chronic(struct store *s, const void *rec, enum store_put *res, st
 	return store_put_gvhd_chronic(s, rec, 0, res, err);
 }
 
+/* A record entered one at a time is valid: saving it over a row of the
+ * same key that was marked entered in error clears the mark (an update),
+ * unless the caller sets entered_in_error itself (eie_given). */
+#define VALID_UNLESS_GIVEN(c)               \
+	do {                                \
+		if (!(c).eie_given) {       \
+			(c).eie_given = 1;  \
+			(c).entered_in_error = NULL; \
+		}                           \
+	} while (0)
+
 int app_save_lab(const struct app_env *e, const struct store_lab_rec *r, struct app_saved *out, struct ef_err *err)
 {
-	return save(e, put_lab, r, r->patient_id, out, err);
+	struct store_lab_rec c = *r;
+	VALID_UNLESS_GIVEN(c);
+	return save(e, put_lab, &c, r->patient_id, out, err);
 }
 
 int app_record_dose(const struct app_env *e, const struct store_vaccination_rec *r, struct app_saved *out,
 		    struct ef_err *err)
 {
-	return save(e, put_dose, r, r->patient_id, out, err);
+	struct store_vaccination_rec c = *r;
+	VALID_UNLESS_GIVEN(c);
+	return save(e, put_dose, &c, r->patient_id, out, err);
 }
 
 int app_assess_gvhd_acute(const struct app_env *e, const struct store_gvhd_acute_rec *r, struct app_saved *out,
 			  struct ef_err *err)
 {
-	return save(e, put_acute, r, r->patient_id, out, err);
+	struct store_gvhd_acute_rec c = *r;
+	VALID_UNLESS_GIVEN(c);
+	return save(e, put_acute, &c, r->patient_id, out, err);
 }
 
 int app_assess_gvhd_chronic(const struct app_env *e, const struct store_gvhd_chronic_rec *r,
 			    struct app_saved *out, struct ef_err *err)
 {
-	return save(e, put_chronic, r, r->patient_id, out, err);
+	struct store_gvhd_chronic_rec c = *r;
+	VALID_UNLESS_GIVEN(c);
+	return save(e, put_chronic, &c, r->patient_id, out, err);
 }
 
 /* ---- check one patient ---- */
@@ -208,4 +227,44 @@ int app_ack_alert(const struct app_env *e, int64_t alert_id, ef_day on, const ch
 	if (until != EF_NO_DAY && until < on)
 		return ef_errf(err, EF_USAGE, "the until date is before the acknowledgement date");
 	return store_alert_ack(e->s, alert_id, on, reason, until, err);
+}
+
+/* ---- entered in error ---- */
+
+struct mark_tx {
+	const struct app_env *e;
+	int64_t patient_id, id;
+	enum store_kind kind;
+	const char *reason;
+	struct app_saved *out;
+};
+
+static int mark_body(struct store *s, void *ctx, struct ef_err *err)
+{
+	struct mark_tx *t = ctx;
+	int rc = store_mark_entered_in_error(s, t->kind, t->id, t->patient_id, t->reason, err);
+	if (rc)
+		return rc;
+	t->out->put = STORE_UPDATED;
+	return app_rules_apply(s, t->e->ref, t->patient_id, t->e->today, &t->out->alerts, err);
+}
+
+int app_mark_entered_in_error(const struct app_env *e, int64_t patient_id, enum store_kind kind, int64_t id,
+			      const char *reason, struct app_saved *out, struct ef_err *err)
+{
+	*out = (struct app_saved){0};
+	if (!reason || !reason[strspn(reason, " \t")])
+		return ef_errf(err, EF_USAGE, "entered in error: a reason is required");
+	size_t n = strlen(reason);
+	if (n > STORE_EIE_MAX)
+		return ef_errf(err, EF_USAGE, "entered in error: the reason is too long (%zu bytes, at most %d)", n,
+			       STORE_EIE_MAX);
+	const char *p = ef_text_problem(reason, n, 0);
+	if (p)
+		return ef_errf(err, EF_USAGE, "entered in error: the reason %s", p);
+	struct mark_tx t = {e, patient_id, id, kind, reason, out};
+	int rc = store_tx(e->s, mark_body, &t, err);
+	if (rc)
+		*out = (struct app_saved){0};
+	return rc;
 }

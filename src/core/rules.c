@@ -330,6 +330,17 @@ static int vaccine_due(struct ctx *c)
 	return rc;
 }
 
+/* The override reason recorded with a dose of `series` on `day` ("" if none). */
+static const char *override_on(const struct ctx *c, const char *series, ef_day day)
+{
+	for (size_t i = 0; i < c->tl->n_doses; i++) {
+		const struct ef_dose *d = &c->tl->doses[i];
+		if (d->day == day && d->override_reason[0] && strcmp(d->series, series) == 0)
+			return d->override_reason;
+	}
+	return "";
+}
+
 /* Was any dose of `series` on `day` a live product? */
 static int live_on(const struct ctx *c, const char *series, ef_day day)
 {
@@ -358,9 +369,10 @@ static int live_series(struct ctx *c, const char *series)
 		char subj[EF_SUBJECT_LEN], d[11];
 		snprintf(subj, sizeof subj, "%s:%d", series, (int)(i + 1));
 		ef_date_format(days[i], d);
+		const char *why = override_on(c, series, days[i]);
 		rc = emit(c, EF_RULE_LIVE_VACCINE_CONTRAINDICATED, subj, days[i],
-			  "%s dose %zu (live) given %s while live vaccines were contraindicated: %s", series, i + 1,
-			  d, g.reason);
+			  "%s dose %zu (live) given %s while live vaccines were contraindicated: %s%s%s%s", series,
+			  i + 1, d, g.reason, why[0] ? " (given with override: " : "", why, why[0] ? ")" : "");
 	}
 	free(days);
 	return rc;

@@ -5,7 +5,15 @@
  * after today nor before the birth date, codes from the contract, stages in
  * range, lab units known for the test (converted to canonical, qualifier
  * kept). Every bad row is reported with its line and column; any bad row
- * rejects the whole file (rollback). */
+ * rejects the whole file (rollback).
+ *
+ * entered_in_error (schema 006; the last, optional column of the clinical
+ * kinds): the cell is the row's value, empty = valid, so a later file can
+ * mark or clear a row (an update, audited); a file without the column
+ * leaves existing rows' marks alone. Vaccinations: `source` administered or
+ * historical (empty or no column = historical); an administered dose needs
+ * lot and site, and a live one given while the live-vaccine gate was closed
+ * needs override_reason. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +106,8 @@ struct imp {
 	int fatal;              /* database error: stop */
 	struct ef_err *err;
 	struct pat_cache pats;
+	struct ef_reference ref; /* for the live-vaccine gate, loaded when first needed */
+	int have_ref;
 	/* lab results are written in batches: the rows queued, with their lines */
 	struct store_lab_batch labs;
 	long lab_line[STORE_LAB_BATCH];
@@ -180,6 +190,22 @@ static const char *cell(struct imp *im, int i, int allow_newlines, size_t maxlen
 	memcpy(im->cell[i], v, n);
 	im->cell[i][n] = '\0';
 	return im->cell[i];
+}
+
+/* Is column i absent or its cell empty? */
+static int cell_empty(struct imp *im, int i)
+{
+	size_t n;
+	ef_csv_get(im->row, im->idx[i], &n);
+	return n == 0;
+}
+
+/* The entered_in_error column (index i): the reason (free text on one line,
+ * at most STORE_EIE_MAX bytes) or NULL (valid); *given: the file has it. */
+static const char *eie_cell(struct imp *im, int i, int *given)
+{
+	*given = im->idx[i] >= 0;
+	return cell(im, i, 0, STORE_EIE_MAX);
 }
 
 static int mrn_ok(const char *s)
@@ -434,6 +460,7 @@ static void row_lab(struct imp *im)
 		if (ef_lab_plausible(&im->labref, t, q, r.canonical, lim, sizeof lim))
 			report(im, "value", "%s", lim);
 	}
+	r.entered_in_error = eie_cell(im, 5, &r.eie_given);
 	if (im->row_bad || im->fatal)
 		return;
 	r.qualifier = q == EF_Q_LT ? '<' : q == EF_Q_GT ? '>' : '=';
@@ -454,10 +481,43 @@ static void row_transfusion(struct imp *im)
 	date_cell(im, 1, birth, &d, &r.given_on);
 	if (ENUM_CELL(im, 2, ef_product_parse, &p, "platelets, red_cells, plasma, granulocytes") == 0)
 		r.product = im->cell[2];
+	r.entered_in_error = eie_cell(im, 3, &r.eie_given);
 	if (im->row_bad || im->fatal)
 		return;
 	enum store_put res;
 	count(im, store_put_transfusion(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,given_on,product");
+}
+
+/* An administered dose of a live vaccine while the live-vaccine gate is
+ * closed (on its date, for the latest transplant on or before it) is refused
+ * unless it carries override_reason: reports it, listing every failed
+ * condition, and returns 1. A dose recorded as administered before is not
+ * checked again (re-importing an export changes nothing). */
+static int live_gate_closed(struct imp *im, const struct store_vaccination_rec *r, ef_day on)
+{
+	int found, administered, live, rc;
+	struct ef_live_gate g;
+	if ((rc = store_vaccination_source(im->s, r->patient_id, r->vaccine, r->given_on, &found, &administered,
+					   im->err)))
+		goto fail;
+	if (found && administered)
+		return 0;
+	if (!im->have_ref) {
+		if ((rc = store_reference_load(im->s, &im->ref, im->err)))
+			goto fail;
+		im->have_ref = 1;
+	}
+	if ((rc = store_live_gate(im->s, &im->ref, r->patient_id, r->vaccine, on, &live, &g, im->err)))
+		goto fail;
+	if (!live || g.open)
+		return 0;
+	report(im, "override_reason",
+	       "%s is a live vaccine and the live-vaccine gate was closed on %s: %s (an administered dose needs "
+	       "override_reason to be recorded)", r->vaccine, r->given_on, g.reason);
+	return 1;
+fail:
+	im->fatal = rc;
+	return 1;
 }
 
 static void row_vaccination(struct imp *im)
@@ -482,7 +542,40 @@ static void row_vaccination(struct imp *im)
 	r.lot = cell(im, 3, 0, 63);
 	r.site = cell(im, 4, 1, 63);
 	r.given_by = cell(im, 5, 1, 127);
+	r.source_given = im->idx[6] >= 0;
+	r.source = cell(im, 6, 0, 32);
+	int administered = 0;
+	if (r.source && strcmp(r.source, "administered") == 0)
+		administered = 1;
+	else if (r.source && strcmp(r.source, "historical") != 0)
+		report(im, "source", "'%s' is not one of administered, historical (or empty: historical)", r.source);
+	if (administered && cell_empty(im, 3))
+		report(im, "lot", "required for an administered dose");
+	if (administered && cell_empty(im, 4))
+		report(im, "site", "required for an administered dose");
+	r.override_reason = cell(im, 7, 0, STORE_EIE_MAX);
+	if (r.override_reason && !administered)
+		report(im, "override_reason", "only an administered dose has an override reason");
+	r.entered_in_error = eie_cell(im, 8, &r.eie_given);
 	if (im->row_bad || im->fatal)
+		return;
+	/* A file without the source column keeps a recorded dose's source: an
+	 * administered one still needs its lot and site. */
+	if (!r.source_given && (cell_empty(im, 3) || cell_empty(im, 4))) {
+		int found = 0, was_administered = 0;
+		int rc = store_vaccination_source(im->s, r.patient_id, r.vaccine, r.given_on, &found, &was_administered,
+						  im->err);
+		if (rc) {
+			im->fatal = rc;
+			return;
+		}
+		if (found && was_administered) {
+			report(im, cell_empty(im, 3) ? "lot" : "site",
+			       "required: this dose is recorded as administered (given here)");
+			return;
+		}
+	}
+	if (administered && !r.entered_in_error && !r.override_reason && live_gate_closed(im, &r, d))
 		return;
 	enum store_put res;
 	count(im, store_put_vaccination(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,vaccine,given_on");
@@ -498,6 +591,7 @@ static void row_acute(struct imp *im)
 	int_cell(im, 3, 0, EF_AGVHD_MAX_STAGE, &r.liver);
 	int_cell(im, 4, 0, EF_AGVHD_MAX_UPPER_GI, &r.upper_gi);
 	int_cell(im, 5, 0, EF_AGVHD_MAX_STAGE, &r.lower_gi);
+	r.entered_in_error = eie_cell(im, 6, &r.eie_given);
 	if (im->row_bad || im->fatal)
 		return;
 	r.grade = ef_agvhd_grade_str(ef_agvhd_grade(r.skin, r.liver, r.upper_gi, r.lower_gi));
@@ -514,6 +608,7 @@ static void row_chronic(struct imp *im)
 	int *const score[8] = {&r.skin, &r.mouth, &r.eyes, &r.gi, &r.liver, &r.lungs, &r.joints, &r.genital};
 	for (int i = 0; i < 8; i++)
 		int_cell(im, 2 + i, 0, EF_CGVHD_MAX_SCORE, score[i]);
+	r.entered_in_error = eie_cell(im, 10, &r.eie_given);
 	if (im->row_bad || im->fatal)
 		return;
 	const int s[8] = {r.skin, r.mouth, r.eyes, r.gi, r.liver, r.lungs, r.joints, r.genital};
@@ -533,6 +628,7 @@ static void row_is(struct imp *im)
 		if (date_cell(im, 3, birth, &stop, &r.stopped_on) == 0 && start != EF_NO_DAY && stop < start)
 			report(im, "stopped_on", "%s is before started_on %s", r.stopped_on, r.started_on);
 	}
+	r.entered_in_error = eie_cell(im, 4, &r.eie_given);
 	if (im->row_bad || im->fatal)
 		return;
 	enum store_put res;
@@ -549,6 +645,7 @@ static void row_ivig(struct imp *im)
 	double g;
 	if (r.dose_g && (ef_decimal_parse(r.dose_g, strlen(r.dose_g), &g) || g <= 0))
 		report(im, "dose_g", "'%s' is not a positive number of grams", r.dose_g);
+	r.entered_in_error = eie_cell(im, 3, &r.eie_given);
 	if (im->row_bad || im->fatal)
 		return;
 	enum store_put res;
@@ -639,11 +736,15 @@ int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
 		goto fail;
 	rc = store_commit(s, err);
 	cache_free(&im.pats);
+	if (im.have_ref)
+		ef_reference_free(&im.ref);
 	ef_reference_free(&im.labref);
 	return rc;
 fail:
 	store_rollback(s);
 	cache_free(&im.pats);
+	if (im.have_ref)
+		ef_reference_free(&im.ref);
 	ef_reference_free(&im.labref);
 	res->inserted = res->updated = res->unchanged = 0;
 	return rc;

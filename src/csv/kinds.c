@@ -9,21 +9,25 @@ static const unsigned char patients_req[] = {1, 1, 1, 1, 0, 0};
 static const char *const transplants_cols[] = {"mrn", "transplant_date", "type", "graft_source", "donor",
 					       "conditioning"};
 static const unsigned char transplants_req[] = {1, 1, 1, 1, 0, 0};
-static const char *const labs_cols[] = {"mrn", "collected_on", "test", "value", "unit"};
-static const unsigned char labs_req[] = {1, 1, 1, 1, 1};
-static const char *const transfusions_cols[] = {"mrn", "given_on", "product"};
-static const unsigned char transfusions_req[] = {1, 1, 1};
-static const char *const vaccinations_cols[] = {"mrn", "vaccine", "given_on", "lot", "site", "given_by"};
-static const unsigned char vaccinations_req[] = {1, 1, 1, 0, 0, 0};
-static const char *const acute_cols[] = {"mrn", "assessed_on", "skin", "liver", "upper_gi", "lower_gi"};
-static const unsigned char acute_req[] = {1, 1, 1, 1, 1, 1};
-static const char *const chronic_cols[] = {"mrn", "assessed_on", "skin", "mouth", "eyes",
-					   "gi", "liver", "lungs", "joints", "genital"};
-static const unsigned char chronic_req[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-static const char *const is_cols[] = {"mrn", "drug", "started_on", "stopped_on"};
-static const unsigned char is_req[] = {1, 1, 1, 0};
-static const char *const ivig_cols[] = {"mrn", "given_on", "dose_g"};
-static const unsigned char ivig_req[] = {1, 1, 0};
+/* entered_in_error (schema 006) is the last column of every kind that has
+ * it; optional: a file without it imports as before (import.c). */
+static const char *const labs_cols[] = {"mrn", "collected_on", "test", "value", "unit", "entered_in_error"};
+static const unsigned char labs_req[] = {1, 1, 1, 1, 1, 0};
+static const char *const transfusions_cols[] = {"mrn", "given_on", "product", "entered_in_error"};
+static const unsigned char transfusions_req[] = {1, 1, 1, 0};
+static const char *const vaccinations_cols[] = {"mrn",	 "vaccine", "given_on",	       "lot",		  "site",
+						"given_by", "source",	"override_reason", "entered_in_error"};
+static const unsigned char vaccinations_req[] = {1, 1, 1, 0, 0, 0, 0, 0, 0};
+static const char *const acute_cols[] = {"mrn", "assessed_on", "skin", "liver", "upper_gi", "lower_gi",
+					 "entered_in_error"};
+static const unsigned char acute_req[] = {1, 1, 1, 1, 1, 1, 0};
+static const char *const chronic_cols[] = {"mrn", "assessed_on", "skin",   "mouth",	"eyes",		   "gi",
+					   "liver", "lungs",	   "joints", "genital", "entered_in_error"};
+static const unsigned char chronic_req[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0};
+static const char *const is_cols[] = {"mrn", "drug", "started_on", "stopped_on", "entered_in_error"};
+static const unsigned char is_req[] = {1, 1, 1, 0, 0};
+static const char *const ivig_cols[] = {"mrn", "given_on", "dose_g", "entered_in_error"};
+static const unsigned char ivig_req[] = {1, 1, 0, 0};
 
 #define K(name, cols, req) {name, cols, req, sizeof cols / sizeof cols[0]}
 const struct kind_desc ef_kinds[STORE_K_COUNT] = {

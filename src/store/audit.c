@@ -27,25 +27,44 @@ static const struct audit_table {
 	int has_import;
 	const char *json;
 	const char *cols; /* digest columns of an imported row (audit_cols.h) */
+	/* Tables migration 006 gave columns: the row JSON of the 005 triggers,
+	 * which entries written before 006 hold, and the condition under which
+	 * the row still has the values 006 gave it (then such an entry is its
+	 * state); the digest columns of imports before it (versions 2, 3). */
+	const char *json_v3, *dflt, *cols_v3;
 } audit_tables[] = {
 	{"patients", "id", 1,
 	 "json_object('id', t.id, 'mrn', t.mrn, 'family_name', t.family_name, 'given_name', t.given_name, 'birth_date', t.birth_date, 'sex', t.sex, 'diagnosis', t.diagnosis, 'import_id', t.import_id)", AUDIT_COLS_PATIENTS},
 	{"transplants", "id", 1,
 	 "json_object('id', t.id, 'patient_id', t.patient_id, 'transplant_date', t.transplant_date, 'type', t.type, 'graft_source', t.graft_source, 'donor', t.donor, 'conditioning', t.conditioning, 'import_id', t.import_id)", AUDIT_COLS_TRANSPLANTS},
 	{"lab_results", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'collected_on', t.collected_on, 'collected_day', t.collected_day, 'test', t.test, 'value', t.value, 'qualifier', t.qualifier, 'canonical', t.canonical, 'unit', t.unit, 'import_id', t.import_id)", AUDIT_COLS_LAB_RESULTS},
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'collected_on', t.collected_on, 'collected_day', t.collected_day, 'test', t.test, 'value', t.value, 'qualifier', t.qualifier, 'canonical', t.canonical, 'unit', t.unit, 'import_id', t.import_id, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_LAB_RESULTS,
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'collected_on', t.collected_on, 'collected_day', t.collected_day, 'test', t.test, 'value', t.value, 'qualifier', t.qualifier, 'canonical', t.canonical, 'unit', t.unit, 'import_id', t.import_id)",
+	 "t.entered_in_error IS NULL", AUDIT_COLS_LAB_RESULTS_V3},
 	{"transfusions", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'product', t.product, 'import_id', t.import_id)", AUDIT_COLS_TRANSFUSIONS},
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'product', t.product, 'import_id', t.import_id, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_TRANSFUSIONS,
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'product', t.product, 'import_id', t.import_id)",
+	 "t.entered_in_error IS NULL", AUDIT_COLS_TRANSFUSIONS_V3},
 	{"vaccinations", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'vaccine', t.vaccine, 'given_on', t.given_on, 'lot', t.lot, 'site', t.site, 'given_by', t.given_by, 'import_id', t.import_id)", AUDIT_COLS_VACCINATIONS},
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'vaccine', t.vaccine, 'given_on', t.given_on, 'lot', t.lot, 'site', t.site, 'given_by', t.given_by, 'import_id', t.import_id, 'source', t.source, 'override_reason', t.override_reason, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_VACCINATIONS,
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'vaccine', t.vaccine, 'given_on', t.given_on, 'lot', t.lot, 'site', t.site, 'given_by', t.given_by, 'import_id', t.import_id)",
+	 "t.source = 'historical' AND t.override_reason IS NULL AND t.entered_in_error IS NULL", AUDIT_COLS_VACCINATIONS_V3},
 	{"gvhd_acute", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'liver', t.liver, 'upper_gi', t.upper_gi, 'lower_gi', t.lower_gi, 'grade', t.grade, 'import_id', t.import_id)", AUDIT_COLS_GVHD_ACUTE},
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'liver', t.liver, 'upper_gi', t.upper_gi, 'lower_gi', t.lower_gi, 'grade', t.grade, 'import_id', t.import_id, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_GVHD_ACUTE,
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'liver', t.liver, 'upper_gi', t.upper_gi, 'lower_gi', t.lower_gi, 'grade', t.grade, 'import_id', t.import_id)",
+	 "t.entered_in_error IS NULL", AUDIT_COLS_GVHD_ACUTE_V3},
 	{"gvhd_chronic", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'mouth', t.mouth, 'eyes', t.eyes, 'gi', t.gi, 'liver', t.liver, 'lungs', t.lungs, 'joints', t.joints, 'genital', t.genital, 'severity', t.severity, 'import_id', t.import_id)", AUDIT_COLS_GVHD_CHRONIC},
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'mouth', t.mouth, 'eyes', t.eyes, 'gi', t.gi, 'liver', t.liver, 'lungs', t.lungs, 'joints', t.joints, 'genital', t.genital, 'severity', t.severity, 'import_id', t.import_id, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_GVHD_CHRONIC,
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'mouth', t.mouth, 'eyes', t.eyes, 'gi', t.gi, 'liver', t.liver, 'lungs', t.lungs, 'joints', t.joints, 'genital', t.genital, 'severity', t.severity, 'import_id', t.import_id)",
+	 "t.entered_in_error IS NULL", AUDIT_COLS_GVHD_CHRONIC_V3},
 	{"immunosuppression", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'drug', t.drug, 'started_on', t.started_on, 'stopped_on', t.stopped_on, 'import_id', t.import_id)", AUDIT_COLS_IMMUNOSUPPRESSION},
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'drug', t.drug, 'started_on', t.started_on, 'stopped_on', t.stopped_on, 'import_id', t.import_id, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_IMMUNOSUPPRESSION,
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'drug', t.drug, 'started_on', t.started_on, 'stopped_on', t.stopped_on, 'import_id', t.import_id)",
+	 "t.entered_in_error IS NULL", AUDIT_COLS_IMMUNOSUPPRESSION_V3},
 	{"ivig", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'dose_g', t.dose_g, 'import_id', t.import_id)", AUDIT_COLS_IVIG},
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'dose_g', t.dose_g, 'import_id', t.import_id, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_IVIG,
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'dose_g', t.dose_g, 'import_id', t.import_id)",
+	 "t.entered_in_error IS NULL", AUDIT_COLS_IVIG_V3},
 	{"alerts", "alert_id", 0,
 	 "json_object('alert_id', t.alert_id, 'patient_id', t.patient_id, 'rule', t.rule, 'subject', t.subject, 'severity', t.severity, 'status', t.status, 'raised_on', t.raised_on, 'due_on', t.due_on, 'resolved_on', t.resolved_on, 'acknowledged_by', t.acknowledged_by, 'acknowledged_on', t.acknowledged_on, 'reason', t.reason, 'until', t.until, 'message', t.message)"},
 	{"alert_history", "id", 0,
@@ -213,7 +232,9 @@ static void col_list(char *out, size_t size, const char *cols, int before)
 
 /* Per-table SQL from a template: @T table, @J row JSON (alias t), @K key
  * column, @I the row's import_id (NULL for tables without one), @C the
- * digest columns of t, @B the same from the JSON f.before. */
+ * digest columns of t, @B the same from the JSON f.before, @O the row JSON
+ * before migration 006 (NULL if the same) and @D whether t still has the
+ * values 006 gave its new columns (0 if none). */
 static char *table_sql(const char *fmt, const struct audit_table *t)
 {
 	char ccols[1024], bcols[2048];
@@ -221,17 +242,18 @@ static char *table_sql(const char *fmt, const struct audit_table *t)
 	col_list(bcols, sizeof bcols, t->cols ? t->cols : "", 1);
 	if (!ccols[0]) /* a table rows are never imported into: one NULL column */
 		strcpy(ccols, "NULL"), strcpy(bcols, "NULL");
+	const char *jold = t->json_v3 ? t->json_v3 : "NULL", *dflt = t->dflt ? t->dflt : "0";
 	size_t n = strlen(fmt) + 4 * (strlen(t->name) + strlen(t->json) + strlen(t->key) + 16) + strlen(ccols) +
-		   strlen(bcols) + 1;
+		   strlen(bcols) + 2 * (strlen(jold) + strlen(dflt)) + 1;
 	char *q = malloc(n);
 	if (!q)
 		return NULL;
 	/* The templates use each placeholder in order: expand by hand (no %n$). */
 	char *o = q;
 	for (const char *p = fmt; *p; p++) {
-		if (p[0] == '@' && p[1] && strchr("TJKICB", p[1])) {
+		if (p[0] == '@' && p[1] && strchr("TJKICBOD", p[1])) {
 			const char *v = p[1] == 'T' ? t->name : p[1] == 'J' ? t->json : p[1] == 'K' ? t->key
-				      : p[1] == 'C' ? ccols : p[1] == 'B' ? bcols
+				      : p[1] == 'C' ? ccols : p[1] == 'B' ? bcols : p[1] == 'O' ? jold : p[1] == 'D' ? dflt
 				      : t->has_import ? "t.import_id" : "NULL";
 			size_t k = strlen(v);
 			memcpy(o, v, k);
@@ -275,14 +297,16 @@ int store_audit_import_begin(struct store *s, struct ef_err *err)
 	return EF_OK;
 }
 
-/* The digest of an import's rows has had two encodings; the import's log
+/* The digest of an import's rows has had three encodings; the import's log
  * entry names its own ('rows_digest_v', absent in version 2):
  *   2: a REAL that is not whole as sqlite3 "%!.15g" text;
  *   3: a REAL that is not whole as its 8 IEEE-754 bytes (big-endian): exact,
- *      and formatting a double per row was 5% of a million-row import.
- * Everything else is the same in both. */
+ *      and formatting a double per row was 5% of a million-row import;
+ *   4: as 3, with the columns of migration 006 (audit_cols.h) after
+ *      import_id, and "engraft-import-v4;" as the prefix.
+ * Everything else is the same in all. */
 #define DIGEST_V_OLD 2
-#define DIGEST_V 3
+#define DIGEST_V 4
 
 /* One value as SQLite renders it, length-prefixed; numbers in one spelling
  * whatever their storage class (a whole REAL such as IgG 520.0 is stored as
@@ -369,7 +393,8 @@ static void digest_combine(struct ef_sha256 *per_table, const int64_t *count, in
 	unsigned char d[EF_SHA256_LEN];
 	char th[EF_SHA256_HEX], n[32];
 	ef_sha256_init(&h);
-	ef_sha256_update(&h, version >= 3 ? "engraft-import-v3;" : "engraft-import-v2;", 18);
+	ef_sha256_update(&h, version >= 4 ? "engraft-import-v4;" : version >= 3 ? "engraft-import-v3;" : "engraft-import-v2;",
+			 18);
 	*covered = 0;
 	for (size_t i = 0; i < N_TABLES; i++) {
 		if (!count[i])
@@ -801,7 +826,7 @@ static int load_imports(struct verify *v)
 static const char changed_fmt[] =
 	"SELECT t.@K, l.action FROM @T t JOIN audit_log l ON l.tbl = '@T' AND l.row_key = t.@K "
 	"AND l.seq = (SELECT max(m.seq) FROM audit_log m WHERE m.tbl = '@T' AND m.row_key = t.@K) "
-	"WHERE l.action = 'delete' OR l.after IS NOT @J";
+	"WHERE l.action = 'delete' OR (l.after IS NOT @J AND NOT (@D AND l.after IS @O))";
 static const char gone_fmt[] =
 	"SELECT l.row_key FROM audit_log l WHERE l.tbl = '@T' AND l.action <> 'delete' "
 	"AND l.seq = (SELECT max(m.seq) FROM audit_log m WHERE m.tbl = '@T' AND m.row_key = l.row_key) "
@@ -867,7 +892,7 @@ static int check_table(struct verify *v, const struct audit_table *t)
 			continue;
 		}
 		size_t ti = (size_t)(t - audit_tables);
-		digest_cols(&d->h[ti], st, 2, ncols(t->cols), d->version);
+		digest_cols(&d->h[ti], st, 2, ncols(d->version >= 4 || !t->cols_v3 ? t->cols : t->cols_v3), d->version);
 		d->n[ti]++;
 		d->covered++;
 	}
@@ -945,7 +970,7 @@ int store_audit_verify(struct store *s, const char *expect_head, store_audit_dia
 		struct imp_digest *d = &v.imps[i];
 		char hex[EF_SHA256_HEX];
 		int64_t covered;
-		if (d->version != DIGEST_V_OLD && d->version != DIGEST_V) {
+		if (d->version < DIGEST_V_OLD || d->version > DIGEST_V) {
 			problem(&v, "import %" PRId64 " (%s): its digest is of an unknown version %d", d->id, d->file,
 				d->version);
 			sum->imports++;

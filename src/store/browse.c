@@ -203,3 +203,86 @@ int browse_lab_existing(struct store *s, int64_t patient_id, const char *collect
 	sqlite3_reset(st);
 	return EF_OK;
 }
+
+int browse_records(struct store *s, int64_t patient_id, struct browse_record *out, int max, int *n, int *more,
+		   struct ef_err *err)
+{
+	static const char sql[] =
+		"SELECT k, id, d, what, eie FROM ("
+		"SELECT 2 AS k, id, collected_on AS d, test || ' ' || value || ' ' || unit AS what, "
+		"entered_in_error AS eie FROM lab_results WHERE patient_id = ?1 "
+		"UNION ALL SELECT 4, id, given_on, vaccine || coalesce(' lot ' || lot, '') || ', ' || source, "
+		"entered_in_error FROM vaccinations WHERE patient_id = ?1 "
+		"UNION ALL SELECT 5, id, assessed_on, 'acute GVHD grade ' || grade, entered_in_error FROM gvhd_acute "
+		"WHERE patient_id = ?1 "
+		"UNION ALL SELECT 6, id, assessed_on, 'chronic GVHD ' || severity, entered_in_error FROM gvhd_chronic "
+		"WHERE patient_id = ?1) ORDER BY d DESC, k, what LIMIT ?2";
+	_Static_assert(STORE_K_LABS == 2 && STORE_K_VACCINATIONS == 4 && STORE_K_GVHD_ACUTE == 5 &&
+			       STORE_K_GVHD_CHRONIC == 6,
+		       "browse_records' kind numbers");
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	sqlite3_bind_int64(st, 1, patient_id);
+	sqlite3_bind_int(st, 2, max + 1);
+	*n = 0;
+	*more = 0;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == max) {
+			*more = 1;
+			continue;
+		}
+		struct browse_record *b = &out[(*n)++];
+		b->kind = (enum store_kind)sqlite3_column_int(st, 0);
+		b->id = sqlite3_column_int64(st, 1);
+		copy_col(b->on, sizeof b->on, st, 2);
+		copy_col(b->what, sizeof b->what, st, 3);
+		copy_col(b->eie, sizeof b->eie, st, 4);
+	}
+	if (r != SQLITE_DONE) {
+		int rc = store_dberr(s, err, "read the patient's records");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return EF_OK;
+}
+
+int store_mark_entered_in_error(struct store *s, enum store_kind kind, int64_t id, int64_t patient_id,
+				const char *reason, struct ef_err *err)
+{
+	static const char *const sql[STORE_K_COUNT] = {
+		[STORE_K_LABS] = "UPDATE lab_results SET entered_in_error = ?3 WHERE id = ?1 AND patient_id = ?2",
+		[STORE_K_TRANSFUSIONS] = "UPDATE transfusions SET entered_in_error = ?3 WHERE id = ?1 AND patient_id = ?2",
+		[STORE_K_VACCINATIONS] = "UPDATE vaccinations SET entered_in_error = ?3 WHERE id = ?1 AND patient_id = ?2",
+		[STORE_K_GVHD_ACUTE] = "UPDATE gvhd_acute SET entered_in_error = ?3 WHERE id = ?1 AND patient_id = ?2",
+		[STORE_K_GVHD_CHRONIC] = "UPDATE gvhd_chronic SET entered_in_error = ?3 WHERE id = ?1 AND patient_id = ?2",
+		[STORE_K_IMMUNOSUPPRESSION] =
+			"UPDATE immunosuppression SET entered_in_error = ?3 WHERE id = ?1 AND patient_id = ?2",
+		[STORE_K_IVIG] = "UPDATE ivig SET entered_in_error = ?3 WHERE id = ?1 AND patient_id = ?2",
+	};
+	size_t len = reason ? strlen(reason) : 0;
+	if (len == 0)
+		return ef_errf(err, EF_INVALID, "entered in error: a reason is required");
+	if (len > STORE_EIE_MAX)
+		return ef_errf(err, EF_INVALID, "entered in error: the reason is too long (%zu bytes, at most %d)", len,
+			       STORE_EIE_MAX);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)reason[i] < 0x20 || reason[i] == 0x7f)
+			return ef_errf(err, EF_INVALID, "entered in error: the reason contains a control character");
+	if ((unsigned)kind >= STORE_K_COUNT || !sql[kind])
+		return ef_errf(err, EF_INVALID, "entered in error: not a kind of record that can be marked");
+	sqlite3_stmt *st = store_stmt(s, sql[kind], err);
+	if (!st)
+		return EF_DB;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, patient_id);
+	store_bind_text(st, 3, reason);
+	int rc = store_exec_stmt(s, st, err, "mark entered in error");
+	if (rc)
+		return rc;
+	if (sqlite3_changes(s->db) != 1)
+		return ef_errf(err, EF_INVALID, "entered in error: the patient has no such record");
+	return EF_OK;
+}

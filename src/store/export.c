@@ -15,37 +15,39 @@ static const char *const export_sql[STORE_K_COUNT] = {
 		"WHERE (?2 IS NULL OR p.mrn = ?2) AND (?1 IS NULL OR t.transplant_date <= ?1) "
 		"ORDER BY p.mrn, t.transplant_date",
 	[STORE_K_LABS] =
-		"SELECT p.mrn, l.collected_on, l.test, l.value, l.unit "
+		"SELECT p.mrn, l.collected_on, l.test, l.value, l.unit, l.entered_in_error "
 		"FROM patients p JOIN lab_results l ON l.patient_id = p.id "
 		"WHERE (?2 IS NULL OR p.mrn = ?2) AND (?3 IS NULL OR l.collected_day <= ?3) "
 		"ORDER BY p.mrn, l.collected_on, l.test",
 	[STORE_K_TRANSFUSIONS] =
-		"SELECT p.mrn, t.given_on, t.product FROM patients p JOIN transfusions t ON t.patient_id = p.id "
+		"SELECT p.mrn, t.given_on, t.product, t.entered_in_error FROM patients p JOIN transfusions t ON t.patient_id = p.id "
 		"WHERE (?2 IS NULL OR p.mrn = ?2) AND (?1 IS NULL OR t.given_on <= ?1) "
 		"ORDER BY p.mrn, t.given_on, t.product",
 	[STORE_K_VACCINATIONS] =
-		"SELECT p.mrn, v.vaccine, v.given_on, v.lot, v.site, v.given_by "
+		"SELECT p.mrn, v.vaccine, v.given_on, v.lot, v.site, v.given_by, v.source, v.override_reason, "
+		"v.entered_in_error "
 		"FROM patients p JOIN vaccinations v ON v.patient_id = p.id "
 		"WHERE (?2 IS NULL OR p.mrn = ?2) AND (?1 IS NULL OR v.given_on <= ?1) "
 		"ORDER BY p.mrn, v.vaccine, v.given_on",
 	[STORE_K_GVHD_ACUTE] =
-		"SELECT p.mrn, g.assessed_on, g.skin, g.liver, g.upper_gi, g.lower_gi "
+		"SELECT p.mrn, g.assessed_on, g.skin, g.liver, g.upper_gi, g.lower_gi, g.entered_in_error "
 		"FROM patients p JOIN gvhd_acute g ON g.patient_id = p.id "
 		"WHERE (?2 IS NULL OR p.mrn = ?2) AND (?1 IS NULL OR g.assessed_on <= ?1) "
 		"ORDER BY p.mrn, g.assessed_on",
 	[STORE_K_GVHD_CHRONIC] =
-		"SELECT p.mrn, g.assessed_on, g.skin, g.mouth, g.eyes, g.gi, g.liver, g.lungs, g.joints, g.genital "
+		"SELECT p.mrn, g.assessed_on, g.skin, g.mouth, g.eyes, g.gi, g.liver, g.lungs, g.joints, g.genital, "
+		"g.entered_in_error "
 		"FROM patients p JOIN gvhd_chronic g ON g.patient_id = p.id "
 		"WHERE (?2 IS NULL OR p.mrn = ?2) AND (?1 IS NULL OR g.assessed_on <= ?1) "
 		"ORDER BY p.mrn, g.assessed_on",
 	[STORE_K_IMMUNOSUPPRESSION] =
 		"SELECT p.mrn, i.drug, i.started_on, "
-		"CASE WHEN ?1 IS NOT NULL AND i.stopped_on > ?1 THEN NULL ELSE i.stopped_on END "
+		"CASE WHEN ?1 IS NOT NULL AND i.stopped_on > ?1 THEN NULL ELSE i.stopped_on END, i.entered_in_error "
 		"FROM patients p JOIN immunosuppression i ON i.patient_id = p.id "
 		"WHERE (?2 IS NULL OR p.mrn = ?2) AND (?1 IS NULL OR i.started_on <= ?1) "
 		"ORDER BY p.mrn, i.drug, i.started_on",
 	[STORE_K_IVIG] =
-		"SELECT p.mrn, i.given_on, i.dose_g FROM patients p JOIN ivig i ON i.patient_id = p.id "
+		"SELECT p.mrn, i.given_on, i.dose_g, i.entered_in_error FROM patients p JOIN ivig i ON i.patient_id = p.id "
 		"WHERE (?2 IS NULL OR p.mrn = ?2) AND (?1 IS NULL OR i.given_on <= ?1) "
 		"ORDER BY p.mrn, i.given_on",
 };

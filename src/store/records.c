@@ -6,7 +6,11 @@
  *   3. same values -> unchanged; inserted earlier by this same import with
  *      other values -> conflict (the caller reports both lines); otherwise
  *      UPDATE by id -> updated (the audit triggers record before/after).
- * Parameters are numbered identically in the three statements of a kind. */
+ * Parameters are numbered identically in the three statements of a kind:
+ * the kind's values from ?1, ?12 entered_in_error and ?13 whether it is
+ * given (0 keeps an existing row's mark: bind_eie), ?14..?16 a vaccination's
+ * source, override_reason and whether they are given, ?20 the import, ?21
+ * the row id. */
 #include "store_int.h"
 
 #include "audit_cols.h"
@@ -33,6 +37,17 @@ static void bind_import(sqlite3_stmt *st, int i, int64_t import_id)
 	else
 		sqlite3_bind_null(st, i);
 }
+
+/* entered_in_error as ?12 and whether it applies as ?13 (records.c top). */
+static void bind_eie(sqlite3_stmt *st, const char *eie, int given)
+{
+	store_bind_opt(st, 12, eie);
+	sqlite3_bind_int(st, 13, given != 0);
+}
+
+/* SQL fragments for entered_in_error in the three statements of a kind. */
+#define EIE_DIFFERS " OR (?13 AND entered_in_error IS NOT ?12)"
+#define EIE_SET "entered_in_error = CASE WHEN ?13 THEN ?12 ELSE entered_in_error END, "
 
 /* An inserted row feeds the import's digest (none outside an import). */
 static int digest_inserted(struct store *s, const struct put_sql *q, const void *rec, int64_t id, int64_t import_id,
@@ -184,11 +199,11 @@ static const struct put_sql lab_sql = {
 	"lab result",
 	"lab_results",
 	"INSERT INTO lab_results (patient_id, collected_on, collected_day, test, value, qualifier, canonical, "
-	"unit, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?20) "
+	"unit, entered_in_error, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?12, ?20) "
 	"ON CONFLICT (patient_id, collected_on, test) DO NOTHING",
-	"SELECT id, import_id, (value IS NOT ?5 OR unit IS NOT ?8) FROM lab_results "
+	"SELECT id, import_id, (value IS NOT ?5 OR unit IS NOT ?8" EIE_DIFFERS ") FROM lab_results "
 	"WHERE patient_id = ?1 AND collected_on = ?2 AND test = ?4",
-	"UPDATE lab_results SET value = ?5, qualifier = ?6, canonical = ?7, unit = ?8, import_id = ?20 "
+	"UPDATE lab_results SET value = ?5, qualifier = ?6, canonical = ?7, unit = ?8, " EIE_SET "import_id = ?20 "
 	"WHERE id = ?21 AND patient_id = ?1 AND collected_on = ?2 AND collected_day = ?3 AND test = ?4",
 	digest_lab,
 };
@@ -214,7 +229,9 @@ static void bind_lab_at(sqlite3_stmt *st, int base, const struct store_lab_rec *
 
 static int bind_lab(sqlite3_stmt *st, const void *p)
 {
-	bind_lab_at(st, 0, p);
+	const struct store_lab_rec *r = p;
+	bind_lab_at(st, 0, r);
+	bind_eie(st, r->entered_in_error, r->eie_given);
 	return 0;
 }
 
@@ -235,6 +252,8 @@ static int digest_lab(struct store *s, const void *p, int64_t id, int64_t import
 		{SQLITE_FLOAT, 0, r->canonical, NULL, 0},
 		T(r->unit),
 		{SQLITE_INTEGER, import_id, 0, NULL, 0},
+		r->entered_in_error && r->entered_in_error[0] ? (struct audit_val)T(r->entered_in_error)
+							       : (struct audit_val){SQLITE_NULL, 0, 0, NULL, 0},
 	};
 #undef T
 	return store_audit_digest_vals(s, "lab_results", v, (int)(sizeof v / sizeof v[0]), err);
@@ -251,13 +270,14 @@ int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import
  * statements: each statement execution opens a statement journal and a
  * frame for the audit insert trigger (whose WHEN skips imported rows), and
  * that was a third of a million-row import. The statement is a constant:
- * row k binds parameters 9k+1 .. 9k+9 (bind_lab_at, then import_id). */
-#define LAB_ROW "(?,?,?,?,?,?,?,?,?)"
+ * row k binds parameters 10k+1 .. 10k+10 (bind_lab_at, entered_in_error,
+ * import_id). */
+#define LAB_ROW "(?,?,?,?,?,?,?,?,?,?)"
 #define LAB_ROWS4 LAB_ROW "," LAB_ROW "," LAB_ROW "," LAB_ROW
 #define LAB_ROWS16 LAB_ROWS4 "," LAB_ROWS4 "," LAB_ROWS4 "," LAB_ROWS4
 static const char lab_batch_sql[] =
 	"INSERT INTO lab_results (patient_id, collected_on, collected_day, test, value, qualifier, canonical, unit, "
-	"import_id) VALUES " LAB_ROWS16 "," LAB_ROWS16 "," LAB_ROWS16 "," LAB_ROWS16 " ON CONFLICT (patient_id, collected_on, test) DO NOTHING";
+	"entered_in_error, import_id) VALUES " LAB_ROWS16 "," LAB_ROWS16 "," LAB_ROWS16 "," LAB_ROWS16 " ON CONFLICT (patient_id, collected_on, test) DO NOTHING";
 _Static_assert(STORE_LAB_BATCH == 64, "lab_batch_sql has 64 rows of parameters");
 static const char lab_max_id_sql[] = "SELECT max(id) FROM lab_results";
 
@@ -277,13 +297,15 @@ int store_lab_batch_add(struct store_lab_batch *b, const struct store_lab_rec *r
 	struct store_lab_batch_row *row = &b->row[b->n];
 	if (copy_text(row->collected_on, sizeof row->collected_on, r->collected_on) ||
 	    copy_text(row->test, sizeof row->test, r->test) || copy_text(row->value, sizeof row->value, r->value) ||
-	    copy_text(row->unit, sizeof row->unit, r->unit))
+	    copy_text(row->unit, sizeof row->unit, r->unit) ||
+	    copy_text(row->entered_in_error, sizeof row->entered_in_error, r->entered_in_error ? r->entered_in_error : ""))
 		return -1;
 	row->rec = *r;
 	row->rec.collected_on = row->collected_on;
 	row->rec.test = row->test;
 	row->rec.value = row->value;
 	row->rec.unit = row->unit;
+	row->rec.entered_in_error = row->entered_in_error;
 	b->n++;
 	return b->n == STORE_LAB_BATCH;
 }
@@ -318,8 +340,9 @@ static int insert_batch(struct store *s, const struct store_lab_batch *b, int64_
 	if (!st)
 		return EF_DB;
 	for (int k = 0; k < b->n; k++) {
-		bind_lab_at(st, 9 * k, &b->row[k].rec);
-		sqlite3_bind_int64(st, 9 * k + 9, import_id);
+		bind_lab_at(st, 10 * k, &b->row[k].rec);
+		store_bind_opt(st, 10 * k + 9, b->row[k].rec.entered_in_error);
+		sqlite3_bind_int64(st, 10 * k + 10, import_id);
 	}
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
@@ -399,10 +422,11 @@ int store_lab_batch_flush(struct store *s, struct store_lab_batch *b, int64_t im
 static const struct put_sql transfusion_sql = {
 	"transfusion",
 	"transfusions",
-	"INSERT INTO transfusions (patient_id, given_on, product, import_id) VALUES (?1, ?2, ?3, ?20) "
-	"ON CONFLICT (patient_id, given_on, product) DO NOTHING",
-	"SELECT id, import_id, 0 FROM transfusions WHERE patient_id = ?1 AND given_on = ?2 AND product = ?3",
-	"UPDATE transfusions SET import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND given_on = ?2 "
+	"INSERT INTO transfusions (patient_id, given_on, product, entered_in_error, import_id) "
+	"VALUES (?1, ?2, ?3, ?12, ?20) ON CONFLICT (patient_id, given_on, product) DO NOTHING",
+	"SELECT id, import_id, (0" EIE_DIFFERS ") FROM transfusions WHERE patient_id = ?1 AND given_on = ?2 "
+	"AND product = ?3",
+	"UPDATE transfusions SET " EIE_SET "import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND given_on = ?2 "
 	"AND product = ?3",
 };
 
@@ -412,6 +436,7 @@ static int bind_transfusion(sqlite3_stmt *st, const void *p)
 	sqlite3_bind_int64(st, 1, r->patient_id);
 	store_bind_text(st, 2, r->given_on);
 	store_bind_text(st, 3, r->product);
+	bind_eie(st, r->entered_in_error, r->eie_given);
 	return 0;
 }
 
@@ -425,11 +450,14 @@ int store_put_transfusion(struct store *s, const struct store_transfusion_rec *r
 static const struct put_sql vaccination_sql = {
 	"vaccination",
 	"vaccinations",
-	"INSERT INTO vaccinations (patient_id, vaccine, given_on, lot, site, given_by, import_id) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?20) ON CONFLICT (patient_id, vaccine, given_on) DO NOTHING",
-	"SELECT id, import_id, (lot IS NOT ?4 OR site IS NOT ?5 OR given_by IS NOT ?6) FROM vaccinations "
+	"INSERT INTO vaccinations (patient_id, vaccine, given_on, lot, site, given_by, source, override_reason, "
+	"entered_in_error, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?14, ?15, ?12, ?20) "
+	"ON CONFLICT (patient_id, vaccine, given_on) DO NOTHING",
+	"SELECT id, import_id, (lot IS NOT ?4 OR site IS NOT ?5 OR given_by IS NOT ?6 "
+	"OR (?16 AND (source IS NOT ?14 OR override_reason IS NOT ?15))" EIE_DIFFERS ") FROM vaccinations "
 	"WHERE patient_id = ?1 AND vaccine = ?2 AND given_on = ?3",
-	"UPDATE vaccinations SET lot = ?4, site = ?5, given_by = ?6, import_id = ?20 "
+	"UPDATE vaccinations SET lot = ?4, site = ?5, given_by = ?6, source = CASE WHEN ?16 THEN ?14 ELSE source END, "
+	"override_reason = CASE WHEN ?16 THEN ?15 ELSE override_reason END, " EIE_SET "import_id = ?20 "
 	"WHERE id = ?21 AND patient_id = ?1 AND vaccine = ?2 AND given_on = ?3",
 };
 
@@ -442,6 +470,10 @@ static int bind_vaccination(sqlite3_stmt *st, const void *p)
 	store_bind_opt(st, 4, r->lot);
 	store_bind_opt(st, 5, r->site);
 	store_bind_opt(st, 6, r->given_by);
+	store_bind_text(st, 14, r->source && r->source[0] ? r->source : "historical");
+	store_bind_opt(st, 15, r->override_reason);
+	sqlite3_bind_int(st, 16, r->source_given != 0);
+	bind_eie(st, r->entered_in_error, r->eie_given);
 	return 0;
 }
 
@@ -455,11 +487,12 @@ int store_put_vaccination(struct store *s, const struct store_vaccination_rec *r
 static const struct put_sql acute_sql = {
 	"acute GVHD assessment",
 	"gvhd_acute",
-	"INSERT INTO gvhd_acute (patient_id, assessed_on, skin, liver, upper_gi, lower_gi, grade, import_id) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?20) ON CONFLICT (patient_id, assessed_on) DO NOTHING",
+	"INSERT INTO gvhd_acute (patient_id, assessed_on, skin, liver, upper_gi, lower_gi, grade, entered_in_error, "
+	"import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?12, ?20) ON CONFLICT (patient_id, assessed_on) DO NOTHING",
 	"SELECT id, import_id, (skin IS NOT ?3 OR liver IS NOT ?4 OR upper_gi IS NOT ?5 OR lower_gi IS NOT ?6 "
-	"OR grade IS NOT ?7) FROM gvhd_acute WHERE patient_id = ?1 AND assessed_on = ?2",
-	"UPDATE gvhd_acute SET skin = ?3, liver = ?4, upper_gi = ?5, lower_gi = ?6, grade = ?7, import_id = ?20 "
+	"OR grade IS NOT ?7" EIE_DIFFERS ") FROM gvhd_acute WHERE patient_id = ?1 AND assessed_on = ?2",
+	"UPDATE gvhd_acute SET skin = ?3, liver = ?4, upper_gi = ?5, lower_gi = ?6, grade = ?7, " EIE_SET
+	"import_id = ?20 "
 	"WHERE id = ?21 AND patient_id = ?1 AND assessed_on = ?2",
 };
 
@@ -473,6 +506,7 @@ static int bind_acute(sqlite3_stmt *st, const void *p)
 	sqlite3_bind_int(st, 5, r->upper_gi);
 	sqlite3_bind_int(st, 6, r->lower_gi);
 	store_bind_text(st, 7, r->grade);
+	bind_eie(st, r->entered_in_error, r->eie_given);
 	return 0;
 }
 
@@ -487,13 +521,14 @@ static const struct put_sql chronic_sql = {
 	"chronic GVHD assessment",
 	"gvhd_chronic",
 	"INSERT INTO gvhd_chronic (patient_id, assessed_on, skin, mouth, eyes, gi, liver, lungs, joints, genital, "
-	"severity, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?20) "
+	"severity, entered_in_error, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?20) "
 	"ON CONFLICT (patient_id, assessed_on) DO NOTHING",
 	"SELECT id, import_id, (skin IS NOT ?3 OR mouth IS NOT ?4 OR eyes IS NOT ?5 OR gi IS NOT ?6 "
-	"OR liver IS NOT ?7 OR lungs IS NOT ?8 OR joints IS NOT ?9 OR genital IS NOT ?10 OR severity IS NOT ?11) "
+	"OR liver IS NOT ?7 OR lungs IS NOT ?8 OR joints IS NOT ?9 OR genital IS NOT ?10 OR severity IS NOT ?11"
+	EIE_DIFFERS ") "
 	"FROM gvhd_chronic WHERE patient_id = ?1 AND assessed_on = ?2",
 	"UPDATE gvhd_chronic SET skin = ?3, mouth = ?4, eyes = ?5, gi = ?6, liver = ?7, lungs = ?8, joints = ?9, "
-	"genital = ?10, severity = ?11, import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND assessed_on = ?2",
+	"genital = ?10, severity = ?11, " EIE_SET "import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND assessed_on = ?2",
 };
 
 static int bind_chronic(sqlite3_stmt *st, const void *p)
@@ -505,6 +540,7 @@ static int bind_chronic(sqlite3_stmt *st, const void *p)
 	for (int i = 0; i < 8; i++)
 		sqlite3_bind_int(st, 3 + i, v[i]);
 	store_bind_text(st, 11, r->severity);
+	bind_eie(st, r->entered_in_error, r->eie_given);
 	return 0;
 }
 
@@ -518,11 +554,11 @@ int store_put_gvhd_chronic(struct store *s, const struct store_gvhd_chronic_rec 
 static const struct put_sql is_sql = {
 	"immunosuppression course",
 	"immunosuppression",
-	"INSERT INTO immunosuppression (patient_id, drug, started_on, stopped_on, import_id) "
-	"VALUES (?1, ?2, ?3, ?4, ?20) ON CONFLICT (patient_id, drug, started_on) DO NOTHING",
-	"SELECT id, import_id, (stopped_on IS NOT ?4) FROM immunosuppression "
+	"INSERT INTO immunosuppression (patient_id, drug, started_on, stopped_on, entered_in_error, import_id) "
+	"VALUES (?1, ?2, ?3, ?4, ?12, ?20) ON CONFLICT (patient_id, drug, started_on) DO NOTHING",
+	"SELECT id, import_id, (stopped_on IS NOT ?4" EIE_DIFFERS ") FROM immunosuppression "
 	"WHERE patient_id = ?1 AND drug = ?2 AND started_on = ?3",
-	"UPDATE immunosuppression SET stopped_on = ?4, import_id = ?20 "
+	"UPDATE immunosuppression SET stopped_on = ?4, " EIE_SET "import_id = ?20 "
 	"WHERE id = ?21 AND patient_id = ?1 AND drug = ?2 AND started_on = ?3",
 };
 
@@ -533,6 +569,7 @@ static int bind_is(sqlite3_stmt *st, const void *p)
 	store_bind_text(st, 2, r->drug);
 	store_bind_text(st, 3, r->started_on);
 	store_bind_opt(st, 4, r->stopped_on);
+	bind_eie(st, r->entered_in_error, r->eie_given);
 	return 0;
 }
 
@@ -546,10 +583,10 @@ int store_put_is(struct store *s, const struct store_is_rec *r, int64_t import_i
 static const struct put_sql ivig_sql = {
 	"IVIG dose",
 	"ivig",
-	"INSERT INTO ivig (patient_id, given_on, dose_g, import_id) VALUES (?1, ?2, ?3, ?20) "
+	"INSERT INTO ivig (patient_id, given_on, dose_g, entered_in_error, import_id) VALUES (?1, ?2, ?3, ?12, ?20) "
 	"ON CONFLICT (patient_id, given_on) DO NOTHING",
-	"SELECT id, import_id, (dose_g IS NOT ?3) FROM ivig WHERE patient_id = ?1 AND given_on = ?2",
-	"UPDATE ivig SET dose_g = ?3, import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND given_on = ?2",
+	"SELECT id, import_id, (dose_g IS NOT ?3" EIE_DIFFERS ") FROM ivig WHERE patient_id = ?1 AND given_on = ?2",
+	"UPDATE ivig SET dose_g = ?3, " EIE_SET "import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND given_on = ?2",
 };
 
 static int bind_ivig(sqlite3_stmt *st, const void *p)
@@ -558,6 +595,7 @@ static int bind_ivig(sqlite3_stmt *st, const void *p)
 	sqlite3_bind_int64(st, 1, r->patient_id);
 	store_bind_text(st, 2, r->given_on);
 	store_bind_opt(st, 3, r->dose_g);
+	bind_eie(st, r->entered_in_error, r->eie_given);
 	return 0;
 }
 

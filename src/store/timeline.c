@@ -3,7 +3,11 @@
  * store_each_timeline streams every table once, ordered by patient id, and
  * merges them (one pass, no per-patient queries); store_load_timeline runs
  * the per-patient variants. ?1 = as-of date text, ?2 = as-of day number,
- * ?3 = patient id (per-patient variants only). */
+ * ?3 = patient id (per-patient variants only).
+ *
+ * Rows entered in error (entered_in_error set, schema 006) are left out of
+ * every timeline: every computation (engraftment, GVHD, vaccine forecast and
+ * live gate, rules, milestones, IgG/IVIG) reads its rows from here. */
 #include "store_int.h"
 
 #include <stdlib.h>
@@ -120,6 +124,7 @@ static int add_dose(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	col_copy(d->vaccine, sizeof d->vaccine, st, 3);
 	col_copy(d->series, sizeof d->series, st, 4);
 	d->live = sqlite3_column_int(st, 5);
+	col_copy(d->override_reason, sizeof d->override_reason, st, 6);
 	return 0;
 }
 
@@ -189,21 +194,24 @@ struct table_loader {
 	"WHERE transplant_date <= ?1"
 #define T_LABS                                                                                    \
 	"SELECT patient_id, id, collected_day, collected_on, test, qualifier, canonical FROM lab_results " \
-	"WHERE collected_day <= ?2"
-#define T_TRANSFUSIONS "SELECT patient_id, id, given_on, product FROM transfusions WHERE given_on <= ?1"
+	"WHERE collected_day <= ?2 AND entered_in_error IS NULL"
+#define T_TRANSFUSIONS                                                                            \
+	"SELECT patient_id, id, given_on, product FROM transfusions WHERE given_on <= ?1 "              \
+	"AND entered_in_error IS NULL"
 #define T_DOSES                                                                                   \
-	"SELECT v.patient_id, v.id, v.given_on, v.vaccine, c.series, c.live FROM vaccinations v "       \
-	"JOIN vaccine_codes c ON c.code = v.vaccine WHERE v.given_on <= ?1"
+	"SELECT v.patient_id, v.id, v.given_on, v.vaccine, c.series, c.live, v.override_reason "         \
+	"FROM vaccinations v JOIN vaccine_codes c ON c.code = v.vaccine "                               \
+	"WHERE v.given_on <= ?1 AND v.entered_in_error IS NULL"
 #define T_ACUTE                                                                                   \
 	"SELECT patient_id, id, assessed_on, skin, liver, upper_gi, lower_gi FROM gvhd_acute "          \
-	"WHERE assessed_on <= ?1"
+	"WHERE assessed_on <= ?1 AND entered_in_error IS NULL"
 #define T_CHRONIC                                                                                 \
 	"SELECT patient_id, id, assessed_on, skin, mouth, eyes, gi, liver, lungs, joints, genital "     \
-	"FROM gvhd_chronic WHERE assessed_on <= ?1"
+	"FROM gvhd_chronic WHERE assessed_on <= ?1 AND entered_in_error IS NULL"
 #define T_IS                                                                                      \
 	"SELECT patient_id, id, drug, started_on, CASE WHEN stopped_on > ?1 THEN NULL ELSE stopped_on END " \
-	"FROM immunosuppression WHERE started_on <= ?1"
-#define T_IVIG "SELECT patient_id, id, given_on, dose_g FROM ivig WHERE given_on <= ?1"
+	"FROM immunosuppression WHERE started_on <= ?1 AND entered_in_error IS NULL"
+#define T_IVIG "SELECT patient_id, id, given_on, dose_g FROM ivig WHERE given_on <= ?1 AND entered_in_error IS NULL"
 
 static const struct table_loader loaders[] = {
 	{T_TRANSPLANTS " ORDER BY patient_id, transplant_date",

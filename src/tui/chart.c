@@ -1,10 +1,15 @@
 /* chart.c - one patient's chart: who, which transplant and day +N,
  * engraftment, GVHD, immunosuppression and IVIG, latest counts with a trend
- * sparkline, open alerts. Read from the patient's timeline as of today. */
+ * sparkline, open alerts. Read from the patient's timeline as of today
+ * (which leaves rows entered in error out), then the patient's records (lab
+ * results, doses, GVHD assessments), newest first, rows entered in error
+ * included, dimmed, with their reason. Down/Up select a record; x marks the
+ * selected one entered in error (the reason form below, eieform_ops). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "engraft/alertstore.h"
+#include "engraft/browse.h"
 #include "engraft/engraftment.h"
 #include "engraft/gvhd.h"
 #include "engraft/labref.h"
@@ -37,13 +42,20 @@ struct chart_st {
 	struct store_alert *alerts;
 	size_t n_alerts, cap_alerts;
 	const struct ef_reference *ref; /* NULL when it could not be loaded */
+	struct browse_record *recs; /* the records list, newest first */
+	int n_recs, more_recs;
+	int cur;                 /* selected record, -1: none */
+	int follow;              /* the selection moved: keep it in view */
+	int rec_line0;           /* virtual line of the first record (last draw) */
 };
 
 static const struct keybind keys[] = {
 	{{'l'}, "l", CMD_LAB, "Lab", "enter a lab result for this patient", 0},
 	{{'g'}, "g", CMD_GVHD, "GVHD", "enter a GVHD assessment (acute or chronic)", 0},
-	{{K(KEY_UP), 'k'}, "Up", CMD_UP, NULL, "scroll up", 0},
-	{{K(KEY_DOWN), 'j'}, "Down", CMD_DOWN, NULL, "scroll down", 0},
+	{{'x'}, "x", CMD_MARK_ERROR, "Error",
+	 "mark the selected record (lab result, dose, GVHD assessment) entered in error: reason required", 0},
+	{{K(KEY_UP), 'k'}, "Up", CMD_UP, NULL, "select the previous record (at the top: scroll up)", 0},
+	{{K(KEY_DOWN), 'j'}, "Down", CMD_DOWN, NULL, "select the next record (the list under the results)", 0},
 	{{K(KEY_PPAGE)}, "PgUp", CMD_PAGE_UP, NULL, "scroll a page up", 0},
 	{{K(KEY_NPAGE), ' '}, "PgDn", CMD_PAGE_DOWN, NULL, "scroll a page down", 0},
 	KEYS_END,
@@ -124,6 +136,13 @@ static int chart_load(struct app *a, struct screen *s)
 		if (st->tp && st->tl.transplants[i].day0 <= st->tp->day0)
 			st->tp_index++;
 	build_counts(st);
+	if (!st->recs && !(st->recs = calloc(BROWSE_RECORDS_MAX, sizeof *st->recs)))
+		return ef_errf(&a->err, EF_DB, "out of memory");
+	if ((rc = browse_records(a->s, s->patient_id, st->recs, BROWSE_RECORDS_MAX, &st->n_recs, &st->more_recs,
+				 &a->err)))
+		return rc;
+	if (st->cur >= st->n_recs)
+		st->cur = st->n_recs - 1;
 	fmt_patient(&st->tl.patient, s->title, sizeof s->title);
 	return EF_OK;
 }
@@ -134,6 +153,7 @@ static int chart_open(struct app *a, struct screen *s, const struct request *rq)
 	if (!st)
 		return ef_errf(&a->err, EF_DB, "out of memory");
 	ef_timeline_init(&st->tl);
+	st->cur = -1;
 	s->st = st;
 	s->patient_id = rq->patient_id;
 	return chart_load(a, s);
@@ -146,6 +166,7 @@ static void chart_close(struct app *a, struct screen *s)
 	if (st) {
 		ef_timeline_free(&st->tl);
 		free(st->alerts);
+		free(st->recs);
 	}
 	free(st);
 	s->st = NULL;
@@ -424,15 +445,77 @@ static void draw_counts(struct app *a, struct chart_st *st, struct pen *pn)
 	}
 }
 
-static void chart_draw(struct app *a, struct screen *s, WINDOW *w)
+static const char *kind_label(enum store_kind k)
 {
-	struct chart_st *st = s->st;
+	switch (k) {
+	case STORE_K_LABS:
+		return "lab";
+	case STORE_K_VACCINATIONS:
+		return "dose";
+	default:
+		return "GVHD";
+	}
+}
+
+/* The patient's records; one entered in error is dimmed and says why. */
+static void draw_records(struct app *a, struct chart_st *st, struct pen *pn)
+{
+	WINDOW *w = pn->w;
+	int cols = getmaxx(w), r;
+	char t[96];
+	snprintf(t, sizeof t, "Records (%d%s, newest first; x: entered in error)", st->n_recs,
+		 st->more_recs ? "+" : "");
+	if ((r = row_of(pn)) >= 0)
+		draw_rule(w, r, t, a->utf8);
+	st->rec_line0 = pn->y;
+	if (st->n_recs == 0 && (r = row_of(pn)) >= 0)
+		put_text(w, r, 2, cols - 2, "None.", tui_attr(R_DIM), 0);
+	for (int i = 0; i < st->n_recs; i++) {
+		const struct browse_record *b = &st->recs[i];
+		if ((r = row_of(pn)) < 0)
+			continue;
+		int sel = i == st->cur;
+		attr_t ra = sel ? tui_attr(R_SELECTED) : b->eie[0] ? A_DIM : A_NORMAL;
+		fill_line(w, r, sel ? ra : A_NORMAL);
+		int x = 1 + put_text(w, r, 1, 17, b->on, ra, 0);
+		x = x < 18 ? 18 : x;
+		x += put_fmt(w, r, x, cols - x, ra, "%-5s%s", kind_label(b->kind), b->what);
+		if (b->eie[0])
+			put_fmt(w, r, x, cols - x, ra | (sel ? 0 : tui_attr(R_DIM)), "  [error: %s]", b->eie);
+	}
+}
+
+static void chart_draw_once(struct app *a, struct chart_st *st, WINDOW *w)
+{
 	draw_header(a, st, w);
 	struct pen pn = {w, 0, 3, st->scroll};
 	draw_status_lines(a, st, &pn);
 	draw_alerts(a, st, &pn);
 	draw_counts(a, st, &pn);
+	draw_records(a, st, &pn);
 	st->lines = pn.y;
+}
+
+static void chart_draw(struct app *a, struct screen *s, WINDOW *w)
+{
+	struct chart_st *st = s->st;
+	chart_draw_once(a, st, w);
+	if (!st->follow || st->cur < 0)
+		return;
+	/* keep the selected record in view: scroll, then draw again */
+	st->follow = 0;
+	int avail = getmaxy(w) - 3, line = st->rec_line0 + st->cur, scroll = st->scroll;
+	if (avail < 1)
+		return;
+	if (line < scroll)
+		scroll = line;
+	else if (line >= scroll + avail)
+		scroll = line - avail + 1;
+	if (scroll != st->scroll) {
+		st->scroll = scroll;
+		werase(w);
+		chart_draw_once(a, st, w);
+	}
 }
 
 static enum action chart_key(struct app *a, struct screen *s, int key, enum cmd cmd)
@@ -453,11 +536,40 @@ static enum action chart_key(struct app *a, struct screen *s, int key, enum cmd 
 		a->req.patient_id = s->patient_id;
 		return ACTION_PUSH;
 	case CMD_UP:
+		if (st->cur > 0) {
+			st->cur--;
+			st->follow = 1;
+			return ACTION_REDRAW;
+		}
+		st->cur = -1;
 		st->scroll = st->scroll > 0 ? st->scroll - 1 : 0;
 		return ACTION_REDRAW;
 	case CMD_DOWN:
+		if (st->cur + 1 < st->n_recs) {
+			st->cur++;
+			st->follow = 1;
+			return ACTION_REDRAW;
+		}
 		st->scroll = st->scroll < max ? st->scroll + 1 : max;
 		return ACTION_REDRAW;
+	case CMD_MARK_ERROR: {
+		if (st->cur < 0 || st->cur >= st->n_recs) {
+			tui_msg(a, MSG_NO_SELECTION);
+			return ACTION_NONE;
+		}
+		const struct browse_record *b = &st->recs[st->cur];
+		if (b->eie[0]) {
+			tui_msg(a, MSG_ALREADY_MARKED, b->eie);
+			return ACTION_NONE;
+		}
+		memset(&a->req, 0, sizeof a->req);
+		a->req.ops = &eieform_ops;
+		a->req.patient_id = s->patient_id;
+		a->req.arg = (int)b->kind;
+		snprintf(a->req.text, sizeof a->req.text, "%lld", (long long)b->id);
+		snprintf(a->req.what, sizeof a->req.what, "%s %s %s", kind_label(b->kind), b->what, b->on);
+		return ACTION_PUSH;
+	}
 	case CMD_PAGE_UP:
 		st->scroll = st->scroll > page ? st->scroll - page : 0;
 		return ACTION_REDRAW;
@@ -475,11 +587,131 @@ const struct screen_ops chart_ops = {
 		 "immunosuppression and IVIG, the latest result of each test since day 0 with a "
 		 "trend of the last 12 values (Flag: L or H below or above the reference interval, "
 		 "LL or HH beyond a critical limit, from the site's lab_tests.csv), and open alerts. l enters a lab result, g a GVHD "
-		 "assessment; v shows this patient's vaccinations and a this patient's alerts.",
+		 "assessment; v shows this patient's vaccinations and a this patient's alerts. "
+		 "Under them, the patient's records (lab results, doses, GVHD assessments), newest "
+		 "first: Down/Up select one, x marks it entered in error (a reason is required). A "
+		 "record entered in error stays on the chart, dimmed, with its reason, and counts for "
+		 "nothing: the rules re-run at once.",
 	.open = chart_open,
 	.load = chart_load,
 	.draw = chart_draw,
 	.key = chart_key,
 	.close = chart_close,
 	.help = keys,
+};
+
+/* ---- mark a record entered in error ---- */
+
+enum { E_REASON = 0, E_N };
+
+static const struct fspec eie_spec[E_N] = {
+	[E_REASON] = {"Reason", 40, F_TEXT, "required, e.g. wrong patient", STORE_EIE_MAX},
+};
+
+struct eie_st {
+	struct fform f;
+	int shown[E_N];
+	enum store_kind kind;
+	int64_t id;
+	char what[200];
+	char reason[4 * STORE_EIE_MAX + 1];
+};
+
+static int eie_validate(struct eie_st *st)
+{
+	struct fform *f = &st->f;
+	f->err[E_REASON][0] = '\0';
+	fform_get(f, E_REASON, st->reason, sizeof st->reason);
+	if (!st->reason[0])
+		snprintf(f->err[E_REASON], sizeof f->err[0], "required: why it was entered in error");
+	else if (strlen(st->reason) > STORE_EIE_MAX)
+		snprintf(f->err[E_REASON], sizeof f->err[0], "too long (%zu bytes, at most %d)", strlen(st->reason),
+			 STORE_EIE_MAX);
+	int bad = f->err[E_REASON][0] != '\0';
+	if (!st->shown[E_REASON])
+		f->err[E_REASON][0] = '\0';
+	return bad;
+}
+
+static int eie_open(struct app *a, struct screen *s, const struct request *rq)
+{
+	struct eie_st *st = fform_screen_open(a, s, rq, sizeof *st);
+	if (!st)
+		return EF_DB;
+	st->kind = (enum store_kind)rq->arg;
+	st->id = strtoll(rq->text, NULL, 10);
+	snprintf(st->what, sizeof st->what, "%s", rq->what);
+	if (fform_init(&st->f, eie_spec, E_N))
+		return ef_errf(&a->err, EF_DB, "cannot build the form");
+	struct ef_patient p;
+	int rc = store_patient_get(a->s, rq->patient_id, &p, &a->err);
+	if (rc)
+		return rc;
+	fmt_patient(&p, s->title, sizeof s->title);
+	return EF_OK;
+}
+
+static void eie_layout(struct app *a, struct screen *s, WINDOW *w)
+{
+	(void)a;
+	fform_screen_layout_at(s, w, 4);
+}
+
+static void eie_draw(struct app *a, struct screen *s, WINDOW *body)
+{
+	struct eie_st *st = s->st;
+	struct fform *f = &st->f;
+	if (fform_too_small(f, body, "this form"))
+		return;
+	int cols = getmaxx(f->win);
+	eie_validate(st);
+	put_text(f->win, 0, 1, cols - 1, "Mark a record entered in error (it stays, and counts for nothing)", A_BOLD, 0);
+	put_text(f->win, 1, 1, cols - 1, st->what, A_NORMAL, 0);
+	fform_draw(f, a->utf8);
+}
+
+static enum action eie_save(struct app *a, struct screen *s)
+{
+	struct eie_st *st = s->st;
+	st->shown[E_REASON] = 1;
+	if (eie_validate(st)) {
+		tui_msg(a, MSG_FORM_INVALID, 1, "");
+		return ACTION_REDRAW;
+	}
+	struct app_env env;
+	struct app_saved saved;
+	if (tui_env(a, &env) ||
+	    app_mark_entered_in_error(&env, s->patient_id, st->kind, st->id, st->reason, &saved, &a->err)) {
+		tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
+	}
+	char rules[200];
+	tui_alerts_summary(&saved, rules, sizeof rules);
+	st->f.dirty = 0;
+	tui_msg(a, MSG_MARKED, st->what, rules);
+	return ACTION_POP;
+}
+
+static enum action eie_key(struct app *a, struct screen *s, int key, enum cmd cmd)
+{
+	(void)a;
+	struct eie_st *st = s->st;
+	return fform_screen_key(&st->f, st->shown, key, cmd);
+}
+
+const struct screen_ops eieform_ops = {
+	.name = "Entered in error",
+	.about = "Mark the selected record (a lab result, a dose, a GVHD assessment) entered in error: "
+		 "say why (required, up to 200 bytes). The record is kept, shown dimmed with the reason "
+		 "on the chart and exported with it; engraftment, GVHD, the vaccine forecast and every "
+		 "rule ignore it, and the patient's rules re-run at once. F2 or Ctrl-S saves; Esc "
+		 "leaves without marking.",
+	.open = eie_open,
+	.draw = eie_draw,
+	.key = eie_key,
+	.save = eie_save,
+	.dirty = fform_screen_dirty,
+	.layout = eie_layout,
+	.close = fform_screen_close,
+	.help = form_keys,
 };

@@ -238,7 +238,7 @@ int fform_key(struct fform *f, int key, enum cmd cmd)
 	}
 	if (key == K(KEY_BACKSPACE) || key == 127 || key == CTRL('h')) {
 		if (choice)
-			return choice_step(f, i, -1);
+			return 1; /* a list has nothing to delete: never a silent change of choice */
 		form_driver(f->form, REQ_DEL_PREV);
 		f->dirty = 1;
 		return 1;
@@ -259,11 +259,13 @@ int fform_key(struct fform *f, int key, enum cmd cmd)
 	}
 	if (key & KF || key < 0x20 || key == 0x7f)
 		return 0;
+	/* A list changes only on Left/Right, Space or the first character of
+	 * an entry: other keys typed as text meant for another field (a date's
+	 * digits and '-', Backspace) are swallowed, never a step through the
+	 * list (they once turned a preselected COVID19 into FLU). */
 	if (choice) {
-		if (key == ' ' || key == '+')
+		if (key == ' ')
 			return choice_step(f, i, +1);
-		if (key == '-')
-			return choice_step(f, i, -1);
 		return choice_letter(f, i, key);
 	}
 	if (key < 0x80)

@@ -48,6 +48,8 @@ static const struct {
 	[MSG_CANCELLED] = {R_STATUS, "Cancelled; nothing was discarded."},
 	[MSG_DISCARDED] = {R_STATUS, "Discarded the unsaved %s."},
 	[MSG_TOO_SMALL] = {R_STATUS_ERROR, "Window too small for this form: make it at least 80x24."},
+	[MSG_MARKED] = {R_STATUS_OK, "Marked %s entered in error.%s"},
+	[MSG_ALREADY_MARKED] = {R_STATUS, "Already entered in error: %s"},
 };
 
 void tui_msg(struct app *a, enum msg m, ...)

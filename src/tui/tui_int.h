@@ -38,6 +38,7 @@ enum cmd {
 	CMD_LAB, CMD_GVHD, CMD_VACCINES, CMD_RECORD, CMD_ALERTS, CMD_ACK, CMD_HISTORY,
 	CMD_SCOPE, CMD_PATIENTS, CMD_HELP, CMD_BACK, CMD_QUIT,
 	CMD_NEXT_FIELD, CMD_PREV_FIELD, CMD_SAVE, CMD_CHOICE_NEXT, CMD_CHOICE_PREV, CMD_KIND,
+	CMD_MARK_ERROR,
 };
 
 struct keybind {
@@ -96,6 +97,8 @@ enum msg {
 	MSG_CANCELLED,
 	MSG_DISCARDED,
 	MSG_TOO_SMALL,
+	MSG_MARKED,
+	MSG_ALREADY_MARKED,
 	MSG_COUNT
 };
 
@@ -108,6 +111,7 @@ struct request {
 	int64_t patient_id;      /* 0: clinic-wide */
 	int arg;                 /* screen-specific */
 	char text[64];           /* screen-specific (vaccine code, ...) */
+	char what[200];          /* screen-specific (the record to mark, ...) */
 };
 
 struct screen_ops {
@@ -169,7 +173,7 @@ enum { ASK_SCREEN = 1, ASK_DISCARD = 2 };
 
 /* Screens */
 extern const struct screen_ops list_ops, chart_ops, labform_ops, gvhdform_ops, vaccines_ops, doseform_ops,
-	alerts_ops, ackform_ops, help_ops;
+	alerts_ops, ackform_ops, help_ops, eieform_ops;
 
 /* Status line: message from the table (printf-style arguments). */
 void tui_msg(struct app *a, enum msg m, ...);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engraft/browse.h"
+#include "engraft/refstore.h"
 #include "engraft/timeline.h"
 #include "engraft/vaccines.h"
 #include "tui_int.h"
@@ -438,16 +439,22 @@ const struct screen_ops vaccines_ops = {
 	.help = keys,
 };
 
-/* ---- record a dose ---- */
+/* ---- record a dose ----
+ * The form records a dose given here: an administered dose (schema 006),
+ * which needs its lot and site. When the vaccine is live and the
+ * live-vaccine gate is closed on the day given, the form shows every failed
+ * condition before saving, and saves only with an override reason (the
+ * Override field, required only then). */
 
-enum { D_VACCINE = 0, D_DATE, D_LOT, D_SITE, D_BY, D_N };
+enum { D_VACCINE = 0, D_DATE, D_LOT, D_SITE, D_BY, D_OVERRIDE, D_N };
 
 static const struct fspec dose_spec[D_N] = {
 	[D_VACCINE] = {"Vaccine", 8, F_CHOICE, "Left/Right or the first letter"},
 	[D_DATE] = {"Given on", 10, F_TEXT, "YYYY-MM-DD"},
-	[D_LOT] = {"Lot", 20, F_TEXT, "optional", 63},
-	[D_SITE] = {"Site", 20, F_TEXT, "optional, e.g. left deltoid", 63},
+	[D_LOT] = {"Lot", 20, F_TEXT, "required", 63},
+	[D_SITE] = {"Site", 20, F_TEXT, "required, e.g. left deltoid", 63},
 	[D_BY] = {"Given by", 24, F_TEXT, "optional", 127},
+	[D_OVERRIDE] = {"Override", 30, F_TEXT, "only to give a live vaccine the gate blocks", STORE_EIE_MAX},
 };
 
 static const char *const series_codes[] = {"PCV", "PPSV23", "FLU", "COVID19", "TDAP", "HIB", "IPV", "HEPB",
@@ -463,8 +470,13 @@ struct dose_st {
 	struct fform f;
 	struct ef_patient pat;
 	int shown[D_N];
-	char vaccine[16], on[16], lot[64], site[64], by[128];
+	char vaccine[16], on[16], lot[64], site[64], by[128], override[4 * STORE_EIE_MAX + 1];
 	ef_day day;
+	/* the live-vaccine gate for gate_vaccine on gate_day (dose_gate) */
+	char gate_vaccine[16];
+	ef_day gate_day;
+	int gate_blocked;        /* a live vaccine and the gate closed */
+	char gate_reason[EF_REASON_LEN];
 };
 
 static int dose_validate(struct app *a, struct dose_st *st)
@@ -478,6 +490,18 @@ static int dose_validate(struct app *a, struct dose_st *st)
 	fform_get(f, D_LOT, st->lot, sizeof st->lot);
 	fform_get(f, D_SITE, st->site, sizeof st->site);
 	fform_get(f, D_BY, st->by, sizeof st->by);
+	fform_get(f, D_OVERRIDE, st->override, sizeof st->override);
+	if (!st->lot[0])
+		snprintf(f->err[D_LOT], sizeof f->err[0], "required for a dose given here");
+	if (!st->site[0])
+		snprintf(f->err[D_SITE], sizeof f->err[0], "required for a dose given here");
+	if (st->gate_blocked && !st->override[0])
+		snprintf(f->err[D_OVERRIDE], sizeof f->err[0], "required: live vaccines are contraindicated (below)");
+	else if (!st->gate_blocked && st->override[0])
+		snprintf(f->err[D_OVERRIDE], sizeof f->err[0], "not needed: nothing contraindicates it (leave empty)");
+	else if (strlen(st->override) > STORE_EIE_MAX)
+		snprintf(f->err[D_OVERRIDE], sizeof f->err[0], "too long (%zu bytes, at most %d)", strlen(st->override),
+			 STORE_EIE_MAX);
 	if (!st->vaccine[0])
 		snprintf(f->err[D_VACCINE], sizeof f->err[0], "choose a vaccine");
 	if (!st->on[0])
@@ -497,6 +521,48 @@ static int dose_validate(struct app *a, struct dose_st *st)
 	int c = f->choice[D_VACCINE];
 	snprintf(f->note[D_VACCINE], sizeof f->note[0], "%s", c >= 0 && c < (int)NELEM(series_names) ? series_names[c] : "");
 	return bad;
+}
+
+/* The live-vaccine gate for the vaccine and day in the form (the loop calls
+ * this as the screen's load: it reads the database). */
+static int dose_gate(struct app *a, struct screen *s)
+{
+	struct dose_st *st = s->st;
+	struct fform *f = &st->f;
+	char on[16];
+	ef_day day;
+	fform_get(f, D_VACCINE, st->gate_vaccine, sizeof st->gate_vaccine);
+	fform_get(f, D_DATE, on, sizeof on);
+	st->gate_blocked = 0;
+	st->gate_reason[0] = '\0';
+	st->gate_day = ef_date_parse(on, strlen(on), &day) ? EF_NO_DAY : day;
+	if (st->gate_day == EF_NO_DAY || !st->gate_vaccine[0])
+		return EF_OK;
+	const struct ef_reference *ref = tui_reference(a);
+	if (!ref)
+		return EF_DB;
+	int live = 0;
+	struct ef_live_gate g;
+	int rc = store_live_gate(a->s, ref, s->patient_id, st->gate_vaccine, st->gate_day, &live, &g, &a->err);
+	if (rc)
+		return rc;
+	if (live && !g.open) {
+		st->gate_blocked = 1;
+		snprintf(st->gate_reason, sizeof st->gate_reason, "%s", g.reason);
+	}
+	return EF_OK;
+}
+
+/* Has the vaccine or the day changed since dose_gate looked? */
+static int dose_gate_stale(struct dose_st *st)
+{
+	char v[16], on[16];
+	ef_day day;
+	fform_get(&st->f, D_VACCINE, v, sizeof v);
+	fform_get(&st->f, D_DATE, on, sizeof on);
+	if (ef_date_parse(on, strlen(on), &day))
+		day = EF_NO_DAY;
+	return strcmp(v, st->gate_vaccine) != 0 || day != st->gate_day;
 }
 
 static int dose_open(struct app *a, struct screen *s, const struct request *rq)
@@ -520,7 +586,7 @@ static int dose_open(struct app *a, struct screen *s, const struct request *rq)
 	fform_set(&st->f, D_BY, store_user(a->s));
 	st->f.dirty = 0;
 	fmt_patient(&st->pat, s->title, sizeof s->title);
-	return EF_OK;
+	return dose_gate(a, s);
 }
 
 
@@ -533,6 +599,31 @@ static void dose_draw(struct app *a, struct screen *s, WINDOW *body)
 	dose_validate(a, st);
 	put_fmt(f->win, 0, 1, getmaxx(f->win) - 1, A_BOLD, "Record a vaccine dose given to %s, %s (MRN %s)",
 		st->pat.family_name, st->pat.given_name, st->pat.mrn);
+	if (st->gate_blocked) {
+		/* every failed condition, wrapped under the form */
+		int w = getmaxx(f->win) - 2, y = f->y0 + f->n + 2, h = getmaxy(f->win);
+		char on[11];
+		ef_date_format(st->gate_day, on);
+		char text[EF_REASON_LEN + 200];
+		snprintf(text, sizeof text,
+			 "%s is a live vaccine, contraindicated on %s: %s. To give it anyway, enter an override reason.",
+			 st->gate_vaccine, on, st->gate_reason);
+		const char *p = text;
+		while (*p && y < h && w > 10) {
+			size_t n = strlen(p);
+			if ((int)n > w) {
+				n = (size_t)w;
+				while (n > 0 && p[n] != ' ')
+					n--;
+				if (n == 0)
+					n = (size_t)w;
+			}
+			put_fmt(f->win, y++, 1, w, tui_attr(R_BLOCKED), "%.*s", (int)n, p);
+			p += n;
+			while (*p == ' ')
+				p++;
+		}
+	}
 	fform_draw(f, a->utf8);
 }
 
@@ -556,7 +647,19 @@ static enum action dose_save(struct app *a, struct screen *s)
 		tui_msg(a, MSG_FORM_INVALID, 1, "");
 		return ACTION_REDRAW;
 	}
+	/* the gate as of this vaccine and day, whatever was typed last */
+	if (dose_gate(a, s)) {
+		tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
+	}
+	if ((bad = dose_validate(a, st))) {
+		tui_msg(a, MSG_FORM_INVALID, bad, bad == 1 ? "" : "s");
+		return ACTION_REDRAW;
+	}
 	struct store_vaccination_rec r = {s->patient_id, st->vaccine, st->on, st->lot, st->site, st->by};
+	r.source = "administered";
+	r.source_given = 1;
+	r.override_reason = st->gate_blocked ? st->override : NULL;
 	struct app_env env;
 	struct app_saved saved;
 	if (tui_env(a, &env) || app_record_dose(&env, &r, &saved, &a->err)) {
@@ -578,16 +681,23 @@ static enum action dose_key(struct app *a, struct screen *s, int key, enum cmd c
 {
 	(void)a;
 	struct dose_st *st = s->st;
-	return fform_screen_key(&st->f, st->shown, key, cmd);
+	enum action act = fform_screen_key(&st->f, st->shown, key, cmd);
+	if ((act == ACTION_NONE || act == ACTION_REDRAW) && dose_gate_stale(st))
+		return ACTION_RELOAD; /* the loop re-reads the gate (dose_gate) */
+	return act;
 }
 
 
 const struct screen_ops doseform_ops = {
 	.name = "Record dose",
-	.about = "Record a vaccine dose as given: the vaccine series, the day (today unless you "
-		 "change it), and optionally the lot, the injection site and who gave it. F2 or "
-		 "Ctrl-S saves; Esc leaves (asks first if you typed anything).",
+	.about = "Record a vaccine dose given here (administered): the vaccine series, the day "
+		 "(today unless you change it), the lot and the injection site (both required), and "
+		 "who gave it. A live vaccine while live vaccines are contraindicated (the live-vaccine "
+		 "gate) shows every failed condition and is saved only with an override reason, which "
+		 "the LIVE_VACCINE_CONTRAINDICATED alert then names. F2 or Ctrl-S saves; Esc leaves "
+		 "(asks first if you typed anything).",
 	.open = dose_open,
+	.load = dose_gate,
 	.draw = dose_draw,
 	.key = dose_key,
 	.save = dose_save,

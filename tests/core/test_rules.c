@@ -156,6 +156,14 @@ static void mmr_too_early(struct ef_timeline *tl)
 	tl_dose(tl, D("2024-12-01"), "MMR", 1); /* before day 0: not this transplant's */
 }
 
+/* An administered MMR given with an override (schema 006): still a finding,
+ * and its message says why it was given. */
+static void mmr_override(struct ef_timeline *tl)
+{
+	mmr_too_early(tl);
+	snprintf(tl->doses[0].override_reason, sizeof tl->doses[0].override_reason, "measles exposure");
+}
+
 static void mmr_ok(struct ef_timeline *tl)
 {
 	base(tl, EF_GRAFT_PERIPHERAL_BLOOD);
@@ -291,6 +299,9 @@ static const struct rcase {
 	{"MMR too early", mmr_too_early, 60, "LIVE_VACCINE_CONTRAINDICATED", "MMR:1", 1, "critical", "2025-03-01",
 	 "MMR dose 1 (live) given 2025-03-01 while live vaccines were contraindicated: transplant 2025-01-15 < 24 "
 	 "months"},
+	{"MMR with override", mmr_override, 60, "LIVE_VACCINE_CONTRAINDICATED", "MMR:1", 1, "critical", "2025-03-01",
+	 "MMR dose 1 (live) given 2025-03-01 while live vaccines were contraindicated: transplant 2025-01-15 < 24 "
+	 "months (given with override: measles exposure)"},
 	{"MMR in time", mmr_ok, 800, "LIVE_VACCINE_CONTRAINDICATED", "MMR:1", 0, NULL, NULL, NULL},
 	{"MMR 2 after IVIG", mmr_second_bad, 800, "LIVE_VACCINE_CONTRAINDICATED", "MMR:2", 1, "critical", "2027-03-05",
 	 NULL},

@@ -161,7 +161,7 @@ START_TEST(every_bad_row_is_reported_with_its_line)
 	ck_assert_ptr_null(strstr(d.text, "test.csv:2:"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "3 bad rows; nothing imported"));
 	char *labs = tu_export(db, STORE_K_LABS, EF_NO_DAY, NULL);
-	ck_assert_str_eq(labs, "mrn,collected_on,test,value,unit\n");
+	ck_assert_str_eq(labs, "mrn,collected_on,test,value,unit,entered_in_error\n");
 	free(labs);
 }
 END_TEST
@@ -249,7 +249,7 @@ START_TEST(reimport_changes_nothing_and_updates_are_counted)
 			 EF_OK);
 	ck_assert_int_eq(res.updated, 1);
 	char *labs = tu_export(db, STORE_K_LABS, EF_NO_DAY, NULL);
-	ck_assert_ptr_nonnull(strstr(labs, "T001,2025-01-20,ANC,0.2,K/uL\n"));
+	ck_assert_ptr_nonnull(strstr(labs, "T001,2025-01-20,ANC,0.2,K/uL,\n"));
 	free(labs);
 	free(first);
 	free(second);
@@ -303,7 +303,7 @@ START_TEST(lab_batches_count_and_report_each_row)
 		ck_assert_msg(strstr(d.text, want[i]), "want %s in:\n%s", want[i], d.text);
 	free(csv);
 	char *labs = tu_export(db, STORE_K_LABS, EF_NO_DAY, NULL);
-	ck_assert_str_eq(labs, "mrn,collected_on,test,value,unit\n");
+	ck_assert_str_eq(labs, "mrn,collected_on,test,value,unit,entered_in_error\n");
 	free(labs);
 	/* the same repeats with the same values are unchanged rows */
 	csv = lab_file(3 * B + 10, lines, of, same, 2, 0);
@@ -445,10 +445,10 @@ START_TEST(export_filters_by_as_of_and_mrn)
 	ck_assert_int_eq(tu_import(db, STORE_K_IMMUNOSUPPRESSION, csv, TODAY, NULL, NULL, &err), EF_OK);
 	char *out = tu_export(db, STORE_K_IMMUNOSUPPRESSION, day("2025-03-01"), NULL);
 	/* on 2025-03-01 tacrolimus was ongoing and prednisone not started */
-	ck_assert_str_eq(out, "mrn,drug,started_on,stopped_on\nT001,tacrolimus,2025-01-12,\n");
+	ck_assert_str_eq(out, "mrn,drug,started_on,stopped_on,entered_in_error\nT001,tacrolimus,2025-01-12,,\n");
 	free(out);
 	out = tu_export(db, STORE_K_IMMUNOSUPPRESSION, EF_NO_DAY, "NOPE");
-	ck_assert_str_eq(out, "mrn,drug,started_on,stopped_on\n");
+	ck_assert_str_eq(out, "mrn,drug,started_on,stopped_on,entered_in_error\n");
 	free(out);
 }
 END_TEST

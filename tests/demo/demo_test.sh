@@ -49,8 +49,8 @@ grep -q '(0 inserted, 0 updated, [1-9][0-9]* unchanged)' "$T/sum.again" && ok ||
 # believable content
 grep -q ',<0.1,\|,<100,' "$T/a.labs.csv" && ok || bad "no '<0.1' ANC values"
 grep -q 'T[0-2][0-9]:[0-5][0-9],ANC,' "$T/a.labs.csv" && ok || bad "no same-day timed draws"
-grep -q ',cells/uL$' "$T/a.labs.csv" && grep -q ',K/uL$' "$T/a.labs.csv" && grep -q ',g/L$' "$T/a.labs.csv" && ok || bad "units not varied"
-grep -q ',platelets$' "$T/a.transfusions.csv" && ok || bad "no platelet transfusions"
+grep -q ',cells/uL,$' "$T/a.labs.csv" && grep -q ',K/uL,$' "$T/a.labs.csv" && grep -q ',g/L,$' "$T/a.labs.csv" && ok || bad "units not varied"
+grep -q ',platelets,$' "$T/a.transfusions.csv" && ok || bad "no platelet transfusions"
 grep -q ',allogeneic,' "$T/a.transplants.csv" && grep -q ',autologous,' "$T/a.transplants.csv" && ok || bad "transplant types"
 grep -q '^DEMO000001,' "$T/a.patients.csv" && ok || bad "MRNs are not DEMO000001..."
 

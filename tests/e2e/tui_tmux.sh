@@ -110,7 +110,7 @@ expect "worklist" "Vaccinations: Smith, John"
 keys r
 expect "dose form" "Record a vaccine dose"
 keys h
-keys Tab Tab L O T - E 2 E
+keys Tab Tab L O T - E 2 E Tab d e l t o i d
 keys F2
 expect "dose saved" "Recorded HIB given on $TODAY"
 
@@ -176,7 +176,7 @@ db_lacks() {
 }
 db_has "lab in db" labs "MRN001,$TODAY,PLT,77,10*9/L"
 db_lacks "refused lab not in db" labs "MRN001,$TODAY,ALC"
-db_has "dose in db" vaccinations "MRN001,HIB,$TODAY,LOT-E2E,,e2e-nurse"
+db_has "dose in db" vaccinations "MRN001,HIB,$TODAY,LOT-E2E,deltoid,e2e-nurse,administered,"
 db_has "ack in db" alerts ",acknowledged,"
 db_has "ack reason in db" alerts ",e2e-nurse,$TODAY,e2e review,"
 

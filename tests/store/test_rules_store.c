@@ -119,7 +119,7 @@ START_TEST(lab_tests_defaults_after_migration)
 	struct ef_reference r;
 	store_close(db);
 	sql("t.db", "DROP TABLE lab_tests; UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold';"
-		    "PRAGMA user_version = 5");
+		    "PRAGMA user_version = 6"); /* before 007: schema 006 is there */
 	db = tu_open(dir, "t.db");
 	ck_assert_int_eq(store_schema_version(db), store_schema_latest());
 	ck_assert_int_eq(store_reference_count(db, EF_REF_LAB_TESTS, &n, &err), EF_OK);

@@ -352,7 +352,8 @@ static void restore_guard(const char *path)
  * encoding (src/store/audit.c): per table, SHA-256 over its rows by id, each
  * column as "<len>:<bytes>;" ("-;" for NULL), integers and whole REALs as
  * decimal text, other REALs as "%!.15g" text (version 2) or their 8 IEEE
- * bytes big-endian (version 3); then SHA-256 of "engraft-import-vN;" and,
+ * bytes big-endian (versions 3, 4); version 4 adds entered_in_error after
+ * import_id (schema 006); then SHA-256 of "engraft-import-vN;" and,
  * per table, its name, row count and that hex digest, each fed alike. Only
  * lab_results here: the import below inserts nothing else. */
 static void feed_doc(struct ef_sha256 *h, const void *v, size_t n)
@@ -371,13 +372,13 @@ static void doc_lab_digest(struct store *s, int64_t import_id, int version, char
 	char hex[65], num[64];
 	sqlite3_stmt *st;
 	ck_assert_int_eq(sqlite3_prepare_v2(s->db, "SELECT id, patient_id, collected_on, collected_day, test, value, "
-						   "qualifier, canonical, unit, import_id FROM lab_results "
+						   "qualifier, canonical, unit, import_id, entered_in_error FROM lab_results "
 						   "WHERE import_id = ?1 ORDER BY id", -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_int64(st, 1, import_id);
 	ef_sha256_init(&t);
 	int rows = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (int i = 0; i < 10; i++) {
+		for (int i = 0; i < (version >= 4 ? 11 : 10); i++) {
 			int type = sqlite3_column_type(st, i);
 			double x = sqlite3_column_double(st, i);
 			if (type == SQLITE_NULL) {
@@ -444,8 +445,9 @@ START_TEST(digest_columns_are_every_column_in_order)
 }
 END_TEST
 
-/* Imports record version 3 of the row digest, exactly as documented; an
- * import recorded with version 2 (engraft before 2026-11-25) still verifies,
+/* Imports record version 4 of the row digest, exactly as documented; an
+ * import recorded with version 3 (before schema 006) or 2 (engraft before
+ * 2026-11-25) still verifies,
  * and a changed value under it is still caught; a version engraft does not
  * know is reported, not guessed. */
 #define V1_PATIENT "mrn,family_name,given_name,birth_date,sex,diagnosis\nV1,Vee,Ann,1970-03-04,F,AML\n"
@@ -463,22 +465,35 @@ START_TEST(row_digest_versions)
 					      "V1,2025-02-03,PLT,0.1,10^9/L\n", &r), 0);
 	ck_assert_int_eq(r.inserted, 4);
 	int64_t imp = r.import_id;
-	char v3[65], v2[65], rec[65];
+	char v4[65], v3[65], v2[65], rec[65];
 	char q[256];
 	snprintf(q, sizeof q, "SELECT json_extract(after, '$.rows_digest') || ':' || json_extract(after, "
 			      "'$.rows_digest_v') FROM audit_log WHERE action = 'import' AND row_key = %lld", (long long)imp);
 	char both[128];
 	q_text(s, q, both, sizeof both);
+	doc_lab_digest(s, imp, 4, v4);
 	doc_lab_digest(s, imp, 3, v3);
 	doc_lab_digest(s, imp, 2, v2);
 	snprintf(rec, sizeof rec, "%.64s", both);
-	ck_assert_str_eq(rec, v3);
-	ck_assert_str_eq(both + 64, ":3");
+	ck_assert_str_eq(rec, v4);
+	ck_assert_str_eq(both + 64, ":4");
 	ck_assert_str_ne(v2, v3);
+	ck_assert_str_ne(v3, v4);
+	store_close(s);
+
+	/* the entry as engraft before schema 006 wrote it */
+	char sql[512];
+	snprintf(sql, sizeof sql, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = "
+				  "json_set(after, '$.rows_digest', '%s', '$.rows_digest_v', 3) "
+				  "WHERE action = 'import' AND row_key = %lld;", v3, (long long)imp);
+	ck_assert_int_eq(th_raw(path, sql), SQLITE_OK);
+	rewrite_chain(path);
+	restore_guard(path);
+	s = th_open(path);
+	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
 	store_close(s);
 
 	/* the entry as engraft before version 3 wrote it */
-	char sql[512];
 	snprintf(sql, sizeof sql, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = "
 				  "json_remove(json_set(after, '$.rows_digest', '%s'), '$.rows_digest_v') "
 				  "WHERE action = 'import' AND row_key = %lld;", v2, (long long)imp);
@@ -593,6 +608,98 @@ START_TEST(migration_baselines_existing_rows)
 }
 END_TEST
 
+/* Stand-ins for engraft's SQL functions in a bare sqlite3 connection (the
+ * hashes are rewritten afterwards by rewrite_chain, as the documented
+ * algorithm computes them). */
+static void fake_user(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_text(cx, "old", -1, SQLITE_STATIC);
+}
+
+static void fake_hash(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_text(cx, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 64, SQLITE_STATIC);
+}
+
+/* A database of schema 5 with rows logged by the 005 triggers and its
+ * baseline (labs with non-whole values, vaccinations, GVHD, an update)
+ * verifies once migrated to 006 without new entries; a mark set through
+ * engraft is logged and verifies; a mark set or cleared outside engraft on
+ * a row logged before 006 is caught. */
+START_TEST(migration_006_keeps_existing_rows_verifying)
+{
+	const char *path = th_path("v5.db");
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "ef_user", 0, SQLITE_UTF8, NULL, fake_user, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(db, "ef_audit_hash", 9, SQLITE_UTF8, NULL, fake_hash, NULL, NULL),
+			 SQLITE_OK);
+	int i = 0;
+	for (; strncmp(ef_migrations[i].name, "005_", 4) != 0; i++)
+		ck_assert_int_eq(sqlite3_exec(db, ef_migrations[i].data, NULL, NULL, NULL), SQLITE_OK);
+	/* before the trail: baseline entries */
+	ck_assert_int_eq(sqlite3_exec(db,
+				      "INSERT INTO patients (mrn, family_name, given_name, birth_date) VALUES "
+				      "('M1', 'Mig', 'One', '1960-01-01');"
+				      "INSERT INTO transplants (patient_id, transplant_date, type, graft_source) VALUES "
+				      "(1, '2025-01-15', 'allogeneic', 'peripheral_blood');"
+				      "INSERT INTO lab_results (patient_id, collected_on, collected_day, test, value, qualifier, "
+				      "canonical, unit) VALUES (1, '2025-02-01', 20120, 'ANC', '0.1', '=', 0.1, '10^9/L');",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, ef_migrations[i].data, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(store_schema_latest() > 5, 1);
+	/* under the 005 triggers: insert and update entries of the old shape */
+	ck_assert_int_eq(sqlite3_exec(db,
+				      "INSERT INTO lab_results (patient_id, collected_on, collected_day, test, value, qualifier, "
+				      "canonical, unit) VALUES (1, '2025-02-02T08:30', 20121, 'IGG', '<3.3', '<', 330.0, 'g/L'),"
+				      "(1, '2025-02-03', 20122, 'PLT', '1.2300000000000002', '=', 1.2300000000000002, '10^9/L');"
+				      "UPDATE lab_results SET value = '0.2', canonical = 0.2 WHERE test = 'ANC';"
+				      "INSERT INTO vaccinations (patient_id, vaccine, given_on, lot) VALUES "
+				      "(1, 'PCV', '2025-04-15', 'L1');"
+				      "INSERT INTO gvhd_acute (patient_id, assessed_on, skin, liver, upper_gi, lower_gi, grade) "
+				      "VALUES (1, '2025-02-10', 2, 1, 0, 2, 'III');"
+				      "INSERT INTO ivig (patient_id, given_on, dose_g) VALUES (1, '2025-03-01', '30');"
+				      "PRAGMA user_version = 5;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	rewrite_chain(path);
+	restore_guard(path);
+
+	struct store *s = th_open(path);
+	ck_assert_int_eq(store_schema_version(s), store_schema_latest());
+	int64_t entries = q_int(s, "SELECT count(*) FROM audit_log");
+	struct store_audit_summary sum;
+	ck_assert_msg(th_verify(s, NULL, &sum) == 0, "%s", th_msgs);
+	ck_assert_int_eq(sum.entries, entries);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM vaccinations WHERE source = 'historical'"), 1);
+	/* marked through engraft: an update entry with the new columns */
+	struct ef_import_result r;
+	ck_assert_int_eq(th_import(s, "gvhd-acute", "mrn,assessed_on,skin,liver,upper_gi,lower_gi,entered_in_error\n"
+						    "M1,2025-02-10,2,1,0,2,wrong patient\n", &r), 0);
+	ck_assert_int_eq(r.updated, 1);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log WHERE tbl = 'gvhd_acute' AND action = 'update' "
+				  "AND json_extract(after, '$.entered_in_error') = 'wrong patient' "
+				  "AND json_extract(before, '$.entered_in_error') IS NULL"), 1);
+	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
+	store_close(s);
+	/* outside engraft: a mark on a row logged before 006, and a mark cleared */
+	ck_assert_int_eq(th_raw(path, "DROP TRIGGER audit_lab_results_update; DROP TRIGGER audit_gvhd_acute_update;"
+				      "UPDATE lab_results SET entered_in_error = 'x' WHERE test = 'PLT';"
+				      "UPDATE gvhd_acute SET entered_in_error = NULL;"), SQLITE_OK);
+	s = th_open(path);
+	ck_assert_int_eq(th_verify(s, NULL, NULL), EF_AUDIT);
+	ck_assert_msg(strstr(th_msgs, "lab_results row 3: differs from the last state"), "%s", th_msgs);
+	ck_assert_msg(strstr(th_msgs, "gvhd_acute row 1: differs from the last state"), "%s", th_msgs);
+	store_close(s);
+}
+END_TEST
+
 /* Alerts (migration 004) and the demo cohort go through the trail too:
  * every alert state change is an entry; a status changed in the shell is
  * caught. Through the binary. */
@@ -654,6 +761,7 @@ int main(void)
 	tcase_add_test(tc, rewritten_chain_needs_recorded_head);
 	tcase_add_test(tc, recorded_head_catches_a_cut_log);
 	tcase_add_test(tc, migration_baselines_existing_rows);
+	tcase_add_test(tc, migration_006_keeps_existing_rows_verifying);
 	tcase_add_test(tc, alerts_and_demo_are_audited);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

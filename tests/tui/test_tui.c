@@ -452,6 +452,10 @@ START_TEST(clinic_worklist_groups_doses_and_records_the_selected_one)
 	ASSERT_SCREEN(t, "Record a vaccine dose given to Okafor, Chidi");
 	const char *l = th_line(t, th_find(t, "Vaccine"));
 	ck_assert_msg(strstr(l, "COVID19"), "vaccine not preselected: %s", l);
+	th_key(t, KEY_F(2)); /* a dose given here needs its lot and site */
+	ASSERT_SCREEN(t, "Lot: required for a dose given here");
+	ck_assert_int_eq(th_export_count(t, STORE_K_VACCINATIONS, "MRN005", "MRN005,COVID19,2024-09-01"), 0);
+	th_type(t, "\t\tCV-1\tleft deltoid");
 	th_key(t, KEY_F(2));
 	ASSERT_SCREEN(t, "Recorded COVID19 given on 2024-09-01");
 	ck_assert_int_eq(th_export_count(t, STORE_K_VACCINATIONS, "MRN005", "MRN005,COVID19,2024-09-01"), 1);
@@ -459,6 +463,80 @@ START_TEST(clinic_worklist_groups_doses_and_records_the_selected_one)
 	ASSERT_SCREEN(t, "Vaccinations: clinic");
 	y = th_find(t, "COVID19:1");
 	ck_assert_msg(y < 0 || !strstr(th_line(t, y), "MRN005"), "recorded dose still listed");
+	th_free(t);
+}
+END_TEST
+
+/* The vaccine list changes only when the user changes it: a date typed
+ * while the list is the current field (digits, '-', Backspace to correct
+ * it) once stepped through the list and turned COVID19 into FLU. */
+START_TEST(typing_a_date_into_the_vaccine_field_keeps_the_vaccine)
+{
+	struct th *t = start_size(0);
+	th_type(t, "v");
+	ASSERT_SCREEN(t, "Vaccinations: clinic");
+	th_key(t, KEY_HOME);
+	ck_assert_int_gt(th_find(t, "COVID19:1"), 0);
+	th_type(t, "r");
+	ASSERT_SCREEN(t, "Record a vaccine dose given to Okafor, Chidi");
+	const char *l = th_line(t, th_find(t, "Vaccine"));
+	ck_assert_msg(strstr(l, "COVID19"), "vaccine not preselected: %s", l);
+	th_type(t, "2024-08-31");
+	th_key(t, KEY_BACKSPACE);
+	th_type(t, "-+/");
+	l = th_line(t, th_find(t, "Vaccine"));
+	ck_assert_msg(strstr(l, "COVID19"), "the vaccine changed by itself: %s", l);
+	/* a deliberate choice still works */
+	th_key(t, KEY_RIGHT);
+	l = th_line(t, th_find(t, "Vaccine"));
+	ck_assert_msg(strstr(l, "TDAP"), "Right did not choose the next vaccine: %s", l);
+	th_free(t);
+}
+END_TEST
+
+static int live_alert_cb(void *ctx, const struct store_alert *al, struct ef_err *err)
+{
+	(void)err;
+	if (strcmp(al->rule, "LIVE_VACCINE_CONTRAINDICATED") == 0)
+		snprintf(ctx, 1001, "%s", al->message);
+	return 0;
+}
+
+/* The dose form records an administered dose: lot and site are required
+ * (explained in place, nothing saved); a live vaccine the gate blocks shows
+ * every failed condition before saving and needs an override reason, which
+ * is stored and named by the alert the dose raises. */
+START_TEST(record_dose_blocked_live_vaccine_needs_override)
+{
+	struct th *t = start_size(_i);
+	open_chart(t, "smith, j");
+	th_type(t, "v");
+	ASSERT_SCREEN(t, "Vaccinations: Smith, John");
+	th_type(t, "r");
+	ASSERT_SCREEN(t, "Record a vaccine dose given to Smith, John");
+	ASSERT_NOT_SCREEN(t, "contraindicated on");
+	th_type(t, "mmm"); /* MENACWY, MENB, MMR */
+	const char *l = th_line(t, th_find(t, "Vaccine"));
+	ck_assert_msg(strstr(l, "MMR"), "vaccine: %s", l);
+	ASSERT_SCREEN(t, "MMR is a live vaccine, contraindicated on 2024-09-01");
+	ASSERT_SCREEN(t, "24 months"); /* since the transplant */
+	ASSERT_SCREEN(t, "tacrolimus"); /* ongoing immunosuppression: every condition listed */
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "3 fields");
+	ASSERT_SCREEN(t, "required for a dose given here");
+	th_type(t, "\t\tMM-7\tright arm");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Override: required: live vaccines are contraindicated");
+	ck_assert_int_eq(th_export_count(t, STORE_K_VACCINATIONS, "MRN001", "MRN001,MMR,"), 0);
+	th_type(t, "\t\tmeasles outbreak exposure");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Recorded MMR given on 2024-09-01");
+	ck_assert_int_eq(th_export_count(t, STORE_K_VACCINATIONS, "MRN001", "MRN001,MMR,2024-09-01,MM-7,right arm,"), 1);
+	ck_assert_int_eq(th_export_count(t, STORE_K_VACCINATIONS, "MRN001", ",administered,measles outbreak exposure,"), 1);
+	char msg[1001] = "";
+	struct ef_err e = {{0}};
+	ck_assert_int_eq(store_alerts_each(th_store(t), EF_NO_DAY, "MRN001", STORE_ALERTS_ALL, live_alert_cb, msg, &e), 0);
+	ck_assert_msg(strstr(msg, "given with override: measles outbreak exposure"), "alert: %s", msg);
 	th_free(t);
 }
 END_TEST
@@ -496,6 +574,52 @@ static int alert_status(struct th *t, const char *mrn, const char *rule, char *s
 	strcpy(until, f.a.until);
 	return 1;
 }
+
+/* x on a record of the chart marks it entered in error: the reason is
+ * required (Esc leaves without marking), the row stays on the chart, dimmed,
+ * with its reason, and the rules re-run at once (the low IgG it raised
+ * resolves). */
+START_TEST(chart_x_marks_a_record_entered_in_error)
+{
+	struct th *t = start_size(_i);
+	char status[32], reason[256], until[16];
+	ck_assert_int_eq(alert_status(t, "MRN001", "IGG_LOW", status, reason, until), 1);
+	ck_assert_str_eq(status, "open");
+	open_chart(t, "smith, j");
+	ASSERT_SCREEN(t, "Records (");
+	th_type(t, "x");
+	ASSERT_SCREEN(t, "Nothing selected.");
+	th_key(t, KEY_DOWN);
+	th_key(t, KEY_DOWN); /* newest first: CD4, then IGG of 2024-07-10 */
+	int y = th_find(t, "IGG 380 mg/dL");
+	ck_assert_int_ge(y, 0);
+	th_type(t, "x");
+	ASSERT_SCREEN(t, "Mark a record entered in error");
+	ASSERT_SCREEN(t, "lab IGG 380 mg/dL 2024-07-10");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Reason: required");
+	th_esc(t); /* nothing typed: leaves at once, nothing marked */
+	ASSERT_SCREEN(t, "Chart: Smith, John");
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", "IGG,380,mg/dL,sample from another patient"), 0);
+	th_type(t, "x");
+	th_type(t, "sample from another patient");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Marked lab IGG 380 mg/dL 2024-07-10 entered in error.");
+	ASSERT_SCREEN(t, "Chart: Smith, John");
+	y = th_find(t, "[error: sample from another patient]");
+	ck_assert_msg(y >= 0, "marked row not shown");
+	ck_assert_msg(strstr(th_line(t, y), "IGG 380 mg/dL"), "row: %s", th_line(t, y));
+	th_key(t, KEY_DOWN); /* move off it: its own attributes show */
+	y = th_find(t, "[error: sample from another patient]");
+	ck_assert_msg(th_attr(t, y, 20) & A_DIM, "marked row not dimmed");
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", "IGG,380,mg/dL,sample from another patient"), 1);
+	ck_assert_int_eq(alert_status(t, "MRN001", "IGG_LOW", status, reason, until), 1);
+	ck_assert_str_eq(status, "resolved");
+	th_type(t, "?");
+	ASSERT_SCREEN(t, "entered in error");
+	th_free(t);
+}
+END_TEST
 
 START_TEST(alerts_worst_first_and_ack_needs_a_reason)
 {
@@ -719,6 +843,9 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, gvhd_grade_updates_live_and_saves, 0, N_SIZES);
 	tcase_add_test(tc, gvhd_chronic_severity_updates_live);
 	tcase_add_test(tc, record_dose_from_patient_worklist);
+	tcase_add_test(tc, typing_a_date_into_the_vaccine_field_keeps_the_vaccine);
+	tcase_add_loop_test(tc, chart_x_marks_a_record_entered_in_error, 0, N_SIZES);
+	tcase_add_loop_test(tc, record_dose_blocked_live_vaccine_needs_override, 0, N_SIZES);
 	tcase_add_loop_test(tc, clinic_worklist_groups_doses_and_records_the_selected_one, 0, N_SIZES);
 	tcase_add_loop_test(tc, alerts_worst_first_and_ack_needs_a_reason, 0, N_SIZES);
 	tcase_add_test(tc, saving_a_lab_reruns_the_rules);
