@@ -28,6 +28,10 @@ int store_output_allowed(struct store *s, const char *path, const char *what, st
  * most a few at once: EF_DB when full). */
 int store_tmp_track(const char *path, struct ef_err *err);
 void store_tmp_untrack(const char *path);
+/* mkstemp(template_path) and track the file, with SIGINT, SIGTERM and
+ * SIGHUP held off in between. The descriptor, or -1 (errno set) or -2
+ * (err filled: too many temporary files). */
+int store_tmp_create(char *template_path, struct ef_err *err);
 /* Unlink every tracked file. Safe in a signal handler. */
 void store_tmp_cleanup(void);
 

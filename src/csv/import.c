@@ -447,6 +447,7 @@ static void row_lab(struct imp *im)
 	if (r.value && !have_value)
 		report(im, "value", "'%s': %s", r.value, why);
 	r.unit = cell(im, 4, 0, 31);
+	int have_canonical = 0;
 	if (r.unit && have_test && ef_unit_convert(t, r.unit, strlen(r.unit), v, &r.canonical)) {
 		char list[256] = "";
 		for (const char *const *u = ef_test_units(t); *u; u++) {
@@ -455,12 +456,18 @@ static void row_lab(struct imp *im)
 			strncat(list, *u, sizeof list - strlen(list) - 1);
 		}
 		report(im, "unit", "'%s' is not a unit for %s (use %s)", r.unit, r.test, list);
-	} else if (r.unit && have_test && have_value) {
+	} else if (r.unit && have_test) {
+		have_canonical = 1;
+	}
+	r.entered_in_error = eie_cell(im, 5, &r.eie_given);
+	/* A row marked entered in error is kept as the record of a mistake and
+	 * ignored by every computation: it need not be plausible (an export
+	 * of it imports again). */
+	if (have_canonical && have_value && !r.entered_in_error) {
 		char lim[256];
 		if (ef_lab_plausible(&im->labref, t, q, r.canonical, lim, sizeof lim))
 			report(im, "value", "%s", lim);
 	}
-	r.entered_in_error = eie_cell(im, 5, &r.eie_given);
 	if (im->row_bad || im->fatal)
 		return;
 	r.qualifier = q == EF_Q_LT ? '<' : q == EF_Q_GT ? '>' : '=';

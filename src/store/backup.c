@@ -110,19 +110,20 @@ int store_backup(struct store *s, const char *dest, struct store_audit_summary *
 		return ef_errf(err, EF_DB, "out of memory");
 	snprintf(tmp, n + 16, "%s.tmp-XXXXXX", dest);
 	char journal[4096 + 32];
-	int fd = mkstemp(tmp); /* mode 0600 */
+	/* A signal before the copy is in place removes it (and the journal
+	 * SQLite may keep beside it): no stray copy of patient data. */
+	int fd = store_tmp_create(tmp, err); /* mode 0600 */
 	if (fd < 0) {
-		rc = ef_errf(err, EF_DB, "backup: cannot create %s: %s", tmp, strerror(errno));
+		rc = fd == -2 ? EF_DB : ef_errf(err, EF_DB, "backup: cannot create %s: %s%s", tmp, strerror(errno),
+						ef_io_hint(errno));
 		free(tmp);
 		return rc;
 	}
 	close(fd);
-	/* A signal before the copy is in place removes it (and the journal
-	 * SQLite may keep beside it): no stray copy of patient data. */
 	snprintf(journal, sizeof journal, "%s-journal", tmp);
-	if ((rc = store_tmp_track(tmp, err)) || (rc = store_tmp_track(journal, err))) {
-		store_tmp_untrack(tmp);
+	if ((rc = store_tmp_track(journal, err))) {
 		unlink(tmp);
+		store_tmp_untrack(tmp);
 		free(tmp);
 		return rc;
 	}

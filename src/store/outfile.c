@@ -49,6 +49,30 @@ void store_tmp_cleanup(void)
 		}
 }
 
+int store_tmp_create(char *template_path, struct ef_err *err)
+{
+	/* No signal between the file's creation and its tracking: a handler
+	 * that ran in between would leave it behind. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	int fd = mkstemp(template_path); /* 0600, O_EXCL: a file of our own */
+	int e = errno;
+	if (fd >= 0 && store_tmp_track(template_path, err)) {
+		close(fd);
+		unlink(template_path);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -2;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (fd < 0)
+		errno = e;
+	return fd;
+}
+
 /* ---- is this the database? ---- */
 
 /* The canonical name of path: realpath of its directory + its last
@@ -141,16 +165,11 @@ int store_outfile_open(struct store *s, const char *dest, const char *what, stru
 		return io_err(err, what, dest, errno);
 	}
 	snprintf(o->tmp, sizeof o->tmp, "%s.tmp-XXXXXX", dest);
-	int fd = mkstemp(o->tmp); /* 0600, O_EXCL: a file of our own */
+	int fd = store_tmp_create(o->tmp, err);
 	if (fd < 0) {
 		int e = errno;
 		o->tmp[0] = '\0';
-		return io_err(err, what, dest, e);
-	}
-	if ((rc = store_tmp_track(o->tmp, err))) {
-		close(fd);
-		unlink(o->tmp);
-		return rc;
+		return fd == -2 ? EF_DB : io_err(err, what, dest, e);
 	}
 	if (!(o->f = fdopen(fd, "wb"))) {
 		int e = errno;

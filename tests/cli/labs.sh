@@ -59,6 +59,16 @@ printf 'mrn,collected_on,test,value,unit\nT001,2025-03-03,ANC,<0,10*9/L\n' >"$T/
 check "ANC <0 refused without a row" 3 E import labs "$T/zero.csv"
 contains "ANC <0 message" "$T/err" "<0 cannot be a result (ANC cannot be below 0)"
 
+# a row marked entered in error is the record of a mistake: it need not be
+# plausible, it is kept and exported, and its export imports again
+printf 'mrn,collected_on,test,value,unit,entered_in_error\nT001,2025-03-04,ALC,99999,10*9/L,typo: 0.99\n' >"$T/eie.csv"
+check "implausible value refused while valid" 3 E import labs "$(sed 's/,typo: 0.99$/,/' "$T/eie.csv" >"$T/eie-valid.csv"; echo "$T/eie-valid.csv")"
+check "implausible value kept when marked in error" 0 E import labs "$T/eie.csv"
+E export labs --mrn T001 >"$T/eie-export.csv"
+contains "marked row exported" "$T/eie-export.csv" "T001,2025-03-04,ALC,99999,10*9/L,typo: 0.99"
+check "its export imports again" 0 E import labs "$T/eie-export.csv"
+contains "nothing changed" "$T/out" "0 inserted, 0 updated"
+
 # labs export -> import into a fresh database -> export is byte-for-byte stable
 "$ENGRAFT" --db "$T/copy.db" import patients "$DATA/patients.csv" >/dev/null
 check "re-import exported labs" 0 "$ENGRAFT" --db "$T/copy.db" import labs "$T/labs.before.csv"
