@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "engraft/alertstate.h"
 #include "engraft/date.h"
 #include "engraft/error.h"
 #include "engraft/rules.h"
@@ -23,8 +24,8 @@ struct store_alert {
 	char mrn[64];
 	char rule[40];
 	char subject[32];
-	char severity[12];
-	char status[16];
+	enum ef_severity severity;
+	enum ef_alert_status status;
 	char raised_on[11], due_on[11], resolved_on[11]; /* "" when NULL */
 	char acknowledged_by[128], acknowledged_on[11];
 	char reason[1001];

@@ -67,8 +67,8 @@ static int print_alert(void *ctx, const struct store_alert *a, struct ef_err *er
 		printf("%-6s %-12s %-8s %-12s %-29s %-12s %-10s %s\n", "ID", "MRN", "SEVERITY", "STATUS", "RULE",
 		       "SUBJECT", "DUE", "MESSAGE");
 	char msg[sizeof a->message * 4 + 4];
-	printf("%-6lld %-12s %-8s %-12s %-29s %-12s %-10s %s\n", (long long)a->alert_id, a->mrn, a->severity,
-	       a->status, a->rule, a->subject, a->due_on[0] ? a->due_on : "-",
+	printf("%-6lld %-12s %-8s %-12s %-29s %-12s %-10s %s\n", (long long)a->alert_id, a->mrn,
+	       ef_severity_str(a->severity), ef_alert_status_str(a->status), a->rule, a->subject, a->due_on[0] ? a->due_on : "-",
 	       ef_text_escape(a->message, msg, sizeof msg));
 	return EF_OK;
 }

@@ -295,8 +295,8 @@ static int alert_row(void *ctx, const struct store_alert *a, struct ef_err *err)
 	char id[24];
 	(void)err;
 	snprintf(id, sizeof id, "%lld", (long long)a->alert_id);
-	const char *row[] = {id,         a->mrn,    a->rule,          a->subject,         a->severity,
-			     a->status,  a->raised_on, a->due_on,     a->acknowledged_by, a->acknowledged_on,
+	const char *row[] = {id,         a->mrn,    a->rule,          a->subject,         ef_severity_str(a->severity),
+			     ef_alert_status_str(a->status),  a->raised_on, a->due_on,     a->acknowledged_by, a->acknowledged_on,
 			     a->reason,  a->until,  a->message};
 	ef_csv_write_row(w, row, 13);
 	return EF_OK;

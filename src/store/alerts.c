@@ -247,7 +247,10 @@ int store_alerts_apply(struct store *s, int64_t patient_id, ef_day as_of, const 
 	"a.resolved_on, a.acknowledged_by, a.acknowledged_on, a.reason, a.until, a.message "                 \
 	"FROM alerts a JOIN patients p ON p.id = a.patient_id "
 
-static void fill(struct store_alert *a, sqlite3_stmt *st)
+/* One row; the severity and status columns are CHECKed in the schema, so
+ * a value that does not parse means the database was changed outside
+ * engraft: an error, never a guess. */
+static int fill(struct store_alert *a, sqlite3_stmt *st, struct ef_err *err)
 {
 	memset(a, 0, sizeof *a);
 	a->alert_id = sqlite3_column_int64(st, 0);
@@ -255,8 +258,8 @@ static void fill(struct store_alert *a, sqlite3_stmt *st)
 	col_text(a->mrn, sizeof a->mrn, st, 2);
 	col_text(a->rule, sizeof a->rule, st, 3);
 	col_text(a->subject, sizeof a->subject, st, 4);
-	col_text(a->severity, sizeof a->severity, st, 5);
-	col_text(a->status, sizeof a->status, st, 6);
+	const char *sev = (const char *)sqlite3_column_text(st, 5);
+	const char *status = (const char *)sqlite3_column_text(st, 6);
 	col_text(a->raised_on, sizeof a->raised_on, st, 7);
 	col_text(a->due_on, sizeof a->due_on, st, 8);
 	col_text(a->resolved_on, sizeof a->resolved_on, st, 9);
@@ -265,6 +268,13 @@ static void fill(struct store_alert *a, sqlite3_stmt *st)
 	col_text(a->reason, sizeof a->reason, st, 12);
 	col_text(a->until, sizeof a->until, st, 13);
 	col_text(a->message, sizeof a->message, st, 14);
+	if (!sev || ef_severity_parse(sev, &a->severity))
+		return ef_errf(err, EF_DB, "alert %lld has an unknown severity '%s'", (long long)a->alert_id,
+			       sev ? sev : "");
+	if (!status || ef_alert_status_parse(status, &a->status))
+		return ef_errf(err, EF_DB, "alert %lld has an unknown status '%s'", (long long)a->alert_id,
+			       status ? status : "");
+	return EF_OK;
 }
 
 int store_alert_get(struct store *s, int64_t alert_id, struct store_alert *a, int *found, struct ef_err *err)
@@ -277,8 +287,9 @@ int store_alert_get(struct store *s, int64_t alert_id, struct store_alert *a, in
 	int rc = sqlite3_step(st);
 	*found = rc == SQLITE_ROW;
 	if (*found)
-		fill(a, st);
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? EF_OK : store_dberr(s, err, "read alert");
+		rc = fill(a, st, err);
+	else
+		rc = rc == SQLITE_DONE ? EF_OK : store_dberr(s, err, "read alert");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -301,7 +312,7 @@ int store_alert_ack(struct store *s, int64_t alert_id, ef_day on, const char *re
 		rc = ef_errf(err, EF_INVALID, "no alert %lld", (long long)alert_id);
 		goto fail;
 	}
-	if (strcmp(a.status, "resolved") == 0) {
+	if (a.status == EF_ALERT_RESOLVED) {
 		rc = ef_errf(err, EF_INVALID, "alert %lld is resolved (its finding no longer holds)",
 			     (long long)alert_id);
 		goto fail;
@@ -348,8 +359,9 @@ int store_alerts_each(struct store *s, ef_day as_of, const char *mrn, int flags,
 	}
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		fill(a, st);
-		int r = fn(ctx, a, err);
+		int r = fill(a, st, err);
+		if (r == EF_OK)
+			r = fn(ctx, a, err);
 		if (r) {
 			free(a);
 			sqlite3_reset(st);

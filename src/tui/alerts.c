@@ -17,8 +17,8 @@ struct alert_row {
 	char mrn[64];
 	char rule[40];
 	char subject[32];
-	char severity[12];
-	char status[16];
+	enum ef_severity severity;
+	enum ef_alert_status status;
 	char due_on[11];
 };
 
@@ -63,8 +63,8 @@ static int add(void *ctx, const struct store_alert *al, struct ef_err *err)
 	COPY(r->mrn, al->mrn);
 	COPY(r->rule, al->rule);
 	COPY(r->subject, al->subject);
-	COPY(r->severity, al->severity);
-	COPY(r->status, al->status);
+	r->severity = al->severity;
+	r->status = al->status;
 	COPY(r->due_on, al->due_on);
 	return EF_OK;
 }
@@ -136,10 +136,7 @@ static void alerts_close(struct app *a, struct screen *s)
 	s->st = NULL;
 }
 
-static enum role sev_role(const char *sev)
-{
-	return sev[0] == 'c' ? R_CRITICAL : sev[0] == 'w' ? R_WARNING : R_INFO;
-}
+
 
 static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 {
@@ -180,12 +177,15 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 		int y = 1 + i, sel = st->scroll + i == st->cur;
 		attr_t ra = sel ? tui_attr(R_SELECTED) : A_NORMAL;
 		fill_line(w, y, ra);
-		put_text(w, y, c_sev, c_mrn - c_sev - 1, al->severity, sel ? ra | A_BOLD : tui_attr(sev_role(al->severity)), 0);
+		put_text(w, y, c_sev, c_mrn - c_sev - 1, ef_severity_str(al->severity),
+			 sel ? ra | A_BOLD : tui_attr(tui_severity_role(al->severity)), 0);
 		put_text(w, y, c_mrn, 10, al->mrn, ra, 0);
 		put_text(w, y, c_rule, 29, al->rule, ra, 0);
 		put_text(w, y, c_subj, 11, al->subject, ra, 0);
 		put_text(w, y, c_due, 10, al->due_on[0] ? al->due_on : "-", ra, 0);
-		put_text(w, y, c_stat, cols - c_stat, strcmp(al->status, "acknowledged") == 0 && cols - c_stat < 12 ? "acked" : al->status, ra, 0);
+		put_text(w, y, c_stat, cols - c_stat,
+			 al->status == EF_ALERT_ACKNOWLEDGED && cols - c_stat < 12 ? "acked" : ef_alert_status_str(al->status),
+			 ra, 0);
 	}
 	/* the selected alert in full (read by read_selected) */
 	const struct store_alert *al = &st->sel;
@@ -231,14 +231,14 @@ static enum action alerts_key(struct app *a, struct screen *s, int key, enum cmd
 			tui_msg(a, MSG_NO_SELECTION);
 			return ACTION_NONE;
 		}
-		if (strcmp(st->rows[st->cur].status, "resolved") == 0) {
+		if (st->rows[st->cur].status == EF_ALERT_RESOLVED) {
 			tui_msg(a, MSG_DB_ERROR, "This alert is resolved; there is nothing to acknowledge.");
 			return ACTION_NONE;
 		}
 		memset(&a->req, 0, sizeof a->req);
 		a->req.ops = &ackform_ops;
 		a->req.patient_id = st->rows[st->cur].patient_id;
-		snprintf(a->req.text, sizeof a->req.text, "%lld", (long long)st->rows[st->cur].alert_id);
+		a->req.id = st->rows[st->cur].alert_id;
 		return ACTION_PUSH;
 	default:
 		return ACTION_PASS;
@@ -308,11 +308,11 @@ static int ack_open(struct app *a, struct screen *s, const struct request *rq)
 	if (!st)
 		return EF_DB;
 	int found = 0;
-	int rc = store_alert_get(a->s, strtoll(rq->text, NULL, 10), &st->al, &found, &a->err);
+	int rc = store_alert_get(a->s, rq->id, &st->al, &found, &a->err);
 	if (rc)
 		return rc;
 	if (!found)
-		return ef_errf(&a->err, EF_INVALID, "no alert %s", rq->text);
+		return ef_errf(&a->err, EF_INVALID, "no alert %lld", (long long)rq->id);
 	if (fform_init(&st->f, ack_spec, A_N))
 		return ef_errf(&a->err, EF_DB, "cannot build the form");
 	snprintf(s->title, sizeof s->title, "alert #%lld, MRN %s", (long long)st->al.alert_id, st->al.mrn);
@@ -336,7 +336,7 @@ static void ack_draw(struct app *a, struct screen *s, WINDOW *body)
 	int cols = getmaxx(w);
 	ack_validate(a, st);
 	put_fmt(w, 0, 1, cols - 1, A_BOLD, "Acknowledge alert #%lld (MRN %s)", (long long)st->al.alert_id, st->al.mrn);
-	put_text(w, 1, 1, 9, st->al.severity, tui_attr(sev_role(st->al.severity)), 0);
+	put_text(w, 1, 1, 9, ef_severity_str(st->al.severity), tui_attr(tui_severity_role(st->al.severity)), 0);
 	put_fmt(w, 1, 10, cols - 10, A_BOLD, "%s %s", st->al.rule, st->al.subject);
 	put_text(w, 2, 1, cols - 1, st->al.message, A_NORMAL, 0);
 	if (st->al.acknowledged_on[0])

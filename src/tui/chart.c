@@ -388,8 +388,7 @@ static void draw_alerts(struct app *a, struct chart_st *st, struct pen *pn)
 		const struct store_alert *al = &st->alerts[i];
 		if ((r = row_of(pn)) < 0)
 			continue;
-		enum role ro = al->severity[0] == 'c' ? R_CRITICAL : al->severity[0] == 'w' ? R_WARNING : R_INFO;
-		put_text(w, r, 1, 9, al->severity, tui_attr(ro), 0);
+		put_text(w, r, 1, 9, ef_severity_str(al->severity), tui_attr(tui_severity_role(al->severity)), 0);
 		int x = 10 + put_fmt(w, r, 10, cols - 10, A_BOLD, "%s %s", al->rule, al->subject);
 		put_fmt(w, r, x, cols - x, A_NORMAL, "  %s", al->message);
 	}
@@ -566,7 +565,7 @@ static enum action chart_key(struct app *a, struct screen *s, int key, enum cmd 
 		a->req.ops = &eieform_ops;
 		a->req.patient_id = s->patient_id;
 		a->req.arg = (int)b->kind;
-		snprintf(a->req.text, sizeof a->req.text, "%lld", (long long)b->id);
+		a->req.id = b->id;
 		snprintf(a->req.what, sizeof a->req.what, "%s %s %s", kind_label(b->kind), b->what, b->on);
 		return ACTION_PUSH;
 	}
@@ -639,7 +638,7 @@ static int eie_open(struct app *a, struct screen *s, const struct request *rq)
 	if (!st)
 		return EF_DB;
 	st->kind = (enum store_kind)rq->arg;
-	st->id = strtoll(rq->text, NULL, 10);
+	st->id = rq->id;
 	snprintf(st->what, sizeof st->what, "%s", rq->what);
 	if (fform_init(&st->f, eie_spec, E_N))
 		return ef_errf(&a->err, EF_DB, "cannot build the form");

@@ -66,6 +66,19 @@ void theme_init(int mono)
 	}
 }
 
+enum role tui_severity_role(enum ef_severity s)
+{
+	switch (s) {
+	case EF_SEV_CRITICAL:
+		return R_CRITICAL;
+	case EF_SEV_WARNING:
+		return R_WARNING;
+	case EF_SEV_INFO:
+		break;
+	}
+	return R_INFO;
+}
+
 attr_t tui_attr(enum role r)
 {
 	return (unsigned)r < R_COUNT ? attrs[r] : A_NORMAL;

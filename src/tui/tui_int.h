@@ -19,6 +19,7 @@
 #include "engraft/date.h"
 #include "engraft/error.h"
 #include "engraft/reference.h"
+#include "engraft/rules.h"
 #include "engraft/store.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -72,6 +73,8 @@ enum role {
 };
 void theme_init(int mono);
 attr_t tui_attr(enum role r);
+/* The role of an alert severity (critical, warning, info). */
+enum role tui_severity_role(enum ef_severity s);
 int theme_is_mono(void);
 
 /* ---- status messages (tui.c, one table) ---- */
@@ -110,6 +113,7 @@ struct request {
 	const struct screen_ops *ops;
 	int64_t patient_id;      /* 0: clinic-wide */
 	int arg;                 /* screen-specific */
+	int64_t id;              /* the record or alert the screen is about */
 	char text[64];           /* screen-specific (vaccine code, ...) */
 	char what[200];          /* screen-specific (the record to mark, ...) */
 };

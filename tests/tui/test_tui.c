@@ -569,7 +569,7 @@ static int alert_status(struct th *t, const char *mrn, const char *rule, char *s
 	ck_assert_int_eq(rc, 0);
 	if (!f.found)
 		return 0;
-	strcpy(status, f.a.status);
+	strcpy(status, ef_alert_status_str(f.a.status));
 	strcpy(reason, f.a.reason);
 	strcpy(until, f.a.until);
 	return 1;
