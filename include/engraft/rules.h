@@ -37,6 +37,7 @@
 
 #include "engraft/date.h"
 #include "engraft/error.h"
+#include "engraft/gvhd.h"
 #include "engraft/reference.h"
 #include "engraft/timeline.h"
 
@@ -80,6 +81,20 @@ void ef_findings_free(struct ef_findings *f);
  * EF_DB only when out of memory. */
 int ef_rules_evaluate(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
 		      struct ef_findings *out, struct ef_err *err);
+
+/* The latest GVHD assessment of a kind on or before as_of (EF_NO_DAY: the
+ * latest of all), NULL when there is none. The rules and every screen use
+ * these, so "latest" means one thing. */
+const struct ef_gvhd_acute *ef_latest_acute(const struct ef_timeline *tl, ef_day as_of);
+const struct ef_gvhd_chronic *ef_latest_chronic(const struct ef_timeline *tl, ef_day as_of);
+
+/* How a screen shows a GVHD grade or severity: none (grade 0, none),
+ * present (grade I or more, mild or more) or severe by the site's
+ * parameters (gvhd_severe_acute_min_grade, gvhd_severe_chronic_min_severity),
+ * the same test GVHD_SEVERE applies. */
+enum ef_gvhd_class { EF_GVHD_NONE = 0, EF_GVHD_PRESENT, EF_GVHD_SEVERE };
+enum ef_gvhd_class ef_agvhd_class(const struct ef_reference *ref, enum ef_agvhd_grade g);
+enum ef_gvhd_class ef_cgvhd_class(const struct ef_reference *ref, enum ef_cgvhd_severity s);
 
 /* "NEUTROPHIL_ENGRAFTMENT_MISSED", ... and back (0 / -1). */
 const char *ef_rule_id(enum ef_rule r);

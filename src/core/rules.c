@@ -397,19 +397,45 @@ static int live_contraindicated(struct ctx *c)
 
 /* ---- GVHD ---------------------------------------------------------------------------- */
 
-static int gvhd_severe(struct ctx *c)
+const struct ef_gvhd_acute *ef_latest_acute(const struct ef_timeline *tl, ef_day as_of)
 {
 	const struct ef_gvhd_acute *a = NULL;
+	for (size_t i = 0; i < tl->n_acute; i++)
+		if ((as_of == EF_NO_DAY || tl->acute[i].day <= as_of) && (!a || tl->acute[i].day > a->day))
+			a = &tl->acute[i];
+	return a;
+}
+
+const struct ef_gvhd_chronic *ef_latest_chronic(const struct ef_timeline *tl, ef_day as_of)
+{
 	const struct ef_gvhd_chronic *ch = NULL;
-	for (size_t i = 0; i < c->tl->n_acute; i++)
-		if (c->tl->acute[i].day <= c->as_of && (!a || c->tl->acute[i].day > a->day))
-			a = &c->tl->acute[i];
-	for (size_t i = 0; i < c->tl->n_chronic; i++)
-		if (c->tl->chronic[i].day <= c->as_of && (!ch || c->tl->chronic[i].day > ch->day))
-			ch = &c->tl->chronic[i];
-	if (a && (int)ef_agvhd_grade_of(a) < ef_ref_int(c->ref, EF_P_SEVERE_ACUTE_GRADE))
+	for (size_t i = 0; i < tl->n_chronic; i++)
+		if ((as_of == EF_NO_DAY || tl->chronic[i].day <= as_of) && (!ch || tl->chronic[i].day > ch->day))
+			ch = &tl->chronic[i];
+	return ch;
+}
+
+enum ef_gvhd_class ef_agvhd_class(const struct ef_reference *ref, enum ef_agvhd_grade g)
+{
+	if ((int)g >= ef_ref_int(ref, EF_P_SEVERE_ACUTE_GRADE))
+		return EF_GVHD_SEVERE;
+	return g >= EF_AGVHD_I ? EF_GVHD_PRESENT : EF_GVHD_NONE;
+}
+
+enum ef_gvhd_class ef_cgvhd_class(const struct ef_reference *ref, enum ef_cgvhd_severity s)
+{
+	if ((int)s >= ef_ref_int(ref, EF_P_SEVERE_CHRONIC_SEVERITY))
+		return EF_GVHD_SEVERE;
+	return s >= EF_CGVHD_MILD ? EF_GVHD_PRESENT : EF_GVHD_NONE;
+}
+
+static int gvhd_severe(struct ctx *c)
+{
+	const struct ef_gvhd_acute *a = ef_latest_acute(c->tl, c->as_of);
+	const struct ef_gvhd_chronic *ch = ef_latest_chronic(c->tl, c->as_of);
+	if (a && ef_agvhd_class(c->ref, ef_agvhd_grade_of(a)) != EF_GVHD_SEVERE)
 		a = NULL;
-	if (ch && (int)ef_cgvhd_severity_of(ch) < ef_ref_int(c->ref, EF_P_SEVERE_CHRONIC_SEVERITY))
+	if (ch && ef_cgvhd_class(c->ref, ef_cgvhd_severity_of(ch)) != EF_GVHD_SEVERE)
 		ch = NULL;
 	char da[11], dc[11];
 	int rc = EF_OK;

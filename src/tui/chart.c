@@ -288,28 +288,22 @@ static void draw_status_lines(struct app *a, struct chart_st *st, struct pen *pn
 	if ((r = row_of(pn)) >= 0) {
 		put_text(w, r, 1, 14, "GVHD", A_BOLD, 0);
 		int x = 16;
-		const struct ef_gvhd_acute *ac = NULL;
-		const struct ef_gvhd_chronic *ch = NULL;
-		for (size_t i = 0; i < st->tl.n_acute; i++)
-			if (!ac || st->tl.acute[i].day >= ac->day)
-				ac = &st->tl.acute[i];
-		for (size_t i = 0; i < st->tl.n_chronic; i++)
-			if (!ch || st->tl.chronic[i].day >= ch->day)
-				ch = &st->tl.chronic[i];
+		const struct ef_gvhd_acute *ac = ef_latest_acute(&st->tl, EF_NO_DAY);
+		const struct ef_gvhd_chronic *ch = ef_latest_chronic(&st->tl, EF_NO_DAY);
 		if (!ac && !ch)
 			put_text(w, r, x, cols - x, "no assessment recorded", tui_attr(R_DIM), 0);
 		if (ac) {
 			enum ef_agvhd_grade g = ef_agvhd_grade_of(ac);
 			ef_date_format(ac->day, d);
 			fmt_day_n(st->tp ? st->tp->day0 : EF_NO_DAY, ac->day, dn, sizeof dn);
-			x += put_fmt(w, r, x, cols - x, g >= EF_AGVHD_III ? tui_attr(R_CRITICAL) : g >= EF_AGVHD_I ? tui_attr(R_WARNING) : A_NORMAL,
+			x += put_fmt(w, r, x, cols - x, gvhd_attr(st->ref ? ef_agvhd_class(st->ref, g) : EF_GVHD_PRESENT, A_NORMAL),
 				     "acute grade %s", ef_agvhd_grade_str(g));
 			x += put_fmt(w, r, x, cols - x, A_NORMAL, " (%s, day %s)   ", d, dn);
 		}
 		if (ch) {
 			enum ef_cgvhd_severity sv = ef_cgvhd_severity_of(ch);
 			ef_date_format(ch->day, d);
-			x += put_fmt(w, r, x, cols - x, sv >= EF_CGVHD_SEVERE ? tui_attr(R_CRITICAL) : sv >= EF_CGVHD_MILD ? tui_attr(R_WARNING) : A_NORMAL,
+			x += put_fmt(w, r, x, cols - x, gvhd_attr(st->ref ? ef_cgvhd_class(st->ref, sv) : EF_GVHD_PRESENT, A_NORMAL),
 				     "chronic %s", ef_cgvhd_severity_str(sv));
 			put_fmt(w, r, x, cols - x, A_NORMAL, " (%s)", d);
 		}

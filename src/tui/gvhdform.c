@@ -124,6 +124,8 @@ static int gvhd_open(struct app *a, struct screen *s, const struct request *rq)
 	int rc = store_patient_get(a->s, rq->patient_id, &st->pat, &a->err);
 	if (rc)
 		return rc;
+	if (!tui_reference(a)) /* the site's severe grades colour the result; loaded here, not in draw */
+		return EF_DB;
 	char today[11];
 	ef_date_format(a->today, today);
 	if (build(st, rq->arg == CHRONIC ? CHRONIC : ACUTE, today))
@@ -159,15 +161,13 @@ static void gvhd_draw(struct app *a, struct screen *s, WINDOW *body)
 	int x = put_text(w, y, 2, cols - 2,
 			 st->kind == ACUTE ? "Overall grade (MAGIC): " : "Global severity (NIH 2014): ", A_BOLD, 0);
 	if (g) {
-		enum role r = R_GOOD;
-		if (st->kind == ACUTE) {
-			enum ef_agvhd_grade gr = ef_agvhd_grade(st->v[0], st->v[1], st->v[2], st->v[3]);
-			r = gr >= EF_AGVHD_III ? R_CRITICAL : gr >= EF_AGVHD_I ? R_WARNING : R_GOOD;
-		} else {
-			enum ef_cgvhd_severity sv = ef_cgvhd_severity(st->v, LUNGS_INDEX);
-			r = sv >= EF_CGVHD_SEVERE ? R_CRITICAL : sv >= EF_CGVHD_MILD ? R_WARNING : R_GOOD;
-		}
-		put_text(w, y, 2 + x, cols - 2 - x, g, tui_attr(r) | A_BOLD, 0);
+		const struct ef_reference *ref = a->have_ref ? &a->ref : NULL;
+		enum ef_gvhd_class c = EF_GVHD_PRESENT; /* no reference data: never shown as none */
+		if (ref && st->kind == ACUTE)
+			c = ef_agvhd_class(ref, ef_agvhd_grade(st->v[0], st->v[1], st->v[2], st->v[3]));
+		else if (ref)
+			c = ef_cgvhd_class(ref, ef_cgvhd_severity(st->v, LUNGS_INDEX));
+		put_text(w, y, 2 + x, cols - 2 - x, g, gvhd_attr(c, tui_attr(R_GOOD)) | A_BOLD, 0);
 	} else {
 		put_text(w, y, 2 + x, cols - 2 - x, "? (fix the stages marked in red)", tui_attr(R_INVALID), 0);
 	}

@@ -79,6 +79,19 @@ enum role tui_severity_role(enum ef_severity s)
 	return R_INFO;
 }
 
+attr_t gvhd_attr(enum ef_gvhd_class c, attr_t none_attr)
+{
+	switch (c) {
+	case EF_GVHD_SEVERE:
+		return tui_attr(R_CRITICAL);
+	case EF_GVHD_PRESENT:
+		return tui_attr(R_WARNING);
+	case EF_GVHD_NONE:
+		break;
+	}
+	return none_attr;
+}
+
 attr_t tui_attr(enum role r)
 {
 	return (unsigned)r < R_COUNT ? attrs[r] : A_NORMAL;

@@ -75,6 +75,9 @@ void theme_init(int mono);
 attr_t tui_attr(enum role r);
 /* The role of an alert severity (critical, warning, info). */
 enum role tui_severity_role(enum ef_severity s);
+/* The attribute of a GVHD grade's class (core: ef_agvhd_class): severe is
+ * critical, present a warning, none `none_attr`. */
+attr_t gvhd_attr(enum ef_gvhd_class c, attr_t none_attr);
 int theme_is_mono(void);
 
 /* ---- status messages (tui.c, one table) ---- */

@@ -453,6 +453,53 @@ START_TEST(names)
 }
 END_TEST
 
+/* The screens colour GVHD by the same site parameters GVHD_SEVERE uses
+ * (they coloured III+ and severe as critical whatever the site said). */
+static const struct {
+	const char *acute_min, *chronic_min;
+	enum ef_agvhd_grade g;
+	enum ef_cgvhd_severity sv;
+	enum ef_gvhd_class want_acute, want_chronic;
+} classes[] = {
+	{"III", "severe", EF_AGVHD_0, EF_CGVHD_NONE, EF_GVHD_NONE, EF_GVHD_NONE},
+	{"III", "severe", EF_AGVHD_II, EF_CGVHD_MODERATE, EF_GVHD_PRESENT, EF_GVHD_PRESENT},
+	{"III", "severe", EF_AGVHD_III, EF_CGVHD_SEVERE, EF_GVHD_SEVERE, EF_GVHD_SEVERE},
+	{"II", "moderate", EF_AGVHD_II, EF_CGVHD_MODERATE, EF_GVHD_SEVERE, EF_GVHD_SEVERE},
+	{"IV", "severe", EF_AGVHD_III, EF_CGVHD_MILD, EF_GVHD_PRESENT, EF_GVHD_PRESENT},
+};
+
+START_TEST(gvhd_class_follows_site_parameters)
+{
+	struct ref_override ov[] = {
+		{"parameters.csv", "key", "gvhd_severe_acute_min_grade", NULL, NULL, "value", classes[_i].acute_min},
+		{"parameters.csv", "key", "gvhd_severe_chronic_min_severity", NULL, NULL, "value", classes[_i].chronic_min},
+	};
+	struct ef_reference ref;
+	struct ef_err e = {{0}};
+	ck_assert_msg(test_reference_load(&ref, ov, 2, &e) == EF_OK, "%s", e.msg);
+	ck_assert_int_eq(ef_agvhd_class(&ref, classes[_i].g), classes[_i].want_acute);
+	ck_assert_int_eq(ef_cgvhd_class(&ref, classes[_i].sv), classes[_i].want_chronic);
+	ef_reference_free(&ref);
+}
+END_TEST
+
+/* "Latest" is one thing for the rules and the screens: on or before as_of. */
+START_TEST(latest_assessment_on_or_before_as_of)
+{
+	struct ef_timeline tl;
+	ef_timeline_init(&tl);
+	tl_patient(&tl, "1970-01-01");
+	tl_acute(&tl, D("2025-02-01"), 3, 0, 0, 0);
+	tl_acute(&tl, D("2025-01-01"), 1, 0, 0, 0);
+	tl_acute(&tl, D("2025-03-01"), 0, 0, 0, 0);
+	ck_assert_int_eq(ef_latest_acute(&tl, EF_NO_DAY)->day, D("2025-03-01"));
+	ck_assert_int_eq(ef_latest_acute(&tl, D("2025-02-15"))->day, D("2025-02-01"));
+	ck_assert_ptr_null(ef_latest_acute(&tl, D("2024-12-31")));
+	ck_assert_ptr_null(ef_latest_chronic(&tl, EF_NO_DAY));
+	ef_timeline_free(&tl);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("rules");
@@ -460,6 +507,8 @@ int main(void)
 	tcase_add_loop_test(tc, rule_table, 0, sizeof cases / sizeof cases[0]);
 	tcase_add_loop_test(tc, edited_row_changes_result, 0, sizeof edits / sizeof edits[0]);
 	tcase_add_test(tc, names);
+	tcase_add_loop_test(tc, gvhd_class_follows_site_parameters, 0, sizeof classes / sizeof classes[0]);
+	tcase_add_test(tc, latest_assessment_on_or_before_as_of);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
