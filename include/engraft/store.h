@@ -157,11 +157,18 @@ int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import
  * batch is full: flush it. flush writes and empties the batch. */
 #define STORE_LAB_BATCH 64
 #define STORE_EIE_MAX 200 /* bytes of an entered_in_error or override reason */
+/* Limits of a lab result's texts in bytes: the CSV kind's description
+ * (src/csv/kinds.c) uses these, and the batch below is sized by them. */
+#define STORE_LAB_COLLECTED_ON_MAX 19 /* YYYY-MM-DDTHH:MM:SS */
+#define STORE_LAB_TEST_MAX 8
+#define STORE_LAB_VALUE_MAX 46
+#define STORE_LAB_UNIT_MAX 31
 struct store_lab_batch {
 	int n;
 	struct store_lab_batch_row {
 		struct store_lab_rec rec; /* its texts point into the arrays below */
-		char collected_on[20], test[9], value[48], unit[32];
+		char collected_on[STORE_LAB_COLLECTED_ON_MAX + 1], test[STORE_LAB_TEST_MAX + 1];
+		char value[STORE_LAB_VALUE_MAX + 1], unit[STORE_LAB_UNIT_MAX + 1];
 		char entered_in_error[STORE_EIE_MAX + 1];
 	} row[STORE_LAB_BATCH];
 };

@@ -116,6 +116,7 @@ struct imp {
 	const struct ef_csv_row *row;
 	int row_bad;
 	char cell[MAX_COLS][1024]; /* copies of the cells, formula escape removed */
+	char key[128];             /* the natural key's columns, for messages */
 };
 
 static void report(struct imp *im, const char *col, const char *fmt, ...)
@@ -166,25 +167,25 @@ static void report_at(struct imp *im, long line, const char *col, const char *fm
 /* Column i of the kind: the cell copied into im->cell[i] (formula escape
  * "'=" etc. written by export removed); NULL if the column is absent/empty
  * and optional. Reports and returns NULL for an empty required cell. */
-static const char *cell(struct imp *im, int i, int allow_newlines, size_t maxlen)
+static const char *cell(struct imp *im, int i)
 {
-	const struct kind_desc *k = &ef_kinds[im->kind];
+	const struct col_desc *c = &ef_kinds[im->kind].desc[i];
 	size_t n;
 	const char *v = ef_csv_get(im->row, im->idx[i], &n);
 	if (n >= 2 && v[0] == '\'' && strchr("=+-@\t\r'", v[1]))
 		v++, n--;
 	if (n == 0) {
-		if (k->req[i])
-			report(im, k->cols[i], "required value is empty");
+		if (c->required)
+			report(im, c->name, "required value is empty");
 		return NULL;
 	}
-	const char *p = ef_text_problem(v, n, allow_newlines);
+	const char *p = ef_text_problem(v, n, c->multiline);
 	if (p) {
-		report(im, k->cols[i], "%s", p);
+		report(im, c->name, "%s", p);
 		return NULL;
 	}
-	if (n > maxlen || n >= sizeof im->cell[i]) {
-		report(im, k->cols[i], "too long (%zu bytes, at most %zu)", n, maxlen);
+	if (n > c->max) {
+		report(im, c->name, "too long (%zu bytes, at most %u)", n, (unsigned)c->max);
 		return NULL;
 	}
 	memcpy(im->cell[i], v, n);
@@ -205,7 +206,7 @@ static int cell_empty(struct imp *im, int i)
 static const char *eie_cell(struct imp *im, int i, int *given)
 {
 	*given = im->idx[i] >= 0;
-	return cell(im, i, 0, STORE_EIE_MAX);
+	return cell(im, i);
 }
 
 static int mrn_ok(const char *s)
@@ -220,7 +221,7 @@ static int mrn_ok(const char *s)
 static int date_cell(struct imp *im, int i, ef_day not_before, ef_day *out, const char **text)
 {
 	const char *col = ef_kinds[im->kind].cols[i];
-	const char *v = cell(im, i, 0, 10);
+	const char *v = cell(im, i);
 	*text = v;
 	if (!v)
 		return -1;
@@ -246,7 +247,7 @@ static int date_cell(struct imp *im, int i, ef_day not_before, ef_day *out, cons
 /* Resolve the MRN column (index 0 in every child kind) to a patient. */
 static int patient_cell(struct imp *im, int64_t *pid, ef_day *birth)
 {
-	const char *mrn = cell(im, 0, 0, 63);
+	const char *mrn = cell(im, 0);
 	if (!mrn)
 		return -1;
 	size_t n = strlen(mrn);
@@ -279,7 +280,7 @@ static int patient_cell(struct imp *im, int64_t *pid, ef_day *birth)
 static int int_cell(struct imp *im, int i, int lo, int hi, int *out)
 {
 	const char *col = ef_kinds[im->kind].cols[i];
-	const char *v = cell(im, i, 0, 8);
+	const char *v = cell(im, i);
 	if (!v)
 		return -1;
 	if (!(v[0] >= '0' && v[0] <= '9' && v[1] == '\0') || v[0] - '0' < lo || v[0] - '0' > hi) {
@@ -293,7 +294,7 @@ static int int_cell(struct imp *im, int i, int lo, int hi, int *out)
 static int enum_cell(struct imp *im, int i, int (*parse)(const char *, size_t, void *), void *out,
 		     const char *allowed)
 {
-	const char *v = cell(im, i, 0, 32);
+	const char *v = cell(im, i);
 	if (!v)
 		return -1;
 	if (parse(v, strlen(v), out)) {
@@ -345,7 +346,7 @@ static void flush_labs(struct imp *im)
 		return;
 	}
 	for (int k = 0; k < n; k++)
-		count_at(im, im->lab_line[k], res[k], "mrn,collected_on,test");
+		count_at(im, im->lab_line[k], res[k], im->key);
 }
 
 /* ---- one function per kind: validate, then put ---- */
@@ -354,22 +355,22 @@ static void row_patient(struct imp *im)
 {
 	struct store_patient_rec r = {0};
 	ef_day birth;
-	r.mrn = cell(im, 0, 0, 63);
+	r.mrn = cell(im, 0);
 	if (r.mrn && !mrn_ok(r.mrn))
 		report(im, "mrn", "must be printable ASCII without spaces");
-	r.family_name = cell(im, 1, 0, 127);
-	r.given_name = cell(im, 2, 0, 127);
+	r.family_name = cell(im, 1);
+	r.given_name = cell(im, 2);
 	date_cell(im, 3, EF_NO_DAY, &birth, &r.birth_date);
 	enum ef_sex sx;
-	r.sex = cell(im, 4, 0, 32); /* long enough to say which values are allowed */
+	r.sex = cell(im, 4); /* long enough to say which values are allowed */
 	if (r.sex && ef_sex_parse(r.sex, strlen(r.sex), &sx))
 		report(im, "sex", "'%s' is not one of F, M, X (or empty)", r.sex);
-	r.diagnosis = cell(im, 5, 1, 127);
+	r.diagnosis = cell(im, 5);
 	if (im->row_bad)
 		return;
 	enum store_put res;
 	int64_t id;
-	count(im, store_put_patient(im->s, &r, im->res->import_id, &id, &res, im->err), &res, "mrn");
+	count(im, store_put_patient(im->s, &r, im->res->import_id, &id, &res, im->err), &res, im->key);
 	if (im->fatal)
 		return;
 	/* Keep the cache in step: a later row of this file may be a child. */
@@ -396,10 +397,10 @@ static void row_transplant(struct imp *im)
 		r.type = im->cell[2];
 	if (ENUM_CELL(im, 3, ef_graft_parse, &g, "bone_marrow, peripheral_blood, cord_blood") == 0)
 		r.graft_source = im->cell[3];
-	r.donor = cell(im, 4, 0, 32);
+	r.donor = cell(im, 4);
 	if (r.donor && (ef_donor_parse(r.donor, strlen(r.donor), &dn) || dn == EF_DONOR_UNKNOWN))
 		report(im, "donor", "'%s' is not one of self, related, unrelated, haploidentical (or empty)", r.donor);
-	r.conditioning = cell(im, 5, 0, 32);
+	r.conditioning = cell(im, 5);
 	if (r.conditioning &&
 	    (ef_conditioning_parse(r.conditioning, strlen(r.conditioning), &cd) || cd == EF_COND_UNKNOWN))
 		report(im, "conditioning",
@@ -410,7 +411,7 @@ static void row_transplant(struct imp *im)
 	if (im->row_bad || im->fatal)
 		return;
 	enum store_put res;
-	count(im, store_put_transplant(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,transplant_date");
+	count(im, store_put_transplant(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
 }
 
 static void row_lab(struct imp *im)
@@ -421,7 +422,7 @@ static void row_lab(struct imp *im)
 	enum ef_qual q = EF_Q_EQ;
 	double v = 0;
 	int have_pat = patient_cell(im, &r.patient_id, &birth) == 0;
-	r.collected_on = cell(im, 1, 0, 19);
+	r.collected_on = cell(im, 1);
 	if (r.collected_on) {
 		int secs;
 		if (ef_datetime_parse(r.collected_on, strlen(r.collected_on), &r.day, &secs))
@@ -436,17 +437,17 @@ static void row_lab(struct imp *im)
 		else if (have_pat && birth != EF_NO_DAY && r.day < birth)
 			report(im, "collected_on", "%s is before the birth date", r.collected_on);
 	}
-	r.test = cell(im, 2, 0, 8);
+	r.test = cell(im, 2);
 	int have_test = r.test && ef_test_parse(r.test, strlen(r.test), &t) == 0;
 	if (r.test && !have_test)
 		report(im, "test", "'%s' is not a known test (ANC, ALC, WBC, HGB, PLT, CD3, CD4, CD8, CD19, NK, "
 			       "IGG, IGA, IGM, BILI, CREAT)", r.test);
-	r.value = cell(im, 3, 0, 46);
+	r.value = cell(im, 3);
 	const char *why = NULL;
 	int have_value = r.value && ef_value_parse(r.value, strlen(r.value), &q, &v, &why) == 0;
 	if (r.value && !have_value)
 		report(im, "value", "'%s': %s", r.value, why);
-	r.unit = cell(im, 4, 0, 31);
+	r.unit = cell(im, 4);
 	int have_canonical = 0;
 	if (r.unit && have_test && ef_unit_convert(t, r.unit, strlen(r.unit), v, &r.canonical)) {
 		char list[256] = "";
@@ -492,7 +493,7 @@ static void row_transfusion(struct imp *im)
 	if (im->row_bad || im->fatal)
 		return;
 	enum store_put res;
-	count(im, store_put_transfusion(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,given_on,product");
+	count(im, store_put_transfusion(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
 }
 
 /* An administered dose of a live vaccine while the live-vaccine gate is
@@ -532,7 +533,7 @@ static void row_vaccination(struct imp *im)
 	struct store_vaccination_rec r = {0};
 	ef_day birth = EF_NO_DAY, d;
 	patient_cell(im, &r.patient_id, &birth);
-	r.vaccine = cell(im, 1, 0, 15);
+	r.vaccine = cell(im, 1);
 	if (r.vaccine) {
 		int known = 0;
 		int rc = store_vaccine_known(im->s, r.vaccine, strlen(r.vaccine), &known, im->err);
@@ -546,11 +547,11 @@ static void row_vaccination(struct imp *im)
 					      "CVX code", r.vaccine);
 	}
 	date_cell(im, 2, birth, &d, &r.given_on);
-	r.lot = cell(im, 3, 0, 63);
-	r.site = cell(im, 4, 1, 63);
-	r.given_by = cell(im, 5, 1, 127);
+	r.lot = cell(im, 3);
+	r.site = cell(im, 4);
+	r.given_by = cell(im, 5);
 	r.source_given = im->idx[6] >= 0;
-	r.source = cell(im, 6, 0, 32);
+	r.source = cell(im, 6);
 	int administered = 0;
 	if (r.source && strcmp(r.source, "administered") == 0)
 		administered = 1;
@@ -560,7 +561,7 @@ static void row_vaccination(struct imp *im)
 		report(im, "lot", "required for an administered dose");
 	if (administered && cell_empty(im, 4))
 		report(im, "site", "required for an administered dose");
-	r.override_reason = cell(im, 7, 0, STORE_EIE_MAX);
+	r.override_reason = cell(im, 7);
 	if (r.override_reason && !administered)
 		report(im, "override_reason", "only an administered dose has an override reason");
 	r.entered_in_error = eie_cell(im, 8, &r.eie_given);
@@ -585,7 +586,7 @@ static void row_vaccination(struct imp *im)
 	if (administered && !r.entered_in_error && !r.override_reason && live_gate_closed(im, &r, d))
 		return;
 	enum store_put res;
-	count(im, store_put_vaccination(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,vaccine,given_on");
+	count(im, store_put_vaccination(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
 }
 
 static void row_acute(struct imp *im)
@@ -603,7 +604,7 @@ static void row_acute(struct imp *im)
 		return;
 	r.grade = ef_agvhd_grade_str(ef_agvhd_grade(r.skin, r.liver, r.upper_gi, r.lower_gi));
 	enum store_put res;
-	count(im, store_put_gvhd_acute(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,assessed_on");
+	count(im, store_put_gvhd_acute(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
 }
 
 static void row_chronic(struct imp *im)
@@ -621,7 +622,7 @@ static void row_chronic(struct imp *im)
 	const int s[8] = {r.skin, r.mouth, r.eyes, r.gi, r.liver, r.lungs, r.joints, r.genital};
 	r.severity = ef_cgvhd_severity_str(ef_cgvhd_severity(s, 5));
 	enum store_put res;
-	count(im, store_put_gvhd_chronic(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,assessed_on");
+	count(im, store_put_gvhd_chronic(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
 }
 
 static void row_is(struct imp *im)
@@ -629,7 +630,7 @@ static void row_is(struct imp *im)
 	struct store_is_rec r = {0};
 	ef_day birth = EF_NO_DAY, start = EF_NO_DAY, stop;
 	patient_cell(im, &r.patient_id, &birth);
-	r.drug = cell(im, 1, 0, 63);
+	r.drug = cell(im, 1);
 	date_cell(im, 2, birth, &start, &r.started_on);
 	if (im->idx[3] >= 0 && ef_csv_get(im->row, im->idx[3], NULL)[0]) {
 		if (date_cell(im, 3, birth, &stop, &r.stopped_on) == 0 && start != EF_NO_DAY && stop < start)
@@ -639,7 +640,7 @@ static void row_is(struct imp *im)
 	if (im->row_bad || im->fatal)
 		return;
 	enum store_put res;
-	count(im, store_put_is(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,drug,started_on");
+	count(im, store_put_is(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
 }
 
 static void row_ivig(struct imp *im)
@@ -648,7 +649,7 @@ static void row_ivig(struct imp *im)
 	ef_day birth = EF_NO_DAY, d;
 	patient_cell(im, &r.patient_id, &birth);
 	date_cell(im, 1, birth, &d, &r.given_on);
-	r.dose_g = cell(im, 2, 0, 31);
+	r.dose_g = cell(im, 2);
 	double g;
 	if (r.dose_g && (ef_decimal_parse(r.dose_g, strlen(r.dose_g), &g) || g <= 0))
 		report(im, "dose_g", "'%s' is not a positive number of grams", r.dose_g);
@@ -656,7 +657,7 @@ static void row_ivig(struct imp *im)
 	if (im->row_bad || im->fatal)
 		return;
 	enum store_put res;
-	count(im, store_put_ivig(im->s, &r, im->res->import_id, &res, im->err), &res, "mrn,given_on");
+	count(im, store_put_ivig(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
 }
 
 static void (*const row_fns[STORE_K_COUNT])(struct imp *) = {
@@ -707,6 +708,11 @@ int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
 		return ef_errf(err, EF_USAGE, "unknown import kind");
 	memset(res, 0, sizeof *res);
 	struct imp im = {.s = s, .kind = kind, .name = name, .opts = opts, .res = res, .err = err};
+	ef_kind_key(kind, im.key, sizeof im.key);
+	for (size_t i = 0; i < ef_kinds[kind].ncol; i++) /* the description fits the copies: never cut */
+		if (ef_kinds[kind].desc[i].max >= sizeof im.cell[0] || ef_kinds[kind].ncol > MAX_COLS)
+			return ef_errf(err, EF_DB, "internal: column %s of %s is longer than the import can hold",
+				       ef_kinds[kind].desc[i].name, ef_kinds[kind].name);
 	int rc = store_begin(s, err);
 	if (rc)
 		return rc;
