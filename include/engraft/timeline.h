@@ -35,6 +35,15 @@ int ef_donor_parse(const char *s, size_t n, enum ef_donor *out);
 int ef_conditioning_parse(const char *s, size_t n, enum ef_conditioning *out);
 int ef_product_parse(const char *s, size_t n, enum ef_product *out);
 
+/* The same vocabularies by number, for code that handles several alike
+ * (the store's readers, the importer): words and their order live here
+ * only. An empty word (unknown sex, donor, conditioning) is not offered. */
+enum ef_vocab { EF_V_SEX, EF_V_HCT_TYPE, EF_V_GRAFT, EF_V_DONOR, EF_V_CONDITIONING, EF_V_PRODUCT };
+/* *out = the enum value of the word; 0, or -1 when it is not one. */
+int ef_vocab_parse(enum ef_vocab v, const char *s, size_t n, int *out);
+/* "autologous, allogeneic, syngeneic": the words, in order, for messages. */
+const char *ef_vocab_words(enum ef_vocab v);
+
 struct ef_patient {
 	int64_t id;
 	char mrn[64];

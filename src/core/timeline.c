@@ -42,6 +42,50 @@ ENUM_FUNCS(ef_donor, donor, donor_s)
 ENUM_FUNCS(ef_conditioning, conditioning, cond_s)
 ENUM_FUNCS(ef_product, product, prod_s)
 
+static const struct {
+	const char *const *tab;
+	size_t n;
+} vocabs[] = {
+	[EF_V_SEX] = {sex_s, NELEM(sex_s)},
+	[EF_V_HCT_TYPE] = {hct_s, NELEM(hct_s)},
+	[EF_V_GRAFT] = {graft_s, NELEM(graft_s)},
+	[EF_V_DONOR] = {donor_s, NELEM(donor_s)},
+	[EF_V_CONDITIONING] = {cond_s, NELEM(cond_s)},
+	[EF_V_PRODUCT] = {prod_s, NELEM(prod_s)},
+};
+
+int ef_vocab_parse(enum ef_vocab v, const char *s, size_t n, int *out)
+{
+	if ((unsigned)v >= NELEM(vocabs) || n == 0)
+		return -1;
+	int i = lookup(vocabs[v].tab, vocabs[v].n, s, n);
+	if (i < 0)
+		return -1;
+	*out = i;
+	return 0;
+}
+
+const char *ef_vocab_words(enum ef_vocab v)
+{
+	static char words[NELEM(vocabs)][128]; /* made from the tables once */
+	if ((unsigned)v >= NELEM(vocabs))
+		return "";
+	if (!words[v][0]) {
+		size_t o = 0;
+		for (size_t i = 0; i < vocabs[v].n; i++) {
+			size_t len = strlen(vocabs[v].tab[i]);
+			if (!len || o + len + 3 > sizeof words[v])
+				continue;
+			if (o)
+				memcpy(words[v] + o, ", ", 2), o += 2;
+			memcpy(words[v] + o, vocabs[v].tab[i], len);
+			o += len;
+		}
+		words[v][o] = '\0';
+	}
+	return words[v];
+}
+
 void ef_timeline_init(struct ef_timeline *tl)
 {
 	memset(tl, 0, sizeof *tl);

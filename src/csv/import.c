@@ -291,20 +291,20 @@ static int int_cell(struct imp *im, int i, int lo, int hi, int *out)
 	return 0;
 }
 
-static int enum_cell(struct imp *im, int i, int (*parse)(const char *, size_t, void *), void *out,
-		     const char *allowed)
+/* A column holding a word of core's vocabulary v: 0 with *out its value,
+ * -1 when empty (optional) or not a word (reported with every word). */
+static int vocab_cell(struct imp *im, int i, enum ef_vocab v, int *out)
 {
-	const char *v = cell(im, i);
-	if (!v)
+	const char *w = cell(im, i);
+	if (!w)
 		return -1;
-	if (parse(v, strlen(v), out)) {
-		report(im, ef_kinds[im->kind].cols[i], "'%s' is not one of %s", v, allowed);
+	if (ef_vocab_parse(v, w, strlen(w), out)) {
+		const struct col_desc *c = &ef_kinds[im->kind].desc[i];
+		report(im, c->name, "'%s' is not one of %s%s", w, ef_vocab_words(v), c->required ? "" : " (or empty)");
 		return -1;
 	}
 	return 0;
 }
-#define ENUM_CELL(im, i, fn, out, allowed) \
-	enum_cell(im, i, (int (*)(const char *, size_t, void *))fn, out, allowed)
 
 /* The outcome of one row's put, for the row on `line`. */
 static void count_at(struct imp *im, long line, enum store_put r, const char *key_cols)
@@ -361,10 +361,9 @@ static void row_patient(struct imp *im)
 	r.family_name = cell(im, 1);
 	r.given_name = cell(im, 2);
 	date_cell(im, 3, EF_NO_DAY, &birth, &r.birth_date);
-	enum ef_sex sx;
-	r.sex = cell(im, 4); /* long enough to say which values are allowed */
-	if (r.sex && ef_sex_parse(r.sex, strlen(r.sex), &sx))
-		report(im, "sex", "'%s' is not one of F, M, X (or empty)", r.sex);
+	int sx;
+	if (vocab_cell(im, 4, EF_V_SEX, &sx) == 0)
+		r.sex = im->cell[4];
 	r.diagnosis = cell(im, 5);
 	if (im->row_bad)
 		return;
@@ -385,27 +384,19 @@ static void row_transplant(struct imp *im)
 {
 	struct store_transplant_rec r = {0};
 	ef_day birth, d;
-	enum ef_hct_type t;
-	enum ef_graft g;
-	enum ef_donor dn;
-	enum ef_conditioning cd;
+	int t = -1, g, dn = -1, cd;
 	if (patient_cell(im, &r.patient_id, &birth) == 0)
 		date_cell(im, 1, birth, &d, &r.transplant_date);
 	else
 		date_cell(im, 1, EF_NO_DAY, &d, &r.transplant_date);
-	if (ENUM_CELL(im, 2, ef_hct_type_parse, &t, "autologous, allogeneic, syngeneic") == 0)
+	if (vocab_cell(im, 2, EF_V_HCT_TYPE, &t) == 0)
 		r.type = im->cell[2];
-	if (ENUM_CELL(im, 3, ef_graft_parse, &g, "bone_marrow, peripheral_blood, cord_blood") == 0)
+	if (vocab_cell(im, 3, EF_V_GRAFT, &g) == 0)
 		r.graft_source = im->cell[3];
-	r.donor = cell(im, 4);
-	if (r.donor && (ef_donor_parse(r.donor, strlen(r.donor), &dn) || dn == EF_DONOR_UNKNOWN))
-		report(im, "donor", "'%s' is not one of self, related, unrelated, haploidentical (or empty)", r.donor);
-	r.conditioning = cell(im, 5);
-	if (r.conditioning &&
-	    (ef_conditioning_parse(r.conditioning, strlen(r.conditioning), &cd) || cd == EF_COND_UNKNOWN))
-		report(im, "conditioning",
-		       "'%s' is not one of myeloablative, reduced_intensity, nonmyeloablative (or empty)",
-		       r.conditioning);
+	if (vocab_cell(im, 4, EF_V_DONOR, &dn) == 0)
+		r.donor = im->cell[4];
+	if (vocab_cell(im, 5, EF_V_CONDITIONING, &cd) == 0)
+		r.conditioning = im->cell[5];
 	if (!im->row_bad && r.donor && t == EF_HCT_AUTOLOGOUS && dn != EF_DONOR_SELF)
 		report(im, "donor", "an autologous transplant's donor is 'self'");
 	if (im->row_bad || im->fatal)
@@ -484,10 +475,10 @@ static void row_transfusion(struct imp *im)
 {
 	struct store_transfusion_rec r = {0};
 	ef_day birth = EF_NO_DAY, d;
-	enum ef_product p;
+	int p;
 	patient_cell(im, &r.patient_id, &birth);
 	date_cell(im, 1, birth, &d, &r.given_on);
-	if (ENUM_CELL(im, 2, ef_product_parse, &p, "platelets, red_cells, plasma, granulocytes") == 0)
+	if (vocab_cell(im, 2, EF_V_PRODUCT, &p) == 0)
 		r.product = im->cell[2];
 	r.entered_in_error = eie_cell(im, 3, &r.eie_given);
 	if (im->row_bad || im->fatal)

@@ -52,12 +52,13 @@ static void col_copy(char *dst, size_t size, sqlite3_stmt *st, int col)
 	snprintf(dst, size, "%s", v ? v : "");
 }
 
-static int enum_col(sqlite3_stmt *st, int col, int (*parse)(const char *, size_t, void *), void *out)
+/* A column holding a word of core's vocabulary v: its value, or `absent`
+ * when NULL or not a word (the schema's CHECKs allow only words). */
+static int vocab_col(sqlite3_stmt *st, int col, enum ef_vocab v, int absent)
 {
-	const char *v = (const char *)sqlite3_column_text(st, col);
-	if (!v)
-		return -1;
-	return parse(v, strlen(v), out);
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	int out;
+	return s && ef_vocab_parse(v, s, strlen(s), &out) == 0 ? out : absent;
 }
 
 /* Append one row (columns from 1; column 0 is patient_id) to tl. */
@@ -71,12 +72,10 @@ static int add_transplant(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *
 	memset(t, 0, sizeof *t);
 	t->id = sqlite3_column_int64(st, 1);
 	t->day0 = col_day(st, 2);
-	enum_col(st, 3, (int (*)(const char *, size_t, void *))ef_hct_type_parse, &t->type);
-	enum_col(st, 4, (int (*)(const char *, size_t, void *))ef_graft_parse, &t->graft);
-	if (enum_col(st, 5, (int (*)(const char *, size_t, void *))ef_donor_parse, &t->donor))
-		t->donor = EF_DONOR_UNKNOWN;
-	if (enum_col(st, 6, (int (*)(const char *, size_t, void *))ef_conditioning_parse, &t->conditioning))
-		t->conditioning = EF_COND_UNKNOWN;
+	t->type = (enum ef_hct_type)vocab_col(st, 3, EF_V_HCT_TYPE, 0);
+	t->graft = (enum ef_graft)vocab_col(st, 4, EF_V_GRAFT, 0);
+	t->donor = (enum ef_donor)vocab_col(st, 5, EF_V_DONOR, EF_DONOR_UNKNOWN);
+	t->conditioning = (enum ef_conditioning)vocab_col(st, 6, EF_V_CONDITIONING, EF_COND_UNKNOWN);
 	return 0;
 }
 
@@ -109,8 +108,7 @@ static int add_transfusion(struct ef_timeline *tl, struct caps *c, sqlite3_stmt 
 		return -1;
 	t->id = sqlite3_column_int64(st, 1);
 	t->day = col_day(st, 2);
-	if (enum_col(st, 3, (int (*)(const char *, size_t, void *))ef_product_parse, &t->product))
-		t->product = EF_PROD_RED_CELLS;
+	t->product = (enum ef_product)vocab_col(st, 3, EF_V_PRODUCT, EF_PROD_RED_CELLS);
 	return 0;
 }
 
@@ -251,8 +249,7 @@ static void fill_patient(struct ef_patient *p, sqlite3_stmt *st)
 	col_copy(p->family_name, sizeof p->family_name, st, 2);
 	col_copy(p->given_name, sizeof p->given_name, st, 3);
 	p->birth = col_day(st, 4);
-	if (enum_col(st, 5, (int (*)(const char *, size_t, void *))ef_sex_parse, &p->sex))
-		p->sex = EF_SEX_UNKNOWN;
+	p->sex = (enum ef_sex)vocab_col(st, 5, EF_V_SEX, EF_SEX_UNKNOWN);
 	col_copy(p->diagnosis, sizeof p->diagnosis, st, 6);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engraft/date.h"
+#include "engraft/timeline.h"
 #include "engraft/text.h"
 #include "engraft/units.h"
 
@@ -107,6 +108,39 @@ START_TEST(after_now_table)
 }
 END_TEST
 
+/* Vocabularies live in core only: their words (for messages) and their
+ * parse agree, and an empty word is never one. */
+START_TEST(vocabularies_parse_their_own_words)
+{
+	static const struct {
+		enum ef_vocab v;
+		const char *words;
+	} vs[] = {
+		{EF_V_SEX, "F, M, X"},
+		{EF_V_HCT_TYPE, "autologous, allogeneic, syngeneic"},
+		{EF_V_GRAFT, "bone_marrow, peripheral_blood, cord_blood"},
+		{EF_V_DONOR, "self, related, unrelated, haploidentical"},
+		{EF_V_CONDITIONING, "myeloablative, reduced_intensity, nonmyeloablative"},
+		{EF_V_PRODUCT, "platelets, red_cells, plasma, granulocytes"},
+	};
+	for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) {
+		ck_assert_str_eq(ef_vocab_words(vs[i].v), vs[i].words);
+		char w[128];
+		snprintf(w, sizeof w, "%s", vs[i].words);
+		int last = -1;
+		for (char *t = strtok(w, ", "); t; t = strtok(NULL, ", ")) {
+			int out;
+			ck_assert_int_eq(ef_vocab_parse(vs[i].v, t, strlen(t), &out), 0);
+			ck_assert_int_gt(out, last); /* in the enum's order */
+			last = out;
+		}
+		int out;
+		ck_assert_int_eq(ef_vocab_parse(vs[i].v, "", 0, &out), -1);
+		ck_assert_int_eq(ef_vocab_parse(vs[i].v, "Allogeneic", 10, &out), -1);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("text");
@@ -115,6 +149,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, escape_table, 0, (int)(sizeof escapes / sizeof escapes[0]));
 	tcase_add_test(tc, escape_never_cuts_silently);
 	tcase_add_test(tc, decimal_parse_ignores_the_locale);
+	tcase_add_test(tc, vocabularies_parse_their_own_words);
 	tcase_add_loop_test(tc, after_now_table, 0, (int)(sizeof nows / sizeof nows[0]));
 	suite_add_tcase(s, tc);
 	return s;
