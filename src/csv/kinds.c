@@ -1,4 +1,4 @@
-/* kinds.c - names and columns of the CSV kinds (design.md "CSV formats"). */
+/* kinds.c - names and columns of the CSV kinds (docs/formats.md s.4). */
 #include <string.h>
 
 #include "engraft/csvio.h"
