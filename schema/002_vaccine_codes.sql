@@ -1,4 +1,4 @@
--- 002_vaccine_codes: the vaccine series of the contract (design.md) and the
+-- 002_vaccine_codes: the vaccine series (docs/clinical-rules.md s.11) and the
 -- CVX codes that count toward them (assets/cvx.csv, loaded by the program;
 -- a combination vaccine has one row per series it counts toward).
 

@@ -1,5 +1,5 @@
 -- 004_alerts: one alert per (patient, rule, subject), kept for its whole life
--- under a stable alert_id (design.md "Rules and alerts"), and the history of
+-- under a stable alert_id (docs/clinical-rules.md s.14.2), and the history of
 -- what happened to it. `check` opens, keeps, reopens and resolves alerts
 -- (core/alertstate.c decides); `ack` acknowledges them. A first `check` of a
 -- large cohort writes many rows at once, so (as for lab_results) the CHECKs

@@ -1,4 +1,4 @@
--- 005_audit: the audit trail (design.md "Audit").
+-- 005_audit: the audit trail (man page, AUDIT TRAIL; docs/formats.md s.8).
 --
 -- audit_log is an append-only, hash-chained log. Every insert, update and
 -- delete of a clinical row is written by the triggers below: who (ef_user(),

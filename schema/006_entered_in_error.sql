@@ -1,5 +1,5 @@
 -- 006_entered_in_error: rows entered in error, and administered vs
--- historical vaccinations (design.md "Clinic-grade changes").
+-- historical vaccinations (docs/formats.md s.6 and "vaccinations" in s.4).
 --
 -- labs, transfusions, vaccinations, GVHD assessments, immunosuppression and
 -- IVIG gain entered_in_error: the reason a row was entered in error (NULL =

@@ -1,5 +1,5 @@
 /* alertstate.h - the alert life cycle as a pure transition function
- * (design.md "Rules and alerts"). The store keeps one alert per (patient,
+ * (docs/clinical-rules.md s.14.2). The store keeps one alert per (patient,
  * rule, subject) with a stable alert_id; on every `check` it calls
  * ef_alert_transition() with the alert's current state (or none) and
  * whether the rule's finding holds on as_of, then writes the new state.

@@ -1,4 +1,4 @@
-/* audit.h - the audit trail (design.md "Audit"; schema/005_audit.sql).
+/* audit.h - the audit trail (man page, AUDIT TRAIL; schema/005_audit.sql).
  *
  * Triggers log every change of a clinical row; the hash chain is computed
  * in C by the SQL function ef_audit_hash() that store_open() registers
@@ -46,7 +46,7 @@ int store_audit_verify(struct store *s, const char *expect_head, store_audit_dia
 		       struct store_audit_summary *sum, struct ef_err *err);
 
 /* The log in seq order: seq, at, user, action, table, row_key, before,
- * after, hash (design.md export kind `audit`). */
+ * after, hash (export kind `audit`, docs/formats.md s.8). */
 int store_audit_rows(struct store *s, store_row_fn fn, void *ctx, struct ef_err *err);
 
 #endif

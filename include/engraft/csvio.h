@@ -1,5 +1,5 @@
-/* csvio.h - CSV import and export of the clinical record (design.md,
- * "CSV formats"). Import validates every value and is all-or-nothing. */
+/* csvio.h - CSV import and export of the clinical record (docs/formats.md
+ * s.2-7). Import validates every value and is all-or-nothing. */
 #ifndef ENGRAFT_CSVIO_H
 #define ENGRAFT_CSVIO_H
 

@@ -14,9 +14,9 @@ typedef int32_t ef_day;
 /* "no date" (ongoing course, not reached, unknown). */
 #define EF_NO_DAY INT32_MIN
 
-/* Month arithmetic conventions (clinical-reference.md s.1). */
+/* Month arithmetic conventions (docs/clinical-rules.md s.1). */
 enum ef_month_rule {
-	EF_MONTHS_CLAMP = 0,      /* Jan 31 + 1 month = Feb 28/29 (design.md default) */
+	EF_MONTHS_CLAMP = 0,      /* Jan 31 + 1 month = Feb 28/29 (shipped default) */
 	EF_MONTHS_NEXT_FIRST = 1, /* CDSi: Aug 31 + 6 months = Mar 1 */
 };
 

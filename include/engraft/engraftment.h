@@ -1,5 +1,5 @@
 /* engraftment.h - neutrophil and platelet engraftment, graft failure
- * (design.md "Clinical model"; clinical-reference.md s.2). Thresholds,
+ * (docs/clinical-rules.md s.3-4). Thresholds,
  * run lengths, deadlines and the transfusion washout come from the
  * reference parameters.
  *
@@ -20,7 +20,8 @@
  *                   the nadir came on or before that day, no engraftment and
  *                   no pending run that started on or before the deadline
  *                   (a run that started in time and is still unbroken on the
- *                   last measured day is "pending": s.2.4, case 6)
+ *                   last measured day is "pending": docs/clinical-rules.md
+ *                   s.4.1, s.18 case 6)
  *   pending         anything else, including no ANC value at all
  * Secondary graft failure: after the engraftment run, the first of
  * secondary_graft_failure_run_length consecutive below days; a later run of
@@ -33,8 +34,8 @@
  * the first platelet transfusion on or after day 0, whichever is earlier
  * (the platelet analogue of the nadir: values before it are the recipient's
  * pre-nadir counts). When neither happened, platelet engraftment is not
- * applicable (s.2.3, case 9). Delayed: as for graft failure, with
- * platelet_delayed_day and the plt_threshold run. */
+ * applicable (docs/clinical-rules.md s.3.3, s.18 case 9). Delayed: as for
+ * graft failure, with platelet_delayed_day and the plt_threshold run. */
 #ifndef ENGRAFT_ENGRAFTMENT_H
 #define ENGRAFT_ENGRAFTMENT_H
 
@@ -89,7 +90,7 @@ int ef_engraftment_eval(const struct ef_timeline *tl, const struct ef_transplant
 			const struct ef_reference *ref, ef_day as_of, struct ef_engraftment *out,
 			struct ef_err *err);
 
-/* "engrafted", "pending", "graft_failure", "not_applicable" (design.md). */
+/* "engrafted", "pending", "graft_failure", "not_applicable" (docs/formats.md s.8). */
 const char *ef_engraft_status_str(enum ef_engraft_status s);
 /* "engrafted", "pending", "delayed", "not_applicable". */
 const char *ef_plt_status_str(enum ef_plt_status s);

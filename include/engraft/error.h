@@ -1,7 +1,7 @@
 /* error.h - status codes and error messages as values.
  *
  * Every fallible function returns an ef_status and fills a struct ef_err.
- * The status doubles as the process exit code (see design.md, exit codes),
+ * The status doubles as the process exit code (docs/formats.md s.10),
  * so the CLI can return it unchanged. Nothing below main() calls exit(). */
 #ifndef ENGRAFT_ERROR_H
 #define ENGRAFT_ERROR_H

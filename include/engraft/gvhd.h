@@ -1,5 +1,5 @@
 /* gvhd.h - acute GVHD overall grade (MAGIC, Harris 2016) and chronic GVHD
- * global severity (NIH 2014, Jagasia 2015). clinical-reference.md s.4-5.
+ * global severity (NIH 2014, Jagasia 2015). docs/clinical-rules.md s.8-9.
  * Pure functions of organ stages/scores; computed on entry, stored with the
  * assessment, never typed by a user. */
 #ifndef ENGRAFT_GVHD_H

@@ -3,7 +3,8 @@
  * No clinical number lives in C code. Every threshold, deadline, interval
  * and month count comes from the asset files in assets/ (compiled into the
  * binary as ef_assets[], loaded into typed tables by the store, and edited by
- * a site). Each row carries its source ([R1], SITE DEFAULT, design.md, ...).
+ * a site). Each row carries its source: a guideline tag of
+ * docs/clinical-rules.md s.17 ([R1], ...) or SITE DEFAULT with its reason.
  * The store feeds rows, one at a time and with values in the column order of
  * ef_reference_kind(), through ef_reference_add_row(); the core never sees
  * SQL or CSV. Then ef_reference_finish() checks the whole set.
@@ -26,12 +27,13 @@
  *   grade, severity, rule. Values: counts and thresholds are decimals > 0;
  *   "day" is a day number after day 0 (day +28); grade is 0/I/II/III/IV;
  *   severity is none/mild/moderate/severe; month_rule is "clamp"
- *   (Jan 31 + 1 month = Feb 28/29, design.md default) or "next_first"
+ *   (Jan 31 + 1 month = Feb 28/29, shipped default) or "next_first"
  *   (CDSi: Aug 31 + 6 months = Mar 1).
  *
  * vaccine_schedule.csv - one row per (series, dose[, transplant types]):
- *   series*        series code (design.md: FLU, PCV, PPSV23, TDAP, HIB, HEPB,
- *                  HEPA, VAR, IPV, MENACWY, MENB, HPV, RZV, COVID19, MMR)
+ *   series*        series code (docs/clinical-rules.md s.11.2: FLU, PCV,
+ *                  PPSV23, TDAP, HIB, HEPB, HEPA, VAR, IPV, MENACWY, MENB,
+ *                  HPV, RZV, COVID19, MMR)
  *   dose*          1, 2, ... (N counted from 1 after the current transplant)
  *   transplant_types  empty = all; else ';'-separated list of autologous,
  *                  allogeneic, syngeneic. For a given series, dose and
@@ -57,7 +59,7 @@
  *                  every later dose (FLU: one dose a year for ever)
  *   source*        citation / justification
  *
- * milestones.csv - immune-reconstitution milestones (clinical-reference s.3.3)
+ * milestones.csv - immune-reconstitution milestones (docs/clinical-rules.md s.5)
  *   id*            rule subject, e.g. IR-CD4-180
  *   test*          lab test code (CD4, CD19, IGG, ...)
  *   comparator*    >=, >, <=, <: the milestone is met when value OP threshold
@@ -69,11 +71,12 @@
  *   (several on one day count as their minimum). Missed when it does not
  *   meet the milestone (an undecidable qualified value counts as not met).
  *   When the window has closed without any result, the same milestone is
- *   reported missed with a "no result" message (IR-CD4-MISSING of s.3.3 is
- *   folded into the milestone it belongs to). Before the window closes with
+ *   reported missed with a "no result" message (the separate "no CD4 result"
+ *   rule of the literature is folded into the milestone it belongs to,
+ *   docs/clinical-rules.md s.5). Before the window closes with
  *   no result, the milestone is pending (no finding).
  *
- * monitoring.csv - lab cadence (clinical-reference s.7.1, SITE DEFAULTS)
+ * monitoring.csv - lab cadence (docs/clinical-rules.md s.7, SITE DEFAULTS)
  *   test*, from_day*, to_day (empty = no end), max_interval_days*,
  *   transplant_types, source*
  *   While as-of is in [day0 + from_day, day0 + to_day], a result of `test`
@@ -261,7 +264,7 @@ int ef_reference_add_row(struct ef_reference *ref, enum ef_ref_kind kind,
  * do not overlap; lab_tests has at least one row. EF_INVALID with a message naming the problem. */
 int ef_reference_finish(struct ef_reference *ref, struct ef_err *err);
 
-/* Is `s` (len bytes) a series code of design.md? */
+/* Is `s` (len bytes) a known series code (docs/clinical-rules.md s.11.2)? */
 int ef_series_known(const char *s, size_t len);
 
 /* Series a recorded vaccine counts toward: a series code maps to itself

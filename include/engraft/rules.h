@@ -1,5 +1,5 @@
 /* rules.h - the rule engine: (patient timeline, reference, as_of) -> findings
- * (design.md "Rules and alerts"). Pure; the store turns findings into alerts
+ * (docs/clinical-rules.md s.14). Pure; the store turns findings into alerts
  * with alertstate.h, one alert per (patient, rule, subject).
  *
  * Rules, subjects and when they hold (records dated after as_of ignored;
@@ -99,7 +99,7 @@ enum ef_gvhd_class ef_cgvhd_class(const struct ef_reference *ref, enum ef_cgvhd_
 /* "NEUTROPHIL_ENGRAFTMENT_MISSED", ... and back (0 / -1). */
 const char *ef_rule_id(enum ef_rule r);
 int ef_rule_parse(const char *s, enum ef_rule *out);
-/* The design.md severity of a rule. */
+/* The fixed severity of a rule (docs/clinical-rules.md s.14.1). */
 enum ef_severity ef_rule_severity(enum ef_rule r);
 /* "critical", "warning", "info" and back (0 / -1). */
 const char *ef_severity_str(enum ef_severity s);

@@ -69,7 +69,7 @@ enum store_put {
 };
 
 /* Each put inserts a row, or updates the row with the same natural key
- * (design.md CSV formats) when its other values differ, or changes nothing.
+ * (docs/formats.md s.4) when its other values differ, or changes nothing.
  * import_id is the current import (0 for single entries). Strings are
  * NUL-terminated; NULL or "" optional strings are stored as NULL.
  *

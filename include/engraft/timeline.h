@@ -21,7 +21,7 @@ enum ef_donor { EF_DONOR_UNKNOWN = 0, EF_DONOR_SELF, EF_DONOR_RELATED, EF_DONOR_
 enum ef_conditioning { EF_COND_UNKNOWN = 0, EF_COND_MYELOABLATIVE, EF_COND_REDUCED_INTENSITY, EF_COND_NONMYELOABLATIVE, EF_COND_COUNT };
 enum ef_product { EF_PROD_PLATELETS = 0, EF_PROD_RED_CELLS, EF_PROD_PLASMA, EF_PROD_GRANULOCYTES, EF_PROD_COUNT };
 
-/* Names as written in CSV (design.md). Parse returns 0 or -1. */
+/* Names as written in CSV (docs/formats.md s.4). Parse returns 0 or -1. */
 const char *ef_sex_str(enum ef_sex v);             /* "F", "M", "X", "" */
 const char *ef_hct_type_str(enum ef_hct_type v);   /* "autologous", ... */
 const char *ef_graft_str(enum ef_graft v);         /* "bone_marrow", ... */

@@ -1,7 +1,7 @@
 /* units.h - lab tests, units, values with qualifiers.
  *
  * Lab values keep their original text and unit; the core sees the
- * canonical value (design.md, lab test codes and accepted units). */
+ * canonical value (docs/clinical-rules.md s.2: test codes and accepted units). */
 #ifndef ENGRAFT_UNITS_H
 #define ENGRAFT_UNITS_H
 

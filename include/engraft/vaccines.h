@@ -1,5 +1,5 @@
 /* vaccines.h - vaccination forecast and the live-vaccine gate
- * (design.md "Clinical model"; clinical-reference.md s.6). The schedule is
+ * (docs/clinical-rules.md s.11-13). The schedule is
  * data: vaccine_schedule.csv rows in struct ef_reference (reference.h).
  *
  * Forecast, for the current transplant (latest day 0 <= as_of):
@@ -36,8 +36,9 @@
  *     and on - its date <= acute_gvhd_active_days; or latest chronic
  *     assessment >= chronic_gvhd_active_min_severity. All assessments count,
  *     also those before day 0 (fail closed).
- *   No immunosuppression or IVIG rows mean none was given (design.md; this
- *   overrides the "unknown = needs review" of clinical-reference s.6.3). */
+ *   No immunosuppression or IVIG rows mean none was given (a deliberate
+ *   choice over "unknown = needs review": docs/clinical-rules.md s.13 and
+ *   s.18 case 28). */
 #ifndef ENGRAFT_VACCINES_H
 #define ENGRAFT_VACCINES_H
 
@@ -94,7 +95,7 @@ int ef_vaccines_forecast(const struct ef_timeline *tl, const struct ef_reference
 void ef_due_list_init(struct ef_due_list *l);
 void ef_due_list_free(struct ef_due_list *l);
 
-/* "due", "overdue", "upcoming", "blocked" (design.md export due). */
+/* "due", "overdue", "upcoming", "blocked" (docs/formats.md s.8, due). */
 const char *ef_due_status_str(enum ef_due_status s);
 
 /* Days of the doses of one series counted for tp as of as_of (day0..as_of),

@@ -26,7 +26,7 @@ struct command {
 
 extern const struct command ef_commands[];
 
-/* Export kinds computed from the record (design.md: alerts, due,
+/* Export kinds computed from the record (docs/formats.md s.8: alerts, due,
  * engraftment, gvhd, audit), listed in commands.c. */
 struct derived_export {
 	const char *kind;

@@ -1,4 +1,4 @@
-/* cmd_rules.c - `check`, `alerts`, `due`, `ack` (design.md "Command line"):
+/* cmd_rules.c - `check`, `alerts`, `due`, `ack` (man page, COMMANDS):
  * the rules of src/core over every patient's timeline, and the alerts kept
  * in the database. */
 #include <stdio.h>

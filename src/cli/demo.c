@@ -6,12 +6,13 @@
  * the canonical value is derived from the text exactly as `import` derives
  * it, so an export re-imports to the same rows.
  *
- * The clinical shape follows clinical-reference.md: nadir days +3..+7,
+ * The clinical shape follows docs/clinical-rules.md: nadir days +3..+7,
  * neutrophil engraftment around day +12..+25 (cord +24..+35), platelet
  * transfusions while PLT < 20, slow CD4/CD19 recovery, IgG monthly with
  * IVIG when < 400 mg/dL, MAGIC acute and NIH chronic GVHD in allogeneic
  * transplants, immunosuppression courses, and revaccination from 3-6 months
- * (design.md schedule) with some late or missing doses. */
+ * (the shipped schedule, docs/clinical-rules.md s.11) with some late or
+ * missing doses. */
 #include "demo.h"
 
 #include <stdio.h>
@@ -1048,7 +1049,7 @@ static int emit_ivig(struct gen *g, int from)
 	return EF_OK;
 }
 
-/* ---- vaccinations (design.md schedule; some late, some missing) ---- */
+/* ---- vaccinations (shipped schedule; some late, some missing) ---- */
 
 static int vdelay(struct gen *g)
 {

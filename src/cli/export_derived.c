@@ -1,4 +1,4 @@
-/* export_derived.c - the computed export kinds of design.md: alerts, due,
+/* export_derived.c - the computed export kinds of docs/formats.md s.8: alerts, due,
  * engraftment, gvhd. Rows are written per patient and ordered by MRN like
  * the import kinds; dates are ISO, empty cells for "none". */
 #include <errno.h>

@@ -119,7 +119,7 @@ static size_t scan_run(const struct ef_dayval *days, const int *ok, size_t n, in
 }
 
 /* Past the deadline without a date, counting started in time and no run
- * that started in time is still open (clinical-reference s.2.4). */
+ * that started in time is still open (docs/clinical-rules.md s.4.1). */
 static int missed(const struct ef_recovery *r, ef_day deadline, ef_day as_of)
 {
 	if (as_of <= deadline || r->date != EF_NO_DAY || r->start == EF_NO_DAY || r->start > deadline)

@@ -1,5 +1,5 @@
 /* gvhd.c - MAGIC acute grade and NIH 2014 chronic global severity.
- * The algorithms are clinical-reference.md s.4.2 and s.5.2 verbatim. */
+ * The algorithms are the tables of docs/clinical-rules.md s.8 and s.9. */
 #include "engraft/gvhd.h"
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* rules.c - every rule of design.md's table as a pure function of the
+/* rules.c - every rule of docs/clinical-rules.md s.14.1 as a pure function of the
  * timeline (see rules.h for subjects and conditions). */
 #include "engraft/rules.h"
 

@@ -1,7 +1,7 @@
 /* units.c - lab test codes, accepted units and conversion to canonical units.
  * Conversion factors are physical definitions (1 x10^9/L = 1000 cells/uL,
  * 1 g/L = 100 mg/dL, bilirubin 17.1 umol/L per mg/dL, creatinine 88.4),
- * clinical-reference.md s.2.1; accepted spellings are from design.md. */
+ * docs/clinical-rules.md s.2, which also lists the accepted spellings. */
 #include "engraft/units.h"
 
 #include <locale.h>

@@ -5,8 +5,8 @@
  * free text (TAB, CR, LF allowed), its limit in bytes (longer is an error,
  * never cut) and whether it is part of the natural key. The header check,
  * the export header, the import's cell limits and the key named in its
- * messages all follow from these lists; import.c checks the limits against
- * the store's buffers at compile time. Adding a column: its line here, its
+ * messages all follow from these lists; the lab result limits are the
+ * store's STORE_LAB_*_MAX, which size its buffers. Adding a column: its line here, its
  * validation in the kind's row_* function of import.c, and a migration with
  * the store's SQL (docs/architecture.md). */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* export.c - rows of the import kinds, in the CSV column order of design.md,
+/* export.c - rows of the import kinds, in the CSV column order of docs/formats.md,
  * ordered by natural key. ?1 = as-of date text (NULL: no limit), ?2 = MRN
  * (NULL: all), ?3 = as-of day number (labs). */
 #include "store_int.h"

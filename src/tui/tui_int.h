@@ -1,6 +1,6 @@
 /* tui_int.h - shared by the files of src/tui only (the only curses code).
  *
- * Shape (style.md): every screen is a struct screen_ops in its own file.
+ * Shape (docs/architecture.md): every screen is a struct screen_ops in its own file.
  * Keys are looked up in the screen's key table (then the global one) and
  * turned into a command; the screen's key handler returns an enum action
  * and never touches the database or the terminal. The main loop (tui.c)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The worked examples of clinical-reference.md s.9.5 through the real binary:
+# The worked cases of docs/clinical-rules.md s.18 through the real binary:
 # each case is a patient imported as CSV; the answers are read back with
 # `export engraftment|gvhd|due|alerts` and `check`. D0 = 2025-01-15 unless a
 # case says otherwise (D+12 = 2025-01-27, D+28 = 2025-02-12, ...).
@@ -251,7 +251,7 @@ equals "case 27 blocked, no date" "MMR,1,,blocked" "$(due C27 2025-06-02 MMR)"
 # case 29: a second transplant restarts the schedule; the earlier dose does not count
 printf 'mrn,vaccine,given_on\nC29,PCV,2024-05-01\n' | E import vaccinations - >/dev/null
 equals "case 29" "PCV,1,2024-12-01,upcoming" "$(due C29 2024-10-01 PCV)"
-# case 30: D0 2024-08-31 + 6 months, end-of-month clamp (design.md default)
+# case 30: D0 2024-08-31 + 6 months, end-of-month clamp (shipped default)
 equals "case 30 clamp" "FLU,1,2025-02-28,upcoming" "$(due C30 2024-12-01 FLU)"
 # case 31: IgG 350 11 days after IVIG is confounded; 350 later with no IVIG raises IGG_LOW
 printf 'mrn,given_on\nC31,2025-04-20\n' | E import ivig - >/dev/null

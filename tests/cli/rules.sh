@@ -29,7 +29,7 @@ opened=$(sed -E 's/^opened ([0-9]+),.*/\1/' "$T/out")
 check "check again" 0 E check --as-of 2025-10-01
 contains "check again keeps" "$T/out" "opened 0, kept $opened, reopened 0, resolved 0"
 
-# alerts: the s.9.5-style findings of the fixtures
+# alerts: the worked-case-style findings of the fixtures (docs/clinical-rules.md s.18)
 check "alerts" 0 E alerts --as-of 2025-10-01
 contains "graft failure" "$T/out" "NEUTROPHIL_ENGRAFTMENT_MISSED 2025-01-15"
 contains "graft failure message" "$T/out" "no ANC >= 0.5 x10^9/L by day +28 (2025-02-12)"

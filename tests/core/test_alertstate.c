@@ -1,4 +1,4 @@
-/* Alert life cycle (design.md "Rules and alerts"): every transition. */
+/* Alert life cycle (docs/clinical-rules.md s.14.2): every transition. */
 #include <check.h>
 #include <stdlib.h>
 

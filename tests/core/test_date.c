@@ -77,7 +77,7 @@ START_TEST(datetime_table)
 }
 END_TEST
 
-/* clinical-reference.md s.9.5 case 30 and design.md (Jan 31 + 1 month). */
+/* docs/clinical-rules.md s.18 case 30 and s.1 (Jan 31 + 1 month). */
 static const struct {
 	const char *from;
 	int months;
@@ -107,7 +107,7 @@ END_TEST
 
 START_TEST(day_plus_n)
 {
-	/* s.9.5 date key: D0 2025-01-15 */
+	/* s.18 date key: D0 2025-01-15 */
 	ef_day d0 = D("2025-01-15");
 	ck_assert_str_eq(F(d0 + 12), "2025-01-27");
 	ck_assert_str_eq(F(d0 + 28), "2025-02-12");

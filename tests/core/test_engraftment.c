@@ -1,5 +1,5 @@
-/* Engraftment: clinical-reference.md s.9.5 cases 1-12 (ANC, platelets,
- * graft failure) with the reference's expected answers, plus edge cases.
+/* Engraftment: docs/clinical-rules.md s.18 cases 1-12 (ANC, platelets,
+ * graft failure) with their expected answers, plus edge cases.
  * Day 0 is 2025-01-15 unless a row says otherwise; timelines are written as
  * "DAY:VALUE ..." with DAY the day after day 0 (negative before it). */
 #include <check.h>
@@ -47,7 +47,7 @@ static const struct ecase {
 	const char *plt_status;
 	int plt_day, plt50_day;
 } cases[] = {
-	/* s.9.5 case 1: the D+12 run is broken by D+13 */
+	/* s.18 case 1: the D+12 run is broken by D+13 */
 	{"case1", EF_GRAFT_PERIPHERAL_BLOOD, "5:0.02 12:0.6 13:0.4 14:0.7 15:0.9 16:1.2", NULL, NULL, 20,
 	 "engrafted", 14, NONE, 0, "pending", NONE, NONE},
 	/* same values, unsorted */
@@ -209,7 +209,7 @@ START_TEST(engraftment_table)
 }
 END_TEST
 
-/* The reference's dates for case 1 and case 8, as calendar dates. */
+/* The dates of case 1 and case 8 (s.18), as calendar dates. */
 START_TEST(calendar_dates)
 {
 	struct ef_reference ref;

@@ -1,5 +1,5 @@
 /* GVHD: MAGIC acute grade and NIH 2014 chronic severity, one row per
- * example in clinical-reference.md s.4.4, s.5.2 and s.9.5 cases 13-23. */
+ * example of docs/clinical-rules.md s.8, s.9 and s.18 cases 13-23. */
 #include <check.h>
 #include <stdlib.h>
 
@@ -9,15 +9,15 @@ static const struct {
 	int skin, liver, ugi, lgi;
 	const char *grade;
 } acute_cases[] = {
-	/* s.4.4 table rows 1-17 */
+	/* MAGIC stage combinations, one per grade rule (docs/clinical-rules.md s.8) */
 	{0, 0, 0, 0, "0"},   {1, 0, 0, 0, "I"},   {2, 0, 0, 0, "I"},   {3, 0, 0, 0, "II"},
 	{0, 1, 0, 0, "II"},  {0, 0, 1, 0, "II"},  {2, 0, 1, 0, "II"},  {1, 0, 0, 1, "II"},
 	{3, 0, 0, 1, "II"},  {1, 2, 0, 0, "III"}, {0, 0, 0, 3, "III"}, {3, 3, 1, 3, "III"},
 	{4, 0, 0, 1, "IV"},  {0, 4, 0, 0, "IV"},  {0, 0, 0, 4, "IV"},  {4, 0, 0, 0, "IV"},
 	{2, 1, 1, 2, "III"},
-	/* s.9.5 case 18: LGI 2, liver 1, skin 2 */
+	/* s.18 case 18: LGI 2, liver 1, skin 2 */
 	{2, 1, 0, 2, "III"},
-	/* s.9.5 case 19: child LGI 2 -> III; adult LGI 1 -> II */
+	/* s.18 case 19: child LGI 2 -> III; adult LGI 1 -> II */
 	{0, 0, 0, 2, "III"}, {0, 0, 0, 1, "II"},
 	/* upper GI alone can never exceed II */
 	{0, 0, 1, 1, "II"},  {3, 0, 1, 0, "II"},

@@ -1,5 +1,5 @@
-/* Rules -> findings: clinical-reference.md s.9.5 cases 5-7, 31, 32 and
- * every rule of design.md's table, with subjects, severities, due dates
+/* Rules -> findings: docs/clinical-rules.md s.18 cases 5-7, 31, 32 and
+ * every rule of docs/clinical-rules.md s.14.1, with subjects, severities, due dates
  * and messages; plus a proof that editing a reference row changes them. */
 #include <check.h>
 #include <stdio.h>
@@ -388,7 +388,7 @@ static const struct {
 	const char *rule, *subject;
 	int before, after; /* present with the shipped / edited reference */
 } edits[] = {
-	/* case 1 engrafts at 0.5; at 1.0 it never does */
+	/* case 6 engrafts at 0.5; at 1.0 it never does */
 	{"ANC threshold 1.0", {"parameters.csv", "key", "anc_threshold", NULL, NULL, "value", "1.0"}, case6_completes,
 	 29, "NEUTROPHIL_ENGRAFTMENT_MISSED", "2025-01-15", 0, 1},
 	/* ASTCT day +30 for PBSC */

@@ -1,5 +1,5 @@
 /* Lab units: every accepted spelling converts to the canonical unit
- * (design.md; clinical-reference.md s.2.1, s.9.5 cases 10 and 20). */
+ * (docs/clinical-rules.md s.2, s.18 cases 10 and 20). */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -95,7 +95,7 @@ END_TEST
 
 START_TEST(qualified_comparison)
 {
-	/* clinical-reference.md s.9.2: <0.1 is below 0.5; <1.0 vs 0.5 unknown. */
+	/* docs/clinical-rules.md s.2: <0.1 is below 0.5; <1.0 vs 0.5 unknown. */
 	ck_assert_int_eq(ef_qual_ge(EF_Q_LT, 0.1, 0.5), 0);
 	ck_assert_int_eq(ef_qual_ge(EF_Q_LT, 0.5, 0.5), 0);
 	ck_assert_int_eq(ef_qual_ge(EF_Q_LT, 1.0, 0.5), -1);

@@ -1,5 +1,5 @@
-/* Vaccination forecast and live-vaccine gate: clinical-reference.md s.9.5
- * cases 24-30 with the reference's expected dates, the design.md profile
+/* Vaccination forecast and live-vaccine gate: docs/clinical-rules.md s.18
+ * cases 24-30 with their expected dates, the shipped schedule (s.11)
  * and edge cases (month ends, leap day, age limits, status boundaries). */
 #include <check.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@ static const int NONE8[8] = {0};
 
 /* ---- timelines ---------------------------------------------------------- */
 
-/* s.9.5 D0 2025-01-15, allogeneic, adult */
+/* s.18 D0 2025-01-15, allogeneic, adult */
 static void allo(struct ef_timeline *tl)
 {
 	tl_patient(tl, "1980-05-05");
@@ -53,7 +53,7 @@ static void case24_dose3_cgvhd_before(struct ef_timeline *tl)
 	tl_chronic(tl, D("2024-12-01"), MILD);
 }
 
-/* s.9.5 case 26: D0 2023-01-10; IS stopped 2024-05-01; IVIG 2024-06-15 */
+/* s.18 case 26: D0 2023-01-10; IS stopped 2024-05-01; IVIG 2024-06-15 */
 static void case26(struct ef_timeline *tl)
 {
 	tl_patient(tl, "1980-05-05");
@@ -68,7 +68,7 @@ static void case27(struct ef_timeline *tl)
 	tl_chronic(tl, D("2025-06-01"), MILD);
 }
 
-/* case 28 under design.md: no IVIG rows means none was given */
+/* case 28 as engraft does it: no IVIG rows means none was given */
 static void case28(struct ef_timeline *tl)
 {
 	tl_patient(tl, "1980-05-05");
@@ -76,7 +76,7 @@ static void case28(struct ef_timeline *tl)
 	tl_is(tl, "tacrolimus", D("2023-01-07"), D("2024-01-01"));
 }
 
-/* design.md's example reason */
+/* the reason texts of docs/clinical-rules.md s.13 */
 static void ongoing_is(struct ef_timeline *tl)
 {
 	tl_patient(tl, "1980-05-05");
@@ -143,7 +143,7 @@ static void mmr_dose1(struct ef_timeline *tl)
 	tl_dose(tl, D("2025-02-01"), "MMR", 1);
 }
 
-/* s.9.5 case 29: 1st HCT 2024-01-10, PCV 2024-05-01, 2nd HCT 2024-09-01 */
+/* s.18 case 29: 1st HCT 2024-01-10, PCV 2024-05-01, 2nd HCT 2024-09-01 */
 static void case29(struct ef_timeline *tl)
 {
 	tl_patient(tl, "1980-05-05");
@@ -152,7 +152,7 @@ static void case29(struct ef_timeline *tl)
 	tl_dose(tl, D("2024-05-01"), "PCV", 0);
 }
 
-/* s.9.5 case 30: D0 2024-08-31 */
+/* s.18 case 30: D0 2024-08-31 */
 static void case30(struct ef_timeline *tl)
 {
 	tl_patient(tl, "1980-05-05");
@@ -314,7 +314,7 @@ static const struct vcase {
 	{"c26 VAR too", case26, "2025-03-01", "VAR", 1, "blocked", "2025-05-01", NULL},
 	/* case 27: active chronic GVHD, no date */
 	{"c27", case27, "2025-06-01", "MMR", 1, "blocked", "", "active chronic GVHD (mild on 2025-06-01)"},
-	/* case 28 (design.md): no IVIG rows = none given */
+	/* case 28 (engraft differs): no IVIG rows = none given */
 	{"c28", case28, "2025-02-01", "MMR", 1, "due", "2025-01-10", "24 months after transplant"},
 	{"design example", ongoing_is, "2026-09-01", "MMR", 1, "blocked", "",
 	 "on immunosuppression (tacrolimus since 2026-03-02); IVIG 2026-08-01 < 8 months"},
