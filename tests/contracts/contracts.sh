@@ -16,7 +16,7 @@ cd "$SRC" || exit 1
 none() { # none NAME PATTERN DIR...: no file below DIR matches
 	local name=$1 pat=$2
 	shift 2
-	if grep -rnE --include='*.[ch]' "$pat" "$@" >"$T/hits"; then
+	if grep -rnE --include='*.[ch]' --include='*.sql' --include='*.csv' --include='*.sh' "$pat" "$@" >"$T/hits"; then
 		fail=$((fail + 1))
 		echo "FAIL: $name:"
 		sed 's/^/  /' "$T/hits" | head -10
@@ -30,6 +30,7 @@ none "SQL text outside src/store" '"(SELECT|INSERT|UPDATE|DELETE|BEGIN|COMMIT|RO
 none "I/O in src/core" "#include <(unistd|fcntl|sys/stat)\\.h>|\\bf(open|read|write|puts|flush)\\(|[^sn]printf\\(|FILE \\*" src/core
 none "the CLI includes no TUI header" '#include "(engraft/tui\.h|\.\./tui/)' src/cli
 none "transactions only in src/app and src/store" 'store_(begin|commit|rollback)\(' src/cli src/tui
+none "no pointer to a document outside the repository" '(design|style)\.md|clinical-reference' src include schema assets/*.csv tests/core tests/store tests/csv tests/tui tests/trust
 none "the faces write through src/app" 'store_put_[a-z_]*\(' src/cli/cmd_*.c src/tui
 
 if command -v cppcheck >/dev/null; then
