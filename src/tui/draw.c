@@ -132,46 +132,6 @@ void sparkline(const double *v, int n, int utf8, char *out, size_t size)
 	out[len] = '\0';
 }
 
-const char *key_label(int key, char *buf, size_t size)
-{
-	if (key & KF) {
-		int k = key & ~KF;
-		switch (k) {
-		case KEY_UP: return "Up";
-		case KEY_DOWN: return "Down";
-		case KEY_LEFT: return "Left";
-		case KEY_RIGHT: return "Right";
-		case KEY_NPAGE: return "PgDn";
-		case KEY_PPAGE: return "PgUp";
-		case KEY_HOME: return "Home";
-		case KEY_END: return "End";
-		case KEY_ENTER: return "Enter";
-		case KEY_BTAB: return "Shift-Tab";
-		case KEY_BACKSPACE: return "Backspace";
-		default:
-			if (k >= KEY_F(1) && k <= KEY_F(12)) {
-				snprintf(buf, size, "F%d", k - KEY_F(0));
-				return buf;
-			}
-			snprintf(buf, size, "key %d", k);
-			return buf;
-		}
-	}
-	switch (key) {
-	case '\n': case '\r': return "Enter";
-	case '\t': return "Tab";
-	case KEY_ESCAPE: return "Esc";
-	case ' ': return "Space";
-	default:
-		if (key < 0x20) {
-			snprintf(buf, size, "Ctrl-%c", key + '@');
-			return buf;
-		}
-		snprintf(buf, size, "%c", key);
-		return buf;
-	}
-}
-
 enum cmd keys_lookup(const struct keybind *t, int mode, int key)
 {
 	for (; t && t->name; t++) {

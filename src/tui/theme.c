@@ -97,7 +97,3 @@ attr_t tui_attr(enum role r)
 	return (unsigned)r < R_COUNT ? attrs[r] : A_NORMAL;
 }
 
-int theme_is_mono(void)
-{
-	return mono_mode;
-}

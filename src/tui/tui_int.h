@@ -78,7 +78,6 @@ enum role tui_severity_role(enum ef_severity s);
 /* The attribute of a GVHD grade's class (core: ef_agvhd_class): severe is
  * critical, present a warning, none `none_attr`. */
 attr_t gvhd_attr(enum ef_gvhd_class c, attr_t none_attr);
-int theme_is_mono(void);
 
 /* ---- status messages (tui.c, one table) ---- */
 enum msg {
@@ -205,8 +204,6 @@ void fill_line(WINDOW *w, int y, attr_t attr);
 /* A sparkline of n values (oldest first) into out: block characters in a
  * UTF-8 locale, ASCII otherwise. */
 void sparkline(const double *v, int n, int utf8, char *out, size_t size);
-/* The key's name for help: "a", "Enter", "F2". */
-const char *key_label(int key, char *buf, size_t size);
 /* Find the command bound to key in table for mode (CMD_NONE if none). */
 enum cmd keys_lookup(const struct keybind *t, int mode, int key);
 /* Move the selection *cur of a list of n rows for Up/Down/PgUp/PgDn/Home/
