@@ -9,7 +9,10 @@
 #ifndef ENGRAFT_APP_H
 #define ENGRAFT_APP_H
 
+#include <stdio.h>
+
 #include "engraft/alertstore.h"
+#include "engraft/csvio.h"
 #include "engraft/date.h"
 #include "engraft/error.h"
 #include "engraft/reference.h"
@@ -65,6 +68,13 @@ const char *app_reason_problem(const char *reason);
  * such record. */
 int app_mark_entered_in_error(const struct app_env *e, int64_t patient_id, enum store_kind kind, int64_t id,
 			      const char *reason, struct app_saved *out, struct ef_err *err);
+
+/* Import one CSV stream of a kind: every row validated (nothing dated
+ * after now: e->today and now_sec, seconds since local midnight), all rows
+ * or none, in one transaction (csvio.h ef_import). The alerts change at the
+ * next `check`. diag receives one message per bad row. */
+int app_import_file(const struct app_env *e, int now_sec, enum store_kind kind, FILE *in, const char *name,
+		    ef_diag_fn diag, void *diag_ctx, struct ef_import_result *res, struct ef_err *err);
 
 /* Re-run one patient's rules as of e->today in one transaction. */
 int app_check_patient(const struct app_env *e, int64_t patient_id, struct ef_check_counts *counts,

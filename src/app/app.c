@@ -268,3 +268,17 @@ int app_mark_entered_in_error(const struct app_env *e, int64_t patient_id, enum 
 		*out = (struct app_saved){0};
 	return rc;
 }
+
+/* ---- import a file ---- */
+
+int app_import_file(const struct app_env *e, int now_sec, enum store_kind kind, FILE *in, const char *name,
+		    ef_diag_fn diag, void *diag_ctx, struct ef_import_result *res, struct ef_err *err)
+{
+	const char *why = ef_text_problem(name, strlen(name), 0);
+	if (why || strlen(name) > 1000)
+		return ef_errf(err, EF_USAGE, "import: the file name has control characters or is over 1000 bytes; "
+					      "rename the file (or use - and standard input)");
+	struct ef_import_opts opts = {.today = e->today, .now_sec = now_sec, .max_errors = 50, .diag = diag,
+				      .diag_ctx = diag_ctx};
+	return ef_import(e->s, kind, in, name, &opts, res, err);
+}

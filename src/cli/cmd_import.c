@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli_int.h"
+#include "engraft/app.h"
 #include "engraft/csvio.h"
 #include "engraft/text.h"
 
@@ -46,9 +47,9 @@ int cmd_import(struct cli *c, int argc, char **argv)
 			fclose(in);
 		return cli_fail_err(rc, &err);
 	}
-	struct ef_import_opts opts = {.today = c->today, .now_sec = c->now_sec, .max_errors = 50, .diag = print_diag};
+	struct app_env env = {c->store, NULL, c->today};
 	struct ef_import_result res;
-	rc = ef_import(c->store, kind, in, name, &opts, &res, &err);
+	rc = app_import_file(&env, c->now_sec, kind, in, name, print_diag, NULL, &res, &err);
 	if (in != stdin)
 		fclose(in);
 	if (rc)
