@@ -11,14 +11,8 @@
 
 #include "engraft/store.h"
 #include "harness.h"
+#include "screen_assert.h"
 
-#define ASSERT_SCREEN(t, text)                                                     \
-	do {                                                                           \
-		if (th_find(t, text) < 0) {                                                \
-			th_dump(t);                                                            \
-			ck_abort_msg("screen does not show \"%s\"", text);                   \
-		}                                                                          \
-	} while (0)
 
 /* Run SQL on the test database through a second connection (another
  * terminal, or a DBA in the sqlite3 shell). */
@@ -43,15 +37,6 @@ static int lock_free(struct th *t)
 	int rc = sqlite3_exec(db, "BEGIN IMMEDIATE; ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);
 	return rc == SQLITE_OK;
-}
-
-static void open_chart(struct th *t, const char *search)
-{
-	th_type(t, "/");
-	th_type(t, search);
-	th_enter(t);
-	th_enter(t);
-	ASSERT_SCREEN(t, "Chart:");
 }
 
 START_TEST(failed_dose_save_rolls_back_and_next_save_works)

@@ -11,6 +11,7 @@
 #include "engraft/alertstore.h"
 #include "engraft/store.h"
 #include "harness.h"
+#include "screen_assert.h"
 
 static const int sizes[][2] = {{24, 80}, {43, 132}};
 #define N_SIZES ((int)(sizeof sizes / sizeof sizes[0]))
@@ -22,20 +23,6 @@ static struct th *start_size(int i)
 	return t;
 }
 
-#define ASSERT_SCREEN(t, text)                                                     \
-	do {                                                                           \
-		if (th_find(t, text) < 0) {                                                \
-			th_dump(t);                                                            \
-			ck_abort_msg("screen does not show \"%s\"", text);                   \
-		}                                                                          \
-	} while (0)
-#define ASSERT_NOT_SCREEN(t, text)                                                 \
-	do {                                                                           \
-		if (th_find(t, text) >= 0) {                                               \
-			th_dump(t);                                                            \
-			ck_abort_msg("screen shows \"%s\" but should not", text);            \
-		}                                                                          \
-	} while (0)
 
 /* The row of the counts table for a test ("ANC"), -1 if none. */
 static int count_row(struct th *t, const char *test)
@@ -48,16 +35,6 @@ static int count_row(struct th *t, const char *test)
 			return y;
 	}
 	return -1;
-}
-
-/* Open the chart of the patient the search finds first. */
-static void open_chart(struct th *t, const char *search)
-{
-	th_type(t, "/");
-	th_type(t, search);
-	th_enter(t); /* keep the filter */
-	th_enter(t); /* open */
-	ASSERT_SCREEN(t, "Chart:");
 }
 
 /* ---- patient list ---- */
