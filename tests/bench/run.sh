@@ -75,7 +75,7 @@ verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "<=" ? v <= 
 row() { printf '%-44s %12s %12s %10s %8s %s\n' "$@"; }
 sql_count() { sqlite3 "$1" "$2"; }
 
-LABS_SQL="SELECT p.mrn, l.collected_on, l.test, l.value, l.unit FROM patients p JOIN lab_results l ON l.patient_id = p.id ORDER BY p.mrn, l.collected_on, l.test"
+LABS_SQL="SELECT p.mrn, l.collected_on, l.test, l.value, l.unit, l.entered_in_error FROM patients p JOIN lab_results l ON l.patient_id = p.id ORDER BY p.mrn, l.collected_on, l.test"
 HAVE_CHECK=0
 "$E" check --help >/dev/null 2>&1 && HAVE_CHECK=1
 # The TUI writes timings to $ENGRAFT_TUI_TIMING (src/tui/tui.c); it is driven
