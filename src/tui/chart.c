@@ -58,6 +58,8 @@ static const struct keybind keys[] = {
 	{{K(KEY_DOWN), 'j'}, "Down", CMD_DOWN, NULL, "select the next record (the list under the results)", 0},
 	{{K(KEY_PPAGE)}, "PgUp", CMD_PAGE_UP, NULL, "scroll a page up", 0},
 	{{K(KEY_NPAGE), ' '}, "PgDn", CMD_PAGE_DOWN, NULL, "scroll a page down", 0},
+	{{K(KEY_HOME)}, "Home", CMD_HOME, NULL, "back to the top of the chart (no record selected)", 0},
+	{{K(KEY_END)}, "End", CMD_END, NULL, "select the oldest record", 0},
 	KEYS_END,
 };
 
@@ -568,6 +570,18 @@ static enum action chart_key(struct app *a, struct screen *s, int key, enum cmd 
 		return ACTION_REDRAW;
 	case CMD_PAGE_DOWN:
 		st->scroll = st->scroll + page < max ? st->scroll + page : max;
+		return ACTION_REDRAW;
+	case CMD_HOME:
+		st->cur = -1;
+		st->scroll = 0;
+		return ACTION_REDRAW;
+	case CMD_END:
+		if (st->n_recs > 0) {
+			st->cur = st->n_recs - 1;
+			st->follow = 1;
+		} else {
+			st->scroll = max;
+		}
 		return ACTION_REDRAW;
 	default:
 		return ACTION_PASS;

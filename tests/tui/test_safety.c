@@ -173,6 +173,28 @@ START_TEST(long_input_is_an_error_not_cut)
 }
 END_TEST
 
+/* Down scrolls a long chart into its records; Home brings the top back
+ * (engraftment, GVHD) with nothing selected, End selects the oldest record
+ * (a nurse at 80x24 had no way back but Up, one line at a time). */
+START_TEST(chart_home_and_end)
+{
+	struct th *t = th_start(24, 80, 0);
+	ck_assert(t != NULL);
+	open_chart(t, "smith, j");
+	ASSERT_SCREEN(t, "Engraftment");
+	th_key(t, KEY_END);
+	ck_assert_int_lt(th_find(t, "Engraftment"), 0); /* scrolled to the oldest record */
+	th_type(t, "x");
+	ASSERT_SCREEN(t, "Mark a record entered in error");
+	th_esc(t);
+	th_key(t, KEY_HOME);
+	ASSERT_SCREEN(t, "Engraftment");
+	th_type(t, "x");
+	ASSERT_SCREEN(t, "Nothing selected.");
+	th_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tui-safety");
@@ -182,6 +204,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, failed_rule_rerun_undoes_the_lab_save);
 	tcase_add_test(tc, decimal_comma_locale_reads_numbers_with_a_point);
 	tcase_add_test(tc, long_input_is_an_error_not_cut);
+	tcase_add_test(tc, chart_home_and_end);
 	suite_add_tcase(s, tc);
 	return s;
 }
