@@ -4,11 +4,44 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The multi-byte UTF-8 character at s (at most n bytes): its length, with
+ * its code point in *cp, or 0 when it is not valid (overlong, surrogate,
+ * beyond U+10FFFF, cut short). */
+static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2, *cp = s[0] & 0x1F;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3, *cp = s[0] & 0x0F;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4, *cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[k] & 0x3F);
+	}
+	if ((len == 3 && (*cp < 0x800 || (*cp >= 0xD800 && *cp <= 0xDFFF))) ||
+	    (len == 4 && (*cp < 0x10000 || *cp > 0x10FFFF)))
+		return 0;
+	return len;
+}
+
+static int c1_control(uint32_t cp)
+{
+	return cp >= 0x80 && cp < 0xA0;
+}
+
 /* UTF-8 validity (no overlongs, no surrogates) and control characters. */
 const char *ef_text_problem(const char *s, size_t n, int allow_newlines)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = u[i];
 		if (c < 0x80) {
 			if (c == 0)
 				return "contains a NUL byte";
@@ -17,57 +50,26 @@ const char *ef_text_problem(const char *s, size_t n, int allow_newlines)
 			i++;
 			continue;
 		}
-		size_t len;
 		uint32_t cp;
-		if (c >= 0xC2 && c <= 0xDF)
-			len = 2, cp = c & 0x1F;
-		else if (c >= 0xE0 && c <= 0xEF)
-			len = 3, cp = c & 0x0F;
-		else if (c >= 0xF0 && c <= 0xF4)
-			len = 4, cp = c & 0x07;
-		else
+		size_t len = utf8_char(u + i, n - i, &cp);
+		if (!len)
 			return "is not valid UTF-8";
-		if (i + len > n)
-			return "is not valid UTF-8";
-		for (size_t k = 1; k < len; k++) {
-			unsigned char cc = (unsigned char)s[i + k];
-			if ((cc & 0xC0) != 0x80)
-				return "is not valid UTF-8";
-			cp = (cp << 6) | (cc & 0x3F);
-		}
-		if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-			return "is not valid UTF-8";
-		if (cp >= 0x80 && cp < 0xA0)
+		if (c1_control(cp))
 			return "contains a control character";
 		i += len;
 	}
 	return NULL;
 }
 
-/* Length of the valid, printable UTF-8 character at s (0: not one). */
+/* Length of the valid, printable UTF-8 character at s, a NUL-terminated
+ * string (0: not one). */
 static size_t printable_char(const unsigned char *s)
 {
 	if (s[0] >= 0x20 && s[0] < 0x7f)
 		return 1;
-	size_t len;
 	uint32_t cp;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		len = 2, cp = s[0] & 0x1F;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		len = 3, cp = s[0] & 0x0F;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[k] & 0x3F);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0x80 && cp < 0xA0))
-		return 0;
-	return len;
+	size_t len = utf8_char(s, strnlen((const char *)s, 4), &cp);
+	return len && !c1_control(cp) ? len : 0;
 }
 
 char *ef_text_escape(const char *s, char *out, size_t size)
