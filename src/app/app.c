@@ -17,6 +17,17 @@ void app_local_now(ef_day *day, int *sec)
 	*sec = tm.tm_hour * 3600 + tm.tm_min * 60 + (tm.tm_sec > 59 ? 59 : tm.tm_sec);
 }
 
+/* One patient's rules over its timeline, applied to its alerts (f is
+ * scratch space, reused across patients by `check`). */
+static int rules_on(struct store *s, const struct ef_reference *ref, const struct ef_timeline *tl, ef_day as_of,
+		    struct ef_findings *f, struct ef_check_counts *counts, struct ef_err *err)
+{
+	int rc = ef_rules_evaluate(tl, ref, as_of, f, err);
+	if (rc)
+		return rc;
+	return store_alerts_apply(s, tl->patient.id, as_of, f, counts, err);
+}
+
 int app_rules_apply(struct store *s, const struct ef_reference *ref, int64_t patient_id, ef_day as_of,
 		    struct ef_check_counts *counts, struct ef_err *err)
 {
@@ -26,9 +37,7 @@ int app_rules_apply(struct store *s, const struct ef_reference *ref, int64_t pat
 	ef_findings_init(&f);
 	int rc = store_load_timeline(s, patient_id, as_of, &tl, err);
 	if (rc == EF_OK)
-		rc = ef_rules_evaluate(&tl, ref, as_of, &f, err);
-	if (rc == EF_OK)
-		rc = store_alerts_apply(s, patient_id, as_of, &f, counts, err);
+		rc = rules_on(s, ref, &tl, as_of, &f, counts, err);
 	ef_findings_free(&f);
 	ef_timeline_free(&tl);
 	return rc;
@@ -162,10 +171,7 @@ struct clinic_tx {
 static int clinic_one(void *ctx, const struct ef_timeline *tl, struct ef_err *err)
 {
 	struct clinic_tx *t = ctx;
-	int rc = ef_rules_evaluate(tl, t->ref, t->as_of, &t->f, err);
-	if (rc)
-		return rc;
-	return store_alerts_apply(t->s, tl->patient.id, t->as_of, &t->f, t->counts, err);
+	return rules_on(t->s, t->ref, tl, t->as_of, &t->f, t->counts, err);
 }
 
 static int clinic_body(struct store *s, void *ctx, struct ef_err *err)
@@ -274,10 +280,10 @@ int app_mark_entered_in_error(const struct app_env *e, int64_t patient_id, enum 
 int app_import_file(const struct app_env *e, int now_sec, enum store_kind kind, FILE *in, const char *name,
 		    ef_diag_fn diag, void *diag_ctx, struct ef_import_result *res, struct ef_err *err)
 {
-	const char *why = ef_text_problem(name, strlen(name), 0);
-	if (why || strlen(name) > 1000)
-		return ef_errf(err, EF_USAGE, "import: the file name has control characters or is over 1000 bytes; "
-					      "rename the file (or use - and standard input)");
+	/* The file name is kept in the import record and the audit trail. */
+	if (ef_text_problem(name, strlen(name), 0) || strlen(name) > 1000)
+		return ef_errf(err, EF_USAGE, "import: the file name '%.200s' has control characters or is over 1000 "
+					      "bytes; rename the file (or use - and standard input)", name);
 	struct ef_import_opts opts = {.today = e->today, .now_sec = now_sec, .max_errors = 50, .diag = diag,
 				      .diag_ctx = diag_ctx};
 	return ef_import(e->s, kind, in, name, &opts, res, err);

@@ -7,7 +7,6 @@
 #include "cli_int.h"
 #include "engraft/app.h"
 #include "engraft/csvio.h"
-#include "engraft/text.h"
 
 static void print_diag(void *ctx, const char *msg)
 {
@@ -27,10 +26,6 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		return cli_fail(EF_USAGE, "import: unknown KIND '%s' (see engraft import --help)", pos[0]);
 	FILE *in = stdin;
 	const char *name = pos[1];
-	/* The file name is kept in the import record and the audit trail. */
-	if (ef_text_problem(name, strlen(name), 0) || strlen(name) > 1000)
-		return cli_fail(EF_USAGE, "import: the file name '%s' has control characters or is over 1000 bytes; "
-					  "rename the file (or use - and standard input)", name);
 	if (strcmp(pos[1], "-") == 0) {
 		name = "-";
 	} else {
