@@ -1,5 +1,6 @@
 /* app.c - the use cases (include/engraft/app.h): a write and the rule
  * re-run it causes, in one transaction. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -209,17 +210,28 @@ int app_check_clinic(const struct app_env *e, ef_day as_of, const char *mrn, str
 
 /* ---- acknowledge ---- */
 
-const char *app_reason_problem(const char *reason)
+/* Why a reason (an acknowledgement's, an entered-in-error mark's) of at
+ * most max bytes cannot be stored, or NULL. `buf` holds a message that
+ * names the limit. */
+static const char *reason_problem(const char *reason, size_t max, char buf[96])
 {
 	if (!reason || !reason[strspn(reason, " \t")])
 		return "a reason is required";
 	size_t n = strlen(reason);
-	if (n > APP_REASON_MAX)
-		return "the reason is longer than 1000 bytes";
+	if (n > max) {
+		snprintf(buf, 96, "the reason is too long (%zu bytes, at most %zu)", n, max);
+		return buf;
+	}
 	const char *p = ef_text_problem(reason, n, 0);
 	return p ? (strstr(p, "control") ? "the reason contains a control character (an escape sequence or a "
 					   "line break)" : "the reason is not valid UTF-8 text")
 		 : NULL;
+}
+
+const char *app_reason_problem(const char *reason)
+{
+	static char buf[96];
+	return reason_problem(reason, APP_REASON_MAX, buf);
 }
 
 int app_ack_alert(const struct app_env *e, int64_t alert_id, ef_day on, const char *reason, ef_day until,
@@ -259,15 +271,10 @@ int app_mark_entered_in_error(const struct app_env *e, int64_t patient_id, enum 
 			      const char *reason, struct app_saved *out, struct ef_err *err)
 {
 	*out = (struct app_saved){0};
-	if (!reason || !reason[strspn(reason, " \t")])
-		return ef_errf(err, EF_USAGE, "entered in error: a reason is required");
-	size_t n = strlen(reason);
-	if (n > STORE_EIE_MAX)
-		return ef_errf(err, EF_USAGE, "entered in error: the reason is too long (%zu bytes, at most %d)", n,
-			       STORE_EIE_MAX);
-	const char *p = ef_text_problem(reason, n, 0);
-	if (p)
-		return ef_errf(err, EF_USAGE, "entered in error: the reason %s", p);
+	char buf[96];
+	const char *why = reason_problem(reason, STORE_EIE_MAX, buf);
+	if (why)
+		return ef_errf(err, EF_USAGE, "entered in error: %s", why);
 	struct mark_tx t = {e, patient_id, id, kind, reason, out};
 	int rc = store_tx(e->s, mark_body, &t, err);
 	if (rc)
