@@ -121,6 +121,7 @@ static int put(struct store *s, const struct put_sql *q, bind_fn bind, const voi
 		int64_t id = sqlite3_last_insert_rowid(s->db);
 		if (id_out)
 			*id_out = id;
+		s->last_put_id = id;
 		*res = STORE_INSERTED;
 		return digest_inserted(s, q, rec, id, import_id, err);
 	}
@@ -130,6 +131,7 @@ static int put(struct store *s, const struct put_sql *q, bind_fn bind, const voi
 		return rc;
 	if (id_out)
 		*id_out = id;
+	s->last_put_id = id;
 	return settle(s, q, bind, rec, import_id, id, prev_import, differs, res, err);
 }
 

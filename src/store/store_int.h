@@ -16,7 +16,9 @@ struct store {
 	sqlite3 *db;
 	char path[4096];
 	char user[128];
+	char user_name[128]; /* the login's full name from the password file ("" if none) */
 	int in_tx;
+	int64_t last_put_id; /* the row of the last store_put_* (records.c) */
 	struct stmt_slot *slots;
 	size_t n_slots, cap_slots;
 	/* The current import's digest of the rows it inserts (audit.c), fed
@@ -45,6 +47,10 @@ int store_bind_opt(sqlite3_stmt *st, int i, const char *v);
 
 /* Run a statement that returns no rows (or whose rows are ignored). */
 int store_exec_stmt(struct store *s, sqlite3_stmt *st, struct ef_err *err, const char *what);
+
+/* After migration 008: an empty staff list gets the store's user as its
+ * first admin (staff.c). */
+int store_staff_bootstrap(struct store *s, const char *display_name, struct ef_err *err);
 
 /* Register the SQL functions the audit triggers call: ef_user() and
  * ef_audit_hash() (audit.c). Called by store_open before migrations. */
