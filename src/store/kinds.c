@@ -169,25 +169,45 @@ static const char *export_sql(const struct store_kind_desc *k)
 	return end(&t);
 }
 
-/* INSERT of every column but the id, doing nothing on a key conflict. */
-static const char *insert_sql(const struct store_kind_desc *k)
+/* The columns with a parameter, in parameter order: col[i] of the kind
+ * for i = order[0..return) (id has none). */
+static size_t by_param(const struct store_kind_desc *k, size_t order[], size_t cap)
+{
+	size_t n = 0;
+	for (int p = 1; p <= 64; p++)
+		for (size_t i = 0; i < k->ncol && n < cap; i++)
+			if (k->col[i].param == p)
+				order[n++] = i;
+	return n;
+}
+
+/* INSERT of every column but the id, doing nothing on a key conflict: one
+ * row with the put's numbered parameters (rows 0), or `rows` rows of
+ * anonymous ones, row r's columns in parameter order taking
+ * r * ncolumns + 1 .. (records.c insert_batch). */
+static const char *insert_sql(const struct store_kind_desc *k, int rows)
 {
 	struct text t = begin();
-	int n = 0;
+	size_t order[32];
+	size_t n = by_param(k, order, sizeof order / sizeof order[0]);
 	add(&t, "INSERT INTO %s (", k->table);
-	for (size_t i = 0; i < k->ncol; i++)
-		if (k->col[i].param)
-			add(&t, "%s%s", n++ ? ", " : "", col_name(&k->col[i]));
-	add(&t, ") VALUES (");
-	n = 0;
-	for (size_t i = 0; i < k->ncol; i++)
-		if (k->col[i].param)
-			add(&t, "%s?%d", n++ ? ", " : "", k->col[i].param);
-	add(&t, ") ON CONFLICT (");
-	n = 0;
+	for (size_t i = 0; i < n; i++)
+		add(&t, "%s%s", i ? ", " : "", col_name(&k->col[order[i]]));
+	add(&t, ") VALUES ");
+	for (int r = 0; r < (rows ? rows : 1); r++) {
+		add(&t, "%s(", r ? "," : "");
+		for (size_t i = 0; i < n; i++)
+			if (rows)
+				add(&t, "%s?", i ? "," : "");
+			else
+				add(&t, "%s?%d", i ? ", " : "", k->col[order[i]].param);
+		add(&t, ")");
+	}
+	add(&t, " ON CONFLICT (");
+	int m = 0;
 	for (size_t i = 0; i < k->ncol; i++)
 		if (k->col[i].flags & SC_KEY)
-			add(&t, "%s%s", n++ ? ", " : "", col_name(&k->col[i]));
+			add(&t, "%s%s", m++ ? ", " : "", col_name(&k->col[i]));
 	add(&t, ") DO NOTHING");
 	return end(&t);
 }
@@ -264,7 +284,9 @@ static void build(void)
 		const struct store_kind_desc *k = &store_kinds[i];
 		struct store_kind_sql *q = &kind_sql[i];
 		q->export_rows = export_sql(k);
-		q->insert = insert_sql(k);
+		q->insert = insert_sql(k, 0);
+		if (i == STORE_K_LABS)
+			q->batch = insert_sql(k, STORE_LAB_BATCH);
 		q->probe = probe_sql(k);
 		q->update = update_sql(k);
 		q->cols = digest_cols(k, 0, &q->ncols);

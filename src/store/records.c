@@ -179,7 +179,7 @@ static const char *qualifier_text(char q)
 }
 
 /* A lab result's eight columns as parameters base+1 .. base+8 (base 0 for
- * the one-row statements, 9k for row k of lab_batch_sql). */
+ * the one-row statements, LAB_WIDTH k for row k of the batch). */
 static void bind_lab_at(sqlite3_stmt *st, int base, const struct store_lab_rec *r)
 {
 	sqlite3_bind_int64(st, base + 1, r->patient_id);
@@ -235,16 +235,11 @@ int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import
  * One INSERT of STORE_LAB_BATCH rows costs far less than as many one-row
  * statements: each statement execution opens a statement journal and a
  * frame for the audit insert trigger (whose WHEN skips imported rows), and
- * that was a third of a million-row import. The statement is a constant:
- * row k binds parameters 10k+1 .. 10k+10 (bind_lab_at, entered_in_error,
- * import_id). */
-#define LAB_ROW "(?,?,?,?,?,?,?,?,?,?)"
-#define LAB_ROWS4 LAB_ROW "," LAB_ROW "," LAB_ROW "," LAB_ROW
-#define LAB_ROWS16 LAB_ROWS4 "," LAB_ROWS4 "," LAB_ROWS4 "," LAB_ROWS4
-static const char lab_batch_sql[] =
-	"INSERT INTO lab_results (patient_id, collected_on, collected_day, test, value, qualifier, canonical, unit, "
-	"entered_in_error, import_id) VALUES " LAB_ROWS16 "," LAB_ROWS16 "," LAB_ROWS16 "," LAB_ROWS16 " ON CONFLICT (patient_id, collected_on, test) DO NOTHING";
-_Static_assert(STORE_LAB_BATCH == 64, "lab_batch_sql has 64 rows of parameters");
+ * that was a third of a million-row import. The statement (kinds.c) takes
+ * row k's columns in parameter order, ?1..?8 (bind_lab_at),
+ * entered_in_error (?12) and import_id (?20), as parameters
+ * LAB_WIDTH k + 1 .. LAB_WIDTH k + LAB_WIDTH. */
+#define LAB_WIDTH 10
 static const char lab_max_id_sql[] = "SELECT max(id) FROM lab_results";
 
 static int copy_text(char *dst, size_t size, const char *src)
@@ -302,13 +297,19 @@ static int insert_batch(struct store *s, const struct store_lab_batch *b, int64_
 	int rc = lab_max_id(s, above, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = store_stmt_rebind(s, lab_batch_sql, err);
+	const struct store_kind_sql *q = store_kind_sql(STORE_K_LABS, err);
+	if (!q)
+		return EF_DB;
+	sqlite3_stmt *st = store_stmt_rebind(s, q->batch, err);
 	if (!st)
 		return EF_DB;
+	if (sqlite3_bind_parameter_count(st) != LAB_WIDTH * STORE_LAB_BATCH)
+		return ef_errf(err, EF_DB, "internal: the lab batch has %d parameters, not %d",
+			       sqlite3_bind_parameter_count(st), LAB_WIDTH * STORE_LAB_BATCH);
 	for (int k = 0; k < b->n; k++) {
-		bind_lab_at(st, 10 * k, &b->row[k].rec);
-		store_bind_opt(st, 10 * k + 9, b->row[k].rec.entered_in_error);
-		sqlite3_bind_int64(st, 10 * k + 10, import_id);
+		bind_lab_at(st, LAB_WIDTH * k, &b->row[k].rec);
+		store_bind_opt(st, LAB_WIDTH * k + 9, b->row[k].rec.entered_in_error);
+		sqlite3_bind_int64(st, LAB_WIDTH * k + 10, import_id);
 	}
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {

@@ -74,6 +74,7 @@ int store_audit_digest_vals(struct store *s, const char *table, const struct aud
 struct store_kind_sql {
 	const char *export_rows;	  /* store_export_rows: ?1 as-of date, ?2 MRN, ?3 as-of day */
 	const char *insert, *probe, *update; /* records.c put */
+	const char *batch;		  /* lab results: STORE_LAB_BATCH rows (insert_batch) */
 	const char *cols, *cols_v3;	  /* digest columns "id, ..." (v3: before migration 006) */
 	int ncols, ncols_v3;
 	const char *json, *json_v3;	  /* the row JSON of the audit triggers, row alias t (v3:

@@ -188,7 +188,7 @@ START_TEST(export_columns_are_the_csv_header)
 END_TEST
 
 /* The put's statements prepare against the schema (every column exists, the
- * conflict target is a unique key). */
+ * conflict target is a unique key); so does the lab batch. */
 START_TEST(put_statements_prepare)
 {
 	struct ef_err err;
@@ -203,6 +203,12 @@ START_TEST(put_statements_prepare)
 			sqlite3_finalize(st);
 		}
 	}
+	/* The lab batch: STORE_LAB_BATCH rows of the ten columns insert_batch binds. */
+	const struct store_kind_sql *q = store_kind_sql(STORE_K_LABS, &err);
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(s->db, q->batch, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_bind_parameter_count(st), 10 * STORE_LAB_BATCH);
+	sqlite3_finalize(st);
 }
 END_TEST
 
