@@ -72,6 +72,14 @@ static void json_calls(const char *sql, char *out, size_t size)
 	}
 }
 
+static const struct store_kind_sql *sql_of(int k)
+{
+	struct ef_err err;
+	const struct store_kind_sql *q = store_kind_sql((enum store_kind)k, &err);
+	ck_assert_msg(q != NULL, "%s", err.msg);
+	return q;
+}
+
 static char *trigger_sql(const char *name)
 {
 	sqlite3_stmt *st;
@@ -124,10 +132,8 @@ START_TEST(json_before_006_is_migration_005s)
 		if (strcmp(m->name, "005_audit.sql") == 0)
 			m005 = m->data;
 	ck_assert_ptr_nonnull(m005);
-	struct ef_err err;
 	for (int k = 0; k < STORE_K_COUNT; k++) {
-		const struct store_kind_sql *q = store_kind_sql((enum store_kind)k, &err);
-		ck_assert_ptr_nonnull(q);
+		const struct store_kind_sql *q = sql_of(k);
 		char want[4096];
 		with_row(q->json_v3 ? q->json_v3 : q->json, "NEW", want, sizeof want);
 		ck_assert_msg(strstr(m005, want) != NULL, "005_audit.sql has no %s", want);
@@ -155,10 +161,8 @@ static void column_names(const char *table, char *out, size_t size)
  * says so); before 006, those up to import_id. */
 START_TEST(digest_columns_are_the_tables_columns_in_order)
 {
-	struct ef_err err;
 	for (int k = 0; k < STORE_K_COUNT; k++) {
-		const struct store_kind_sql *q = store_kind_sql((enum store_kind)k, &err);
-		ck_assert_ptr_nonnull(q);
+		const struct store_kind_sql *q = sql_of(k);
 		char got[1024];
 		column_names(store_kinds[k].table, got, sizeof got);
 		ck_assert_str_eq(q->cols, got);
@@ -173,10 +177,8 @@ END_TEST
  * columns, in the header's order. */
 START_TEST(export_columns_are_the_csv_header)
 {
-	struct ef_err err;
 	for (int k = 0; k < STORE_K_COUNT; k++) {
-		const struct store_kind_sql *q = store_kind_sql((enum store_kind)k, &err);
-		ck_assert_ptr_nonnull(q);
+		const struct store_kind_sql *q = sql_of(k);
 		sqlite3_stmt *st;
 		ck_assert_int_eq(sqlite3_prepare_v2(s->db, q->export_rows, -1, &st, NULL), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_column_count(st), (int)ef_kinds[k].ncol);
@@ -191,10 +193,8 @@ END_TEST
  * conflict target is a unique key); so does the lab batch. */
 START_TEST(put_statements_prepare)
 {
-	struct ef_err err;
 	for (int k = 0; k < STORE_K_COUNT; k++) {
-		const struct store_kind_sql *q = store_kind_sql((enum store_kind)k, &err);
-		ck_assert_ptr_nonnull(q);
+		const struct store_kind_sql *q = sql_of(k);
 		const char *const sql[] = {q->insert, q->probe, q->update, q->readback};
 		for (size_t i = 0; i < 4; i++) {
 			sqlite3_stmt *st;
@@ -204,7 +204,7 @@ START_TEST(put_statements_prepare)
 		}
 	}
 	/* The lab batch: STORE_LAB_BATCH rows of the ten columns insert_batch binds. */
-	const struct store_kind_sql *q = store_kind_sql(STORE_K_LABS, &err);
+	const struct store_kind_sql *q = sql_of(STORE_K_LABS);
 	sqlite3_stmt *st;
 	ck_assert_int_eq(sqlite3_prepare_v2(s->db, q->batch, -1, &st, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_bind_parameter_count(st), 10 * STORE_LAB_BATCH);
