@@ -22,6 +22,8 @@ _Static_assert(0 STORE_KINDS(S_ONE) == STORE_K_COUNT, "one description per enum 
 
 /* ---- building text in static storage ---- */
 
+/* Every text of every kind, about 18 KB today; engraft is one thread per
+ * process, so the build at first use needs no lock. */
 static char pool[48 * 1024];
 static size_t pool_used;
 static int pool_full;
