@@ -76,12 +76,27 @@ BEGIN
     NULL);
 END;
 
--- signatures (inserts only; the triggers above refuse the rest)
+-- signatures (the update and delete guards above fire first; these log
+-- what would get past them, like every audited table)
 CREATE TRIGGER audit_signatures_insert AFTER INSERT ON signatures
 BEGIN
   INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'insert', 'signatures', NEW.id, NULL,
     json_object('id', NEW.id, 'patient_id', NEW.patient_id, 'tbl', NEW.tbl, 'row_key', NEW.row_key, 'login', NEW.login, 'name', NEW.name, 'title', NEW.title, 'meaning', NEW.meaning, 'signed_at', NEW.signed_at));
+END;
+CREATE TRIGGER audit_signatures_update AFTER UPDATE ON signatures
+BEGIN
+  INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
+  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'update', 'signatures', NEW.id,
+    json_object('id', OLD.id, 'patient_id', OLD.patient_id, 'tbl', OLD.tbl, 'row_key', OLD.row_key, 'login', OLD.login, 'name', OLD.name, 'title', OLD.title, 'meaning', OLD.meaning, 'signed_at', OLD.signed_at),
+    json_object('id', NEW.id, 'patient_id', NEW.patient_id, 'tbl', NEW.tbl, 'row_key', NEW.row_key, 'login', NEW.login, 'name', NEW.name, 'title', NEW.title, 'meaning', NEW.meaning, 'signed_at', NEW.signed_at));
+END;
+CREATE TRIGGER audit_signatures_delete AFTER DELETE ON signatures
+BEGIN
+  INSERT INTO audit_log (at, user, action, tbl, row_key, before, after)
+  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'delete', 'signatures', OLD.id,
+    json_object('id', OLD.id, 'patient_id', OLD.patient_id, 'tbl', OLD.tbl, 'row_key', OLD.row_key, 'login', OLD.login, 'name', OLD.name, 'title', OLD.title, 'meaning', OLD.meaning, 'signed_at', OLD.signed_at),
+    NULL);
 END;
 
 PRAGMA user_version = 8;

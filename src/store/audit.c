@@ -39,11 +39,16 @@ static struct audit_table {
 	const char *json_v3, *dflt, *cols_v3;
 	const char *readback; /* the digest columns of row ?1 */
 	int ncols, ncols_v3;
-} audit_tables[STORE_K_COUNT + 2] = {
+} audit_tables[STORE_K_COUNT + 4] = {
 	[STORE_K_COUNT] = {"alerts", "alert_id", 0,
 	 "json_object('alert_id', t.alert_id, 'patient_id', t.patient_id, 'rule', t.rule, 'subject', t.subject, 'severity', t.severity, 'status', t.status, 'raised_on', t.raised_on, 'due_on', t.due_on, 'resolved_on', t.resolved_on, 'acknowledged_by', t.acknowledged_by, 'acknowledged_on', t.acknowledged_on, 'reason', t.reason, 'until', t.until, 'message', t.message)"},
 	[STORE_K_COUNT + 1] = {"alert_history", "id", 0,
 	 "json_object('id', t.id, 'alert_id', t.alert_id, 'on_day', t.on_day, 'at', t.at, 'user', t.user, 'event', t.event, 'status', t.status, 'message', t.message, 'reason', t.reason, 'until', t.until)"},
+	/* schema 008 */
+	[STORE_K_COUNT + 2] = {"staff", "id", 0,
+	 "json_object('id', t.id, 'login', t.login, 'name', t.name, 'title', t.title, 'role', t.role, 'active', t.active, 'added_at', t.added_at, 'added_by', t.added_by)"},
+	[STORE_K_COUNT + 3] = {"signatures", "id", 0,
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'tbl', t.tbl, 'row_key', t.row_key, 'login', t.login, 'name', t.name, 'title', t.title, 'meaning', t.meaning, 'signed_at', t.signed_at)"},
 };
 #define N_TABLES (sizeof audit_tables / sizeof audit_tables[0])
 

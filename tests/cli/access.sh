@@ -135,6 +135,17 @@ contains "signature: login, name, meaning" "$T/audit.csv" "\"\"login\"\":\"\"$U_
 grep -q ",$U_clinician,import," "$T/audit.csv" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: the clinician's import is not hers in the trail"; }
 check "the trail verifies" 0 E audit verify
 
+# a role changed behind engraft's back (the sqlite3 shell) breaks the trail
+if command -v sqlite3 >/dev/null; then
+	cp "$DB" "$T/shell.db"
+	check "the shell cannot change a role (its audit trigger)" 1 sqlite3 "$T/shell.db" "UPDATE staff SET role = 'admin' WHERE login = '$U_clerk'"
+	sqlite3 "$T/shell.db" "DROP TRIGGER audit_staff_update; UPDATE staff SET role = 'admin' WHERE login = '$U_clerk'"
+	check "staff edited in the shell" 5 "$ENGRAFT" --db "$T/shell.db" audit verify
+	cat "$T/out" >>"$T/err"
+	contains "names the staff row" "$T/err" "staff row"
+	rm -f "$T/shell.db"
+fi
+
 # modes: files made later keep the group and 0660 whatever the umask
 rm -f "$T/clinic/"engraft.db-wal "$T/clinic/"engraft.db-shm
 check "nurse under umask 077" 0 AS "$U_nurse" sh -c "umask 077; '$ENGRAFT' --db '$DB' alerts >/dev/null"

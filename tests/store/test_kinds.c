@@ -119,7 +119,7 @@ START_TEST(audit_triggers_write_the_json_verify_expects)
 			free(sql);
 		}
 	}
-	ck_assert_uint_eq(i, STORE_K_COUNT + 2); /* the kinds' tables, alerts, alert_history */
+	ck_assert_uint_eq(i, STORE_K_COUNT + 4); /* the kinds' tables, alerts, alert_history, staff, signatures */
 }
 END_TEST
 
