@@ -49,4 +49,30 @@ int store_audit_verify(struct store *s, const char *expect_head, store_audit_dia
  * after, hash (export kind `audit`, docs/formats.md s.8). */
 int store_audit_rows(struct store *s, store_row_fn fn, void *ctx, struct ef_err *err);
 
+/* ---- audit review (engraft audit log; the chart's H) ---- */
+
+/* Which entries: by login (NULL: all), by patient (MRN, NULL: all; the
+ * entries about that patient's rows: an import is one entry per file and
+ * has no patient), by UTC date of the entry (EF_NO_DAY: open). */
+struct store_audit_filter {
+	const char *login, *mrn;
+	ef_day since, until;
+};
+
+/* One entry as a person reads it: when, who (and the staff list's name for
+ * that login, "" if none), what, on which record, and the change: for an
+ * update the fields that differ ("value: \"0.4\" -> \"0.5\"; ..."), for
+ * an insert, baseline or import the fields it set, for a delete the fields
+ * it removed. Text is as stored: escape it before it reaches a terminal. */
+struct store_audit_event {
+	int64_t seq;
+	const char *at, *login, *name, *action, *table, *mrn, *change;
+	int64_t row_key;
+};
+typedef int (*store_audit_event_fn)(void *ctx, const struct store_audit_event *e, struct ef_err *err);
+
+/* The matching entries, oldest first. EF_INVALID: no patient has that MRN. */
+int store_audit_log(struct store *s, const struct store_audit_filter *f, store_audit_event_fn fn, void *ctx,
+		    struct ef_err *err);
+
 #endif

@@ -67,15 +67,24 @@ const struct command ef_commands[] = {
 	 "                 next check reopens it if its finding still holds\n"
 	 "  --as-of DATE   the date of the acknowledgement (default today)\n",
 	 cmd_ack, EF_ACT_READ},
-	{"audit", "verify [--head SEQ:HASH]", "check the audit trail; report the first broken link (exit 5)",
-	 "Recomputes the hash chain of the audit log from its first entry, checks\n"
+	{"audit", "verify [--head SEQ:HASH] | log [--login L] [--mrn M] [--since D] [--until D]",
+	 "check the audit trail (exit 5 when broken), or read its history",
+	 "verify recomputes the hash chain of the audit log from its first entry, checks\n"
 	 "that its head is the last entry (a cut tail shows), recomputes every\n"
 	 "import's digest of the rows it inserted, and checks that every clinical\n"
-	 "row equals the last state the log recorded for it. Prints the head as\n"
-	 "SEQ:HASH: record it somewhere else (a ticket, a mail, paper) and give it\n"
-	 "back later with --head to detect a log rewritten from scratch.\n"
+	 "row, staff row and signature equals the last state the log recorded for\n"
+	 "it. Prints the head as SEQ:HASH: record it somewhere else (a ticket, a\n"
+	 "mail, paper) and give it back later with --head to detect a log\n"
+	 "rewritten from scratch.\n"
+	 "log prints the history, oldest first: time (UTC), login and printed name,\n"
+	 "action, record, and the change (before -> after for an update). An\n"
+	 "import is one entry for the whole file.\n"
 	 "Options:\n"
-	 "  --head SEQ:HASH  the log must contain entry SEQ with this hash\n",
+	 "  --head SEQ:HASH  (verify) the log must contain entry SEQ with this hash\n"
+	 "  --login L        (log) entries made by login L\n"
+	 "  --mrn M          (log) entries about patient M's record\n"
+	 "  --since D        (log) entries on or after date D (UTC)\n"
+	 "  --until D        (log) entries on or before date D (UTC)\n",
 	 cmd_audit, EF_ACT_READ},
 	{"backup", "FILE", "write a consistent copy of the database to FILE (online, while others write)",
 	 "The copy is made with SQLite's online backup API, created mode 0600, and\n"

@@ -106,6 +106,7 @@ matrix "alerts" yyyyy alerts
 matrix "due" yyyyy due
 matrix "export" yyyyy export labs
 matrix "audit verify" yyyyy audit verify
+matrix "audit log" yyyyy audit log --since 2026-01-01
 matrix "staff list" yyyyy staff list
 matrix "import patients" yy-y- import patients "$T/data/patients.csv"
 matrix "import transplants" yy-y- import transplants "$T/data/transplants.csv"
@@ -134,6 +135,19 @@ contains "ack recorded as the nurse" "$T/audit.csv" "\"\"acknowledged_by\"\":\"\
 contains "signature: login, name, meaning" "$T/audit.csv" "\"\"login\"\":\"\"$U_nurse\"\",\"\"name\"\":\"\"Test Nurse\"\",\"\"title\"\":\"\"Tnurse\"\",\"\"meaning\"\":\"\"acknowledged\"\""
 grep -q ",$U_clinician,import," "$T/audit.csv" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: the clinician's import is not hers in the trail"; }
 check "the trail verifies" 0 E audit verify
+# the review: who did what, readable
+check "audit log of the nurse" 0 AS "$U_auditor" "$ENGRAFT" --db "$DB" audit log --login "$U_nurse"
+contains "audit log: login and name" "$T/out" "$U_nurse (Test Nurse)"
+contains "audit log: before -> after" "$T/out" 'status: "open" -> "acknowledged"'
+contains "audit log: the signature" "$T/out" 'meaning="acknowledged"'
+lacks "audit log: only that login" "$T/out" "root (root)"
+check "audit log of a patient" 0 E audit log --mrn T001
+contains "audit log: the patient" "$T/out" "MRN T001"
+lacks "audit log: no other patient" "$T/out" "MRN T002"
+check "audit log: unknown MRN" 3 E audit log --mrn NOPE
+check "audit log: until before since" 2 E audit log --since 2026-02-01 --until 2026-01-01
+check "audit log: nothing that day" 0 E audit log --until 2001-01-01
+contains "audit log: says none" "$T/out" "no entries"
 
 # a role changed behind engraft's back (the sqlite3 shell) breaks the trail
 if command -v sqlite3 >/dev/null; then
