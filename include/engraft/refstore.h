@@ -21,6 +21,13 @@
 #include "engraft/vaccines.h"
 
 /* Delete every row of a kind (inside the caller's transaction). */
+/* The reference tables in the audit trail: record each table whose rows
+ * differ from the last state the trail holds for it, as one entry with the
+ * rows before and after (action 'insert' for its first rows, 'update'
+ * later; 'baseline' when `baseline` is set: migration 010), by the store's
+ * user, inside the caller's transaction. Loading site files calls it. */
+int store_reference_log(struct store *s, int baseline, struct ef_err *err);
+
 int store_reference_clear(struct store *s, enum ef_ref_kind kind, struct ef_err *err);
 
 /* Insert one row; values[i] is column i of ef_reference_kind(kind), NULL or

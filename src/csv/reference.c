@@ -128,6 +128,8 @@ int ef_load_reference(struct store *s, const char *dir, struct ef_err *err)
 		rc = ef_reference_finish(&scratch, err);
 	if (rc == EF_OK)
 		rc = check_series_table(s, &scratch, err);
+	if (rc == EF_OK) /* who changed which row, before and after */
+		rc = store_reference_log(s, 0, err);
 	ef_reference_free(&scratch);
 	return rc;
 }
@@ -147,8 +149,8 @@ static int ensure_kind(struct store *s, enum ef_ref_kind kind, struct ef_err *er
 	if ((rc = store_begin(s, err)) == EF_OK) {
 		/* again inside the write lock: another process may have loaded them */
 		rc = store_reference_count(s, kind, &n, err);
-		if (rc == EF_OK && n == 0)
-			rc = load_kind(s, &scratch, kind, NULL, err);
+		if (rc == EF_OK && n == 0 && (rc = load_kind(s, &scratch, kind, NULL, err)) == EF_OK)
+			rc = store_reference_log(s, 0, err);
 		if (rc == EF_OK)
 			rc = store_commit(s, err);
 		else

@@ -584,6 +584,12 @@ static int in_migrations(const char *sql)
 
 /* Every trigger must be one the migrations create, word for word, and the
  * audit triggers must all be there. */
+/* A reference table that differs from its last entry (reference.c). */
+static void ref_problem(void *ctx, const char *msg)
+{
+	problem(ctx, "%s", msg);
+}
+
 static int check_triggers(struct verify *v)
 {
 	sqlite3_stmt *st;
@@ -942,6 +948,8 @@ int store_audit_verify(struct store *s, const char *expect_head, store_audit_dia
 		rc = check_table(&v, &audit_tables[i]);
 	if (!rc)
 		rc = check_import_rows(&v);
+	if (!rc)
+		rc = store_reference_verify(s, ref_problem, &v, err);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < v.n_imps; i++) {

@@ -14,13 +14,14 @@
 struct ref_sql {
 	const char *types;
 	const char *insert, *select, *clear, *count;
+	const char *table, *order; /* for the state the audit trail keeps (ref_state_sql) */
 };
 
 static const struct ref_sql ref_sql[EF_REF_KIND_COUNT] = {
 	[EF_REF_PARAMETERS] = {"TTTT",
 		"INSERT INTO parameters (key, value, unit, source) VALUES (?1, ?2, ?3, ?4)",
 		"SELECT key, value, unit, source FROM parameters ORDER BY rowid",
-		"DELETE FROM parameters", "SELECT count(*) FROM parameters"},
+		"DELETE FROM parameters", "SELECT count(*) FROM parameters", "parameters", "rowid"},
 	[EF_REF_VACCINE_SCHEDULE] = {"TITIIITIIIIITIT",
 		"INSERT INTO vaccine_schedule (series, dose, transplant_types, start_months, min_interval_days, "
 		"min_interval_months, after_series, after_dose, after_days, min_age_years, max_age_years, live, "
@@ -28,30 +29,30 @@ static const struct ref_sql ref_sql[EF_REF_KIND_COUNT] = {
 		"SELECT series, dose, transplant_types, start_months, min_interval_days, min_interval_months, "
 		"after_series, after_dose, after_days, min_age_years, max_age_years, live, condition, repeat, source "
 		"FROM vaccine_schedule ORDER BY id",
-		"DELETE FROM vaccine_schedule", "SELECT count(*) FROM vaccine_schedule"},
+		"DELETE FROM vaccine_schedule", "SELECT count(*) FROM vaccine_schedule", "vaccine_schedule", "id"},
 	[EF_REF_MILESTONES] = {"TTTRIITTT",
 		"INSERT INTO milestones (id, test, comparator, threshold, window_start_day, window_end_day, "
 		"transplant_types, description, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 		"SELECT id, test, comparator, threshold, window_start_day, window_end_day, transplant_types, "
 		"description, source FROM milestones ORDER BY rowid",
-		"DELETE FROM milestones", "SELECT count(*) FROM milestones"},
+		"DELETE FROM milestones", "SELECT count(*) FROM milestones", "milestones", "rowid"},
 	[EF_REF_MONITORING] = {"TIIITT",
 		"INSERT INTO monitoring (test, from_day, to_day, max_interval_days, transplant_types, source) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 		"SELECT test, from_day, to_day, max_interval_days, transplant_types, source FROM monitoring "
 		"ORDER BY id",
-		"DELETE FROM monitoring", "SELECT count(*) FROM monitoring"},
+		"DELETE FROM monitoring", "SELECT count(*) FROM monitoring", "monitoring", "id"},
 	[EF_REF_CVX] = {"TTIT",
 		"INSERT INTO cvx_codes (cvx, series, live, description) VALUES (?1, ?2, ?3, ?4)",
 		"SELECT cvx, series, live, description FROM cvx_codes ORDER BY cvx, series",
-		"DELETE FROM cvx_codes", "SELECT count(*) FROM cvx_codes"},
+		"DELETE FROM cvx_codes", "SELECT count(*) FROM cvx_codes", "cvx_codes", "cvx, series"},
 	/* limits stay decimal text: the core parses them (no locale) */
 	[EF_REF_LAB_TESTS] = {"TTTTTTTT",
 		"INSERT INTO lab_tests (test, plausible_min, plausible_max, ref_low, ref_high, critical_low, "
 		"critical_high, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 		"SELECT test, plausible_min, plausible_max, ref_low, ref_high, critical_low, critical_high, source "
 		"FROM lab_tests ORDER BY rowid",
-		"DELETE FROM lab_tests", "SELECT count(*) FROM lab_tests"},
+		"DELETE FROM lab_tests", "SELECT count(*) FROM lab_tests", "lab_tests", "rowid"},
 };
 
 static const struct ref_sql *sql_of(enum ef_ref_kind kind, struct ef_err *err)
@@ -101,6 +102,121 @@ int store_reference_add(struct store *s, enum ef_ref_kind kind, const char *cons
 			sqlite3_bind_text(st, i + 1, v, -1, SQLITE_STATIC);
 	}
 	return store_exec_stmt(s, st, err, ef_reference_kind(kind)->name);
+}
+
+/* ---- the reference tables in the audit trail ----
+ *
+ * A reference table's state is the JSON array of its rows (objects keyed by
+ * the CSV column names) in file order. The trail keeps one entry per change
+ * of a table: action 'insert' (its first rows), 'update' (before -> after,
+ * whoever loaded site files), or 'baseline' (the state found by migration
+ * 010), with row_key 0. audit verify compares each table with its last entry,
+ * so a threshold changed outside engraft (the sqlite3 shell) shows. */
+
+static const char *ref_state_sql(enum ef_ref_kind kind, struct ef_err *err)
+{
+	static char sql[EF_REF_KIND_COUNT][1024];
+	if (sql[kind][0])
+		return sql[kind];
+	const struct ef_ref_kind_info *info = ef_reference_kind(kind);
+	char obj[768] = "";
+	size_t o = 0;
+	for (size_t i = 0; i < info->ncolumns; i++) {
+		int w = snprintf(obj + o, sizeof obj - o, "%s'%s', %s", i ? ", " : "", info->columns[i].name,
+				 info->columns[i].name);
+		if (w < 0 || (size_t)w >= sizeof obj - o) {
+			ef_errf(err, EF_DB, "reference %s: too many columns for its audit state", info->name);
+			return NULL;
+		}
+		o += (size_t)w;
+	}
+	int w = snprintf(sql[kind], sizeof sql[kind],
+			 "SELECT json_group_array(json_object(%s)) FROM (SELECT * FROM %s ORDER BY %s)", obj,
+			 ref_sql[kind].table, ref_sql[kind].order);
+	if (w < 0 || (size_t)w >= sizeof sql[kind]) {
+		sql[kind][0] = '\0';
+		ef_errf(err, EF_DB, "reference %s: audit state statement too long", info->name);
+		return NULL;
+	}
+	return sql[kind];
+}
+
+/* Whether `kind`'s table equals the last state the trail recorded for it:
+ * *state 0 equal (or empty and never recorded), 1 differs, 2 never recorded
+ * but has rows. When log is set and it is not equal, records the current
+ * state as an entry of `action` ("insert"/"update" chosen by whether one
+ * existed, or "baseline"). */
+static int ref_audit(struct store *s, enum ef_ref_kind kind, const char *baseline, int *state, struct ef_err *err)
+{
+	static const char last_sql[] =
+		"SELECT after FROM audit_log WHERE tbl = ?1 AND row_key = 0 ORDER BY seq DESC LIMIT 1";
+	static const char log_sql[] =
+		"INSERT INTO audit_log (at, user, action, tbl, row_key, before, after) "
+		"VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), ?1, ?2, 0, ?3, ?4)";
+	const char *q = ref_state_sql(kind, err);
+	if (!q)
+		return EF_DB;
+	sqlite3_stmt *cur = store_stmt(s, q, err), *last = cur ? store_stmt(s, last_sql, err) : NULL;
+	if (!last)
+		return EF_DB;
+	int rc = EF_OK;
+	store_bind_text(last, 1, ref_sql[kind].table);
+	if (sqlite3_step(cur) != SQLITE_ROW)
+		rc = store_dberr(s, err, "reference audit state");
+	int r = rc ? SQLITE_ERROR : sqlite3_step(last);
+	if (!rc && r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = store_dberr(s, err, "reference audit state");
+	if (!rc) {
+		const char *now = (const char *)sqlite3_column_text(cur, 0);
+		const char *was = r == SQLITE_ROW ? (const char *)sqlite3_column_text(last, 0) : NULL;
+		const int empty = !now || strcmp(now, "[]") == 0;
+		*state = was ? strcmp(was, now ? now : "[]") != 0 : !empty ? 2 : 0;
+		if (*state && baseline) {
+			sqlite3_stmt *ins = store_stmt(s, log_sql, err);
+			if (!ins) {
+				rc = EF_DB;
+			} else {
+				store_bind_text(ins, 1, baseline[0] ? baseline : was ? "update" : "insert");
+				store_bind_text(ins, 2, ref_sql[kind].table);
+				store_bind_opt(ins, 3, was);
+				store_bind_text(ins, 4, now ? now : "[]");
+				rc = store_exec_stmt(s, ins, err, "record reference data in the audit trail");
+			}
+		}
+	}
+	sqlite3_reset(cur);
+	sqlite3_reset(last);
+	return rc;
+}
+
+int store_reference_log(struct store *s, int baseline, struct ef_err *err)
+{
+	int state, rc = EF_OK;
+	for (int k = 0; k < EF_REF_KIND_COUNT && !rc; k++)
+		rc = ref_audit(s, (enum ef_ref_kind)k, baseline ? "baseline" : "", &state, err);
+	return rc;
+}
+
+int store_reference_verify(struct store *s, void (*problem)(void *ctx, const char *msg), void *ctx,
+			   struct ef_err *err)
+{
+	for (int k = 0; k < EF_REF_KIND_COUNT; k++) {
+		int state = 0;
+		int rc = ref_audit(s, (enum ef_ref_kind)k, NULL, &state, err);
+		if (rc)
+			return rc;
+		char msg[256];
+		if (state == 1)
+			snprintf(msg, sizeof msg,
+				 "reference table %s differs from the last state the trail recorded (changed outside "
+				 "engraft; reload the site's files with engraft init --assets DIR)",
+				 ref_sql[k].table);
+		else if (state == 2)
+			snprintf(msg, sizeof msg, "reference table %s has rows the trail never recorded", ref_sql[k].table);
+		if (state)
+			problem(ctx, msg);
+	}
+	return EF_OK;
 }
 
 int store_reference_count(struct store *s, enum ef_ref_kind kind, int64_t *n, struct ef_err *err)

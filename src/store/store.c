@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include "engraft/embedded.h"
+#include "engraft/refstore.h"
 #include "engraft/text.h"
 
 #define BUSY_TIMEOUT_MS 10000
-#define STAFF_SCHEMA 8 /* schema/008_staff.sql: the staff list begins */
+#define STAFF_SCHEMA 8      /* schema/008_staff.sql: the staff list begins */
+#define REF_AUDIT_SCHEMA 10 /* schema/010_reference_audit.sql: reference tables enter the trail */
 
 /* Why the file system refuses the database at `path`, for a person to
  * act on: a directory or file that is not writable for this login, a -wal
@@ -490,6 +492,8 @@ static int migrate(struct store *s, struct ef_err *err)
 		}
 	}
 	if (v < STAFF_SCHEMA && latest >= STAFF_SCHEMA && (rc = store_staff_bootstrap(s, s->user_name, err)))
+		goto fail;
+	if (v < REF_AUDIT_SCHEMA && latest >= REF_AUDIT_SCHEMA && (rc = store_reference_log(s, 1, err)))
 		goto fail;
 	return store_commit(s, err);
 fail:

@@ -48,6 +48,11 @@ int store_bind_opt(sqlite3_stmt *st, int i, const char *v);
 /* Run a statement that returns no rows (or whose rows are ignored). */
 int store_exec_stmt(struct store *s, sqlite3_stmt *st, struct ef_err *err, const char *what);
 
+/* For audit verify: report each reference table that differs from its
+ * last entry in the trail (reference.c; refstore.h store_reference_log). */
+int store_reference_verify(struct store *s, void (*problem)(void *ctx, const char *msg), void *ctx,
+			   struct ef_err *err);
+
 /* After migration 008: an empty staff list gets the store's user as its
  * first admin (staff.c). */
 int store_staff_bootstrap(struct store *s, const char *display_name, struct ef_err *err);

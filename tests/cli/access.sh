@@ -160,6 +160,24 @@ if command -v sqlite3 >/dev/null; then
 	rm -f "$T/shell.db"
 fi
 
+# reference data in the trail: who changed which threshold, before -> after
+ASSETS=$(cd "$(dirname "$0")/../../assets" && pwd)
+mkdir -m 700 "$T/site"
+cp "$ASSETS"/*.csv "$T/site/"
+sed -i 's/^anc_threshold,0.5,/anc_threshold,0.6,/' "$T/site/parameters.csv"
+check "admin loads site files" 0 E init --assets "$T/site"
+check "audit log of the change" 0 E audit log --login root --since today
+contains "threshold before -> after" "$T/out" '"key":"anc_threshold","value":"0.5"'
+contains "threshold after" "$T/out" '-> {"key":"anc_threshold","value":"0.6"'
+check "the trail verifies after a load" 0 E audit verify
+if command -v sqlite3 >/dev/null; then
+	cp "$DB" "$T/shell.db"
+	sqlite3 "$T/shell.db" "UPDATE parameters SET value = '0.4' WHERE key = 'anc_threshold'"
+	check "threshold edited in the shell" 5 "$ENGRAFT" --db "$T/shell.db" audit verify
+	contains "names the table" "$T/err" "reference table parameters differs"
+	rm -f "$T/shell.db"
+fi
+
 # modes: files made later keep the group and 0660 whatever the umask
 rm -f "$T/clinic/"engraft.db-wal "$T/clinic/"engraft.db-shm
 check "nurse under umask 077" 0 AS "$U_nurse" sh -c "umask 077; '$ENGRAFT' --db '$DB' alerts >/dev/null"

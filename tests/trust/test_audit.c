@@ -63,14 +63,18 @@ static const char *history(const char *name)
 	return path;
 }
 
+/* The entries of a new database before anything is entered: its first
+ * admin (schema 008) and the first rows of the six reference tables (010). */
+#define NEW_DB_ENTRIES 7
+
 START_TEST(history_of_every_table_verifies)
 {
 	const char *path = history("hist.db");
 	struct store *s = th_open(path);
 	struct store_audit_summary sum;
 	ck_assert_msg(th_verify(s, NULL, &sum) == 0, "%s", th_msgs);
-	/* the first admin, 9 fixture imports, then per update kind: one update + one import entry */
-	ck_assert_int_eq(sum.entries, 1 + 9 + 2 * (int64_t)N_UPDATES);
+	/* a new database's entries, 9 fixture imports, then per update kind: one update + one import entry */
+	ck_assert_int_eq(sum.entries, NEW_DB_ENTRIES + 9 + 2 * (int64_t)N_UPDATES);
 	ck_assert_int_eq(sum.imports, 9 + N_UPDATES);
 	ck_assert_int_eq(sum.rows, q_int(s, "SELECT (SELECT count(*) FROM patients) + (SELECT count(*) FROM transplants)"
 				       " + (SELECT count(*) FROM lab_results) + (SELECT count(*) FROM transfusions)"
@@ -78,7 +82,7 @@ START_TEST(history_of_every_table_verifies)
 				       " + (SELECT count(*) FROM gvhd_chronic) + (SELECT count(*) FROM immunosuppression)"
 				       " + (SELECT count(*) FROM ivig) + (SELECT count(*) FROM staff)"));
 	/* Imported rows are not logged one by one; updates are, with before/after. */
-	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log WHERE action = 'insert' AND tbl <> 'staff'"), 0);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log WHERE action = 'insert' AND tbl <> 'staff' AND row_key <> 0"), 0);
 	char before[512], after[512];
 	q_text(s, "SELECT before FROM audit_log WHERE action = 'update' AND tbl = 'patients'", before, sizeof before);
 	q_text(s, "SELECT after FROM audit_log WHERE action = 'update' AND tbl = 'patients'", after, sizeof after);
@@ -88,7 +92,7 @@ START_TEST(history_of_every_table_verifies)
 				"\"birth_date\":\"1980-01-02\",\"sex\":\"F\",\"diagnosis\":\"AML\",\"import_id\":10}");
 	/* The import entry: file hash, counts, digest of its rows. */
 	char imp[1024];
-	q_text(s, "SELECT after FROM audit_log WHERE seq = 2" /* 1: the first admin */, imp, sizeof imp);
+	q_text(s, "SELECT after FROM audit_log WHERE action = 'import' ORDER BY seq LIMIT 1", imp, sizeof imp);
 	char fh[65];
 	ef_sha256_hex_of(th_fixture[0][1], strlen(th_fixture[0][1]), fh);
 	ck_assert_ptr_nonnull(strstr(imp, fh));
@@ -185,17 +189,17 @@ END_TEST
 
 /* Tampering as someone with the sqlite3 shell would do it (dropping the
  * guard triggers first), and the problem verify must report. Entries of the
- * history: 1 the first admin (schema 008's staff list), 2-10 fixture imports
- * (patients = import 1, labs = import 3), 11-26 an update + an import entry
- * per kind. */
+ * history: 1-7 those of a new database (NEW_DB_ENTRIES), 8-16 fixture
+ * imports (patients = import 1, labs = import 3), 17-32 an update + an
+ * import entry per kind. */
 static const struct {
 	const char *name, *sql, *want;
 } tampers[] = {
 	{"edit an entry", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET user = 'mallory' WHERE seq = 3;",
 	 "entry 3 does not match its hash"},
 	{"edit an entry's JSON", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = "
-				 "replace(after, 'Janet', 'Jane') WHERE seq = 11;",
-	 "entry 11 does not match its hash"},
+				 "replace(after, 'Janet', 'Jane') WHERE seq = 17;",
+	 "entry 17 does not match its hash"},
 	{"delete an entry", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 5;",
 	 "entries 5 to 5 are missing"},
 	{"reorder entries", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET seq = -1 WHERE seq = 4; "
@@ -330,7 +334,7 @@ START_TEST(documented_hash_matches)
 		n++;
 	}
 	sqlite3_finalize(st);
-	ck_assert_int_eq(n, 26);
+	ck_assert_int_eq(n, NEW_DB_ENTRIES + 25);
 	store_close(s);
 }
 END_TEST
@@ -572,12 +576,12 @@ START_TEST(recorded_head_catches_a_cut_log)
 {
 	const char *path = history("cuthead.db");
 	struct store *s = th_open(path);
-	ck_assert_int_eq(th_verify(s, "26:0000000000000000000000000000000000000000000000000000000000000000", NULL),
+	ck_assert_int_eq(th_verify(s, "32:0000000000000000000000000000000000000000000000000000000000000000", NULL),
 			 EF_AUDIT);
 	ck_assert_ptr_nonnull(strstr(th_msgs, "not the 0000"));
-	ck_assert_int_eq(th_verify(s, "27:0000000000000000000000000000000000000000000000000000000000000000", NULL),
+	ck_assert_int_eq(th_verify(s, "33:0000000000000000000000000000000000000000000000000000000000000000", NULL),
 			 EF_AUDIT);
-	ck_assert_ptr_nonnull(strstr(th_msgs, "has no entry 27"));
+	ck_assert_ptr_nonnull(strstr(th_msgs, "has no entry 33"));
 	struct store_audit_summary sum;
 	ck_assert_int_eq(th_verify(s, "nonsense", &sum), EF_USAGE);
 	store_close(s);
@@ -606,8 +610,9 @@ START_TEST(migration_baselines_existing_rows)
 	ck_assert_int_eq(store_schema_version(s), store_schema_latest());
 	struct store_audit_summary sum;
 	ck_assert_msg(th_verify(s, NULL, &sum) == 0, "%s", th_msgs);
-	ck_assert_int_eq(sum.entries, 5); /* 4 baselines, then the first admin of schema 008 */
-	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log WHERE action = 'baseline'"), 4);
+	/* 4 baselines of rows, the first admin (schema 008), the reference tables' baselines (010) */
+	ck_assert_int_eq(sum.entries, 5 + q_int(s, "SELECT count(*) FROM audit_log WHERE row_key = 0"));
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log WHERE action = 'baseline' AND row_key <> 0"), 4);
 	store_close(s);
 }
 END_TEST
