@@ -122,6 +122,26 @@ matrix "demo" y---- demo --patients 1 --as-of 2026-01-01
 matrix "backup" y---- backup "$T/clinic/copy-\$\$.db"
 matrix "staff role" y---- staff role "$U_clerk" clerk
 
+# the man page's table is the one tested above (row by row, y = yes)
+MAN=$(dirname "$0")/../../assets/engraft.1
+sed -n '/^\.TS/,/^\.TE/p' "$MAN" | grep -P '\t(yes|\\-)\t' |
+	awk -F'\t' '{ r = ""; for (i = 2; i <= 6; i++) r = r ($i == "yes" ? "y" : "-"); print $1 "=" r }' >"$T/man-table"
+cat >"$T/want-table" <<'TABLE'
+read (lists, exports)=yyyyy
+patients, transplants=yy-y-
+lab results=yyyy-
+doses, transfusions, IVIG=yyy--
+GVHD, immunosuppression=yy---
+ack vaccine/monitoring=yyy--
+ack the other alerts=yy---
+check=yyy--
+staff changes=y----
+init \-\-assets=y----
+demo=y----
+backup=y----
+TABLE
+same "the man page's permission table" "$T/man-table" "$T/want-table"
+
 # acknowledging: the alert's rule decides
 denied "clerk: ack a vaccine alert" "$U_clerk" ack "$VAX" --reason "booked"
 allowed "nurse: ack a vaccine alert" "$U_nurse" ack "$VAX" --reason "booked for Monday"
