@@ -74,8 +74,8 @@ int app_permit(const struct store_staff *me, enum ef_action a, struct ef_err *er
 		return EF_OK;
 	char who[64];
 	ef_action_roles(a, who, sizeof who);
-	return ef_errf(err, EF_DENIED, "not permitted: %s '%s' may not %s (%s may; nothing was changed)",
-		       ef_role_name(me->role), me->login, ef_action_name(a), who);
+	return ef_errf(err, EF_DENIED, "not permitted: %s may not %s (%s may)", ef_role_name(me->role),
+		       ef_action_name(a), who);
 }
 
 enum ef_action app_kind_action(enum store_kind kind)

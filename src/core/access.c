@@ -18,13 +18,13 @@ static const struct {
 	const char *name;
 	unsigned roles;
 } actions[EF_ACT_COUNT] = {
-	[EF_ACT_READ] = {"read the record (lists, exports, the audit trail)", ALL},
+	[EF_ACT_READ] = {"read the record", ALL},
 	[EF_ACT_PATIENTS] = {"register patients and transplants", AD | CL | CK},
 	[EF_ACT_LABS] = {"enter lab results", AD | CL | NU | CK},
-	[EF_ACT_NURSING] = {"record vaccinations, transfusions and IVIG", AD | CL | NU},
-	[EF_ACT_TREATMENT] = {"record GVHD assessments and immunosuppression", AD | CL},
-	[EF_ACT_ACK_NURSING] = {"acknowledge vaccine and lab-monitoring alerts", AD | CL | NU},
-	[EF_ACT_ACK_CLINICAL] = {"acknowledge graft, immune, IgG, live-vaccine and GVHD alerts", AD | CL},
+	[EF_ACT_NURSING] = {"record doses, transfusions and IVIG", AD | CL | NU},
+	[EF_ACT_TREATMENT] = {"record GVHD or immunosuppression", AD | CL},
+	[EF_ACT_ACK_NURSING] = {"acknowledge vaccine and monitoring alerts", AD | CL | NU},
+	[EF_ACT_ACK_CLINICAL] = {"acknowledge clinical alerts", AD | CL},
 	[EF_ACT_CHECK] = {"run the rules (check)", AD | CL | NU},
 	[EF_ACT_STAFF] = {"manage staff", AD},
 	[EF_ACT_REFERENCE] = {"load reference data (init --assets)", AD},

@@ -50,7 +50,7 @@ static const struct {
 	[MSG_TOO_SMALL] = {R_STATUS_ERROR, "Window too small for this form: make it at least 80x24."},
 	[MSG_MARKED] = {R_STATUS_OK, "Marked %s entered in error.%s"},
 	[MSG_ALREADY_MARKED] = {R_STATUS, "Already entered in error: %s"},
-	[MSG_NOT_PERMITTED] = {R_STATUS_ERROR, "Not permitted: %s may not %s (%s may)."},
+	[MSG_NOT_PERMITTED] = {R_STATUS_ERROR, "Not permitted: %s may not %s."},
 };
 
 void tui_msg(struct app *a, enum msg m, ...)
@@ -381,10 +381,7 @@ static void handle_key(struct app *a, int key)
 	}
 	enum cmd c = keys_lookup(t->ops->help, t->mode, key);
 	if (!tui_may(a, c)) {
-		char who[64];
-		ef_action_roles((enum ef_action)cmd_action(c), who, sizeof who);
-		tui_msg(a, MSG_NOT_PERMITTED, ef_role_name(a->me.role), ef_action_name((enum ef_action)cmd_action(c)),
-			who);
+		tui_msg(a, MSG_NOT_PERMITTED, ef_role_name(a->me.role), ef_action_name((enum ef_action)cmd_action(c)));
 		return;
 	}
 	enum action act = t->ops->key(a, t, key, c);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engraft/app.h"
 #include "engraft/store.h"
 #include "harness.h"
 #include "screen_assert.h"
@@ -195,6 +196,46 @@ START_TEST(chart_home_and_end)
 }
 END_TEST
 
+/* The role decides the keys: a nurse sees no GVHD key and is told why when
+ * she presses it; an auditor enters nothing. (daemon and bin are accounts
+ * every Debian system has; the test plays them with store_set_user.) */
+START_TEST(the_role_decides_the_keys)
+{
+	struct th *t = th_start(24, 80, 0);
+	ck_assert(t != NULL);
+	th_stop(t);
+	struct store_staff admin;
+	struct ef_err err;
+	ck_assert_int_eq(app_sign_on(th_store(t), &admin, &err), EF_OK);
+	struct app_env env = {th_store(t), NULL, th_today(), &admin};
+	ck_assert_msg(app_staff_add(&env, "daemon", EF_ROLE_NURSE, "Dee Nurse", "RN", &err) == EF_OK, "%s", err.msg);
+	ck_assert_msg(app_staff_add(&env, "bin", EF_ROLE_AUDITOR, "Aud Itor", NULL, &err) == EF_OK, "%s", err.msg);
+
+	store_set_user(th_store(t), "daemon");
+	ck_assert_int_eq(th_restart(t, 24, 80), 0);
+	ASSERT_SCREEN(t, "daemon (nurse)");
+	open_chart(t, "okafor");
+	ASSERT_SCREEN(t, "l Lab");
+	ck_assert_msg(th_find(t, "GVHD ") < 0 || th_find(t, "g GVHD") < 0, "the nurse's bar offers GVHD");
+	th_type(t, "g");
+	ASSERT_SCREEN(t, "Not permitted: nurse may not record GVHD or immunosuppression.");
+	th_type(t, "?");
+	ck_assert_msg(th_find(t, "enter a GVHD assessment") < 0, "the nurse's help lists the GVHD key");
+	ASSERT_SCREEN(t, "enter a lab result");
+	th_stop(t);
+
+	store_set_user(th_store(t), "bin");
+	ck_assert_int_eq(th_restart(t, 24, 80), 0);
+	ASSERT_SCREEN(t, "bin (auditor)");
+	open_chart(t, "okafor");
+	ck_assert_msg(th_find(t, "l Lab") < 0, "the auditor's bar offers Lab");
+	th_type(t, "l");
+	ASSERT_SCREEN(t, "Not permitted: auditor may not enter lab results.");
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, NULL, NULL) > 0, 1); /* reading works */
+	th_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tui-safety");
@@ -205,9 +246,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, decimal_comma_locale_reads_numbers_with_a_point);
 	tcase_add_test(tc, long_input_is_an_error_not_cut);
 	tcase_add_test(tc, chart_home_and_end);
+	tcase_add_test(tc, the_role_decides_the_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
+
 
 int main(void)
 {
