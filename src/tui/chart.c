@@ -54,6 +54,7 @@ static const struct keybind keys[] = {
 	{{'g'}, "g", CMD_GVHD, "GVHD", "enter a GVHD assessment (acute or chronic)", 0},
 	{{'x'}, "x", CMD_MARK_ERROR, "Error",
 	 "mark the selected record (lab result, dose, GVHD assessment) entered in error: reason required", 0},
+	{{'H'}, "H", CMD_AUDIT, "History", "the audit trail of this patient's record: who changed what, before -> after", 0},
 	{{K(KEY_UP), 'k'}, "Up", CMD_UP, NULL, "select the previous record (at the top: scroll up)", 0},
 	{{K(KEY_DOWN), 'j'}, "Down", CMD_DOWN, NULL, "select the next record (the list under the results)", 0},
 	{{K(KEY_PPAGE)}, "PgUp", CMD_PAGE_UP, NULL, "scroll a page up", 0},
@@ -524,6 +525,11 @@ static enum action chart_key(struct app *a, struct screen *s, int key, enum cmd 
 	if (max < 0)
 		max = 0;
 	switch (cmd) {
+	case CMD_AUDIT:
+		memset(&a->req, 0, sizeof a->req);
+		a->req.ops = &history_ops;
+		a->req.patient_id = s->patient_id;
+		return ACTION_PUSH;
 	case CMD_LAB:
 	case CMD_GVHD:
 		memset(&a->req, 0, sizeof a->req);

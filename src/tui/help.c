@@ -43,8 +43,7 @@ static void help_close(struct app *a, struct screen *s)
 	s->st = NULL;
 }
 
-/* Wrap text to width, one line at a time through emit. */
-static void wrap(WINDOW *w, int *y, int top, int scroll, int x, int width, const char *text, attr_t at)
+void tui_wrap(WINDOW *w, int *y, int top, int scroll, int x, int width, const char *text, attr_t at)
 {
 	char line[512];
 	const char *p = text;
@@ -95,7 +94,7 @@ static void help_draw(struct app *a, struct screen *s, WINDOW *w)
 		return;
 	put_fmt(w, 0, 1, cols - 1, A_BOLD, "Help: %s", b->ops->name);
 	int top = 2;
-	wrap(w, &y, top, st->scroll, 2, cols - 4, b->ops->about ? b->ops->about : "", A_NORMAL);
+	tui_wrap(w, &y, top, st->scroll, 2, cols - 4, b->ops->about ? b->ops->about : "", A_NORMAL);
 	y++;
 	int r = top + y - st->scroll;
 	if (r >= top && r < getmaxy(w))
@@ -119,33 +118,44 @@ static void help_draw(struct app *a, struct screen *s, WINDOW *w)
 			 tui_attr(R_SEARCH), 1);
 }
 
-static enum action help_key(struct app *a, struct screen *s, int key, enum cmd cmd)
+enum action tui_scroll_key(struct app *a, int *scroll, int lines, enum cmd cmd)
 {
-	(void)key;
-	struct help_st *st = s->st;
 	int page = getmaxy(a->body) - 2;
 	switch (cmd) {
 	case CMD_UP:
-		if (st->scroll > 0)
-			st->scroll--;
+		if (*scroll > 0)
+			(*scroll)--;
 		return ACTION_REDRAW;
 	case CMD_DOWN:
-		if (st->scroll < st->lines - page)
-			st->scroll++;
+		if (*scroll < lines - page)
+			(*scroll)++;
 		return ACTION_REDRAW;
 	case CMD_PAGE_DOWN:
-		st->scroll += page;
-		if (st->scroll > st->lines - page)
-			st->scroll = st->lines - page > 0 ? st->lines - page : 0;
+		*scroll += page;
+		if (*scroll > lines - page)
+			*scroll = lines - page > 0 ? lines - page : 0;
 		return ACTION_REDRAW;
 	case CMD_PAGE_UP:
-		st->scroll = st->scroll > page ? st->scroll - page : 0;
+		*scroll = *scroll > page ? *scroll - page : 0;
+		return ACTION_REDRAW;
+	case CMD_HOME:
+		*scroll = 0;
+		return ACTION_REDRAW;
+	case CMD_END:
+		*scroll = lines - page > 0 ? lines - page : 0;
 		return ACTION_REDRAW;
 	case CMD_BACK:
 		return ACTION_POP;
 	default:
 		return ACTION_PASS;
 	}
+}
+
+static enum action help_key(struct app *a, struct screen *s, int key, enum cmd cmd)
+{
+	(void)key;
+	struct help_st *st = s->st;
+	return tui_scroll_key(a, &st->scroll, st->lines, cmd);
 }
 
 const struct screen_ops help_ops = {

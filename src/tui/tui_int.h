@@ -39,7 +39,7 @@ enum cmd {
 	CMD_LAB, CMD_GVHD, CMD_VACCINES, CMD_RECORD, CMD_ALERTS, CMD_ACK, CMD_HISTORY,
 	CMD_SCOPE, CMD_PATIENTS, CMD_HELP, CMD_BACK, CMD_QUIT,
 	CMD_NEXT_FIELD, CMD_PREV_FIELD, CMD_SAVE, CMD_CHOICE_NEXT, CMD_CHOICE_PREV, CMD_KIND,
-	CMD_MARK_ERROR,
+	CMD_MARK_ERROR, CMD_AUDIT,
 };
 
 struct keybind {
@@ -181,7 +181,13 @@ enum { ASK_SCREEN = 1, ASK_DISCARD = 2 };
 
 /* Screens */
 extern const struct screen_ops list_ops, chart_ops, labform_ops, gvhdform_ops, vaccines_ops, doseform_ops,
-	alerts_ops, ackform_ops, help_ops, eieform_ops;
+	alerts_ops, ackform_ops, help_ops, eieform_ops, history_ops;
+
+/* Text wrapped to width from (top + *y - scroll, x) on, *y counting lines
+ * (help.c); and the scrolling keys of a text screen (Up, Down, PgUp, PgDn,
+ * Home, End, q/Esc) over `lines` lines. */
+void tui_wrap(WINDOW *w, int *y, int top, int scroll, int x, int width, const char *text, attr_t at);
+enum action tui_scroll_key(struct app *a, int *scroll, int lines, enum cmd cmd);
 
 /* Whether the signed-on login's role may use a command's key (access.h):
  * the key bar and help show only those; another key says why not. The

@@ -236,6 +236,34 @@ START_TEST(the_role_decides_the_keys)
 }
 END_TEST
 
+/* H on the chart: the record's audit trail, newest first, with the login,
+ * the change and the signature of an administered dose. */
+START_TEST(history_shows_who_changed_what)
+{
+	struct th *t = th_start(24, 80, 0);
+	ck_assert(t != NULL);
+	open_chart(t, "okafor");
+	th_type(t, "H");
+	ASSERT_SCREEN(t, "History: Okafor, Chidi");
+	ASSERT_SCREEN(t, "Audit trail of this record:");
+	th_esc(t);
+	th_type(t, "v");
+	th_type(t, "r");
+	th_type(t, "h");
+	th_type(t, "\t\tLOT-77\tright deltoid");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Recorded HIB given on 2024-09-01");
+	th_esc(t);
+	th_type(t, "H");
+	ASSERT_SCREEN(t, "History: Okafor, Chidi");
+	ASSERT_SCREEN(t, "insert signatures");
+	ASSERT_SCREEN(t, "meaning=\"administered\"");
+	ASSERT_SCREEN(t, "insert vaccinations");
+	ASSERT_SCREEN(t, "lot=\"LOT-77\"");
+	th_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tui-safety");
@@ -247,6 +275,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, long_input_is_an_error_not_cut);
 	tcase_add_test(tc, chart_home_and_end);
 	tcase_add_test(tc, the_role_decides_the_keys);
+	tcase_add_test(tc, history_shows_who_changed_what);
 	suite_add_tcase(s, tc);
 	return s;
 }
