@@ -107,7 +107,7 @@ void cli_print_command_help(FILE *out, const struct command *cmd)
 		cmd->usage, cmd->summary);
 	if (cmd->help)
 		fprintf(out, "\n%s", cmd->help);
-	fprintf(out, "\nExit status: 0 ok, 2 usage error, 3 invalid input (nothing written), "
+	fprintf(out, "\nExit status: 0 ok, 2 usage error, 3 invalid input (nothing written),\n"
 		     "4 database problem, 5 audit chain broken, 6 not permitted.\n");
 }
 
