@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../testutil.h"
+#include "engraft/app.h"
 
 static char *dir;
 static struct store *db;
@@ -152,6 +153,46 @@ START_TEST(draft_refuses_a_bad_key_or_form)
 }
 END_TEST
 
+/* The use cases: the values come back as typed (a backslash, a line
+ * break, UTF-8), under the store's user only; a draft whose patient is
+ * gone is not offered and is deleted. */
+START_TEST(app_draft_round_trip_is_the_logins_own)
+{
+	struct app_env e = {db, NULL, 0};
+	struct ef_err err;
+	const char *vals[] = {"2024-09-01", "a\\b\\n", "", "Müller \\"};
+	struct app_draft_key k = {"lab", pid, NULL};
+	store_set_user(db, "nurse1");
+	ck_assert_msg(app_draft_save(&e, &k, vals, 4, &err) == EF_OK, "%s", err.msg);
+	struct app_draft d;
+	int found = 0;
+	ck_assert_int_eq(app_draft_take(&e, &k, &d, &found, &err), EF_OK);
+	ck_assert_int_eq(found, 1);
+	ck_assert_int_eq(d.n, 4);
+	for (int i = 0; i < 4; i++)
+		ck_assert_str_eq(d.field[i], vals[i]);
+	ck_assert_int_eq((int)strlen(d.kept_on), 10);
+	ck_assert_int_eq((int)strlen(d.kept_at), 5);
+	app_draft_free(&d);
+	store_set_user(db, "nurse2");
+	ck_assert_int_eq(app_draft_take(&e, &k, &d, &found, &err), EF_OK);
+	ck_assert_int_eq(found, 0);
+	const char *bad[] = {"line\nbreak"};
+	ck_assert_int_eq(app_draft_save(&e, &k, bad, 1, &err), EF_USAGE);
+	store_set_user(db, "nurse1");
+	ck_assert_int_eq(app_draft_discard(&e, &k, &err), EF_OK);
+	ck_assert_int_eq(app_draft_take(&e, &k, &d, &found, &err), EF_OK);
+	ck_assert_int_eq(found, 0);
+	/* a draft of a patient that is gone */
+	struct app_draft_key gone = {"lab", pid + 1000, NULL};
+	ck_assert_int_eq(app_draft_save(&e, &gone, vals, 1, &err), EF_OK);
+	ck_assert_int_eq(app_draft_take(&e, &gone, &d, &found, &err), EF_OK);
+	ck_assert_int_eq(found, 0);
+	struct store_draft_key sk = {"nurse1", "lab", pid + 1000, NULL};
+	ck_assert_str_eq(get(&sk, NULL), "");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store-drafts");
@@ -162,6 +203,7 @@ int main(void)
 	tcase_add_test(tc, draft_delete_removes_only_that_draft);
 	tcase_add_test(tc, draft_of_a_missing_patient_is_tidied_away);
 	tcase_add_test(tc, draft_refuses_a_bad_key_or_form);
+	tcase_add_test(tc, app_draft_round_trip_is_the_logins_own);
 	suite_add_tcase(s, tc);
 	SRunner *r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);
