@@ -289,7 +289,10 @@ int store_draft_get(struct store *s, const struct store_draft_key *k, char **fie
 /* Delete the draft of k (none: nothing happens); *deleted 1 when there was
  * one (deleted may be NULL). */
 int store_draft_delete(struct store *s, const struct store_draft_key *k, int *deleted, struct ef_err *err);
-/* Delete the login's drafts whose patient is gone; *n: the drafts left. */
-int store_draft_tidy(struct store *s, const char *login, int64_t *n, struct ef_err *err);
+/* The login's drafts: *n whose patient exists, *orphans whose patient is
+ * gone (a read). */
+int store_draft_count(struct store *s, const char *login, int64_t *n, int64_t *orphans, struct ef_err *err);
+/* Delete the login's drafts whose patient is gone. */
+int store_draft_tidy(struct store *s, const char *login, struct ef_err *err);
 
 #endif

@@ -379,7 +379,6 @@ static void draft_local_time(struct app_draft *d)
 struct draft_tx {
 	struct store_draft_key k;
 	const char *fields;
-	int64_t *count;
 };
 
 static int draft_put_body(struct store *s, void *ctx, struct ef_err *err)
@@ -397,7 +396,7 @@ static int draft_delete_body(struct store *s, void *ctx, struct ef_err *err)
 static int draft_tidy_body(struct store *s, void *ctx, struct ef_err *err)
 {
 	struct draft_tx *t = ctx;
-	return store_draft_tidy(s, t->k.login, t->count, err);
+	return store_draft_tidy(s, t->k.login, err);
 }
 
 int app_draft_save(const struct app_env *e, const struct app_draft_key *k, const char *const *fields, int n,
@@ -413,7 +412,7 @@ int app_draft_save(const struct app_env *e, const struct app_draft_key *k, const
 	char *text = draft_encode(fields, n);
 	if (!text)
 		return ef_errf(err, EF_DB, "keep a draft: out of memory");
-	struct draft_tx t = {draft_key(e, k), text, NULL};
+	struct draft_tx t = {draft_key(e, k), text};
 	int rc = store_tx(e->s, draft_put_body, &t, err);
 	free(text);
 	return rc;
@@ -430,7 +429,7 @@ int app_draft_take(const struct app_env *e, const struct app_draft_key *k, struc
 {
 	memset(out, 0, sizeof *out);
 	*found = 0;
-	struct draft_tx t = {draft_key(e, k), NULL, NULL};
+	struct draft_tx t = {draft_key(e, k), NULL};
 	int exists = 0, have = 0;
 	int rc = store_draft_get(e->s, &t.k, &out->buf, out->saved_at, &exists, &have, err);
 	if (rc || !have)
@@ -447,13 +446,17 @@ int app_draft_take(const struct app_env *e, const struct app_draft_key *k, struc
 
 int app_draft_discard(const struct app_env *e, const struct app_draft_key *k, struct ef_err *err)
 {
-	struct draft_tx t = {draft_key(e, k), NULL, NULL};
+	struct draft_tx t = {draft_key(e, k), NULL};
 	return store_tx(e->s, draft_delete_body, &t, err);
 }
 
 int app_draft_count(const struct app_env *e, int64_t *n, struct ef_err *err)
 {
+	int64_t orphans = 0;
+	int rc = store_draft_count(e->s, store_user(e->s), n, &orphans, err);
+	if (rc || !orphans)
+		return rc; /* no write (no lock to wait for) unless there is something to tidy */
 	struct app_draft_key none = {"", 0, NULL};
-	struct draft_tx t = {draft_key(e, &none), NULL, n};
+	struct draft_tx t = {draft_key(e, &none), NULL};
 	return store_tx(e->s, draft_tidy_body, &t, err);
 }

@@ -19,7 +19,9 @@ static const char sql_delete[] =
 	"DELETE FROM drafts WHERE login = ?1 AND form = ?2 AND patient_id = ?3 AND context = ?4";
 static const char sql_tidy[] =
 	"DELETE FROM drafts WHERE login = ?1 AND NOT EXISTS (SELECT 1 FROM patients p WHERE p.id = drafts.patient_id)";
-static const char sql_count[] = "SELECT count(*) FROM drafts WHERE login = ?1";
+static const char sql_count[] =
+	"SELECT count(p.id), count(*) - count(p.id) FROM drafts d LEFT JOIN patients p ON p.id = d.patient_id "
+	"WHERE d.login = ?1";
 
 /* *out: the statement for sql with the key bound as ?1..?4. */
 static int keyed(struct store *s, const char *sql, const struct store_draft_key *k, const char *what,
@@ -115,9 +117,32 @@ int store_draft_delete(struct store *s, const struct store_draft_key *k, int *de
 	return rc;
 }
 
-int store_draft_tidy(struct store *s, const char *login, int64_t *n, struct ef_err *err)
+int store_draft_count(struct store *s, const char *login, int64_t *n, int64_t *orphans, struct ef_err *err)
 {
-	*n = 0;
+	*n = *orphans = 0;
+	if (!login || !*login)
+		return ef_errf(err, EF_USAGE, "drafts: no login");
+	sqlite3_stmt *st = store_stmt(s, sql_count, err);
+	if (!st)
+		return EF_DB;
+	if (store_bind_text(st, 1, login) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return store_dberr(s, err, "count the drafts");
+	}
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		int r = store_dberr(s, err, "count the drafts");
+		sqlite3_reset(st);
+		return r;
+	}
+	*n = sqlite3_column_int64(st, 0);
+	*orphans = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return EF_OK;
+}
+
+int store_draft_tidy(struct store *s, const char *login, struct ef_err *err)
+{
 	if (!login || !*login)
 		return ef_errf(err, EF_USAGE, "drafts: no login");
 	sqlite3_stmt *st = store_stmt(s, sql_tidy, err);
@@ -127,22 +152,5 @@ int store_draft_tidy(struct store *s, const char *login, int64_t *n, struct ef_e
 		sqlite3_reset(st);
 		return store_dberr(s, err, "tidy the drafts");
 	}
-	int rc = store_exec_stmt(s, st, err, "tidy the drafts");
-	if (rc)
-		return rc;
-	if (!(st = store_stmt(s, sql_count, err)))
-		return EF_DB;
-	if (store_bind_text(st, 1, login) != SQLITE_OK) {
-		sqlite3_reset(st);
-		return store_dberr(s, err, "count the drafts");
-	}
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		int r = store_dberr(s, err, "count the drafts");
-		sqlite3_reset(st);
-		return r;
-	}
-	*n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return EF_OK;
+	return store_exec_stmt(s, st, err, "tidy the drafts");
 }

@@ -71,10 +71,11 @@ START_TEST(draft_put_replaces_and_get_reads_it_back)
 	ck_assert_int_eq(exists, 1);
 	put(&k, "2024-09-01\nPLT\n12\n10*9/L"); /* a later sign-off replaces it */
 	ck_assert_str_eq(get(&k, NULL), "2024-09-01\nPLT\n12\n10*9/L");
-	int64_t n;
+	int64_t n, orphans;
 	struct ef_err err;
-	ck_assert_int_eq(store_draft_tidy(db, "nurse1", &n, &err), EF_OK);
+	ck_assert_int_eq(store_draft_count(db, "nurse1", &n, &orphans, &err), EF_OK);
 	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(orphans, 0);
 }
 END_TEST
 
@@ -126,12 +127,17 @@ START_TEST(draft_of_a_missing_patient_is_tidied_away)
 	int exists = -1;
 	ck_assert_str_eq(get(&gone, &exists), "x");
 	ck_assert_int_eq(exists, 0);
-	int64_t n = -1;
+	int64_t n = -1, orphans = -1;
 	struct ef_err err;
-	ck_assert_int_eq(store_begin(db, &err), EF_OK);
-	ck_assert_int_eq(store_draft_tidy(db, "nurse1", &n, &err), EF_OK);
-	ck_assert_int_eq(store_commit(db, &err), EF_OK);
+	ck_assert_int_eq(store_draft_count(db, "nurse1", &n, &orphans, &err), EF_OK);
 	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(orphans, 1);
+	ck_assert_int_eq(store_begin(db, &err), EF_OK);
+	ck_assert_int_eq(store_draft_tidy(db, "nurse1", &err), EF_OK);
+	ck_assert_int_eq(store_commit(db, &err), EF_OK);
+	ck_assert_int_eq(store_draft_count(db, "nurse1", &n, &orphans, &err), EF_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(orphans, 0);
 	ck_assert_str_eq(get(&gone, NULL), "");
 	ck_assert_str_eq(get(&here, NULL), "y");
 	ck_assert_str_eq(get(&theirs, NULL), "z"); /* another login's drafts are theirs to tidy */
@@ -189,6 +195,13 @@ START_TEST(app_draft_round_trip_is_the_logins_own)
 	ck_assert_int_eq(app_draft_take(&e, &gone, &d, &found, &err), EF_OK);
 	ck_assert_int_eq(found, 0);
 	struct store_draft_key sk = {"nurse1", "lab", pid + 1000, NULL};
+	ck_assert_str_eq(get(&sk, NULL), "");
+	/* app_draft_count tidies such drafts away too */
+	ck_assert_int_eq(app_draft_save(&e, &gone, vals, 1, &err), EF_OK);
+	ck_assert_int_eq(app_draft_save(&e, &k, vals, 1, &err), EF_OK);
+	int64_t n = -1;
+	ck_assert_int_eq(app_draft_count(&e, &n, &err), EF_OK);
+	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(get(&sk, NULL), "");
 }
 END_TEST
