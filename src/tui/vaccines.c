@@ -586,6 +586,7 @@ static int dose_open(struct app *a, struct screen *s, const struct request *rq)
 	fform_set(&st->f, D_BY, store_user(a->s));
 	st->f.dirty = 0;
 	fmt_patient(&st->pat, s->title, sizeof s->title);
+	tui_draft_slot(s, "dose", "dose form", rq->patient_id, st->pat.mrn, rq->text);
 	return dose_gate(a, s);
 }
 
