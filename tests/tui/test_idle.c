@@ -172,7 +172,7 @@ START_TEST(a_draft_is_the_logins_own_and_ctrl_d_discards_it)
 END_TEST
 
 /* The dose form's draft keeps the chosen vaccine (a choice) and the typed
- * lot; it belongs to the row the form was opened on (its context). */
+ * lot (a backslash too). */
 START_TEST(dose_form_draft_keeps_the_choice_and_the_text)
 {
 	struct th *t = th_start(24, 80, 0);
@@ -230,6 +230,55 @@ START_TEST(gvhd_draft_comes_back_with_its_kind)
 }
 END_TEST
 
+/* Signed off while it asks whether to discard the input: kept all the same. */
+START_TEST(idle_logoff_while_asking_to_discard_keeps_the_draft)
+{
+	struct th *t = th_start(24, 80, 0);
+	ck_assert_ptr_nonnull(t);
+	open_lab(t);
+	th_type(t, "\t\t2.2");
+	th_esc(t);
+	ASSERT_SCREEN(t, "Discard the unsaved Lab result? (y/n)");
+	th_idle(t, 15);
+	ck_assert(th_quit(t));
+	char v[64] = "";
+	ck_assert(draft_field(t, "lab", "MRN001", NULL, 2, v, sizeof v));
+	ck_assert_str_eq(v, "2.2");
+	th_free(t);
+}
+END_TEST
+
+/* An acknowledgement's reason is kept for that alert (its context). */
+START_TEST(ack_form_draft_belongs_to_its_alert)
+{
+	struct th *t = th_start(24, 80, 0);
+	ck_assert_ptr_nonnull(t);
+	th_type(t, "a");
+	ASSERT_SCREEN(t, "Alerts: clinic");
+	th_type(t, "k");
+	ASSERT_SCREEN(t, "Acknowledge alert #");
+	th_type(t, "biopsy booked");
+	th_idle(t, 15);
+	ck_assert_str_eq(th_farewell(t, NULL), "signed off after 15 minutes without a key; the unsaved acknowledgement "
+					       "form for MRN MRN004 was kept as a draft");
+	th_stop(t);
+	ck_assert_int_eq(th_restart(t, 24, 80), 0);
+	th_type(t, "a");
+	th_key(t, KEY_DOWN); /* another alert: not its draft */
+	th_type(t, "k");
+	ASSERT_NOT_SCREEN(t, "biopsy booked");
+	th_esc(t);
+	th_key(t, KEY_UP);
+	th_type(t, "k");
+	ASSERT_SCREEN(t, "Draft kept at ");
+	ASSERT_SCREEN(t, "biopsy booked");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Acknowledged NEUTROPHIL_ENGRAFTMENT_MISSED");
+	ck_assert_int_eq(drafts(t), 0);
+	th_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tui-idle");
@@ -240,6 +289,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, a_draft_is_the_logins_own_and_ctrl_d_discards_it);
 	tcase_add_test(tc, dose_form_draft_keeps_the_choice_and_the_text);
 	tcase_add_test(tc, gvhd_draft_comes_back_with_its_kind);
+	tcase_add_test(tc, idle_logoff_while_asking_to_discard_keeps_the_draft);
+	tcase_add_test(tc, ack_form_draft_belongs_to_its_alert);
 	suite_add_tcase(s, tc);
 	return s;
 }
