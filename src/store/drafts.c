@@ -117,19 +117,33 @@ int store_draft_delete(struct store *s, const struct store_draft_key *k, int *de
 	return rc;
 }
 
-int store_draft_count(struct store *s, const char *login, int64_t *n, int64_t *orphans, struct ef_err *err)
+/* *out: the statement for sql with the login bound as ?1. */
+static int by_login(struct store *s, const char *sql, const char *login, const char *what, sqlite3_stmt **out,
+		    struct ef_err *err)
 {
-	*n = *orphans = 0;
+	*out = NULL;
 	if (!login || !*login)
-		return ef_errf(err, EF_USAGE, "drafts: no login");
-	sqlite3_stmt *st = store_stmt(s, sql_count, err);
+		return ef_errf(err, EF_USAGE, "%s: no login", what);
+	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return EF_DB;
 	if (store_bind_text(st, 1, login) != SQLITE_OK) {
+		int r = store_dberr(s, err, what);
 		sqlite3_reset(st);
-		return store_dberr(s, err, "count the drafts");
+		return r;
 	}
-	int rc = sqlite3_step(st);
+	*out = st;
+	return EF_OK;
+}
+
+int store_draft_count(struct store *s, const char *login, int64_t *n, int64_t *orphans, struct ef_err *err)
+{
+	*n = *orphans = 0;
+	sqlite3_stmt *st;
+	int rc = by_login(s, sql_count, login, "count the drafts", &st, err);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		int r = store_dberr(s, err, "count the drafts");
 		sqlite3_reset(st);
@@ -143,14 +157,7 @@ int store_draft_count(struct store *s, const char *login, int64_t *n, int64_t *o
 
 int store_draft_tidy(struct store *s, const char *login, struct ef_err *err)
 {
-	if (!login || !*login)
-		return ef_errf(err, EF_USAGE, "drafts: no login");
-	sqlite3_stmt *st = store_stmt(s, sql_tidy, err);
-	if (!st)
-		return EF_DB;
-	if (store_bind_text(st, 1, login) != SQLITE_OK) {
-		sqlite3_reset(st);
-		return store_dberr(s, err, "tidy the drafts");
-	}
-	return store_exec_stmt(s, st, err, "tidy the drafts");
+	sqlite3_stmt *st;
+	int rc = by_login(s, sql_tidy, login, "tidy the drafts", &st, err);
+	return rc ? rc : store_exec_stmt(s, st, err, "tidy the drafts");
 }

@@ -211,21 +211,27 @@ static void push(struct app *a, const struct request *rq)
 	lay_out_top(a);
 }
 
-/* Ctrl-D on a form filled from a draft: the draft is gone, the form opens
- * again as new (its open fills the defaults). */
-static void reopen_top(struct app *a)
+/* Close the top screen and take it off the stack. */
+static void close_top(struct app *a)
 {
 	struct screen *s = TOP(a);
-	struct request r = s->rq;
-	char msg[sizeof a->msg];
-	snprintf(msg, sizeof msg, "%s", a->msg);
-	enum role role = a->msg_role;
 	if (s->ops->layout)
 		s->ops->layout(a, s, NULL);
 	if (s->ops->close)
 		s->ops->close(a, s);
 	memset(s, 0, sizeof *s);
 	a->depth--;
+}
+
+/* Ctrl-D on a form filled from a draft: the draft is gone, the form opens
+ * again as new (its open fills the defaults). */
+static void reopen_top(struct app *a)
+{
+	struct request r = TOP(a)->rq;
+	char msg[sizeof a->msg];
+	snprintf(msg, sizeof msg, "%s", a->msg);
+	enum role role = a->msg_role;
+	close_top(a);
 	push(a, &r);
 	if (!a->msg[0] || strcmp(a->msg, "Loading...") == 0) {
 		snprintf(a->msg, sizeof a->msg, "%s", msg);
@@ -235,13 +241,7 @@ static void reopen_top(struct app *a)
 
 static void pop_now(struct app *a)
 {
-	struct screen *s = TOP(a);
-	if (s->ops->layout)
-		s->ops->layout(a, s, NULL);
-	if (s->ops->close)
-		s->ops->close(a, s);
-	memset(s, 0, sizeof *s);
-	a->depth--;
+	close_top(a);
 	if (a->depth == 0) {
 		a->quit = 1;
 		return;
