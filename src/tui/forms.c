@@ -149,20 +149,14 @@ void fform_set_choices(struct fform *f, int i, const char *const *choices, int s
 	fform_set(f, i, choices && choices[0] ? choices[selected] : "");
 }
 
-int fform_restore_field(struct fform *f, int i, const char *text)
+/* The entry of choice field i with that text, or -1 (0 for a text field). */
+static int choice_of(const struct fform *f, int i, const char *text)
 {
-	if (i < 0 || i >= f->n)
-		return -1;
-	if (f->spec[i].kind != F_CHOICE) {
-		fform_set(f, i, text);
+	if (f->spec[i].kind != F_CHOICE)
 		return 0;
-	}
 	for (int k = 0; f->choices[i] && f->choices[i][k]; k++)
-		if (strcmp(f->choices[i][k], text) == 0) {
-			f->choice[i] = k;
-			fform_set(f, i, text);
-			return 0;
-		}
+		if (strcmp(f->choices[i][k], text) == 0)
+			return k;
 	return -1;
 }
 
@@ -170,9 +164,14 @@ int fform_restore(struct fform *f, const struct app_draft *d)
 {
 	if (d->n != f->n)
 		return -1;
-	for (int i = 0; i < f->n; i++)
-		if (fform_restore_field(f, i, d->field[i]))
+	for (int i = 0; i < f->n; i++) /* all or nothing: check every value first */
+		if (choice_of(f, i, d->field[i]) < 0)
 			return -1;
+	for (int i = 0; i < f->n; i++) {
+		if (f->spec[i].kind == F_CHOICE)
+			f->choice[i] = choice_of(f, i, d->field[i]);
+		fform_set(f, i, d->field[i]);
+	}
 	return 0;
 }
 

@@ -144,6 +144,8 @@ static int gvhd_restore(struct app *a, struct screen *s, const struct app_draft 
 	if (d->n <= F_KIND)
 		return -1;
 	int kind = strcmp(d->field[F_KIND], kinds[CHRONIC]) == 0 ? CHRONIC : ACUTE;
+	if (d->n != (kind == CHRONIC ? N_CHRONIC : N_ACUTE))
+		return -1; /* nothing changed on the form */
 	if (kind != st->kind && build(st, kind, d->field[F_DATE]))
 		return -1;
 	return fform_restore(&st->f, d);

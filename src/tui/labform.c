@@ -160,6 +160,12 @@ static int lab_restore(struct app *a, struct screen *s, const struct app_draft *
 	enum ef_test t;
 	if (d->n != N_FIELDS || ef_test_parse(d->field[F_TEST], strlen(d->field[F_TEST]), &t))
 		return -1;
+	const char *const *units = ef_test_units(t);
+	int known = 0;
+	for (int i = 0; units && units[i]; i++)
+		known |= strcmp(units[i], d->field[F_UNIT]) == 0;
+	if (!known)
+		return -1; /* nothing changed on the form */
 	set_units(st, t);
 	return fform_restore(&st->f, d);
 }

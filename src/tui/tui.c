@@ -58,7 +58,7 @@ static const struct {
 	[MSG_ALREADY_MARKED] = {R_STATUS, "Already entered in error: %s"},
 	[MSG_DRAFT_DISCARDED] = {R_STATUS, "Discarded the draft; the form is empty again."},
 	[MSG_NO_DRAFT] = {R_STATUS, "This form was not filled from a draft; Esc leaves it."},
-	[MSG_DRAFTS_WAITING] = {R_WARNING, "%lld patients. %lld draft%s kept at an automatic sign-off: open the form again."},
+	[MSG_DRAFTS_WAITING] = {R_WARNING, "%lld draft%s kept at an automatic sign-off: open the form again.  ? help"},
 };
 
 void tui_msg(struct app *a, enum msg m, ...)
@@ -228,15 +228,8 @@ static void close_top(struct app *a)
 static void reopen_top(struct app *a)
 {
 	struct request r = TOP(a)->rq;
-	char msg[sizeof a->msg];
-	snprintf(msg, sizeof msg, "%s", a->msg);
-	enum role role = a->msg_role;
 	close_top(a);
-	push(a, &r);
-	if (!a->msg[0] || strcmp(a->msg, "Loading...") == 0) {
-		snprintf(a->msg, sizeof a->msg, "%s", msg);
-		a->msg_role = role;
-	}
+	push(a, &r); /* the status line keeps what tui_draft_discard said */
 }
 
 static void pop_now(struct app *a)
@@ -656,9 +649,7 @@ int tui_open(struct app **out, struct store *s, ef_day today, const char *term, 
 	int64_t drafts = 0;
 	struct app_env e = {a->s, ref, a->today};
 	if (app_draft_count(&e, &drafts, &a->err) == EF_OK && drafts > 0) {
-		int64_t patients = 0;
-		store_patient_count(a->s, &patients, &a->err);
-		tui_msg(a, MSG_DRAFTS_WAITING, (long long)patients, (long long)drafts, drafts == 1 ? "" : "s");
+		tui_msg(a, MSG_DRAFTS_WAITING, (long long)drafts, drafts == 1 ? "" : "s");
 		render(a);
 	}
 	*out = a;

@@ -314,10 +314,8 @@ int fform_screen_dirty(const struct screen *s);
  * and return 1. */
 int fform_too_small(const struct fform *f, WINDOW *body, const char *what);
 
-/* Fill field i from text: a choice field selects the entry with that
- * text (-1 when there is none); a text field takes it as is. */
-int fform_restore_field(struct fform *f, int i, const char *text);
-/* Every field from a draft's values: -1 when they do not fit the form. */
+/* Every field from a draft's values, a choice field by its entry's text;
+ * -1 (and nothing changed) when they do not fit the form. */
 int fform_restore(struct fform *f, const struct app_draft *d);
 
 /* ---- drafts (drafts.c): what an automatic sign-off keeps ---- */
