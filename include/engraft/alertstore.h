@@ -42,9 +42,10 @@ struct ef_check_counts {
 int store_alerts_apply(struct store *s, int64_t patient_id, ef_day as_of, const struct ef_findings *f,
 		       struct ef_check_counts *counts, struct ef_err *err);
 
-/* Acknowledge an open or acknowledged alert: by `user` on `on`, with a
- * reason (required), until a date (EF_NO_DAY: no limit). Its own
- * transaction. EF_INVALID: no such alert, or it is resolved. */
+/* Acknowledge an open or acknowledged alert: by the store's user on `on`,
+ * with a reason (required), until a date (EF_NO_DAY: no limit). Inside the
+ * caller's transaction when one is open (app_ack_alert signs in it), else
+ * in its own. EF_INVALID: no such alert, or it is resolved. */
 int store_alert_ack(struct store *s, int64_t alert_id, ef_day on, const char *reason, ef_day until,
 		    struct ef_err *err);
 

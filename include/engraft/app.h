@@ -16,15 +16,45 @@
 #include "engraft/date.h"
 #include "engraft/error.h"
 #include "engraft/reference.h"
+#include "engraft/staff.h"
 #include "engraft/store.h"
 
 /* What every use case needs: the open store, the reference data loaded
- * from it, and today's date (the rules run as of today). */
+ * from it, today's date (the rules run as of today), and who is acting
+ * (app_sign_on). Every use case first checks that `me` may do it
+ * (access.h): EF_DENIED, nothing written, otherwise; a NULL `me` may do
+ * nothing. */
 struct app_env {
 	struct store *s;
 	const struct ef_reference *ref;
 	ef_day today;
+	const struct store_staff *me;
 };
+
+/* Sign on: the store's user (the OS login) must be on the staff list and
+ * active; `me` receives its row. EF_DENIED with a message saying who can
+ * add it otherwise. */
+int app_sign_on(struct store *s, struct store_staff *me, struct ef_err *err);
+
+/* EF_OK when `me` may do a, else EF_DENIED: "not permitted: ROLE LOGIN may
+ * not ACTION (ROLES may)". */
+int app_permit(const struct store_staff *me, enum ef_action a, struct ef_err *err);
+
+/* The action that writing a record kind needs. */
+enum ef_action app_kind_action(enum store_kind kind);
+
+/* Load a site's reference files from dir (admin; csvio.h ef_load_assets:
+ * every row checked, all or nothing). */
+int app_load_assets(const struct app_env *e, const char *dir, struct ef_err *err);
+
+/* Staff management (admin): add a login of this machine with a role, a
+ * printed name (1 to 127 bytes of text) and an optional title (up to 63);
+ * change a role; disable or enable. The last active admin can be neither
+ * disabled nor given another role (EF_INVALID). */
+int app_staff_add(const struct app_env *e, const char *login, enum ef_role role, const char *name,
+		  const char *title, struct ef_err *err);
+int app_staff_set_role(const struct app_env *e, const char *login, enum ef_role role, struct ef_err *err);
+int app_staff_set_active(const struct app_env *e, const char *login, int active, struct ef_err *err);
 
 /* The local clock: today's date and seconds since local midnight. */
 void app_local_now(ef_day *day, int *sec);
@@ -36,7 +66,12 @@ struct app_saved {
 	struct ef_check_counts alerts;
 };
 
-/* A record saved through these is valid: over a row of the same key that
+/* Signatures: recording an administered dose, saving a GVHD assessment,
+ * acknowledging an alert and marking a row entered in error also store
+ * e->me's signature (login, printed name and title, meaning, UTC time) in
+ * the same transaction. A dose's given_by defaults to e->me's login.
+ *
+ * A record saved through these is valid: over a row of the same key that
  * was marked entered in error, the save clears the mark (an update, with
  * the rules re-run), unless the record sets entered_in_error (eie_given). */
 int app_save_lab(const struct app_env *e, const struct store_lab_rec *r, struct app_saved *out,

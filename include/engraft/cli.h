@@ -1,4 +1,4 @@
-/* cli.h - the command line: `engraft [--db PATH] [--user NAME] COMMAND ...` */
+/* cli.h - the command line: `engraft [--db PATH] COMMAND ...` */
 #ifndef ENGRAFT_CLI_H
 #define ENGRAFT_CLI_H
 

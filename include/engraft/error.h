@@ -14,6 +14,7 @@ enum ef_status {
 	EF_INVALID = 3, /* invalid input, nothing written */
 	EF_DB = 4,      /* cannot open, locked past timeout, schema too new, I/O */
 	EF_AUDIT = 5,   /* audit chain broken */
+	EF_DENIED = 6,  /* not permitted: the login is not on the staff list, disabled, or acting outside its role */
 };
 
 struct ef_err {

@@ -19,6 +19,7 @@ struct store;
 
 enum store_flags {
 	STORE_READONLY = 1, /* open an existing database read-only (no create, no migrate) */
+	STORE_ANY_DIR = 2,  /* the directory may be open to others (backup checking its own 0600 copy) */
 };
 
 /* Resolve the database path: explicit (--db) > $ENGRAFT_DB > XDG data dir.
@@ -28,9 +29,21 @@ int store_default_path(const char *explicit_path, char *buf, size_t size, struct
 int store_open(const char *path, int flags, struct store **out, struct ef_err *err);
 void store_close(struct store *s);
 
-/* Name recorded in the audit trail and imports (default: OS login name). */
-void store_set_user(struct store *s, const char *user);
+/* The operating system login of the effective uid (getpwuid(geteuid())),
+ * recorded in the audit trail; who may do what is the staff list
+ * (staff.h). store_user_name: the password file's full name ("" if none).
+ * store_set_user is for unit tests that play several logins in one
+ * process; engraft itself never calls it (tests/contracts checks). */
 const char *store_user(const struct store *s);
+const char *store_user_name(const struct store *s);
+void store_set_user(struct store *s, const char *user);
+
+/* engraft init --group: make the database's directory setgid 2770 with
+ * GROUP (creating it; an existing directory only when it holds nothing but
+ * this database), and the database and its -wal, -shm and -journal, when
+ * they exist, 0660 with GROUP. New files in such a directory are then made
+ * 0660 by every later command, whatever its umask. */
+int store_make_shared(const char *path, const char *group, struct ef_err *err);
 const char *store_path(const struct store *s);
 
 /* Schema version of the open database and the newest this program knows. */
@@ -144,6 +157,9 @@ struct store_ivig_rec {
 	int eie_given;
 };
 
+/* The id of the row the last store_put_* inserted, updated or found
+ * unchanged (for a signature on it). */
+int64_t store_last_put_id(const struct store *s);
 int store_put_patient(struct store *s, const struct store_patient_rec *r, int64_t import_id,
 		      int64_t *id, enum store_put *res, struct ef_err *err);
 int store_put_transplant(struct store *s, const struct store_transplant_rec *r, int64_t import_id,

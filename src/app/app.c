@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engraft/access.h"
 #include "engraft/app.h"
 #include "engraft/rules.h"
 #include "engraft/text.h"
@@ -45,15 +46,69 @@ int app_rules_apply(struct store *s, const struct ef_reference *ref, int64_t pat
 	return rc;
 }
 
+/* ---- who is acting ---- */
+
+int app_sign_on(struct store *s, struct store_staff *me, struct ef_err *err)
+{
+	int found = 0;
+	const char *login = store_user(s);
+	int rc = ef_login_problem(login) ? EF_OK : store_staff_get(s, login, me, &found, err);
+	if (rc)
+		return rc;
+	if (!found)
+		return ef_errf(err, EF_DENIED,
+			       "not permitted: the login '%s' is not on this database's staff list; an admin adds it "
+			       "with: engraft staff add %s --role ROLE --name \"Full Name\" (nothing was changed)",
+			       login, login);
+	if (!me->active)
+		return ef_errf(err, EF_DENIED,
+			       "not permitted: the login '%s' (%s) is disabled on this database's staff list; an admin "
+			       "can enable it again with: engraft staff enable %s", login, me->name, login);
+	return EF_OK;
+}
+
+int app_permit(const struct store_staff *me, enum ef_action a, struct ef_err *err)
+{
+	if (!me)
+		return ef_errf(err, EF_DENIED, "not permitted: nobody is signed on");
+	if (me->active && ef_role_may(me->role, a))
+		return EF_OK;
+	char who[64];
+	ef_action_roles(a, who, sizeof who);
+	return ef_errf(err, EF_DENIED, "not permitted: %s '%s' may not %s (%s may; nothing was changed)",
+		       ef_role_name(me->role), me->login, ef_action_name(a), who);
+}
+
+enum ef_action app_kind_action(enum store_kind kind)
+{
+	switch (kind) {
+	case STORE_K_PATIENTS:
+	case STORE_K_TRANSPLANTS:
+		return EF_ACT_PATIENTS;
+	case STORE_K_LABS:
+		return EF_ACT_LABS;
+	case STORE_K_TRANSFUSIONS:
+	case STORE_K_VACCINATIONS:
+	case STORE_K_IVIG:
+		return EF_ACT_NURSING;
+	default:
+		return EF_ACT_TREATMENT;
+	}
+}
+
 /* ---- a put followed by the patient's rules ---- */
 
 typedef int (*put_fn)(struct store *s, const void *rec, enum store_put *res, struct ef_err *err);
 
+/* What a save is: the put, the record, and the signature it carries
+ * (meaning NULL: none) on a row of `kind`. */
 struct save_tx {
 	const struct app_env *e;
 	put_fn put;
 	const void *rec;
 	int64_t patient_id;
+	enum store_kind kind;
+	const char *meaning;
 	struct app_saved *out;
 };
 
@@ -63,15 +118,21 @@ static int save_body(struct store *s, void *ctx, struct ef_err *err)
 	int rc = t->put(s, t->rec, &t->out->put, err);
 	if (rc || t->out->put == STORE_UNCHANGED)
 		return rc;
+	if (t->meaning &&
+	    (rc = store_sign(s, t->e->me, t->patient_id, (int)t->kind, store_last_put_id(s), t->meaning, err)))
+		return rc;
 	return app_rules_apply(s, t->e->ref, t->patient_id, t->e->today, &t->out->alerts, err);
 }
 
-static int save(const struct app_env *e, put_fn put, const void *rec, int64_t patient_id, struct app_saved *out,
-		struct ef_err *err)
+static int save(const struct app_env *e, put_fn put, const void *rec, int64_t patient_id, enum store_kind kind,
+		const char *meaning, struct app_saved *out, struct ef_err *err)
 {
 	*out = (struct app_saved){0};
-	struct save_tx t = {e, put, rec, patient_id, out};
-	int rc = store_tx(e->s, save_body, &t, err);
+	int rc = app_permit(e->me, app_kind_action(kind), err);
+	if (rc)
+		return rc;
+	struct save_tx t = {e, put, rec, patient_id, kind, meaning, out};
+	rc = store_tx(e->s, save_body, &t, err);
 	if (rc)
 		*out = (struct app_saved){0};
 	return rc;
@@ -111,7 +172,7 @@ int app_save_lab(const struct app_env *e, const struct store_lab_rec *r, struct 
 {
 	struct store_lab_rec c = *r;
 	VALID_UNLESS_GIVEN(c);
-	return save(e, put_lab, &c, r->patient_id, out, err);
+	return save(e, put_lab, &c, r->patient_id, STORE_K_LABS, NULL, out, err);
 }
 
 int app_record_dose(const struct app_env *e, const struct store_vaccination_rec *r, struct app_saved *out,
@@ -119,7 +180,11 @@ int app_record_dose(const struct app_env *e, const struct store_vaccination_rec 
 {
 	struct store_vaccination_rec c = *r;
 	VALID_UNLESS_GIVEN(c);
-	return save(e, put_dose, &c, r->patient_id, out, err);
+	if ((!c.given_by || !*c.given_by) && e->me)
+		c.given_by = e->me->login;
+	const int administered = c.source_given && c.source && strcmp(c.source, "administered") == 0;
+	return save(e, put_dose, &c, r->patient_id, STORE_K_VACCINATIONS, administered ? "administered" : NULL, out,
+		    err);
 }
 
 int app_assess_gvhd_acute(const struct app_env *e, const struct store_gvhd_acute_rec *r, struct app_saved *out,
@@ -127,7 +192,7 @@ int app_assess_gvhd_acute(const struct app_env *e, const struct store_gvhd_acute
 {
 	struct store_gvhd_acute_rec c = *r;
 	VALID_UNLESS_GIVEN(c);
-	return save(e, put_acute, &c, r->patient_id, out, err);
+	return save(e, put_acute, &c, r->patient_id, STORE_K_GVHD_ACUTE, "assessed", out, err);
 }
 
 int app_assess_gvhd_chronic(const struct app_env *e, const struct store_gvhd_chronic_rec *r,
@@ -135,7 +200,7 @@ int app_assess_gvhd_chronic(const struct app_env *e, const struct store_gvhd_chr
 {
 	struct store_gvhd_chronic_rec c = *r;
 	VALID_UNLESS_GIVEN(c);
-	return save(e, put_chronic, &c, r->patient_id, out, err);
+	return save(e, put_chronic, &c, r->patient_id, STORE_K_GVHD_CHRONIC, "assessed", out, err);
 }
 
 /* ---- check one patient ---- */
@@ -155,6 +220,9 @@ static int check_body(struct store *s, void *ctx, struct ef_err *err)
 int app_check_patient(const struct app_env *e, int64_t patient_id, struct ef_check_counts *counts,
 		      struct ef_err *err)
 {
+	int rc = app_permit(e->me, EF_ACT_CHECK, err);
+	if (rc)
+		return rc;
 	struct check_tx t = {e, patient_id, counts};
 	return store_tx(e->s, check_body, &t, err);
 }
@@ -202,9 +270,12 @@ int app_check_clinic(const struct app_env *e, ef_day as_of, const char *mrn, str
 			       "check --as-of %s is after today (%s): alert state is never dated in the future "
 			       "(export, alerts and due may preview a later date)", a, t);
 	}
+	int rc = app_permit(e->me, EF_ACT_CHECK, err);
+	if (rc)
+		return rc;
 	struct clinic_tx t = {e->s, e->ref, as_of, mrn, {0}, counts};
 	ef_findings_init(&t.f);
-	int rc = store_tx(e->s, clinic_body, &t, err);
+	rc = store_tx(e->s, clinic_body, &t, err);
 	ef_findings_free(&t.f);
 	return rc;
 }
@@ -235,9 +306,37 @@ const char *app_reason_problem(const char *reason)
 	return reason_problem(reason, APP_REASON_MAX, buf);
 }
 
+struct ack_tx {
+	const struct app_env *e;
+	int64_t alert_id;
+	ef_day on, until;
+	const char *reason;
+};
+
+/* The alert's rule decides who may acknowledge it (access.h). */
+static int ack_body(struct store *s, void *ctx, struct ef_err *err)
+{
+	const struct ack_tx *t = ctx;
+	struct store_alert a;
+	int found, rc;
+	enum ef_rule rule;
+	if ((rc = store_alert_get(s, t->alert_id, &a, &found, err)))
+		return rc;
+	if (!found)
+		return ef_errf(err, EF_INVALID, "no alert %lld", (long long)t->alert_id);
+	if (ef_rule_parse(a.rule, &rule))
+		return ef_errf(err, EF_DB, "alert %lld has an unknown rule", (long long)t->alert_id);
+	if ((rc = app_permit(t->e->me, ef_ack_action(rule), err)) ||
+	    (rc = store_alert_ack(s, t->alert_id, t->on, t->reason, t->until, err)))
+		return rc;
+	return store_sign(s, t->e->me, a.patient_id, STORE_SIGN_ALERT, t->alert_id, "acknowledged", err);
+}
+
 int app_ack_alert(const struct app_env *e, int64_t alert_id, ef_day on, const char *reason, ef_day until,
 		  struct ef_err *err)
 {
+	if (!e->me)
+		return app_permit(NULL, EF_ACT_READ, err);
 	const char *why = app_reason_problem(reason);
 	if (why)
 		return ef_errf(err, EF_USAGE, "%s", why);
@@ -245,7 +344,8 @@ int app_ack_alert(const struct app_env *e, int64_t alert_id, ef_day on, const ch
 		return ef_errf(err, EF_USAGE, "an acknowledgement is never dated after today");
 	if (until != EF_NO_DAY && until < on)
 		return ef_errf(err, EF_USAGE, "the until date is before the acknowledgement date");
-	return store_alert_ack(e->s, alert_id, on, reason, until, err);
+	struct ack_tx t = {e, alert_id, on, until, reason};
+	return store_tx(e->s, ack_body, &t, err);
 }
 
 /* ---- entered in error ---- */
@@ -262,7 +362,7 @@ static int mark_body(struct store *s, void *ctx, struct ef_err *err)
 {
 	struct mark_tx *t = ctx;
 	int rc = store_mark_entered_in_error(s, t->kind, t->id, t->patient_id, t->reason, err);
-	if (rc)
+	if (rc || (rc = store_sign(s, t->e->me, t->patient_id, (int)t->kind, t->id, "entered in error", err)))
 		return rc;
 	t->out->put = STORE_UPDATED;
 	return app_rules_apply(s, t->e->ref, t->patient_id, t->e->today, &t->out->alerts, err);
@@ -276,8 +376,11 @@ int app_mark_entered_in_error(const struct app_env *e, int64_t patient_id, enum 
 	const char *why = reason_problem(reason, STORE_EIE_MAX, buf);
 	if (why)
 		return ef_errf(err, EF_USAGE, "entered in error: %s", why);
+	int rc = app_permit(e->me, app_kind_action(kind), err);
+	if (rc)
+		return rc;
 	struct mark_tx t = {e, patient_id, id, kind, reason, out};
-	int rc = store_tx(e->s, mark_body, &t, err);
+	rc = store_tx(e->s, mark_body, &t, err);
 	if (rc)
 		*out = (struct app_saved){0};
 	return rc;
@@ -292,6 +395,9 @@ int app_import_file(const struct app_env *e, int now_sec, enum store_kind kind, 
 	if (ef_text_problem(name, strlen(name), 0) || strlen(name) > 1000)
 		return ef_errf(err, EF_USAGE, "import: the file name '%.200s' has control characters or is over 1000 "
 					      "bytes; rename the file (or use - and standard input)", name);
+	int rc = app_permit(e->me, app_kind_action(kind), err);
+	if (rc)
+		return rc;
 	struct ef_import_opts opts = {.today = e->today, .now_sec = now_sec, .max_errors = 50, .diag = diag,
 				      .diag_ctx = diag_ctx};
 	return ef_import(e->s, kind, in, name, &opts, res, err);
@@ -459,4 +565,119 @@ int app_draft_count(const struct app_env *e, int64_t *n, struct ef_err *err)
 	struct app_draft_key none = {"", 0, NULL};
 	struct draft_tx t = {draft_key(e, &none), NULL};
 	return store_tx(e->s, draft_tidy_body, &t, err);
+}
+
+/* ---- reference data ---- */
+
+int app_load_assets(const struct app_env *e, const char *dir, struct ef_err *err)
+{
+	int rc = app_permit(e->me, EF_ACT_REFERENCE, err);
+	return rc ? rc : ef_load_assets(e->s, dir, err);
+}
+
+/* ---- staff ---- */
+
+struct staff_tx {
+	const char *login;
+	const struct store_staff *add; /* add this row, or: */
+	int role, active;              /* -1: unchanged */
+};
+
+/* Removing the last active admin would leave a database no one can
+ * manage: refused. */
+static int keeps_an_admin(struct store *s, const struct staff_tx *t, struct ef_err *err)
+{
+	struct store_staff cur;
+	int found;
+	long admins;
+	int rc = store_staff_get(s, t->login, &cur, &found, err);
+	if (rc || !found || cur.role != EF_ROLE_ADMIN || !cur.active)
+		return rc;
+	const int leaves = t->active == 0 || (t->role >= 0 && t->role != EF_ROLE_ADMIN);
+	if (!leaves)
+		return EF_OK;
+	if ((rc = store_staff_active_admins(s, &admins, err)))
+		return rc;
+	if (admins <= 1)
+		return ef_errf(err, EF_INVALID,
+			       "'%s' is the last active admin: add another admin first (nothing was changed)",
+			       t->login);
+	return EF_OK;
+}
+
+static int staff_body(struct store *s, void *ctx, struct ef_err *err)
+{
+	const struct staff_tx *t = ctx;
+	if (t->add)
+		return store_staff_add(s, t->add, err);
+	int rc = keeps_an_admin(s, t, err);
+	if (rc == EF_OK && t->role >= 0)
+		rc = store_staff_set_role(s, t->login, (enum ef_role)t->role, err);
+	if (rc == EF_OK && t->active >= 0)
+		rc = store_staff_set_active(s, t->login, t->active, err);
+	return rc;
+}
+
+static int staff_change(const struct app_env *e, struct staff_tx *t, struct ef_err *err)
+{
+	int rc = app_permit(e->me, EF_ACT_STAFF, err);
+	if (rc)
+		return rc;
+	const char *why = ef_login_problem(t->login);
+	if (why)
+		return ef_errf(err, EF_USAGE, "'%s': %s", t->login, why);
+	return store_tx(e->s, staff_body, t, err);
+}
+
+/* A printed name or title: text without control characters, 1 to max bytes. */
+static int staff_text(const char *what, const char *v, size_t max, struct ef_err *err)
+{
+	size_t n = strlen(v);
+	if (n == 0 || !v[strspn(v, " ")])
+		return ef_errf(err, EF_USAGE, "the %s is empty", what);
+	if (n > max)
+		return ef_errf(err, EF_USAGE, "the %s is too long (%zu bytes, at most %zu)", what, n, max);
+	if (ef_text_problem(v, n, 0))
+		return ef_errf(err, EF_USAGE, "the %s has control characters or is not UTF-8 text", what);
+	return EF_OK;
+}
+
+int app_staff_add(const struct app_env *e, const char *login, enum ef_role role, const char *name,
+		  const char *title, struct ef_err *err)
+{
+	struct store_staff row = {.role = role, .active = 1};
+	int rc;
+	if ((rc = app_permit(e->me, EF_ACT_STAFF, err)))
+		return rc;
+	if ((unsigned)role >= EF_ROLE_COUNT)
+		return ef_errf(err, EF_USAGE, "unknown role");
+	if ((rc = staff_text("name", name ? name : "", STORE_STAFF_NAME_MAX, err)) ||
+	    (title && *title && (rc = staff_text("title", title, STORE_STAFF_TITLE_MAX, err))))
+		return rc;
+	const char *why = ef_login_problem(login);
+	if (why)
+		return ef_errf(err, EF_USAGE, "'%s': %s", login, why);
+	if (!store_login_exists(login))
+		return ef_errf(err, EF_INVALID,
+			       "there is no login '%s' on this machine: create the account first (adduser %s), then "
+			       "add it", login, login);
+	snprintf(row.login, sizeof row.login, "%s", login);
+	snprintf(row.name, sizeof row.name, "%s", name);
+	snprintf(row.title, sizeof row.title, "%s", title ? title : "");
+	struct staff_tx t = {login, &row, -1, -1};
+	return staff_change(e, &t, err);
+}
+
+int app_staff_set_role(const struct app_env *e, const char *login, enum ef_role role, struct ef_err *err)
+{
+	if ((unsigned)role >= EF_ROLE_COUNT)
+		return ef_errf(err, EF_USAGE, "unknown role");
+	struct staff_tx t = {login, NULL, (int)role, -1};
+	return staff_change(e, &t, err);
+}
+
+int app_staff_set_active(const struct app_env *e, const char *login, int active, struct ef_err *err)
+{
+	struct staff_tx t = {login, NULL, -1, active != 0};
+	return staff_change(e, &t, err);
 }

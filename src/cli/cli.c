@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli_int.h"
 #include "engraft/app.h"
@@ -53,14 +55,18 @@ int cli_open(struct cli *c, struct ef_err *err)
 		return rc;
 	if ((rc = store_open(path, 0, &c->store, err)))
 		return rc;
-	if (c->user)
-		store_set_user(c->store, c->user);
-	if ((rc = ef_ensure_assets(c->store, err))) {
+	if ((rc = app_sign_on(c->store, &c->me, err)) || (rc = app_permit(&c->me, c->need, err)) ||
+	    (rc = ef_ensure_assets(c->store, err))) {
 		store_close(c->store);
 		c->store = NULL;
 		return rc;
 	}
 	return EF_OK;
+}
+
+struct app_env cli_env(struct cli *c, const struct ef_reference *ref)
+{
+	return (struct app_env){c->store, ref, c->today, c->store ? &c->me : NULL};
 }
 
 int cli_date(const char *opt, const char *value, ef_day today, ef_day *out)
@@ -97,12 +103,12 @@ const struct command *cli_command(int (*run)(struct cli *, int, char **))
 
 void cli_print_command_help(FILE *out, const struct command *cmd)
 {
-	fprintf(out, "usage: engraft [--db PATH] [--user NAME] %s%s%s\n\n%s\n", cmd->name, cmd->usage[0] ? " " : "",
+	fprintf(out, "usage: engraft [--db PATH] %s%s%s\n\n%s\n", cmd->name, cmd->usage[0] ? " " : "",
 		cmd->usage, cmd->summary);
 	if (cmd->help)
 		fprintf(out, "\n%s", cmd->help);
 	fprintf(out, "\nExit status: 0 ok, 2 usage error, 3 invalid input (nothing written), "
-		     "4 database problem, 5 audit chain broken.\n");
+		     "4 database problem, 5 audit chain broken, 6 not permitted.\n");
 }
 
 int cli_parse(const struct command *cmd, int argc, char **argv, const struct cli_opt *opts, const char **pos,
@@ -161,20 +167,31 @@ int cli_parse(const struct command *cmd, int argc, char **argv, const struct cli
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: engraft [--db PATH] [--user NAME] [COMMAND [ARGS]]\n\n"
+		"usage: engraft [--db PATH] [COMMAND [ARGS]]\n\n"
 		"Follow-up tracker for patients after a haematopoietic cell transplant.\n"
 		"Without a command, opens the terminal interface.\n\n"
 		"Options:\n"
 		"  --db PATH     database file (default: $ENGRAFT_DB, else\n"
 		"                $XDG_DATA_HOME/engraft/engraft.db or ~/.local/share/engraft/engraft.db)\n"
-		"  --user NAME   name recorded in the audit trail (default: login name)\n"
 		"  --help        this help; COMMAND --help for a command's\n"
 		"  --version     print the version\n\n"
 		"Commands:\n");
 	for (const struct command *c = ef_commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);
-	fprintf(out, "\nExit status: 0 ok, 2 usage error, 3 invalid input (nothing written),\n"
-		     "4 database problem, 5 audit chain broken.\n");
+	fprintf(out, "\nYou act as the login you are signed in as; the database's staff list gives it\n"
+		     "a role (engraft staff list; man engraft, PERMISSIONS).\n"
+		     "\nExit status: 0 ok, 2 usage error, 3 invalid input (nothing written),\n"
+		     "4 database problem, 5 audit chain broken, 6 not permitted.\n");
+}
+
+/* The login this process runs as, for messages (never for identity: the
+ * store reads it itself). */
+static const char *whoami(void)
+{
+	static char name[64];
+	struct passwd *pw = getpwuid(geteuid());
+	snprintf(name, sizeof name, "%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+	return name;
 }
 
 /* SIGINT, SIGTERM, SIGHUP during a command: remove the temporary files
@@ -217,35 +234,33 @@ int ef_cli_main(int argc, char **argv, ef_face_fn tui)
 			printf("engraft %s\n", ENGRAFT_VERSION);
 			return EF_OK;
 		}
-		if (strcmp(a, "--db") == 0 || strcmp(a, "--user") == 0) {
+		if (strcmp(a, "--db") == 0) {
 			if (i + 1 >= argc || !argv[i + 1][0])
 				return cli_fail(EF_USAGE, "%s needs a value", a);
-			*(a[2] == 'd' ? &c.db_opt : &c.user) = argv[++i];
+			c.db_opt = argv[++i];
 			continue;
 		}
 		if (strncmp(a, "--db=", 5) == 0) {
 			c.db_opt = a + 5;
 			continue;
 		}
-		if (strncmp(a, "--user=", 7) == 0) {
-			c.user = a + 7;
-			continue;
-		}
+		if (strcmp(a, "--user") == 0 || strncmp(a, "--user=", 7) == 0)
+			return cli_fail(EF_USAGE, "--user is not accepted: engraft records the login you are signed in "
+						  "as (%s), and no one can act under another name; sign in as that "
+						  "person, or ask an admin to add your login (engraft staff add)",
+					whoami());
+
 		if (a[0] == '-')
 			return cli_fail(EF_USAGE, "unknown option %s (see engraft --help)", a);
 		break;
 	}
-	if (c.user) { /* stored in the audit trail: text rules apply, no truncation */
-		if (!c.user[0] || strlen(c.user) > 127 || ef_text_problem(c.user, strlen(c.user), 0))
-			return cli_fail(EF_USAGE, "--user '%s' must be 1 to 127 bytes of text without control characters",
-					c.user);
-	}
 	int rc;
 	if (i == argc) { /* no command: the terminal interface (main.c) */
+		c.need = EF_ACT_READ;
 		if ((rc = cli_open(&c, &err)))
 			return cli_fail_err(rc, &err);
 		if (tui) {
-			rc = tui(c.store, c.today, &err);
+			rc = tui(c.store, c.today, &err); /* signs the same login on again */
 			store_close(c.store);
 			return rc ? cli_fail_err(rc, &err) : EF_OK;
 		}
@@ -255,6 +270,7 @@ int ef_cli_main(int argc, char **argv, ef_face_fn tui)
 	for (const struct command *cmd = ef_commands; cmd->name; cmd++) {
 		if (strcmp(cmd->name, argv[i]) == 0) {
 			install_cleanup_handlers();
+			c.need = cmd->need;
 			rc = cmd->run(&c, argc - i, argv + i);
 			if (c.store)
 				store_close(c.store);

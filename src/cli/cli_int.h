@@ -4,16 +4,20 @@
 
 #include <stdio.h>
 
+#include "engraft/access.h"
+#include "engraft/app.h"
 #include "engraft/date.h"
 #include "engraft/error.h"
+#include "engraft/staff.h"
 #include "engraft/store.h"
 
 struct cli {
 	const char *db_opt;   /* --db as given (NULL: default) */
-	const char *user;     /* --user (NULL: login name) */
 	ef_day today;         /* local date */
 	int now_sec;          /* seconds since local midnight */
 	struct store *store;  /* opened by cli_open */
+	struct store_staff me; /* the signed-on login (cli_open) */
+	enum ef_action need;  /* what the running command needs (its table row) */
 };
 
 struct command {
@@ -22,6 +26,9 @@ struct command {
 	const char *summary;  /* one line */
 	const char *help;     /* options, multi-line, may be NULL */
 	int (*run)(struct cli *c, int argc, char **argv);
+	/* What cli_open checks the login may do before the command reads or
+	 * writes anything (import, ack and staff check more in app). */
+	enum ef_action need;
 };
 
 extern const struct command ef_commands[];
@@ -34,8 +41,13 @@ struct derived_export {
 };
 extern const struct derived_export ef_derived_exports[];
 
-/* Open (create, migrate, load default reference data) the database. */
+/* Open (create, migrate, load default reference data) the database, sign
+ * the login on and check it may do c->need: EF_DENIED (exit 6) otherwise,
+ * before anything is read or written. */
 int cli_open(struct cli *c, struct ef_err *err);
+
+/* The use cases' environment for this command (after cli_open). */
+struct app_env cli_env(struct cli *c, const struct ef_reference *ref);
 
 /* Print "engraft: msg" to stderr and return status. */
 int cli_fail(int status, const char *fmt, ...)
@@ -89,6 +101,7 @@ struct ef_reference;
 int cli_reference(struct cli *c, struct ef_reference *ref, struct ef_err *err);
 int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_backup(struct cli *c, int argc, char **argv);
+int cmd_staff(struct cli *c, int argc, char **argv);
 
 /* Derived exports */
 int export_audit(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);

@@ -42,7 +42,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 			fclose(in);
 		return cli_fail_err(rc, &err);
 	}
-	struct app_env env = {c->store, NULL, c->today};
+	struct app_env env = cli_env(c, NULL);
 	struct ef_import_result res;
 	rc = app_import_file(&env, c->now_sec, kind, in, name, print_diag, NULL, &res, &err);
 	if (in != stdin)

@@ -42,7 +42,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	struct ef_reference ref;
 	if ((rc = cli_reference(c, &ref, &err)))
 		return cli_fail_err(rc, &err);
-	struct app_env env = {c->store, &ref, c->today};
+	struct app_env env = cli_env(c, &ref);
 	struct ef_check_counts counts = {0};
 	rc = app_check_clinic(&env, as_of, mrn, &counts, &err);
 	ef_reference_free(&ref);
@@ -223,7 +223,7 @@ int cmd_ack(struct cli *c, int argc, char **argv)
 	struct ef_err err = {{0}};
 	if ((rc = cli_open(c, &err)))
 		return cli_fail_err(rc, &err);
-	struct app_env env = {c->store, NULL, c->today};
+	struct app_env env = cli_env(c, NULL);
 	if ((rc = app_ack_alert(&env, id, on, reason, until, &err)))
 		return cli_fail_err(rc, &err);
 	if (until != EF_NO_DAY)

@@ -3,13 +3,17 @@
 #include "cli_int.h"
 
 const struct command ef_commands[] = {
-	{"init", "[--assets DIR]", "create the database or migrate it to the current schema (idempotent)",
+	{"init", "[--assets DIR] [--group GROUP]", "create the database or migrate it to the current schema (idempotent)",
+	 "The login that creates the database is its first admin.\n"
 	 "Options:\n"
 	 "  --assets DIR  load the reference tables (cvx.csv, vaccine_schedule.csv,\n"
 	 "                milestones.csv, monitoring.csv, parameters.csv, lab_tests.csv)\n"
 	 "                from a site's edited copies in DIR instead of the built-in\n"
-	 "                defaults\n",
-	 cmd_init},
+	 "                defaults (admin only)\n"
+	 "  --group GROUP  a clinic's shared database: its directory becomes setgid\n"
+	 "                2770 with GROUP (a directory of its own; created if missing),\n"
+	 "                the database and its -wal and -shm files 0660 with GROUP\n",
+	 cmd_init, EF_ACT_READ},
 	{"demo", "[--patients N] [--seed S] [--as-of DATE]",
 	 "fill a synthetic, deterministic cohort (no real people); default 200 patients",
 	 "Options:\n"
@@ -19,7 +23,7 @@ const struct command ef_commands[] = {
 	 "  --as-of DATE  the day the record ends (default today); nothing is dated later\n"
 	 "Rows are written like an import (one transaction and import record per 500\n"
 	 "patients); running it again with the same options changes nothing.\n",
-	 cmd_demo},
+	 cmd_demo, EF_ACT_DEMO},
 	{"import", "KIND FILE", "load a CSV file (FILE - for standard input); all rows or none",
 	 "KIND is one of: patients, transplants, labs, transfusions, vaccinations,\n"
 	 "gvhd-acute, gvhd-chronic, immunosuppression, ivig.\n"
@@ -27,7 +31,7 @@ const struct command ef_commands[] = {
 	 "FILE:LINE: column: reason, and then nothing is imported (exit 3).\n"
 	 "Rows whose natural key exists are updated if their values differ,\n"
 	 "so importing the same file again changes nothing.\n",
-	 cmd_import},
+	 cmd_import, EF_ACT_READ},
 	{"export", "KIND [-o FILE] [--as-of DATE] [--mrn MRN]", "write a CSV file (standard output by default)",
 	 "KIND is an import kind (same columns, so an export imports again),\n"
 	 "or a computed kind: alerts, due, engraftment, gvhd (as of --as-of),\n"
@@ -37,24 +41,24 @@ const struct command ef_commands[] = {
 	 "  -o, --output FILE  write to FILE instead of standard output\n"
 	 "  --as-of DATE       the record as it stood on DATE (later rows left out)\n"
 	 "  --mrn MRN          one patient only\n",
-	 cmd_export},
+	 cmd_export, EF_ACT_READ},
 	{"check", "[--as-of DATE] [--mrn MRN]", "evaluate all rules; open, keep, reopen or resolve alerts",
 	 "Evaluates every rule for every patient (or one) as the record stood on\n"
 	 "DATE and prints: opened N, kept N, reopened N, resolved N.\n"
 	 "Options:\n"
 	 "  --as-of DATE  evaluate as of DATE (default today)\n"
 	 "  --mrn MRN     one patient only\n",
-	 cmd_check},
+	 cmd_check, EF_ACT_CHECK},
 	{"alerts", "[--as-of DATE] [--all]", "list open alerts as a table (export alerts for CSV)",
 	 "Options:\n"
 	 "  --as-of DATE  alerts raised on or before DATE (default today)\n"
 	 "  --all         also acknowledged and resolved alerts\n",
-	 cmd_alerts},
+	 cmd_alerts, EF_ACT_READ},
 	{"due", "[--as-of DATE] [--within DAYS]", "vaccination worklist: due, overdue, blocked (with reason)",
 	 "Options:\n"
 	 "  --as-of DATE   the worklist as of DATE (default today)\n"
 	 "  --within DAYS  also doses coming due within DAYS days\n",
-	 cmd_due},
+	 cmd_due, EF_ACT_READ},
 	{"ack", "ALERT_ID --reason TEXT [--until DATE] [--as-of DATE]",
 	 "acknowledge an alert; it comes back after --until if still true",
 	 "Options:\n"
@@ -62,7 +66,7 @@ const struct command ef_commands[] = {
 	 "  --until DATE   stay acknowledged through DATE; from the day after, the\n"
 	 "                 next check reopens it if its finding still holds\n"
 	 "  --as-of DATE   the date of the acknowledgement (default today)\n",
-	 cmd_ack},
+	 cmd_ack, EF_ACT_READ},
 	{"audit", "verify [--head SEQ:HASH]", "check the audit trail; report the first broken link (exit 5)",
 	 "Recomputes the hash chain of the audit log from its first entry, checks\n"
 	 "that its head is the last entry (a cut tail shows), recomputes every\n"
@@ -72,13 +76,32 @@ const struct command ef_commands[] = {
 	 "back later with --head to detect a log rewritten from scratch.\n"
 	 "Options:\n"
 	 "  --head SEQ:HASH  the log must contain entry SEQ with this hash\n",
-	 cmd_audit},
+	 cmd_audit, EF_ACT_READ},
 	{"backup", "FILE", "write a consistent copy of the database to FILE (online, while others write)",
 	 "The copy is made with SQLite's online backup API, created mode 0600, and\n"
 	 "checked before it is put in place (PRAGMA integrity_check, audit verify).\n"
 	 "FILE must not exist: a backup never overwrites anything.\n",
-	 cmd_backup},
-	{0, 0, 0, 0, 0},
+	 cmd_backup, EF_ACT_BACKUP},
+	{"staff", "list | add LOGIN --role ROLE --name NAME [--title T] | role LOGIN ROLE | disable LOGIN | enable LOGIN",
+	 "who may use this database, in which role",
+	 "Identity is the operating system login: every command acts as the login\n"
+	 "that runs it, which must be on this list and active (exit 6 otherwise).\n"
+	 "ROLE is one of:\n"
+	 "  admin      everything, including staff, reference data, demo, backup\n"
+	 "  clinician  every clinical record and acknowledgement, check\n"
+	 "  nurse      labs, vaccinations, transfusions, IVIG; acknowledges vaccine\n"
+	 "             and lab-monitoring alerts; check\n"
+	 "  clerk      patients, transplants, labs\n"
+	 "  auditor    reads only: export, alerts, due, audit verify, audit log\n"
+	 "list shows everyone (any role may read it); add, role, disable and enable\n"
+	 "are the admin's, and each is in the audit trail. The last active admin\n"
+	 "cannot be disabled or given another role.\n"
+	 "Options (add):\n"
+	 "  --role ROLE    the role\n"
+	 "  --name NAME    the printed name shown with signatures (1 to 127 bytes)\n"
+	 "  --title T      a title, e.g. \"RN\" or \"MD, attending\" (up to 63 bytes)\n",
+	 cmd_staff, EF_ACT_READ},
+	{0, 0, 0, 0, 0, 0},
 };
 
 const struct derived_export ef_derived_exports[] = {

@@ -1,5 +1,6 @@
-/* kinds.h - internal table of CSV kinds (src/csv only): the one
- * description of each kind's columns (kinds.c). */
+/* kinds.h - internal table of CSV kinds (src/csv only): each kind's CSV
+ * columns, from its one description in the store (engraft/columns.h,
+ * expanded by kinds.c). */
 #ifndef ENGRAFT_CSV_KINDS_H
 #define ENGRAFT_CSV_KINDS_H
 

@@ -294,46 +294,47 @@ int store_alert_get(struct store *s, int64_t alert_id, struct store_alert *a, in
 	return rc;
 }
 
-int store_alert_ack(struct store *s, int64_t alert_id, ef_day on, const char *reason, ef_day until,
-		    struct ef_err *err)
+struct ack_args {
+	int64_t alert_id;
+	ef_day on, until;
+	const char *reason;
+};
+
+static int ack_body(struct store *s, void *ctx, struct ef_err *err)
 {
 	static const char sql[] =
 		"UPDATE alerts SET status = 'acknowledged', acknowledged_by = ?2, acknowledged_on = ?3, reason = ?4, "
 		"until = ?5 WHERE alert_id = ?1";
+	const struct ack_args *k = ctx;
 	struct store_alert a;
 	int found, rc;
+	if ((rc = store_alert_get(s, k->alert_id, &a, &found, err)))
+		return rc;
+	if (!found)
+		return ef_errf(err, EF_INVALID, "no alert %lld", (long long)k->alert_id);
+	if (a.status == EF_ALERT_RESOLVED)
+		return ef_errf(err, EF_INVALID, "alert %lld is resolved (its finding no longer holds)",
+			       (long long)k->alert_id);
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	sqlite3_bind_int64(st, 1, k->alert_id);
+	store_bind_text(st, 2, store_user(s));
+	bind_day(st, 3, k->on);
+	store_bind_text(st, 4, k->reason);
+	bind_day(st, 5, k->until);
+	if ((rc = store_exec_stmt(s, st, err, "acknowledge alert")))
+		return rc;
+	return history(s, k->alert_id, k->on, "acknowledged", "acknowledged", NULL, k->reason, k->until, err);
+}
+
+int store_alert_ack(struct store *s, int64_t alert_id, ef_day on, const char *reason, ef_day until,
+		    struct ef_err *err)
+{
 	if (!reason || !*reason)
 		return ef_errf(err, EF_USAGE, "an acknowledgement needs a reason");
-	if ((rc = store_begin(s, err)))
-		return rc;
-	if ((rc = store_alert_get(s, alert_id, &a, &found, err)))
-		goto fail;
-	if (!found) {
-		rc = ef_errf(err, EF_INVALID, "no alert %lld", (long long)alert_id);
-		goto fail;
-	}
-	if (a.status == EF_ALERT_RESOLVED) {
-		rc = ef_errf(err, EF_INVALID, "alert %lld is resolved (its finding no longer holds)",
-			     (long long)alert_id);
-		goto fail;
-	}
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	if (!st) {
-		rc = EF_DB;
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, alert_id);
-	store_bind_text(st, 2, store_user(s));
-	bind_day(st, 3, on);
-	store_bind_text(st, 4, reason);
-	bind_day(st, 5, until);
-	if ((rc = store_exec_stmt(s, st, err, "acknowledge alert")) ||
-	    (rc = history(s, alert_id, on, "acknowledged", "acknowledged", NULL, reason, until, err)))
-		goto fail;
-	return store_commit(s, err);
-fail:
-	store_rollback(s);
-	return rc;
+	struct ack_args k = {alert_id, on, until, reason};
+	return s->in_tx ? ack_body(s, &k, err) : store_tx(s, ack_body, &k, err);
 }
 
 int store_alerts_each(struct store *s, ef_day as_of, const char *mrn, int flags, store_alert_fn fn, void *ctx,

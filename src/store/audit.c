@@ -1,7 +1,9 @@
 /* audit.c - SQL functions of the audit trail, the import entry, verify and
- * the export of the log. The triggers are in schema/005_audit.sql; the JSON
- * of a row there must be exactly audit_tables[].json below (with NEW./OLD.
- * for t.), which the tests check for every table. */
+ * the export of the log. The triggers are in schema/005_audit.sql (and
+ * re-created by later migrations); the JSON of a row there must be exactly
+ * audit_tables[].json below (with NEW./OLD. for t.), which for the record
+ * kinds follows from their descriptions (engraft/columns.h):
+ * tests/store/test_kinds.c checks every table of a new database. */
 #include "store_int.h"
 
 #include <inttypes.h>
@@ -11,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit_cols.h"
 #include "engraft/audit.h"
+#include "engraft/columns.h"
 #include "engraft/embedded.h"
 #include "engraft/sha256.h"
 
@@ -20,57 +22,64 @@
 #define MAX_DIAG 20
 
 /* The audited tables, in digest order: name, key column, whether rows carry
- * an import_id (imports are logged by digest), the JSON of a row `t`. */
-static const struct audit_table {
+ * an import_id (imports are logged by digest), the JSON of a row `t`. The
+ * record kinds' tables come first, in enum store_kind order, with their SQL
+ * from the kinds' descriptions (engraft/columns.h; filled by tables_ready);
+ * the alerts' tables are written here. */
+static struct audit_table {
 	const char *name;
 	const char *key;
 	int has_import;
 	const char *json;
-	const char *cols; /* digest columns of an imported row (audit_cols.h) */
+	const char *cols; /* digest columns of an imported row (NULL: never imported) */
 	/* Tables migration 006 gave columns: the row JSON of the 005 triggers,
 	 * which entries written before 006 hold, and the condition under which
 	 * the row still has the values 006 gave it (then such an entry is its
 	 * state); the digest columns of imports before it (versions 2, 3). */
 	const char *json_v3, *dflt, *cols_v3;
-} audit_tables[] = {
-	{"patients", "id", 1,
-	 "json_object('id', t.id, 'mrn', t.mrn, 'family_name', t.family_name, 'given_name', t.given_name, 'birth_date', t.birth_date, 'sex', t.sex, 'diagnosis', t.diagnosis, 'import_id', t.import_id)", AUDIT_COLS_PATIENTS},
-	{"transplants", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'transplant_date', t.transplant_date, 'type', t.type, 'graft_source', t.graft_source, 'donor', t.donor, 'conditioning', t.conditioning, 'import_id', t.import_id)", AUDIT_COLS_TRANSPLANTS},
-	{"lab_results", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'collected_on', t.collected_on, 'collected_day', t.collected_day, 'test', t.test, 'value', t.value, 'qualifier', t.qualifier, 'canonical', t.canonical, 'unit', t.unit, 'import_id', t.import_id, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_LAB_RESULTS,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'collected_on', t.collected_on, 'collected_day', t.collected_day, 'test', t.test, 'value', t.value, 'qualifier', t.qualifier, 'canonical', t.canonical, 'unit', t.unit, 'import_id', t.import_id)",
-	 "t.entered_in_error IS NULL", AUDIT_COLS_LAB_RESULTS_V3},
-	{"transfusions", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'product', t.product, 'import_id', t.import_id, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_TRANSFUSIONS,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'product', t.product, 'import_id', t.import_id)",
-	 "t.entered_in_error IS NULL", AUDIT_COLS_TRANSFUSIONS_V3},
-	{"vaccinations", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'vaccine', t.vaccine, 'given_on', t.given_on, 'lot', t.lot, 'site', t.site, 'given_by', t.given_by, 'import_id', t.import_id, 'source', t.source, 'override_reason', t.override_reason, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_VACCINATIONS,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'vaccine', t.vaccine, 'given_on', t.given_on, 'lot', t.lot, 'site', t.site, 'given_by', t.given_by, 'import_id', t.import_id)",
-	 "t.source = 'historical' AND t.override_reason IS NULL AND t.entered_in_error IS NULL", AUDIT_COLS_VACCINATIONS_V3},
-	{"gvhd_acute", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'liver', t.liver, 'upper_gi', t.upper_gi, 'lower_gi', t.lower_gi, 'grade', t.grade, 'import_id', t.import_id, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_GVHD_ACUTE,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'liver', t.liver, 'upper_gi', t.upper_gi, 'lower_gi', t.lower_gi, 'grade', t.grade, 'import_id', t.import_id)",
-	 "t.entered_in_error IS NULL", AUDIT_COLS_GVHD_ACUTE_V3},
-	{"gvhd_chronic", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'mouth', t.mouth, 'eyes', t.eyes, 'gi', t.gi, 'liver', t.liver, 'lungs', t.lungs, 'joints', t.joints, 'genital', t.genital, 'severity', t.severity, 'import_id', t.import_id, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_GVHD_CHRONIC,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'assessed_on', t.assessed_on, 'skin', t.skin, 'mouth', t.mouth, 'eyes', t.eyes, 'gi', t.gi, 'liver', t.liver, 'lungs', t.lungs, 'joints', t.joints, 'genital', t.genital, 'severity', t.severity, 'import_id', t.import_id)",
-	 "t.entered_in_error IS NULL", AUDIT_COLS_GVHD_CHRONIC_V3},
-	{"immunosuppression", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'drug', t.drug, 'started_on', t.started_on, 'stopped_on', t.stopped_on, 'import_id', t.import_id, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_IMMUNOSUPPRESSION,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'drug', t.drug, 'started_on', t.started_on, 'stopped_on', t.stopped_on, 'import_id', t.import_id)",
-	 "t.entered_in_error IS NULL", AUDIT_COLS_IMMUNOSUPPRESSION_V3},
-	{"ivig", "id", 1,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'dose_g', t.dose_g, 'import_id', t.import_id, 'entered_in_error', t.entered_in_error)", AUDIT_COLS_IVIG,
-	 "json_object('id', t.id, 'patient_id', t.patient_id, 'given_on', t.given_on, 'dose_g', t.dose_g, 'import_id', t.import_id)",
-	 "t.entered_in_error IS NULL", AUDIT_COLS_IVIG_V3},
-	{"alerts", "alert_id", 0,
+	const char *readback; /* the digest columns of row ?1 */
+	int ncols, ncols_v3;
+} audit_tables[STORE_K_COUNT + 4] = {
+	[STORE_K_COUNT] = {"alerts", "alert_id", 0,
 	 "json_object('alert_id', t.alert_id, 'patient_id', t.patient_id, 'rule', t.rule, 'subject', t.subject, 'severity', t.severity, 'status', t.status, 'raised_on', t.raised_on, 'due_on', t.due_on, 'resolved_on', t.resolved_on, 'acknowledged_by', t.acknowledged_by, 'acknowledged_on', t.acknowledged_on, 'reason', t.reason, 'until', t.until, 'message', t.message)"},
-	{"alert_history", "id", 0,
+	[STORE_K_COUNT + 1] = {"alert_history", "id", 0,
 	 "json_object('id', t.id, 'alert_id', t.alert_id, 'on_day', t.on_day, 'at', t.at, 'user', t.user, 'event', t.event, 'status', t.status, 'message', t.message, 'reason', t.reason, 'until', t.until)"},
+	/* schema 008 */
+	[STORE_K_COUNT + 2] = {"staff", "id", 0,
+	 "json_object('id', t.id, 'login', t.login, 'name', t.name, 'title', t.title, 'role', t.role, 'active', t.active, 'added_at', t.added_at, 'added_by', t.added_by)"},
+	[STORE_K_COUNT + 3] = {"signatures", "id", 0,
+	 "json_object('id', t.id, 'patient_id', t.patient_id, 'tbl', t.tbl, 'row_key', t.row_key, 'login', t.login, 'name', t.name, 'title', t.title, 'meaning', t.meaning, 'signed_at', t.signed_at)"},
 };
 #define N_TABLES (sizeof audit_tables / sizeof audit_tables[0])
+
+/* Fill the record kinds' entries of audit_tables (once). */
+static int tables_ready(struct ef_err *err)
+{
+	static int ready;
+	for (int k = 0; !ready && k < STORE_K_COUNT; k++) {
+		const struct store_kind_sql *q = store_kind_sql((enum store_kind)k, err);
+		if (!q)
+			return EF_DB;
+		audit_tables[k] = (struct audit_table){
+			store_kinds[k].table, "id", 1, q->json, q->cols, q->json_v3, q->v3_state,
+			q->v3_state ? q->cols_v3 : NULL, q->readback, q->ncols, q->ncols_v3,
+		};
+	}
+	ready = 1;
+	return EF_OK;
+}
+
+int store_audit_table_json(size_t i, const char **name, const char **json, struct ef_err *err)
+{
+	int rc = tables_ready(err);
+	if (rc)
+		return rc;
+	if (i >= N_TABLES)
+		return -1;
+	*name = audit_tables[i].name;
+	*json = audit_tables[i].json;
+	return EF_OK;
+}
 
 /* ---- hashing ---- */
 
@@ -274,6 +283,8 @@ int store_audit_import_begin(struct store *s, struct ef_err *err)
 	static const char sql[] = "SELECT coalesce(max(row_key), 0) FROM audit_log WHERE tbl = ?1";
 	_Static_assert(N_TABLES <= sizeof s->audit_maxlogged / sizeof s->audit_maxlogged[0],
 		       "audit_maxlogged too small");
+	if (tables_ready(err))
+		return EF_DB;
 	for (size_t i = 0; i < N_TABLES; i++) {
 		if (!audit_tables[i].has_import)
 			continue;
@@ -302,7 +313,7 @@ int store_audit_import_begin(struct store *s, struct ef_err *err)
  *   2: a REAL that is not whole as sqlite3 "%!.15g" text;
  *   3: a REAL that is not whole as its 8 IEEE-754 bytes (big-endian): exact,
  *      and formatting a double per row was 5% of a million-row import;
- *   4: as 3, with the columns of migration 006 (audit_cols.h) after
+ *   4: as 3, with the columns of migration 006 (engraft/columns.h) after
  *      import_id, and "engraft-import-v4;" as the prefix.
  * Everything else is the same in all. */
 #define DIGEST_V_OLD 2
@@ -363,25 +374,6 @@ static void digest_cols(struct ef_sha256 *hash, sqlite3_stmt *st, int first, int
 	sink_done(&h);
 }
 
-static int ncols(const char *cols)
-{
-	int n = 1;
-	if (!cols)
-		return 1;
-	for (; *cols; cols++)
-		n += *cols == ',';
-	return n;
-}
-
-/* ncols of audit_tables[i].cols, counted once (this is asked per row). */
-static int table_ncols(size_t i)
-{
-	static int n[N_TABLES];
-	if (!n[i])
-		n[i] = ncols(audit_tables[i].cols);
-	return n[i];
-}
-
 /* An import's digest: per audited table with rows, in table order, the
  * table, its row count and the SHA-256 of its rows (ascending id, each as
  * digest_cols feeds it). Per-table streams let an import insert into several
@@ -412,23 +404,6 @@ static void digest_combine(struct ef_sha256 *per_table, const int64_t *count, in
 	ef_sha256_final(&h, d);
 	ef_sha256_hex(d, hex);
 }
-
-/* Read-back of one inserted row by id, per audited table (same order as
- * audit_tables[]; NULL for tables rows are never imported into). */
-static const char *const readback_sql[] = {
-	"SELECT " AUDIT_COLS_PATIENTS " FROM patients WHERE id = ?1",
-	"SELECT " AUDIT_COLS_TRANSPLANTS " FROM transplants WHERE id = ?1",
-	"SELECT " AUDIT_COLS_LAB_RESULTS " FROM lab_results WHERE id = ?1",
-	"SELECT " AUDIT_COLS_TRANSFUSIONS " FROM transfusions WHERE id = ?1",
-	"SELECT " AUDIT_COLS_VACCINATIONS " FROM vaccinations WHERE id = ?1",
-	"SELECT " AUDIT_COLS_GVHD_ACUTE " FROM gvhd_acute WHERE id = ?1",
-	"SELECT " AUDIT_COLS_GVHD_CHRONIC " FROM gvhd_chronic WHERE id = ?1",
-	"SELECT " AUDIT_COLS_IMMUNOSUPPRESSION " FROM immunosuppression WHERE id = ?1",
-	"SELECT " AUDIT_COLS_IVIG " FROM ivig WHERE id = ?1",
-	NULL,
-	NULL,
-};
-_Static_assert(sizeof readback_sql / sizeof readback_sql[0] == N_TABLES, "one read-back per audited table");
 
 /* An imported row whose id the log has seen before (a row deleted and its
  * id reused) gets its own 'insert' entry, exactly as the insert trigger
@@ -465,7 +440,7 @@ static int digest_slot(struct store *s, const char *table, int64_t id, size_t *s
 	size_t i = 0;
 	while (i < N_TABLES && strcmp(audit_tables[i].name, table) != 0)
 		i++;
-	if (i == N_TABLES || !readback_sql[i])
+	if (i == N_TABLES || !audit_tables[i].readback)
 		return ef_errf(err, EF_DB, "audit: %s is not an audited table", table);
 	if (id <= s->audit_maxlogged[i]) {
 		sqlite3_stmt *q = store_stmt(s, exists_sql, err);
@@ -491,9 +466,9 @@ int store_audit_digest_vals(struct store *s, const char *table, const struct aud
 	int rc = digest_slot(s, table, v[0].i, &i, err);
 	if (rc)
 		return rc < 0 ? EF_OK : rc;
-	if (n != table_ncols(i))
+	if (n != audit_tables[i].ncols)
 		return ef_errf(err, EF_DB, "audit: %d values for %s, which has %d digest columns", n, table,
-			       table_ncols(i));
+			       audit_tables[i].ncols);
 	struct sink h = {.h = &s->audit_digest[i]};
 	for (int k = 0; k < n; k++)
 		feed_value(&h, &v[k], DIGEST_V);
@@ -508,7 +483,7 @@ int store_audit_digest_row(struct store *s, const char *table, int64_t id, struc
 	int rc = digest_slot(s, table, id, &i, err);
 	if (rc)
 		return rc < 0 ? EF_OK : rc;
-	sqlite3_stmt *st = store_stmt(s, readback_sql[i], err);
+	sqlite3_stmt *st = store_stmt(s, audit_tables[i].readback, err);
 	if (!st)
 		return EF_DB;
 	sqlite3_bind_int64(st, 1, id);
@@ -520,7 +495,7 @@ int store_audit_digest_row(struct store *s, const char *table, int64_t id, struc
 		sqlite3_reset(st);
 		return rc;
 	}
-	digest_cols(&s->audit_digest[i], st, 0, table_ncols(i), DIGEST_V);
+	digest_cols(&s->audit_digest[i], st, 0, audit_tables[i].ncols, DIGEST_V);
 	sqlite3_reset(st);
 	s->audit_count[i]++;
 	return EF_OK;
@@ -892,7 +867,7 @@ static int check_table(struct verify *v, const struct audit_table *t)
 			continue;
 		}
 		size_t ti = (size_t)(t - audit_tables);
-		digest_cols(&d->h[ti], st, 2, ncols(d->version >= 4 || !t->cols_v3 ? t->cols : t->cols_v3), d->version);
+		digest_cols(&d->h[ti], st, 2, d->version >= 4 || !t->cols_v3 ? t->ncols : t->ncols_v3, d->version);
 		d->n[ti]++;
 		d->covered++;
 	}
@@ -950,8 +925,11 @@ int store_audit_verify(struct store *s, const char *expect_head, store_audit_dia
 	memset(sum, 0, sizeof *sum);
 	snprintf(sum->head_hash, sizeof sum->head_hash, "%s", ZERO_HASH);
 	struct verify v = {.s = s, .diag = diag, .ctx = ctx, .sum = sum, .err = err};
+	int rc = tables_ready(err);
+	if (rc)
+		return rc;
 	/* One read snapshot: writers go on, we see one consistent state. */
-	int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? EF_OK
+	rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? EF_OK
 									: store_dberr(s, err, "audit verify");
 	if (rc)
 		return rc;

@@ -1,9 +1,10 @@
-/* audit_cols.h - the columns of each audited clinical table, in the order
- * an import's row digest reads them (src/store only). The importer feeds
- * them from the values it bound (lab results, records.c digest_lab) or reads
- * the row back by id (the other kinds), and `audit verify` reads the same
- * columns from the table (audit.c); both sides feed each value through one
- * function, so they agree on every value's spelling. */
+/* audit_cols.h - NOT used by the store any more: the digest columns of
+ * each audited record table (current and before migration 006) follow from
+ * the kind's description in engraft/columns.h (built by src/store/kinds.c),
+ * and tests/store/test_kinds.c checks that description against the schema.
+ * This copy remains only for tests/trust/test_audit.c
+ * (digest_columns_are_every_column_in_order), an independent check of the
+ * order the man page documents; remove the two together. */
 #ifndef ENGRAFT_AUDIT_COLS_H
 #define ENGRAFT_AUDIT_COLS_H
 

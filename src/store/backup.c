@@ -156,7 +156,7 @@ int store_backup(struct store *s, const char *dest, struct store_audit_summary *
 	}
 	/* The copy must open as an engraft database and its trail must verify. */
 	struct store *copy = NULL;
-	if ((rc = store_open(dest, STORE_READONLY, &copy, err)))
+	if ((rc = store_open(dest, STORE_READONLY | STORE_ANY_DIR, &copy, err)))
 		return rc;
 	rc = store_audit_verify(copy, NULL, NULL, NULL, sum, err);
 	store_close(copy);

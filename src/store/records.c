@@ -1,5 +1,10 @@
 /* records.c - insert-or-update of clinical rows by natural key.
  *
+ * The three statements of a kind follow from its description
+ * (engraft/columns.h, built by kinds.c); what is written here per kind is
+ * the binding of its record's fields to the description's parameters, and
+ * for lab results the hot paths (the batch INSERT, digest_lab).
+ *
  * Protocol for every kind (one round trip in the common case):
  *   1. INSERT ... ON CONFLICT DO NOTHING    -> inserted if a row changed
  *   2. probe by natural key: id, import_id, and whether any value differs
@@ -13,20 +18,11 @@
  * the row id. */
 #include "store_int.h"
 
-#include "audit_cols.h"
 #include "engraft/audit.h"
+#include "engraft/columns.h"
 
 #include <stdio.h>
 #include <string.h>
-
-struct put_sql {
-	const char *what;
-	const char *table; /* audited table: inserted rows feed the import's digest */
-	const char *insert, *probe, *update;
-	/* Feed the import's digest from the values just inserted (hot kinds);
-	 * NULL: the row is read back by id. */
-	int (*digest)(struct store *s, const void *rec, int64_t id, int64_t import_id, struct ef_err *err);
-};
 
 typedef int (*bind_fn)(sqlite3_stmt *, const void *);
 
@@ -45,23 +41,24 @@ static void bind_eie(sqlite3_stmt *st, const char *eie, int given)
 	sqlite3_bind_int(st, 13, given != 0);
 }
 
-/* SQL fragments for entered_in_error in the three statements of a kind. */
-#define EIE_DIFFERS " OR (?13 AND entered_in_error IS NOT ?12)"
-#define EIE_SET "entered_in_error = CASE WHEN ?13 THEN ?12 ELSE entered_in_error END, "
+static int digest_lab(struct store *s, const struct store_lab_rec *r, int64_t id, int64_t import_id,
+		      struct ef_err *err);
 
-/* An inserted row feeds the import's digest (none outside an import). */
-static int digest_inserted(struct store *s, const struct put_sql *q, const void *rec, int64_t id, int64_t import_id,
+/* An inserted row feeds the import's digest (none outside an import): a lab
+ * result from the values just inserted (the hot kind), others read back. */
+static int digest_inserted(struct store *s, enum store_kind k, const void *rec, int64_t id, int64_t import_id,
 			   struct ef_err *err)
 {
 	if (import_id <= 0)
 		return EF_OK;
-	return q->digest ? q->digest(s, rec, id, import_id, err) : store_audit_digest_row(s, q->table, id, err);
+	return k == STORE_K_LABS ? digest_lab(s, rec, id, import_id, err)
+				 : store_audit_digest_row(s, store_kinds[k].table, id, err);
 }
 
 /* Step 2: the row with rec's natural key: its id, the import that last
  * wrote it (0: none) and whether any value differs from rec. */
-static int probe(struct store *s, const struct put_sql *q, bind_fn bind, const void *rec, int64_t *id,
-		 int64_t *prev_import, int *differs, struct ef_err *err)
+static int probe(struct store *s, enum store_kind k, const struct store_kind_sql *q, bind_fn bind, const void *rec,
+		 int64_t *id, int64_t *prev_import, int *differs, struct ef_err *err)
 {
 	sqlite3_stmt *st = store_stmt_rebind(s, q->probe, err);
 	if (!st)
@@ -69,8 +66,8 @@ static int probe(struct store *s, const struct put_sql *q, bind_fn bind, const v
 	bind(st, rec);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
-		rc = rc == SQLITE_DONE ? ef_errf(err, EF_DB, "%s: row vanished during insert", q->what)
-				       : store_dberr(s, err, q->what);
+		rc = rc == SQLITE_DONE ? ef_errf(err, EF_DB, "%s: row vanished during insert", store_kinds[k].what)
+				       : store_dberr(s, err, store_kinds[k].what);
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -82,8 +79,9 @@ static int probe(struct store *s, const struct put_sql *q, bind_fn bind, const v
 }
 
 /* Step 3, for a row whose key was already there (row id, as probed). */
-static int settle(struct store *s, const struct put_sql *q, bind_fn bind, const void *rec, int64_t import_id,
-		  int64_t id, int64_t prev_import, int differs, enum store_put *res, struct ef_err *err)
+static int settle(struct store *s, enum store_kind k, const struct store_kind_sql *q, bind_fn bind, const void *rec,
+		  int64_t import_id, int64_t id, int64_t prev_import, int differs, enum store_put *res,
+		  struct ef_err *err)
 {
 	if (!differs) {
 		*res = STORE_UNCHANGED;
@@ -99,52 +97,46 @@ static int settle(struct store *s, const struct put_sql *q, bind_fn bind, const 
 	bind(st, rec);
 	sqlite3_bind_int64(st, 21, id);
 	bind_import(st, 20, import_id);
-	int rc = store_exec_stmt(s, st, err, q->what);
+	int rc = store_exec_stmt(s, st, err, store_kinds[k].what);
 	if (rc)
 		return rc;
 	*res = STORE_UPDATED;
 	return EF_OK;
 }
 
-static int put(struct store *s, const struct put_sql *q, bind_fn bind, const void *rec, int64_t import_id,
+static int put(struct store *s, enum store_kind k, bind_fn bind, const void *rec, int64_t import_id,
 	       int64_t *id_out, enum store_put *res, struct ef_err *err)
 {
 	int rc;
+	const struct store_kind_sql *q = store_kind_sql(k, err);
+	if (!q)
+		return EF_DB;
 	sqlite3_stmt *st = store_stmt_rebind(s, q->insert, err);
 	if (!st)
 		return EF_DB;
 	bind(st, rec);
 	bind_import(st, 20, import_id);
-	if ((rc = store_exec_stmt(s, st, err, q->what)))
+	if ((rc = store_exec_stmt(s, st, err, store_kinds[k].what)))
 		return rc;
 	if (sqlite3_changes(s->db) > 0) {
 		int64_t id = sqlite3_last_insert_rowid(s->db);
 		if (id_out)
 			*id_out = id;
+		s->last_put_id = id;
 		*res = STORE_INSERTED;
-		return digest_inserted(s, q, rec, id, import_id, err);
+		return digest_inserted(s, k, rec, id, import_id, err);
 	}
 	int64_t id = 0, prev_import = 0;
 	int differs = 0;
-	if ((rc = probe(s, q, bind, rec, &id, &prev_import, &differs, err)))
+	if ((rc = probe(s, k, q, bind, rec, &id, &prev_import, &differs, err)))
 		return rc;
 	if (id_out)
 		*id_out = id;
-	return settle(s, q, bind, rec, import_id, id, prev_import, differs, res, err);
+	s->last_put_id = id;
+	return settle(s, k, q, bind, rec, import_id, id, prev_import, differs, res, err);
 }
 
 /* ---- patients ---- */
-static const struct put_sql patient_sql = {
-	"patient",
-	"patients",
-	"INSERT INTO patients (mrn, family_name, given_name, birth_date, sex, diagnosis, import_id) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?20) ON CONFLICT (mrn) DO NOTHING",
-	"SELECT id, import_id, (family_name IS NOT ?2 OR given_name IS NOT ?3 OR birth_date IS NOT ?4 "
-	"OR sex IS NOT ?5 OR diagnosis IS NOT ?6) FROM patients WHERE mrn = ?1",
-	"UPDATE patients SET family_name = ?2, given_name = ?3, birth_date = ?4, sex = ?5, diagnosis = ?6, "
-	"import_id = ?20 WHERE id = ?21 AND mrn = ?1",
-};
-
 static int bind_patient(sqlite3_stmt *st, const void *p)
 {
 	const struct store_patient_rec *r = p;
@@ -160,21 +152,10 @@ static int bind_patient(sqlite3_stmt *st, const void *p)
 int store_put_patient(struct store *s, const struct store_patient_rec *r, int64_t import_id, int64_t *id,
 		      enum store_put *res, struct ef_err *err)
 {
-	return put(s, &patient_sql, bind_patient, r, import_id, id, res, err);
+	return put(s, STORE_K_PATIENTS, bind_patient, r, import_id, id, res, err);
 }
 
 /* ---- transplants ---- */
-static const struct put_sql transplant_sql = {
-	"transplant",
-	"transplants",
-	"INSERT INTO transplants (patient_id, transplant_date, type, graft_source, donor, conditioning, import_id) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?20) ON CONFLICT (patient_id, transplant_date) DO NOTHING",
-	"SELECT id, import_id, (type IS NOT ?3 OR graft_source IS NOT ?4 OR donor IS NOT ?5 "
-	"OR conditioning IS NOT ?6) FROM transplants WHERE patient_id = ?1 AND transplant_date = ?2",
-	"UPDATE transplants SET type = ?3, graft_source = ?4, donor = ?5, conditioning = ?6, import_id = ?20 "
-	"WHERE id = ?21 AND patient_id = ?1 AND transplant_date = ?2",
-};
-
 static int bind_transplant(sqlite3_stmt *st, const void *p)
 {
 	const struct store_transplant_rec *r = p;
@@ -190,31 +171,17 @@ static int bind_transplant(sqlite3_stmt *st, const void *p)
 int store_put_transplant(struct store *s, const struct store_transplant_rec *r, int64_t import_id,
 			 enum store_put *res, struct ef_err *err)
 {
-	return put(s, &transplant_sql, bind_transplant, r, import_id, NULL, res, err);
+	return put(s, STORE_K_TRANSPLANTS, bind_transplant, r, import_id, NULL, res, err);
 }
 
 /* ---- labs ---- */
-static int digest_lab(struct store *s, const void *p, int64_t id, int64_t import_id, struct ef_err *err);
-static const struct put_sql lab_sql = {
-	"lab result",
-	"lab_results",
-	"INSERT INTO lab_results (patient_id, collected_on, collected_day, test, value, qualifier, canonical, "
-	"unit, entered_in_error, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?12, ?20) "
-	"ON CONFLICT (patient_id, collected_on, test) DO NOTHING",
-	"SELECT id, import_id, (value IS NOT ?5 OR unit IS NOT ?8" EIE_DIFFERS ") FROM lab_results "
-	"WHERE patient_id = ?1 AND collected_on = ?2 AND test = ?4",
-	"UPDATE lab_results SET value = ?5, qualifier = ?6, canonical = ?7, unit = ?8, " EIE_SET "import_id = ?20 "
-	"WHERE id = ?21 AND patient_id = ?1 AND collected_on = ?2 AND collected_day = ?3 AND test = ?4",
-	digest_lab,
-};
-
 static const char *qualifier_text(char q)
 {
 	return q == '<' ? "<" : q == '>' ? ">" : "=";
 }
 
 /* A lab result's eight columns as parameters base+1 .. base+8 (base 0 for
- * the one-row statements, 9k for row k of lab_batch_sql). */
+ * the one-row statements, LAB_WIDTH k for row k of the batch). */
 static void bind_lab_at(sqlite3_stmt *st, int base, const struct store_lab_rec *r)
 {
 	sqlite3_bind_int64(st, base + 1, r->patient_id);
@@ -235,10 +202,11 @@ static int bind_lab(sqlite3_stmt *st, const void *p)
 	return 0;
 }
 
-/* The columns of AUDIT_COLS_LAB_RESULTS as stored (bind_lab binds them). */
-static int digest_lab(struct store *s, const void *p, int64_t id, int64_t import_id, struct ef_err *err)
+/* The digest columns of lab_results as stored (bind_lab binds them), in the
+ * order of STORE_COLUMNS_LABS (engraft/columns.h). */
+static int digest_lab(struct store *s, const struct store_lab_rec *r, int64_t id, int64_t import_id,
+		      struct ef_err *err)
 {
-	const struct store_lab_rec *r = p;
 	const char *q = qualifier_text(r->qualifier);
 #define T(str) {SQLITE_TEXT, 0, 0, (str), strlen(str)}
 	const struct audit_val v[] = {
@@ -262,23 +230,18 @@ static int digest_lab(struct store *s, const void *p, int64_t id, int64_t import
 int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import_id, enum store_put *res,
 		  struct ef_err *err)
 {
-	return put(s, &lab_sql, bind_lab, r, import_id, NULL, res, err);
+	return put(s, STORE_K_LABS, bind_lab, r, import_id, NULL, res, err);
 }
 
 /* ---- lab results in batches (imports) ----
  * One INSERT of STORE_LAB_BATCH rows costs far less than as many one-row
  * statements: each statement execution opens a statement journal and a
  * frame for the audit insert trigger (whose WHEN skips imported rows), and
- * that was a third of a million-row import. The statement is a constant:
- * row k binds parameters 10k+1 .. 10k+10 (bind_lab_at, entered_in_error,
- * import_id). */
-#define LAB_ROW "(?,?,?,?,?,?,?,?,?,?)"
-#define LAB_ROWS4 LAB_ROW "," LAB_ROW "," LAB_ROW "," LAB_ROW
-#define LAB_ROWS16 LAB_ROWS4 "," LAB_ROWS4 "," LAB_ROWS4 "," LAB_ROWS4
-static const char lab_batch_sql[] =
-	"INSERT INTO lab_results (patient_id, collected_on, collected_day, test, value, qualifier, canonical, unit, "
-	"entered_in_error, import_id) VALUES " LAB_ROWS16 "," LAB_ROWS16 "," LAB_ROWS16 "," LAB_ROWS16 " ON CONFLICT (patient_id, collected_on, test) DO NOTHING";
-_Static_assert(STORE_LAB_BATCH == 64, "lab_batch_sql has 64 rows of parameters");
+ * that was a third of a million-row import. The statement (kinds.c) takes
+ * row k's columns in parameter order, ?1..?8 (bind_lab_at),
+ * entered_in_error (?12) and import_id (?20), as parameters
+ * LAB_WIDTH k + 1 .. LAB_WIDTH k + LAB_WIDTH. */
+#define LAB_WIDTH 10
 static const char lab_max_id_sql[] = "SELECT max(id) FROM lab_results";
 
 static int copy_text(char *dst, size_t size, const char *src)
@@ -317,7 +280,7 @@ static int lab_max_id(struct store *s, int64_t *max, struct ef_err *err)
 		return EF_DB;
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
-		rc = store_dberr(s, err, lab_sql.what);
+		rc = store_dberr(s, err, store_kinds[STORE_K_LABS].what);
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -336,17 +299,23 @@ static int insert_batch(struct store *s, const struct store_lab_batch *b, int64_
 	int rc = lab_max_id(s, above, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = store_stmt_rebind(s, lab_batch_sql, err);
+	const struct store_kind_sql *q = store_kind_sql(STORE_K_LABS, err);
+	if (!q)
+		return EF_DB;
+	sqlite3_stmt *st = store_stmt_rebind(s, q->batch, err);
 	if (!st)
 		return EF_DB;
+	if (sqlite3_bind_parameter_count(st) != LAB_WIDTH * STORE_LAB_BATCH)
+		return ef_errf(err, EF_DB, "internal: the lab batch has %d parameters, not %d",
+			       sqlite3_bind_parameter_count(st), LAB_WIDTH * STORE_LAB_BATCH);
 	for (int k = 0; k < b->n; k++) {
-		bind_lab_at(st, 10 * k, &b->row[k].rec);
-		store_bind_opt(st, 10 * k + 9, b->row[k].rec.entered_in_error);
-		sqlite3_bind_int64(st, 10 * k + 10, import_id);
+		bind_lab_at(st, LAB_WIDTH * k, &b->row[k].rec);
+		store_bind_opt(st, LAB_WIDTH * k + 9, b->row[k].rec.entered_in_error);
+		sqlite3_bind_int64(st, LAB_WIDTH * k + 10, import_id);
 	}
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
-		rc = (rc & 0xff) == SQLITE_CONSTRAINT ? -1 : store_dberr(s, err, lab_sql.what);
+		rc = (rc & 0xff) == SQLITE_CONSTRAINT ? -1 : store_dberr(s, err, store_kinds[STORE_K_LABS].what);
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -365,11 +334,14 @@ static int settle_batch(struct store *s, const struct store_lab_batch *b, int64_
 {
 	int64_t claimed[STORE_LAB_BATCH];
 	int n_claimed = 0;
+	const struct store_kind_sql *q = store_kind_sql(STORE_K_LABS, err);
+	if (!q)
+		return EF_DB;
 	for (int k = 0; k < b->n; k++) {
 		const struct store_lab_rec *r = &b->row[k].rec;
 		int64_t id = 0, prev_import = 0;
 		int differs = 0, rc;
-		if ((rc = probe(s, &lab_sql, bind_lab, r, &id, &prev_import, &differs, err)))
+		if ((rc = probe(s, STORE_K_LABS, q, bind_lab, r, &id, &prev_import, &differs, err)))
 			return rc;
 		int mine = id > above;
 		for (int j = 0; j < n_claimed && mine; j++)
@@ -379,7 +351,7 @@ static int settle_batch(struct store *s, const struct store_lab_batch *b, int64_
 			res[k] = STORE_INSERTED;
 			rc = digest_lab(s, r, id, import_id, err);
 		} else {
-			rc = settle(s, &lab_sql, bind_lab, r, import_id, id, prev_import, differs, &res[k], err);
+			rc = settle(s, STORE_K_LABS, q, bind_lab, r, import_id, id, prev_import, differs, &res[k], err);
 		}
 		if (rc)
 			return rc;
@@ -419,17 +391,6 @@ int store_lab_batch_flush(struct store *s, struct store_lab_batch *b, int64_t im
 }
 
 /* ---- transfusions ---- */
-static const struct put_sql transfusion_sql = {
-	"transfusion",
-	"transfusions",
-	"INSERT INTO transfusions (patient_id, given_on, product, entered_in_error, import_id) "
-	"VALUES (?1, ?2, ?3, ?12, ?20) ON CONFLICT (patient_id, given_on, product) DO NOTHING",
-	"SELECT id, import_id, (0" EIE_DIFFERS ") FROM transfusions WHERE patient_id = ?1 AND given_on = ?2 "
-	"AND product = ?3",
-	"UPDATE transfusions SET " EIE_SET "import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND given_on = ?2 "
-	"AND product = ?3",
-};
-
 static int bind_transfusion(sqlite3_stmt *st, const void *p)
 {
 	const struct store_transfusion_rec *r = p;
@@ -443,24 +404,10 @@ static int bind_transfusion(sqlite3_stmt *st, const void *p)
 int store_put_transfusion(struct store *s, const struct store_transfusion_rec *r, int64_t import_id,
 			  enum store_put *res, struct ef_err *err)
 {
-	return put(s, &transfusion_sql, bind_transfusion, r, import_id, NULL, res, err);
+	return put(s, STORE_K_TRANSFUSIONS, bind_transfusion, r, import_id, NULL, res, err);
 }
 
 /* ---- vaccinations ---- */
-static const struct put_sql vaccination_sql = {
-	"vaccination",
-	"vaccinations",
-	"INSERT INTO vaccinations (patient_id, vaccine, given_on, lot, site, given_by, source, override_reason, "
-	"entered_in_error, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?14, ?15, ?12, ?20) "
-	"ON CONFLICT (patient_id, vaccine, given_on) DO NOTHING",
-	"SELECT id, import_id, (lot IS NOT ?4 OR site IS NOT ?5 OR given_by IS NOT ?6 "
-	"OR (?16 AND (source IS NOT ?14 OR override_reason IS NOT ?15))" EIE_DIFFERS ") FROM vaccinations "
-	"WHERE patient_id = ?1 AND vaccine = ?2 AND given_on = ?3",
-	"UPDATE vaccinations SET lot = ?4, site = ?5, given_by = ?6, source = CASE WHEN ?16 THEN ?14 ELSE source END, "
-	"override_reason = CASE WHEN ?16 THEN ?15 ELSE override_reason END, " EIE_SET "import_id = ?20 "
-	"WHERE id = ?21 AND patient_id = ?1 AND vaccine = ?2 AND given_on = ?3",
-};
-
 static int bind_vaccination(sqlite3_stmt *st, const void *p)
 {
 	const struct store_vaccination_rec *r = p;
@@ -480,22 +427,10 @@ static int bind_vaccination(sqlite3_stmt *st, const void *p)
 int store_put_vaccination(struct store *s, const struct store_vaccination_rec *r, int64_t import_id,
 			  enum store_put *res, struct ef_err *err)
 {
-	return put(s, &vaccination_sql, bind_vaccination, r, import_id, NULL, res, err);
+	return put(s, STORE_K_VACCINATIONS, bind_vaccination, r, import_id, NULL, res, err);
 }
 
 /* ---- acute GVHD ---- */
-static const struct put_sql acute_sql = {
-	"acute GVHD assessment",
-	"gvhd_acute",
-	"INSERT INTO gvhd_acute (patient_id, assessed_on, skin, liver, upper_gi, lower_gi, grade, entered_in_error, "
-	"import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?12, ?20) ON CONFLICT (patient_id, assessed_on) DO NOTHING",
-	"SELECT id, import_id, (skin IS NOT ?3 OR liver IS NOT ?4 OR upper_gi IS NOT ?5 OR lower_gi IS NOT ?6 "
-	"OR grade IS NOT ?7" EIE_DIFFERS ") FROM gvhd_acute WHERE patient_id = ?1 AND assessed_on = ?2",
-	"UPDATE gvhd_acute SET skin = ?3, liver = ?4, upper_gi = ?5, lower_gi = ?6, grade = ?7, " EIE_SET
-	"import_id = ?20 "
-	"WHERE id = ?21 AND patient_id = ?1 AND assessed_on = ?2",
-};
-
 static int bind_acute(sqlite3_stmt *st, const void *p)
 {
 	const struct store_gvhd_acute_rec *r = p;
@@ -513,24 +448,10 @@ static int bind_acute(sqlite3_stmt *st, const void *p)
 int store_put_gvhd_acute(struct store *s, const struct store_gvhd_acute_rec *r, int64_t import_id,
 			 enum store_put *res, struct ef_err *err)
 {
-	return put(s, &acute_sql, bind_acute, r, import_id, NULL, res, err);
+	return put(s, STORE_K_GVHD_ACUTE, bind_acute, r, import_id, NULL, res, err);
 }
 
 /* ---- chronic GVHD ---- */
-static const struct put_sql chronic_sql = {
-	"chronic GVHD assessment",
-	"gvhd_chronic",
-	"INSERT INTO gvhd_chronic (patient_id, assessed_on, skin, mouth, eyes, gi, liver, lungs, joints, genital, "
-	"severity, entered_in_error, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?20) "
-	"ON CONFLICT (patient_id, assessed_on) DO NOTHING",
-	"SELECT id, import_id, (skin IS NOT ?3 OR mouth IS NOT ?4 OR eyes IS NOT ?5 OR gi IS NOT ?6 "
-	"OR liver IS NOT ?7 OR lungs IS NOT ?8 OR joints IS NOT ?9 OR genital IS NOT ?10 OR severity IS NOT ?11"
-	EIE_DIFFERS ") "
-	"FROM gvhd_chronic WHERE patient_id = ?1 AND assessed_on = ?2",
-	"UPDATE gvhd_chronic SET skin = ?3, mouth = ?4, eyes = ?5, gi = ?6, liver = ?7, lungs = ?8, joints = ?9, "
-	"genital = ?10, severity = ?11, " EIE_SET "import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND assessed_on = ?2",
-};
-
 static int bind_chronic(sqlite3_stmt *st, const void *p)
 {
 	const struct store_gvhd_chronic_rec *r = p;
@@ -547,21 +468,10 @@ static int bind_chronic(sqlite3_stmt *st, const void *p)
 int store_put_gvhd_chronic(struct store *s, const struct store_gvhd_chronic_rec *r, int64_t import_id,
 			   enum store_put *res, struct ef_err *err)
 {
-	return put(s, &chronic_sql, bind_chronic, r, import_id, NULL, res, err);
+	return put(s, STORE_K_GVHD_CHRONIC, bind_chronic, r, import_id, NULL, res, err);
 }
 
 /* ---- immunosuppression ---- */
-static const struct put_sql is_sql = {
-	"immunosuppression course",
-	"immunosuppression",
-	"INSERT INTO immunosuppression (patient_id, drug, started_on, stopped_on, entered_in_error, import_id) "
-	"VALUES (?1, ?2, ?3, ?4, ?12, ?20) ON CONFLICT (patient_id, drug, started_on) DO NOTHING",
-	"SELECT id, import_id, (stopped_on IS NOT ?4" EIE_DIFFERS ") FROM immunosuppression "
-	"WHERE patient_id = ?1 AND drug = ?2 AND started_on = ?3",
-	"UPDATE immunosuppression SET stopped_on = ?4, " EIE_SET "import_id = ?20 "
-	"WHERE id = ?21 AND patient_id = ?1 AND drug = ?2 AND started_on = ?3",
-};
-
 static int bind_is(sqlite3_stmt *st, const void *p)
 {
 	const struct store_is_rec *r = p;
@@ -576,19 +486,10 @@ static int bind_is(sqlite3_stmt *st, const void *p)
 int store_put_is(struct store *s, const struct store_is_rec *r, int64_t import_id, enum store_put *res,
 		 struct ef_err *err)
 {
-	return put(s, &is_sql, bind_is, r, import_id, NULL, res, err);
+	return put(s, STORE_K_IMMUNOSUPPRESSION, bind_is, r, import_id, NULL, res, err);
 }
 
 /* ---- IVIG ---- */
-static const struct put_sql ivig_sql = {
-	"IVIG dose",
-	"ivig",
-	"INSERT INTO ivig (patient_id, given_on, dose_g, entered_in_error, import_id) VALUES (?1, ?2, ?3, ?12, ?20) "
-	"ON CONFLICT (patient_id, given_on) DO NOTHING",
-	"SELECT id, import_id, (dose_g IS NOT ?3" EIE_DIFFERS ") FROM ivig WHERE patient_id = ?1 AND given_on = ?2",
-	"UPDATE ivig SET dose_g = ?3, " EIE_SET "import_id = ?20 WHERE id = ?21 AND patient_id = ?1 AND given_on = ?2",
-};
-
 static int bind_ivig(sqlite3_stmt *st, const void *p)
 {
 	const struct store_ivig_rec *r = p;
@@ -602,7 +503,7 @@ static int bind_ivig(sqlite3_stmt *st, const void *p)
 int store_put_ivig(struct store *s, const struct store_ivig_rec *r, int64_t import_id, enum store_put *res,
 		   struct ef_err *err)
 {
-	return put(s, &ivig_sql, bind_ivig, r, import_id, NULL, res, err);
+	return put(s, STORE_K_IVIG, bind_ivig, r, import_id, NULL, res, err);
 }
 
 /* ---- lookups and imports ---- */

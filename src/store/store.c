@@ -1,8 +1,10 @@
 /* store.c - open, pragmas, migrations, transactions, statement cache. */
 #include "store_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -13,8 +15,10 @@
 #include <unistd.h>
 
 #include "engraft/embedded.h"
+#include "engraft/text.h"
 
 #define BUSY_TIMEOUT_MS 10000
+#define STAFF_SCHEMA 8 /* schema/008_staff.sql: the staff list begins */
 
 /* Why the file system refuses the database at `path`, for a person to
  * act on: a directory or file that is not writable for this login, a -wal
@@ -243,14 +247,65 @@ static int make_parents(const char *path, struct ef_err *err)
 	return EF_OK;
 }
 
+/* The directory part of path ("." when none). */
+static void dir_of(const char *path, char *dir, size_t size)
+{
+	snprintf(dir, size, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, size, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+}
+
+/* A shared deployment (engraft init --group): the database's directory is
+ * setgid and group-writable, so files created in it get its group and are
+ * made 0660; elsewhere they are 0600. */
+static mode_t create_mode(const char *path)
+{
+	char dir[4096];
+	struct stat d;
+	dir_of(path, dir, sizeof dir);
+	if (stat(dir, &d) == 0 && (d.st_mode & S_ISGID) && (d.st_mode & S_IRWXG) == S_IRWXG)
+		return 0660;
+	return 0600;
+}
+
+/* Patient data is never readable by other users: a database file with any
+ * permission for others, or in a directory that others may list or write,
+ * is refused with the command that fixes it. */
+static int check_private(const char *path, const struct stat *f, int any_dir, struct ef_err *err)
+{
+	char dir[4096];
+	struct stat d;
+	if (f && (f->st_mode & S_IRWXO))
+		return ef_errf(err, EF_DB,
+			       "%s is open to other users (mode %04o): it holds patient data; run: chmod o-rwx '%s' "
+			       "(nothing was read or changed)", path, (unsigned)(f->st_mode & 07777), path);
+	dir_of(path, dir, sizeof dir);
+	if (!any_dir && stat(dir, &d) == 0 && (d.st_mode & (S_IROTH | S_IWOTH)))
+		return ef_errf(err, EF_DB,
+			       "the directory %s is open to other users (mode %04o) and holds a database of patient "
+			       "data; run: chmod o-rwx '%s', or keep the database in a private directory (engraft init "
+			       "--group GROUP makes one for a clinic; nothing was read or changed)",
+			       dir, (unsigned)(d.st_mode & 07777), dir);
+	return EF_OK;
+}
+
 /* Refuse anything that is not a regular file holding an SQLite database
- * (or empty); create a missing file with mode 0600. */
-static int check_or_create_file(const char *path, int readonly, struct ef_err *err)
+ * (or empty), or that others may read; create a missing file with mode
+ * 0600 (0660 in a shared directory), whatever the umask. */
+static int check_or_create_file(const char *path, int flags, struct ef_err *err)
 {
 	struct stat st;
 	if (lstat(path, &st) == 0) {
 		if (!S_ISREG(st.st_mode))
 			return ef_errf(err, EF_DB, "%s: not a regular file", path);
+		int rc = check_private(path, &st, flags & STORE_ANY_DIR, err);
+		if (rc)
+			return rc;
 		if (st.st_size > 0) {
 			char hdr[16];
 			int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -265,16 +320,98 @@ static int check_or_create_file(const char *path, int readonly, struct ef_err *e
 	}
 	if (errno != ENOENT)
 		return ef_errf(err, EF_DB, "cannot open %s: %s%s", path, strerror(errno), ef_io_hint(errno));
-	if (readonly)
+	if (flags & STORE_READONLY)
 		return ef_errf(err, EF_DB, "%s: no such database", path);
 	int rc = make_parents(path, err);
-	if (rc)
+	if (rc || (rc = check_private(path, NULL, flags & STORE_ANY_DIR, err)))
 		return rc;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	const mode_t mode = create_mode(path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0 && errno != EEXIST)
 		return ef_errf(err, EF_DB, "cannot create %s: %s%s", path, strerror(errno), ef_io_hint(errno));
-	if (fd >= 0)
+	if (fd >= 0) {
+		int bad = fchmod(fd, mode) != 0; /* the umask may have taken group bits */
+		int e = errno;
 		close(fd);
+		if (bad) {
+			unlink(path);
+			return ef_errf(err, EF_DB, "cannot set the mode of %s: %s", path, strerror(e));
+		}
+	}
+	return EF_OK;
+}
+
+int store_make_shared(const char *path, const char *group, struct ef_err *err)
+{
+	struct group *g = getgrnam(group);
+	if (!g)
+		return ef_errf(err, EF_USAGE, "--group %s: no such group (create it with: groupadd %s)", group, group);
+	const gid_t gid = g->gr_gid;
+	char dir[4096];
+	dir_of(path, dir, sizeof dir);
+	struct stat d;
+	if (stat(dir, &d) != 0) {
+		if (errno != ENOENT)
+			return ef_errf(err, EF_DB, "cannot use directory %s: %s", dir, strerror(errno));
+		int rc = make_parents(dir, err); /* the parents; the directory itself below */
+		if (rc)
+			return rc;
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return ef_errf(err, EF_DB, "cannot create directory %s: %s%s", dir, strerror(errno),
+				       ef_io_hint(errno));
+		if (stat(dir, &d) != 0)
+			return ef_errf(err, EF_DB, "cannot use directory %s: %s", dir, strerror(errno));
+	} else if (!S_ISDIR(d.st_mode)) {
+		return ef_errf(err, EF_USAGE, "%s is not a directory", dir);
+	}
+	const int already = d.st_gid == gid && (d.st_mode & 07777) == 02770;
+	if (!already) {
+		/* Only a directory for the database alone is changed: making a
+		 * shared directory (a home, /tmp) group-owned would be a leak. */
+		char base[4096];
+		const char *slash = strrchr(path, '/');
+		snprintf(base, sizeof base, "%s", slash ? slash + 1 : path);
+		DIR *dp = opendir(dir);
+		if (!dp)
+			return ef_errf(err, EF_DB, "cannot read directory %s: %s", dir, strerror(errno));
+		struct dirent *de;
+		char other[512] = "";
+		size_t bl = strlen(base);
+		while ((de = readdir(dp))) {
+			const char *n = de->d_name;
+			if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+				continue;
+			if (strncmp(n, base, bl) == 0 && (!n[bl] || strcmp(n + bl, "-wal") == 0 ||
+							  strcmp(n + bl, "-shm") == 0 || strcmp(n + bl, "-journal") == 0))
+				continue;
+			snprintf(other, sizeof other, "%s", n);
+			break;
+		}
+		closedir(dp);
+		if (other[0])
+			return ef_errf(err, EF_USAGE,
+				       "%s holds other files ('%s'): --group makes the database's directory shared "
+				       "(setgid 2770) and does so only for a directory of its own; give a path in a new "
+				       "directory (for example %s/engraft/%s)", dir, other, dir, base);
+		if (chown(dir, (uid_t)-1, gid) != 0 || chmod(dir, 02770) != 0)
+			return ef_errf(err, EF_DB, "cannot give %s to group %s with mode 2770: %s%s", dir, group,
+				       strerror(errno), errno == EPERM ? " (the directory's owner or root can; is this "
+								       "login a member of the group?)" : "");
+	}
+	/* The database and its companions, if they exist: the group, 0660. */
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		char f[4200];
+		snprintf(f, sizeof f, "%s%s", path, suffix[i]);
+		struct stat st;
+		if (lstat(f, &st) != 0)
+			continue;
+		if (!S_ISREG(st.st_mode))
+			return ef_errf(err, EF_DB, "%s: not a regular file", f);
+		if (chown(f, (uid_t)-1, gid) != 0 || chmod(f, 0660) != 0)
+			return ef_errf(err, EF_DB, "cannot give %s to group %s with mode 0660: %s", f, group,
+				       strerror(errno));
+	}
 	return EF_OK;
 }
 
@@ -352,21 +489,32 @@ static int migrate(struct store *s, struct ef_err *err)
 			goto fail;
 		}
 	}
+	if (v < STAFF_SCHEMA && latest >= STAFF_SCHEMA && (rc = store_staff_bootstrap(s, s->user_name, err)))
+		goto fail;
 	return store_commit(s, err);
 fail:
 	store_rollback(s);
 	return rc;
 }
 
+/* The store's user is the operating system login of the effective uid,
+ * never an environment variable or an option (anyone can set those). Its
+ * full name is the password file's GECOS name, if it is printable text. */
 static void default_user(struct store *s)
 {
-	const char *u = NULL;
 	struct passwd *pw = getpwuid(geteuid());
 	if (pw && pw->pw_name && *pw->pw_name)
-		u = pw->pw_name;
-	if (!u)
-		u = getenv("USER");
-	snprintf(s->user, sizeof s->user, "%s", u && *u ? u : "unknown");
+		snprintf(s->user, sizeof s->user, "%s", pw->pw_name);
+	else
+		snprintf(s->user, sizeof s->user, "#%lu", (unsigned long)geteuid()); /* never on the staff list */
+	s->user_name[0] = '\0';
+	if (pw && pw->pw_gecos) {
+		size_t n = strcspn(pw->pw_gecos, ",");
+		if (n > 0 && n < sizeof s->user_name && !ef_text_problem(pw->pw_gecos, n, 0)) {
+			memcpy(s->user_name, pw->pw_gecos, n);
+			s->user_name[n] = '\0';
+		}
+	}
 }
 
 /* Before SQLite's first use in the process: no allocation statistics (they
@@ -390,7 +538,7 @@ int store_open(const char *path, int flags, struct store **out, struct ef_err *e
 	if (!path || !*path)
 		return ef_errf(err, EF_USAGE, "empty database path");
 	const int readonly = flags & STORE_READONLY;
-	if ((rc = check_or_create_file(path, readonly, err)))
+	if ((rc = check_or_create_file(path, flags, err)))
 		return rc;
 	struct store *s = calloc(1, sizeof *s);
 	if (!s)
@@ -473,6 +621,16 @@ void store_set_user(struct store *s, const char *user)
 const char *store_user(const struct store *s)
 {
 	return s->user;
+}
+
+int64_t store_last_put_id(const struct store *s)
+{
+	return s->last_put_id;
+}
+
+const char *store_user_name(const struct store *s)
+{
+	return s->user_name;
 }
 
 const char *store_path(const struct store *s)

@@ -16,7 +16,9 @@ struct store {
 	sqlite3 *db;
 	char path[4096];
 	char user[128];
+	char user_name[128]; /* the login's full name from the password file ("" if none) */
 	int in_tx;
+	int64_t last_put_id; /* the row of the last store_put_* (records.c) */
 	struct stmt_slot *slots;
 	size_t n_slots, cap_slots;
 	/* The current import's digest of the rows it inserts (audit.c), fed
@@ -46,17 +48,21 @@ int store_bind_opt(sqlite3_stmt *st, int i, const char *v);
 /* Run a statement that returns no rows (or whose rows are ignored). */
 int store_exec_stmt(struct store *s, sqlite3_stmt *st, struct ef_err *err, const char *what);
 
+/* After migration 008: an empty staff list gets the store's user as its
+ * first admin (staff.c). */
+int store_staff_bootstrap(struct store *s, const char *display_name, struct ef_err *err);
+
 /* Register the SQL functions the audit triggers call: ef_user() and
  * ef_audit_hash() (audit.c). Called by store_open before migrations. */
 int store_audit_register(struct store *s, struct ef_err *err);
 /* At the start of an import (store_import_begin): note each audited table's
  * largest row id, so the import's digest reads only the rows above it. */
 int store_audit_import_begin(struct store *s, struct ef_err *err);
-/* One row an import inserted (its id): read back its AUDIT_COLS_<table>
- * (audit_cols.h) and feed the import's digest. */
+/* One row an import inserted (its id): read back its digest columns (the
+ * kind's description, engraft/columns.h) and feed the import's digest. */
 int store_audit_digest_row(struct store *s, const char *table, int64_t id, struct ef_err *err);
 /* The same from the values just inserted (v[0] is the id, then every
- * AUDIT_COLS_<table> column in order, as stored): no read-back. */
+ * digest column in order, as stored): no read-back. */
 struct audit_val {
 	int type; /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT or SQLITE_NULL */
 	long long i;
@@ -66,5 +72,27 @@ struct audit_val {
 };
 int store_audit_digest_vals(struct store *s, const char *table, const struct audit_val *v, int n,
 			    struct ef_err *err);
+
+/* The SQL text of a record kind, built from its description
+ * (engraft/columns.h) once, at first use (kinds.c); NULL (err filled, EF_DB)
+ * if the texts do not fit their static storage. The strings never move:
+ * they identify cached statements (store_stmt). */
+struct store_kind_sql {
+	const char *export_rows;	  /* store_export_rows: ?1 as-of date, ?2 MRN, ?3 as-of day */
+	const char *insert, *probe, *update; /* records.c put */
+	const char *batch;		  /* lab results: STORE_LAB_BATCH rows (insert_batch) */
+	const char *cols, *cols_v3;	  /* digest columns "id, ..." (v3: before migration 006) */
+	int ncols, ncols_v3;
+	const char *json, *json_v3;	  /* the row JSON of the audit triggers, row alias t (v3:
+					     before migration 006; NULL if the same) */
+	const char *v3_state;		  /* row t still has the values 006 gave (NULL: no such columns) */
+	const char *readback;		  /* the digest columns of row ?1 */
+};
+const struct store_kind_sql *store_kind_sql(enum store_kind k, struct ef_err *err);
+
+/* Audited table i, in digest order (0 .. while EF_OK): its name and row JSON
+ * with alias t, as the triggers must write it (the tests compare). -1 past
+ * the last. */
+int store_audit_table_json(size_t i, const char **name, const char **json, struct ef_err *err);
 
 #endif

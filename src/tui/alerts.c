@@ -358,7 +358,7 @@ static enum action ack_save(struct app *a, struct screen *s)
 		fform_focus(&st->f, st->f.err[A_REASON][0] ? A_REASON : A_UNTIL);
 		return ACTION_REDRAW;
 	}
-	struct app_env env = {a->s, NULL, a->today};
+	struct app_env env = {a->s, NULL, a->today, &a->me};
 	if (app_ack_alert(&env, st->al.alert_id, a->today, st->reason, st->until, &a->err)) {
 		tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;

@@ -71,11 +71,10 @@ static void wrap(WINDOW *w, int *y, int top, int scroll, int x, int width, const
 	}
 }
 
-static void list_keys(WINDOW *w, int *y, int top, int scroll, const struct keybind *t, int utf8)
+static void list_keys(const struct app *a, WINDOW *w, int *y, int top, int scroll, const struct keybind *t)
 {
-	(void)utf8;
 	for (const struct keybind *b = t; b && b->name; b++) {
-		if (!b->help)
+		if (!b->help || !tui_may(a, b->cmd))
 			continue;
 		int r = top + *y - scroll;
 		if (r >= top && r < getmaxy(w)) {
@@ -102,7 +101,7 @@ static void help_draw(struct app *a, struct screen *s, WINDOW *w)
 	if (r >= top && r < getmaxy(w))
 		draw_rule(w, r, "Keys on this screen", a->utf8);
 	y++;
-	list_keys(w, &y, top, st->scroll, b->ops->help, a->utf8);
+	list_keys(a, w, &y, top, st->scroll, b->ops->help);
 	if (!b->text_input || b->ops->help == form_keys) {
 		if (!b->text_input) {
 			y++;
@@ -110,7 +109,7 @@ static void help_draw(struct app *a, struct screen *s, WINDOW *w)
 			if (r >= top && r < getmaxy(w))
 				draw_rule(w, r, "Keys everywhere", a->utf8);
 			y++;
-			list_keys(w, &y, top, st->scroll, tui_global_keys(), a->utf8);
+			list_keys(a, w, &y, top, st->scroll, tui_global_keys());
 		}
 	}
 	st->lines = y;

@@ -22,7 +22,7 @@ int tui_env(struct app *a, struct app_env *e)
 	const struct ef_reference *ref = tui_reference(a);
 	if (!ref)
 		return EF_DB;
-	*e = (struct app_env){a->s, ref, a->today};
+	*e = (struct app_env){a->s, ref, a->today, &a->me};
 	return EF_OK;
 }
 

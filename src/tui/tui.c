@@ -59,6 +59,7 @@ static const struct {
 	[MSG_DRAFT_DISCARDED] = {R_STATUS, "Discarded the draft; the form is empty again."},
 	[MSG_NO_DRAFT] = {R_STATUS, "This form was not filled from a draft; Esc leaves it."},
 	[MSG_DRAFTS_WAITING] = {R_WARNING, "%lld draft%s kept at an automatic sign-off: open the form again.  ? help"},
+	[MSG_NOT_PERMITTED] = {R_STATUS_ERROR, "Not permitted: %s may not %s (%s may)."},
 };
 
 void tui_msg(struct app *a, enum msg m, ...)
@@ -381,6 +382,32 @@ static void on_resize(struct app *a)
 	clearok(curscr, TRUE);
 }
 
+/* The action (access.h) a command's key needs; -1: reading, which every
+ * signed-on login may. */
+static int cmd_action(enum cmd c)
+{
+	switch (c) {
+	case CMD_LAB:
+		return EF_ACT_LABS;
+	case CMD_GVHD:
+		return EF_ACT_TREATMENT;
+	case CMD_RECORD:
+		return EF_ACT_NURSING;
+	case CMD_ACK:
+		return EF_ACT_ACK_NURSING; /* the alert's rule may need more (app_ack_alert) */
+	case CMD_MARK_ERROR:
+		return EF_ACT_LABS; /* the record's kind may need more (app_mark_entered_in_error) */
+	default:
+		return -1;
+	}
+}
+
+int tui_may(const struct app *a, enum cmd c)
+{
+	int act = cmd_action(c);
+	return act < 0 || ef_role_may(a->me.role, (enum ef_action)act);
+}
+
 static void handle_key(struct app *a, int key)
 {
 	if (key == K(KEY_RESIZE)) {
@@ -409,6 +436,13 @@ static void handle_key(struct app *a, int key)
 			reopen_top(a);
 		return;
 	}
+	if (!tui_may(a, c)) {
+		char who[64];
+		ef_action_roles((enum ef_action)cmd_action(c), who, sizeof who);
+		tui_msg(a, MSG_NOT_PERMITTED, ef_role_name(a->me.role), ef_action_name((enum ef_action)cmd_action(c)),
+			who);
+		return;
+	}
 	enum action act = t->ops->key(a, t, key, c);
 	if (act == ACTION_PASS)
 		act = global_action(a, keys_lookup(global_keys, 0, key));
@@ -428,7 +462,7 @@ static void draw_title(struct app *a)
 	if (t->title[0])
 		x += put_fmt(w, 0, x, COLS - x, at, ": %s", t->title);
 	char right[200];
-	snprintf(right, sizeof right, "%s  %s ", store_user(a->s), today);
+	snprintf(right, sizeof right, "%s (%s)  %s ", a->me.login, ef_role_name(a->me.role), today);
 	int rw = text_width(right);
 	if (x + rw + 1 < COLS)
 		put_text(w, 0, COLS - rw, rw, right, at, 0);
@@ -446,7 +480,7 @@ static void draw_bar(struct app *a)
 	int nused = 0;
 	for (int k = 0; k < 2; k++) {
 		for (const struct keybind *b = tabs[k]; b && b->name; b++) {
-			if (!b->label || (b->modes && !(b->modes & (1u << t->mode))))
+			if (!b->label || (b->modes && !(b->modes & (1u << t->mode))) || !tui_may(a, b->cmd))
 				continue;
 			int dup = 0;
 			for (int i = 0; i < nused; i++)
@@ -600,6 +634,13 @@ int tui_open(struct app **out, struct store *s, ef_day today, const char *term, 
 	struct app *a = calloc(1, sizeof *a);
 	if (!a)
 		return ef_errf(err, EF_DB, "out of memory");
+	/* Who is at this terminal: a login not on the staff list, or
+	 * disabled, never sees a screen (exit 6, the message says why). */
+	int rc = app_sign_on(s, &a->me, err);
+	if (rc) {
+		free(a);
+		return rc;
+	}
 	a->t_start = now_ms();
 	a->s = s;
 	a->today = today;

@@ -108,6 +108,7 @@ enum msg {
 	MSG_DRAFT_DISCARDED,
 	MSG_NO_DRAFT,
 	MSG_DRAFTS_WAITING,
+	MSG_NOT_PERMITTED,
 	MSG_COUNT
 };
 
@@ -177,6 +178,7 @@ struct screen {
 struct app {
 	struct store *s;
 	ef_day today;
+	struct store_staff me;   /* the signed-on login (app_sign_on); its role decides the keys */
 	SCREEN *term;
 	WINDOW *title, *body, *status, *bar;
 	PANEL *p_title, *p_body, *p_status, *p_bar;
@@ -209,6 +211,12 @@ enum { ASK_SCREEN = 1, ASK_DISCARD = 2 };
 /* Screens */
 extern const struct screen_ops list_ops, chart_ops, labform_ops, gvhdform_ops, vaccines_ops, doseform_ops,
 	alerts_ops, ackform_ops, help_ops, eieform_ops;
+
+/* Whether the signed-on login's role may use a command's key (access.h):
+ * the key bar and help show only those; another key says why not. The
+ * use case checks again (an acknowledgement by the alert's rule, an
+ * entered-in-error mark by the record's kind). */
+int tui_may(const struct app *a, enum cmd c);
 
 /* Status line: message from the table (printf-style arguments). */
 void tui_msg(struct app *a, enum msg m, ...);

@@ -13,7 +13,7 @@ trap 'rm -rf "$T"' EXIT
 
 
 DB="$T/db/engraft.db"
-E() { "$ENGRAFT" --db "$DB" --user tester "$@"; }
+E() { "$ENGRAFT" --db "$DB" "$@"; }
 
 # help and version everywhere
 check "--help" 0 "$ENGRAFT" --help

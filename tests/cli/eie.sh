@@ -10,7 +10,7 @@ trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/lib.sh"
 
 DB="$T/engraft.db"
-E() { "$ENGRAFT" --db "$DB" --user tester "$@"; }
+E() { "$ENGRAFT" --db "$DB" "$@"; }
 
 for k in patients transplants labs transfusions vaccinations gvhd-acute gvhd-chronic immunosuppression ivig; do
 	E import "$k" "$DATA/$k.csv" >/dev/null || { fail=$((fail + 1)); echo "FAIL: import $k"; }

@@ -12,7 +12,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
 	exit 77
 fi
 T=$(mktemp -d)
-chmod 755 "$T"
+chmod 711 "$T" # nobody passes through; nobody lists (a database's directory is private)
 MNT=
 cleanup() { [ -n "$MNT" ] && umount "$MNT" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
@@ -22,14 +22,14 @@ printf 'mrn,family_name,given_name,birth_date\nZ1,Zed,Ann,1970-01-01\n' >"$T/p.c
 chmod 644 "$T/p.csv"
 
 # a directory the login cannot write: SQLite cannot make -wal and -shm
-mkdir "$T/ro"
+mkdir -m 711 "$T/ro"
 "$ENGRAFT" --db "$T/ro/c.db" init >/dev/null
 chown nobody "$T/ro/c.db"
 check "directory not writable" 4 AS_NOBODY "$ENGRAFT" --db "$T/ro/c.db" import patients "$T/p.csv"
 contains "names the directory" "$T/err" "the directory $T/ro is not writable for nobody"
 
 # a database file the login may read but not write
-mkdir "$T/rw"
+mkdir -m 700 "$T/rw"
 chown nobody "$T/rw"
 AS_NOBODY "$ENGRAFT" --db "$T/rw/c.db" init >/dev/null
 chmod 0400 "$T/rw/c.db"
@@ -48,7 +48,7 @@ check "fine again" 0 AS_NOBODY "$ENGRAFT" --db "$T/rw/c.db" import patients "$T/
 
 # a read-only file system, and a full one (small tmpfs)
 mkdir "$T/mnt"
-if mount -t tmpfs -o size=320k tmpfs "$T/mnt" 2>/dev/null; then
+if mount -t tmpfs -o size=320k,mode=0700 tmpfs "$T/mnt" 2>/dev/null; then
 	MNT="$T/mnt"
 	"$ENGRAFT" --db "$MNT/c.db" init >/dev/null
 	mount -o remount,ro "$MNT"

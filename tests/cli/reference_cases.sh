@@ -9,7 +9,7 @@ ENGRAFT=$1
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/lib.sh"
-E() { "$ENGRAFT" --db "$T/ref.db" --user tester "$@"; }
+E() { "$ENGRAFT" --db "$T/ref.db" "$@"; }
 imp() { # imp KIND <<CSV
 	cat >"$T/in.csv"
 	E import "$1" "$T/in.csv" >"$T/imp.out" 2>&1 || { fail=$((fail + 1)); echo "FAIL: import $1:"; cat "$T/imp.out"; }

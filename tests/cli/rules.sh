@@ -14,7 +14,8 @@ trap 'rm -rf "$T"' EXIT
 
 
 DB="$T/engraft.db"
-E() { "$ENGRAFT" --db "$DB" --user tester "$@"; }
+E() { "$ENGRAFT" --db "$DB" "$@"; }
+ME=$(id -un)
 
 for k in patients transplants labs transfusions vaccinations gvhd-acute gvhd-chronic immunosuppression ivig; do
 	E import "$k" "$DATA/$k.csv" >/dev/null || { fail=$((fail + 1)); echo "FAIL: import $k"; }
@@ -58,7 +59,7 @@ check "ack" 0 E ack "$id" --reason "IVIG ordered" --as-of 2025-10-01 --until "$t
 contains "ack message" "$T/out" "alert $id acknowledged until $tomorrow"
 E export alerts >"$T/alerts.csv"
 contains "ack recorded" "$T/alerts.csv" ",acknowledged,"
-contains "ack by user" "$T/alerts.csv" ",tester,"
+contains "ack by user" "$T/alerts.csv" ",$ME,"
 contains "ack reason" "$T/alerts.csv" ",IVIG ordered,$tomorrow,"
 check "alerts hides acknowledged" 0 E alerts --as-of 2025-10-01
 lacks "acknowledged not listed" "$T/out" "IGG_LOW"
@@ -87,7 +88,7 @@ check "ack --as-of" 0 E ack "$nid" --reason "review booked" --as-of 2025-03-01 -
 check "ack until before as-of" 2 E ack "$nid" --reason x --as-of 2025-03-01 --until 2025-02-01
 check "check within until" 0 E check --as-of 2025-03-05 --mrn T001
 E export alerts >"$T/alerts.csv"
-grep "^$nid," "$T/alerts.csv" | grep ",acknowledged," | grep -q ",tester,2025-03-01,review booked,2025-03-10," && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: replay ack"; grep "^$nid," "$T/alerts.csv"; }
+grep "^$nid," "$T/alerts.csv" | grep ",acknowledged," | grep -q ",$ME,2025-03-01,review booked,2025-03-10," && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: replay ack"; grep "^$nid," "$T/alerts.csv"; }
 check "check after until (replay)" 0 E check --as-of 2025-03-11 --mrn T001
 E export alerts >"$T/alerts.csv"
 grep "^$nid," "$T/alerts.csv" | grep -q ",critical,open,2025-03-11," && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: replay reopen"; grep "^$nid," "$T/alerts.csv"; }

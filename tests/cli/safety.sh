@@ -126,9 +126,13 @@ contains "ack reason message" "$T/err" "the reason contains a control character"
 check "ack reason with a line break" 2 E ack "$id" --reason "$(printf 'two\nlines')"
 check "ack reason over 1000 bytes" 2 E ack "$id" --reason "$(head -c 1001 /dev/zero | tr '\0' x)"
 check "ack reason of 1000 bytes" 0 E ack "$id" --reason "$(head -c 1000 /dev/zero | tr '\0' x)"
-check "user with an escape sequence" 2 "$ENGRAFT" --db "$DB" --user "x${ESC}[2Jroot" alerts
-no_raw_esc "user message" "$T/err"
-check "user over 127 bytes" 2 "$ENGRAFT" --db "$DB" --user "$(head -c 128 /dev/zero | tr '\0' u)" alerts
+# identity is the login: --user is refused whatever it holds, and never echoed raw
+cp "$DB" "$T/before.db"
+check "user option refused" 2 "$ENGRAFT" --db "$DB" --user "x${ESC}[2Jroot" alerts
+raw_esc "$T/err" && { fail=$((fail + 1)); echo "FAIL: --user message: a raw ESC byte reached the terminal"; }
+contains "user option: names the login" "$T/err" "records the login you are signed in as ($(id -un))"
+check "user= option refused" 2 "$ENGRAFT" --db "$DB" --user=nurse import labs /dev/null
+cmp -s "$DB" "$T/before.db" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: --user changed the database"; }
 check "mrn with an escape sequence" 3 E check --mrn "T${ESC}[2J"
 no_raw_esc "mrn message" "$T/err"
 printf 'mrn,collected_on,te\033[2Jst,value,unit\nT001,2025-01-01,ANC,1,10*9/L\n' >"$T/hdr.csv"

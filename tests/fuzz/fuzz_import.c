@@ -18,7 +18,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static char path[512];
+static char dir[480], path[512];
 static struct store *s;
 static int accepted;
 
@@ -66,6 +66,7 @@ static void cleanup(void)
 	store_close(s);
 	s = NULL;
 	unlink(path);
+	rmdir(dir);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -73,7 +74,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	const char *t = getenv("TMPDIR");
-	snprintf(path, sizeof path, "%s/engraft-fuzz-%ld.db", t && *t ? t : "/tmp", (long)getpid());
+	/* a private directory: engraft refuses a database others may list */
+	snprintf(dir, sizeof dir, "%s/engraft-fuzz-XXXXXX", t && *t ? t : "/tmp");
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(path, sizeof path, "%s/fuzz.db", dir);
 	fresh_db();
 	atexit(cleanup);
 	return 0;

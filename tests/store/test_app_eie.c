@@ -25,6 +25,7 @@ struct fx {
 	struct store *s;
 	struct ef_reference ref;
 	struct app_env env;
+	struct store_staff me;
 	int64_t pid, other;
 };
 
@@ -43,7 +44,8 @@ static void fx_open(struct fx *f)
 				   "mrn,collected_on,test,value,unit\nA1,2025-07-14,IGG,350,mg/dL\n", day(TODAY_S),
 				   NULL, NULL, &err), EF_OK);
 	ck_assert_int_eq(store_reference_load(f->s, &f->ref, &err), EF_OK);
-	f->env = (struct app_env){f->s, &f->ref, day(TODAY_S)};
+	ck_assert_int_eq(app_sign_on(f->s, &f->me, &err), EF_OK); /* the creator is the first admin */
+	f->env = (struct app_env){f->s, &f->ref, day(TODAY_S), &f->me};
 	ck_assert_int_eq(store_patient_id(f->s, "A1", 2, &f->pid, NULL, &err), EF_OK);
 	ck_assert_int_eq(store_patient_id(f->s, "B2", 2, &f->other, NULL, &err), EF_OK);
 }

@@ -1,6 +1,7 @@
 /* Store: file creation and modes, migrations on empty/current/newer
  * databases, refusal of non-database files, the put protocol, drafts. */
 #include <check.h>
+#include <grp.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +10,13 @@
 #include "../testutil.h"
 #include "engraft/app.h"
 #include "engraft/audit.h"
+#include "engraft/staff.h"
 
 static char *dir;
 
 static void setup(void)
 {
+	umask(077); /* files these tests make are private, as a database must be */
 	dir = tu_tmpdir();
 }
 
@@ -586,6 +589,126 @@ START_TEST(app_draft_round_trip_is_the_logins_own)
 }
 END_TEST
 
+START_TEST(refuses_a_database_open_to_other_users)
+{
+	char path[4200], d2[4200];
+	struct store *s;
+	struct ef_err err;
+	snprintf(path, sizeof path, "%s/p.db", dir);
+	ck_assert_int_eq(store_open(path, 0, &s, &err), EF_OK);
+	store_close(s);
+	char *before = tu_read_file(path);
+	chmod(path, 0644);
+	ck_assert_int_eq(store_open(path, 0, &s, &err), EF_DB);
+	ck_assert_msg(strstr(err.msg, "open to other users (mode 0644)") && strstr(err.msg, "chmod o-rwx"), "%s",
+		      err.msg);
+	ck_assert_int_eq(store_open(path, STORE_READONLY, &s, &err), EF_DB); /* reads too */
+	char *after = tu_read_file(path);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	chmod(path, 0600);
+	chmod(dir, 0755); /* a directory others may list */
+	ck_assert_int_eq(store_open(path, 0, &s, &err), EF_DB);
+	ck_assert_msg(strstr(err.msg, "the directory") && strstr(err.msg, "(mode 0755)"), "%s", err.msg);
+	snprintf(d2, sizeof d2, "%s/new.db", dir); /* and no new database is made there */
+	ck_assert_int_eq(store_open(d2, 0, &s, &err), EF_DB);
+	struct stat st;
+	ck_assert_int_ne(stat(d2, &st), 0);
+	chmod(dir, 0711); /* others may pass through, not list: fine */
+	ck_assert_int_eq(store_open(path, 0, &s, &err), EF_OK);
+	store_close(s);
+	chmod(dir, 0700);
+}
+END_TEST
+
+START_TEST(shared_directory_makes_group_files_whatever_the_umask)
+{
+	char path[4400], sub[4200];
+	struct ef_err err;
+	struct group *g = getgrgid(getegid());
+	ck_assert_ptr_nonnull(g);
+	char group[256];
+	snprintf(group, sizeof group, "%s", g->gr_name);
+	snprintf(sub, sizeof sub, "%s/clinic", dir);
+	snprintf(path, sizeof path, "%s/engraft.db", sub);
+	umask(077);
+	ck_assert_int_eq(store_make_shared(path, group, &err), EF_OK);
+	struct stat st;
+	ck_assert_int_eq(stat(sub, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 02770);
+	struct store *s;
+	ck_assert_int_eq(store_open(path, 0, &s, &err), EF_OK);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0660);
+	ck_assert_int_eq(st.st_gid, g->gr_gid);
+	char wal[4500];
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	ck_assert_int_eq(stat(wal, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0660);
+	store_close(s);
+	/* idempotent; an unknown group is a usage error */
+	ck_assert_int_eq(store_make_shared(path, group, &err), EF_OK);
+	ck_assert_int_eq(store_make_shared(path, "no-such-group-ef", &err), EF_USAGE);
+	/* a directory holding other files (clinic/) is not made shared */
+	snprintf(path, sizeof path, "%s/other.db", dir);
+	ck_assert_int_eq(store_make_shared(path, group, &err), EF_USAGE);
+	ck_assert_msg(strstr(err.msg, "holds other files"), "%s", err.msg);
+	ck_assert_int_eq(stat(dir, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0700);
+}
+END_TEST
+
+START_TEST(first_login_is_admin_and_staff_changes_are_audited)
+{
+	char path[4200];
+	struct store *s;
+	struct ef_err err;
+	snprintf(path, sizeof path, "%s/staff.db", dir);
+	ck_assert_int_eq(store_open(path, 0, &s, &err), EF_OK);
+	struct store_staff me;
+	int found;
+	ck_assert_int_eq(store_staff_get(s, store_user(s), &me, &found, &err), EF_OK);
+	ck_assert_int_eq(found, 1);
+	ck_assert_int_eq(me.role, EF_ROLE_ADMIN);
+	ck_assert_int_eq(me.active, 1);
+	long admins;
+	ck_assert_int_eq(store_staff_active_admins(s, &admins, &err), EF_OK);
+	ck_assert_int_eq(admins, 1);
+	struct store_staff n = {.login = "daemon", .name = "Nora Nurse", .title = "RN", .role = EF_ROLE_NURSE,
+				.active = 1};
+	ck_assert_int_eq(store_staff_add(s, &n, &err), EF_OK);
+	ck_assert_int_eq(store_staff_add(s, &n, &err), EF_INVALID); /* once */
+	ck_assert_int_eq(store_staff_set_role(s, "daemon", EF_ROLE_CLERK, &err), EF_OK);
+	ck_assert_int_eq(store_staff_set_active(s, "daemon", 0, &err), EF_OK);
+	ck_assert_int_eq(store_staff_set_role(s, "nobody-here", EF_ROLE_CLERK, &err), EF_INVALID);
+	ck_assert_int_eq(store_staff_get(s, "daemon", &n, &found, &err), EF_OK);
+	ck_assert_int_eq(n.role, EF_ROLE_CLERK);
+	ck_assert_int_eq(n.active, 0);
+	ck_assert_str_eq(n.added_by, store_user(s));
+	ck_assert_int_eq(store_sign(s, &me, 0, STORE_SIGN_ALERT, 7, "acknowledged", &err), EF_OK);
+	ck_assert_int_eq(store_sign(s, &me, 0, STORE_K_PATIENTS, 7, "assessed", &err), EF_DB); /* not signable */
+	store_close(s);
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+					    "SELECT (SELECT count(*) FROM audit_log WHERE tbl = 'staff'), "
+					    "(SELECT count(*) FROM audit_log WHERE tbl = 'signatures' AND after LIKE "
+					    "'%\"meaning\":\"acknowledged\"%')",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 4); /* first admin, add, role, disable */
+	ck_assert_int_eq(sqlite3_column_int(st, 1), 1);
+	sqlite3_finalize(st);
+	/* a signature is never changed (the shell has no ef_user(): the
+	 * guard fires before anything else) */
+	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM signatures", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store");
@@ -595,6 +718,9 @@ int main(void)
 	tcase_add_test(tc, migrates_empty_and_current_database_idempotently);
 	tcase_add_test(tc, refuses_newer_schema_without_touching_it);
 	tcase_add_test(tc, refuses_paths_that_are_not_sqlite_files);
+	tcase_add_test(tc, refuses_a_database_open_to_other_users);
+	tcase_add_test(tc, shared_directory_makes_group_files_whatever_the_umask);
+	tcase_add_test(tc, first_login_is_admin_and_staff_changes_are_audited);
 	tcase_add_test(tc, put_inserts_keeps_updates_and_flags_conflicts);
 	tcase_add_test(tc, lab_batch_matches_one_by_one);
 	tcase_add_test(tc, lab_batch_reports_a_refused_row);

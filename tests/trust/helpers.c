@@ -3,6 +3,7 @@
 #include <check.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -20,6 +21,7 @@ const char *th_tmpdir(void)
 	static char dir[512];
 	const char *t = getenv("TMPDIR");
 	snprintf(dir, sizeof dir, "%s/engraft-trust-XXXXXX", t && *t ? t : "/tmp");
+	umask(077); /* a database and its directory are private (store_open refuses others' access) */
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	return dir;
 }
@@ -197,8 +199,6 @@ int th_spawn(const char *db, const char *out, const char *errf, const char *cons
 			argv[n++] = "--db";
 			argv[n++] = db;
 		}
-		argv[n++] = "--user";
-		argv[n++] = "tester";
 		for (int i = 0; args[i] && n < 23; i++)
 			argv[n++] = args[i];
 		argv[n] = NULL;

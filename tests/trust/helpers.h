@@ -32,7 +32,7 @@ void th_load_fixture(struct store *s);
 
 /* ---- the real binary ($ENGRAFT_BIN) ---- */
 const char *th_bin(void);
-/* Start `engraft --db DB --user tester ARGS...` (args NULL-terminated) with
+/* Start `engraft --db DB ARGS...` (args NULL-terminated) with
  * stdout and stderr to files; db NULL: no --db. */
 int th_spawn(const char *db, const char *out, const char *err, const char *const *args);
 /* Wait: the exit status, or -signal (and *signaled = 1). */

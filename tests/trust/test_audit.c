@@ -1,10 +1,12 @@
 /* The audit trail: what it records, and every kind of tampering that
  * `audit verify` must catch (and the one it cannot without a recorded head). */
 #include <check.h>
+#include <pwd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engraft/embedded.h"
 #include "engraft/sha256.h"
@@ -67,16 +69,16 @@ START_TEST(history_of_every_table_verifies)
 	struct store *s = th_open(path);
 	struct store_audit_summary sum;
 	ck_assert_msg(th_verify(s, NULL, &sum) == 0, "%s", th_msgs);
-	/* 9 fixture imports, then per update kind: one update + one import entry */
-	ck_assert_int_eq(sum.entries, 9 + 2 * (int64_t)N_UPDATES);
+	/* the first admin, 9 fixture imports, then per update kind: one update + one import entry */
+	ck_assert_int_eq(sum.entries, 1 + 9 + 2 * (int64_t)N_UPDATES);
 	ck_assert_int_eq(sum.imports, 9 + N_UPDATES);
 	ck_assert_int_eq(sum.rows, q_int(s, "SELECT (SELECT count(*) FROM patients) + (SELECT count(*) FROM transplants)"
 				       " + (SELECT count(*) FROM lab_results) + (SELECT count(*) FROM transfusions)"
 				       " + (SELECT count(*) FROM vaccinations) + (SELECT count(*) FROM gvhd_acute)"
 				       " + (SELECT count(*) FROM gvhd_chronic) + (SELECT count(*) FROM immunosuppression)"
-				       " + (SELECT count(*) FROM ivig)"));
+				       " + (SELECT count(*) FROM ivig) + (SELECT count(*) FROM staff)"));
 	/* Imported rows are not logged one by one; updates are, with before/after. */
-	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log WHERE action = 'insert'"), 0);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log WHERE action = 'insert' AND tbl <> 'staff'"), 0);
 	char before[512], after[512];
 	q_text(s, "SELECT before FROM audit_log WHERE action = 'update' AND tbl = 'patients'", before, sizeof before);
 	q_text(s, "SELECT after FROM audit_log WHERE action = 'update' AND tbl = 'patients'", after, sizeof after);
@@ -86,7 +88,7 @@ START_TEST(history_of_every_table_verifies)
 				"\"birth_date\":\"1980-01-02\",\"sex\":\"F\",\"diagnosis\":\"AML\",\"import_id\":10}");
 	/* The import entry: file hash, counts, digest of its rows. */
 	char imp[1024];
-	q_text(s, "SELECT after FROM audit_log WHERE seq = 1", imp, sizeof imp);
+	q_text(s, "SELECT after FROM audit_log WHERE seq = 2" /* 1: the first admin */, imp, sizeof imp);
 	char fh[65];
 	ef_sha256_hex_of(th_fixture[0][1], strlen(th_fixture[0][1]), fh);
 	ck_assert_ptr_nonnull(strstr(imp, fh));
@@ -103,8 +105,8 @@ START_TEST(user_and_time_are_recorded)
 	store_set_user(s, "dr.who");
 	ck_assert_int_eq(th_import(s, "patients", th_fixture[0][1], NULL), 0);
 	char u[64], at[64];
-	q_text(s, "SELECT user FROM audit_log WHERE seq = 1", u, sizeof u);
-	q_text(s, "SELECT at FROM audit_log WHERE seq = 1", at, sizeof at);
+	q_text(s, "SELECT user FROM audit_log WHERE action = 'import'", u, sizeof u);
+	q_text(s, "SELECT at FROM audit_log WHERE action = 'import'", at, sizeof at);
 	ck_assert_str_eq(u, "dr.who");
 	ck_assert_int_eq((int)strlen(at), 24); /* 2026-01-02T03:04:05.678Z */
 	ck_assert_int_eq(at[23], 'Z');
@@ -124,7 +126,8 @@ START_TEST(single_entry_is_logged_row_by_row)
 	ck_assert_int_eq(store_put_patient(s, &p, 0, &id, &res, &e), 0);
 	ck_assert_int_eq(res, STORE_INSERTED);
 	char after[512];
-	q_text(s, "SELECT action || ' ' || tbl || ' ' || row_key || ' ' || after FROM audit_log", after, sizeof after);
+	q_text(s, "SELECT action || ' ' || tbl || ' ' || row_key || ' ' || after FROM audit_log WHERE tbl = 'patients'",
+	       after, sizeof after);
 	ck_assert_str_eq(after, "insert patients 1 {\"id\":1,\"mrn\":\"S1\",\"family_name\":\"Solo\",\"given_name\":"
 				"\"Han\",\"birth_date\":\"1970-07-07\",\"sex\":\"M\",\"diagnosis\":null,\"import_id\":null}");
 	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
@@ -182,16 +185,17 @@ END_TEST
 
 /* Tampering as someone with the sqlite3 shell would do it (dropping the
  * guard triggers first), and the problem verify must report. Entries of the
- * history: 1-9 fixture imports (patients = import 1, labs = import 3),
- * 10-25 an update + an import entry per kind. */
+ * history: 1 the first admin (schema 008's staff list), 2-10 fixture imports
+ * (patients = import 1, labs = import 3), 11-26 an update + an import entry
+ * per kind. */
 static const struct {
 	const char *name, *sql, *want;
 } tampers[] = {
 	{"edit an entry", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET user = 'mallory' WHERE seq = 3;",
 	 "entry 3 does not match its hash"},
 	{"edit an entry's JSON", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = "
-				 "replace(after, 'Janet', 'Jane') WHERE seq = 10;",
-	 "entry 10 does not match its hash"},
+				 "replace(after, 'Janet', 'Jane') WHERE seq = 11;",
+	 "entry 11 does not match its hash"},
 	{"delete an entry", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 5;",
 	 "entries 5 to 5 are missing"},
 	{"reorder entries", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET seq = -1 WHERE seq = 4; "
@@ -326,7 +330,7 @@ START_TEST(documented_hash_matches)
 		n++;
 	}
 	sqlite3_finalize(st);
-	ck_assert_int_eq(n, 25);
+	ck_assert_int_eq(n, 26);
 	store_close(s);
 }
 END_TEST
@@ -568,12 +572,12 @@ START_TEST(recorded_head_catches_a_cut_log)
 {
 	const char *path = history("cuthead.db");
 	struct store *s = th_open(path);
-	ck_assert_int_eq(th_verify(s, "25:0000000000000000000000000000000000000000000000000000000000000000", NULL),
-			 EF_AUDIT);
-	ck_assert_ptr_nonnull(strstr(th_msgs, "not the 0000"));
 	ck_assert_int_eq(th_verify(s, "26:0000000000000000000000000000000000000000000000000000000000000000", NULL),
 			 EF_AUDIT);
-	ck_assert_ptr_nonnull(strstr(th_msgs, "has no entry 26"));
+	ck_assert_ptr_nonnull(strstr(th_msgs, "not the 0000"));
+	ck_assert_int_eq(th_verify(s, "27:0000000000000000000000000000000000000000000000000000000000000000", NULL),
+			 EF_AUDIT);
+	ck_assert_ptr_nonnull(strstr(th_msgs, "has no entry 27"));
 	struct store_audit_summary sum;
 	ck_assert_int_eq(th_verify(s, "nonsense", &sum), EF_USAGE);
 	store_close(s);
@@ -602,7 +606,7 @@ START_TEST(migration_baselines_existing_rows)
 	ck_assert_int_eq(store_schema_version(s), store_schema_latest());
 	struct store_audit_summary sum;
 	ck_assert_msg(th_verify(s, NULL, &sum) == 0, "%s", th_msgs);
-	ck_assert_int_eq(sum.entries, 4);
+	ck_assert_int_eq(sum.entries, 5); /* 4 baselines, then the first admin of schema 008 */
 	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log WHERE action = 'baseline'"), 4);
 	store_close(s);
 }
@@ -726,7 +730,9 @@ START_TEST(alerts_and_demo_are_audited)
 	q_text(s, "SELECT after FROM audit_log WHERE tbl = 'alerts' AND action = 'update' ORDER BY seq DESC LIMIT 1",
 	       after, sizeof after);
 	ck_assert_ptr_nonnull(strstr(after, "\"status\":\"acknowledged\""));
-	ck_assert_ptr_nonnull(strstr(after, "\"acknowledged_by\":\"tester\""));
+	char by[128];
+	snprintf(by, sizeof by, "\"acknowledged_by\":\"%s\"", getpwuid(geteuid())->pw_name);
+	ck_assert_ptr_nonnull(strstr(after, by));
 	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
 	store_close(s);
 	char sql[256];

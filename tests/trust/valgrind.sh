@@ -30,7 +30,7 @@ VG=(valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possi
 run() { # run NAME WANT_STATUS ARGS...
 	local name=$1 want=$2
 	shift 2
-	"${VG[@]}" --log-file="$T/vg.log" "$ENGRAFT" --db "$DB" --user valgrind "$@" >"$T/out" 2>"$T/err"
+	"${VG[@]}" --log-file="$T/vg.log" "$ENGRAFT" --db "$DB" "$@" >"$T/out" 2>"$T/err"
 	local got=$?
 	if [ "$got" -eq "$want" ] && [ ! -s "$T/vg.log" ]; then
 		pass=$((pass + 1))

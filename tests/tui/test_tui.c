@@ -10,6 +10,7 @@
 
 #include "engraft/alertstore.h"
 #include "engraft/app.h"
+#include "engraft/staff.h"
 #include "engraft/store.h"
 #include "harness.h"
 #include "screen_assert.h"
@@ -848,8 +849,21 @@ static void restart(struct th *t, int idle, const char *login)
 		ck_assert_msg(th_quit(t), "no sign-off after 15 minutes without a key");
 	}
 	th_stop(t);
-	if (login)
+	if (login) { /* a nurse on the staff list (staff.h) */
+		struct store_staff st = {.role = EF_ROLE_NURSE, .active = 1};
+		snprintf(st.login, sizeof st.login, "%s", login);
+		snprintf(st.name, sizeof st.name, "Nurse %s", login);
+		struct store_staff cur;
+		struct ef_err err;
+		int found = 0;
+		ck_assert_int_eq(store_staff_get(th_store(t), login, &cur, &found, &err), EF_OK);
+		if (!found) {
+			ck_assert_int_eq(store_begin(th_store(t), &err), EF_OK);
+			ck_assert_msg(store_staff_add(th_store(t), &st, &err) == EF_OK, "%s", err.msg);
+			ck_assert_int_eq(store_commit(th_store(t), &err), EF_OK);
+		}
 		store_set_user(th_store(t), login);
+	}
 	ck_assert_int_eq(th_restart(t, 24, 80), 0);
 }
 
@@ -937,7 +951,7 @@ START_TEST(a_draft_is_the_logins_own_and_ctrl_d_discards_it)
 {
 	struct th *t = start_size(0);
 	const char *me = "nurse-a";
-	store_set_user(th_store(t), me);
+	restart(t, 0, me);
 	open_lab(t);
 	th_type(t, "\t\t1.9");
 	restart(t, 1, "nurse-b");
