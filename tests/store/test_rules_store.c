@@ -131,16 +131,17 @@ START_TEST(lab_tests_defaults_after_migration)
 }
 END_TEST
 
-/* A database of schema 007 (before the automatic logoff) has reference
+/* A database from before schema 009 (the automatic logoff) has reference
  * data without idle_logoff_minutes, which the core requires: migrating
- * adds the default row (and the drafts table); the site's rows stay. */
+ * adds the default row (and the drafts table); the site's rows stay.
+ * user_version 8 is "before 009" whether or not this tree has 008. */
 START_TEST(idle_logoff_default_after_migration)
 {
 	struct ef_err err;
 	struct ef_reference r;
 	store_close(db);
 	sql("t.db", "DROP TABLE drafts; DELETE FROM parameters WHERE key = 'idle_logoff_minutes';"
-		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold'; PRAGMA user_version = 7");
+		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold'; PRAGMA user_version = 8");
 	db = tu_open(dir, "t.db");
 	ck_assert_int_eq(store_schema_version(db), store_schema_latest());
 	ck_assert_msg(store_reference_load(db, &r, &err) == EF_OK, "%s", err.msg);
