@@ -132,9 +132,10 @@ START_TEST(lab_tests_defaults_after_migration)
 }
 END_TEST
 
-/* A database of schema 007 (before the automatic logoff) has reference
+/* A database from before schema 009 (the automatic logoff) has reference
  * data without idle_logoff_minutes, which the core requires: migrating
- * adds the default row (and the drafts table); the site's rows stay. */
+ * adds the default row (and the drafts table); the site's rows stay.
+ * user_version 8 is "before 009" whether or not this tree has 008. */
 START_TEST(idle_logoff_default_after_migration)
 {
 	struct ef_err err;

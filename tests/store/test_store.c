@@ -399,7 +399,7 @@ static int64_t dpid;
 static void drafts_setup(void)
 {
 	setup();
-	ddb = tu_open(dir, "d.ddb");
+	ddb = tu_open(dir, "d.db");
 	struct ef_err err;
 	enum store_put r;
 	struct store_patient_rec p = {"M1", "Fam", "Giv", "1970-01-01", "F", NULL};
