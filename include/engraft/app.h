@@ -128,4 +128,39 @@ int app_check_clinic(const struct app_env *e, ef_day as_of, const char *mrn, str
 int app_rules_apply(struct store *s, const struct ef_reference *ref, int64_t patient_id, ef_day as_of,
 		    struct ef_check_counts *counts, struct ef_err *err);
 
+/* ---- drafts: what the terminal interface keeps at an automatic sign-off
+ * A form's field values, kept as the store user's (the login's) draft when
+ * the session is signed off for inactivity, and offered when the same
+ * login opens the same form for the same patient and context again. Not a
+ * clinical record: no rules, no audit trail. Each write is one
+ * transaction; the store holds the fields in one escaped text (one value
+ * per line, a backslash as \\ and a line break as \n). */
+#define APP_DRAFT_MAX_FIELDS 16
+struct app_draft_key {
+	const char *form;        /* lab, dose, gvhd-acute, gvhd-chronic, ack, entered-in-error */
+	int64_t patient_id;
+	const char *context;     /* what else the form is for (vaccine, alert id); NULL: none */
+};
+struct app_draft {
+	int n;                              /* field values */
+	char *field[APP_DRAFT_MAX_FIELDS];  /* NUL-terminated, into buf */
+	char saved_at[21];                  /* UTC, YYYY-MM-DDTHH:MM:SSZ */
+	char kept_on[11], kept_at[6];       /* the same as the local date and HH:MM */
+	char *buf;
+};
+/* Keep n (1 to APP_DRAFT_MAX_FIELDS) field values as the login's draft of
+ * k, replacing an earlier one. EF_USAGE: a value is not storable text. */
+int app_draft_save(const struct app_env *e, const struct app_draft_key *k, const char *const *fields, int n,
+		   struct ef_err *err);
+/* The login's draft of k into *out (free it with app_draft_free): *found
+ * 0 when there is none. A draft whose patient is gone is deleted quietly
+ * (not found). The draft stays until saved over or discarded. */
+int app_draft_take(const struct app_env *e, const struct app_draft_key *k, struct app_draft *out, int *found,
+		   struct ef_err *err);
+void app_draft_free(struct app_draft *d);
+/* Delete the login's draft of k (none: nothing happens). */
+int app_draft_discard(const struct app_env *e, const struct app_draft_key *k, struct ef_err *err);
+/* The login's drafts, after deleting those whose patient is gone. */
+int app_draft_count(const struct app_env *e, int64_t *n, struct ef_err *err);
+
 #endif

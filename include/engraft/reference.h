@@ -24,11 +24,12 @@
  *   One row per key of enum ef_param (every key must be present, once).
  *   `unit` must equal the key's unit (ef_param_unit()) so that an edit cannot
  *   silently change the meaning: 10*9/L, mg/dL, values, day, days, months,
- *   grade, severity, rule. Values: counts and thresholds are decimals > 0;
+ *   grade, severity, rule, minutes. Values: counts and thresholds are decimals > 0;
  *   "day" is a day number after day 0 (day +28); grade is 0/I/II/III/IV;
  *   severity is none/mild/moderate/severe; month_rule is "clamp"
  *   (Jan 31 + 1 month = Feb 28/29, shipped default) or "next_first"
- *   (CDSi: Aug 31 + 6 months = Mar 1).
+ *   (CDSi: Aug 31 + 6 months = Mar 1); "minutes" (idle_logoff_minutes, the
+ *   terminal interface's automatic logoff) is a whole number 1-480.
  *
  * vaccine_schedule.csv - one row per (series, dose[, transplant types]):
  *   series*        series code (docs/clinical-rules.md s.11.2: FLU, PCV,
@@ -166,6 +167,7 @@ enum ef_param {
 	EF_P_SEVERE_CHRONIC_SEVERITY,  /* gvhd_severe_chronic_min_severity, severity */
 	EF_P_OVERDUE_GRACE_DAYS,       /* vaccine_overdue_grace_days, days */
 	EF_P_MONTH_RULE,               /* month_rule, rule: clamp | next_first */
+	EF_P_IDLE_LOGOFF_MINUTES,      /* idle_logoff_minutes, minutes (1-480): TUI automatic logoff */
 	EF_P_COUNT
 };
 

@@ -282,4 +282,33 @@ int store_each_timeline_parts(struct store *s, ef_day as_of, const char *mrn, un
 int store_load_timeline_parts(struct store *s, int64_t patient_id, ef_day as_of, unsigned parts,
 			      struct ef_timeline *tl, struct ef_err *err);
 
+/* ---- drafts (schema 009) ------------------------------------------------
+ * What a login had typed into a form of the terminal interface when it was
+ * signed off for inactivity (app.h: app_draft_save/take/discard). Not a
+ * clinical record (no audit trail, no export). One draft per key, replaced
+ * by a later put. Writes run inside the caller's transaction. */
+struct store_draft_key {
+	const char *login;       /* 1 to 127 bytes */
+	const char *form;        /* lab, dose, gvhd-acute, gvhd-chronic, ack, entered-in-error */
+	int64_t patient_id;      /* >= 1 */
+	const char *context;     /* NULL or "" = none; at most 63 bytes */
+};
+#define STORE_DRAFT_FIELDS_MAX 65536 /* bytes of a draft's encoded fields */
+
+/* Insert the draft of k with `fields`, or replace it; saved now (UTC). */
+int store_draft_put(struct store *s, const struct store_draft_key *k, const char *fields, struct ef_err *err);
+/* The draft of k: *found 0 when there is none. Else *fields (malloc'd: the
+ * caller frees it), saved_at (UTC, YYYY-MM-DDTHH:MM:SSZ) and
+ * *patient_exists (0: its patient is no longer in the database). */
+int store_draft_get(struct store *s, const struct store_draft_key *k, char **fields, char saved_at[21],
+		    int *patient_exists, int *found, struct ef_err *err);
+/* Delete the draft of k (none: nothing happens); *deleted 1 when there was
+ * one (deleted may be NULL). */
+int store_draft_delete(struct store *s, const struct store_draft_key *k, int *deleted, struct ef_err *err);
+/* The login's drafts: *n whose patient exists, *orphans whose patient is
+ * gone (a read). */
+int store_draft_count(struct store *s, const char *login, int64_t *n, int64_t *orphans, struct ef_err *err);
+/* Delete the login's drafts whose patient is gone. */
+int store_draft_tidy(struct store *s, const char *login, struct ef_err *err);
+
 #endif

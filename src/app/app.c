@@ -1,6 +1,7 @@
 /* app.c - the use cases (include/engraft/app.h): a write and the rule
  * re-run it causes, in one transaction. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -400,6 +401,170 @@ int app_import_file(const struct app_env *e, int now_sec, enum store_kind kind, 
 	struct ef_import_opts opts = {.today = e->today, .now_sec = now_sec, .max_errors = 50, .diag = diag,
 				      .diag_ctx = diag_ctx};
 	return ef_import(e->s, kind, in, name, &opts, res, err);
+}
+
+/* ---- drafts (automatic sign-off of the terminal interface) ---- */
+
+static struct store_draft_key draft_key(const struct app_env *e, const struct app_draft_key *k)
+{
+	return (struct store_draft_key){store_user(e->s), k->form, k->patient_id, k->context ? k->context : ""};
+}
+
+/* The values one per line, '\' as "\\" and a line break as "\n". */
+static char *draft_encode(const char *const *fields, int n)
+{
+	size_t size = 1;
+	for (int i = 0; i < n; i++)
+		size += 2 * strlen(fields[i] ? fields[i] : "") + 1;
+	char *out = malloc(size), *p = out;
+	if (!out)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			*p++ = '\n';
+		for (const char *c = fields[i] ? fields[i] : ""; *c; c++) {
+			if (*c == '\\' || *c == '\n') {
+				*p++ = '\\';
+				*p++ = *c == '\n' ? 'n' : '\\';
+			} else {
+				*p++ = *c;
+			}
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+/* Decode text in place into d->field[]; -1 when it is not an encoding
+ * (too many fields, a stray backslash). */
+static int draft_decode(char *text, struct app_draft *d)
+{
+	d->n = 0;
+	char *w = text;
+	d->field[d->n++] = w;
+	for (const char *r = text; *r; r++) {
+		if (*r == '\n') {
+			*w++ = '\0';
+			if (d->n == APP_DRAFT_MAX_FIELDS)
+				return -1;
+			d->field[d->n++] = w;
+		} else if (*r == '\\') {
+			r++;
+			if (*r == 'n')
+				*w++ = '\n';
+			else if (*r == '\\')
+				*w++ = '\\';
+			else
+				return -1;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+	return 0;
+}
+
+/* saved_at (UTC) as the local date and time of day. */
+static void draft_local_time(struct app_draft *d)
+{
+	snprintf(d->kept_on, sizeof d->kept_on, "%.10s", d->saved_at);
+	snprintf(d->kept_at, sizeof d->kept_at, "%.5s", d->saved_at + (strlen(d->saved_at) >= 16 ? 11 : 0));
+	ef_day day;
+	int h, m, sec;
+	if (strlen(d->saved_at) != 20 || ef_date_parse(d->saved_at, 10, &day) ||
+	    sscanf(d->saved_at + 11, "%2d:%2d:%2d", &h, &m, &sec) != 3)
+		return;
+	time_t t = (time_t)day * 86400 + h * 3600 + m * 60 + sec;
+	struct tm tm;
+	if (!localtime_r(&t, &tm))
+		return;
+	strftime(d->kept_on, sizeof d->kept_on, "%Y-%m-%d", &tm);
+	strftime(d->kept_at, sizeof d->kept_at, "%H:%M", &tm);
+}
+
+struct draft_tx {
+	struct store_draft_key k;
+	const char *fields;
+};
+
+static int draft_put_body(struct store *s, void *ctx, struct ef_err *err)
+{
+	struct draft_tx *t = ctx;
+	return store_draft_put(s, &t->k, t->fields, err);
+}
+
+static int draft_delete_body(struct store *s, void *ctx, struct ef_err *err)
+{
+	struct draft_tx *t = ctx;
+	return store_draft_delete(s, &t->k, NULL, err);
+}
+
+static int draft_tidy_body(struct store *s, void *ctx, struct ef_err *err)
+{
+	struct draft_tx *t = ctx;
+	return store_draft_tidy(s, t->k.login, err);
+}
+
+int app_draft_save(const struct app_env *e, const struct app_draft_key *k, const char *const *fields, int n,
+		   struct ef_err *err)
+{
+	if (n < 1 || n > APP_DRAFT_MAX_FIELDS)
+		return ef_errf(err, EF_USAGE, "a draft holds 1 to %d fields, not %d", APP_DRAFT_MAX_FIELDS, n);
+	for (int i = 0; i < n; i++) {
+		const char *f = fields[i] ? fields[i] : "";
+		if (ef_text_problem(f, strlen(f), 0))
+			return ef_errf(err, EF_USAGE, "a draft's field %d is not text without control characters", i + 1);
+	}
+	char *text = draft_encode(fields, n);
+	if (!text)
+		return ef_errf(err, EF_DB, "keep a draft: out of memory");
+	struct draft_tx t = {draft_key(e, k), text};
+	int rc = store_tx(e->s, draft_put_body, &t, err);
+	free(text);
+	return rc;
+}
+
+void app_draft_free(struct app_draft *d)
+{
+	free(d->buf);
+	memset(d, 0, sizeof *d);
+}
+
+int app_draft_take(const struct app_env *e, const struct app_draft_key *k, struct app_draft *out, int *found,
+		   struct ef_err *err)
+{
+	memset(out, 0, sizeof *out);
+	*found = 0;
+	struct draft_tx t = {draft_key(e, k), NULL};
+	int exists = 0, have = 0;
+	int rc = store_draft_get(e->s, &t.k, &out->buf, out->saved_at, &exists, &have, err);
+	if (rc || !have)
+		return rc;
+	if (!exists || draft_decode(out->buf, out)) {
+		/* its patient is gone (or the row is not a draft): discarded quietly */
+		app_draft_free(out);
+		return store_tx(e->s, draft_delete_body, &t, err);
+	}
+	draft_local_time(out);
+	*found = 1;
+	return EF_OK;
+}
+
+int app_draft_discard(const struct app_env *e, const struct app_draft_key *k, struct ef_err *err)
+{
+	struct draft_tx t = {draft_key(e, k), NULL};
+	return store_tx(e->s, draft_delete_body, &t, err);
+}
+
+int app_draft_count(const struct app_env *e, int64_t *n, struct ef_err *err)
+{
+	int64_t orphans = 0;
+	int rc = store_draft_count(e->s, store_user(e->s), n, &orphans, err);
+	if (rc || !orphans)
+		return rc; /* no write (no lock to wait for) unless there is something to tidy */
+	struct app_draft_key none = {"", 0, NULL};
+	struct draft_tx t = {draft_key(e, &none), NULL};
+	return store_tx(e->s, draft_tidy_body, &t, err);
 }
 
 /* ---- reference data ---- */

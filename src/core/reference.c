@@ -81,7 +81,7 @@ int ef_reference_kind_parse(const char *s, enum ef_ref_kind *out)
 
 /* ---- parameters ------------------------------------------------------- */
 
-enum pkind { PK_POS, PK_COUNT, PK_DAY, PK_DAYS, PK_MONTHS, PK_GRADE, PK_SEVERITY, PK_RULE };
+enum pkind { PK_POS, PK_COUNT, PK_DAY, PK_DAYS, PK_MONTHS, PK_GRADE, PK_SEVERITY, PK_RULE, PK_MINUTES };
 
 static const struct {
 	const char *key, *unit;
@@ -111,6 +111,7 @@ static const struct {
 	[EF_P_SEVERE_CHRONIC_SEVERITY] = {"gvhd_severe_chronic_min_severity", "severity", PK_SEVERITY},
 	[EF_P_OVERDUE_GRACE_DAYS] = {"vaccine_overdue_grace_days", "days", PK_DAYS},
 	[EF_P_MONTH_RULE] = {"month_rule", "rule", PK_RULE},
+	[EF_P_IDLE_LOGOFF_MINUTES] = {"idle_logoff_minutes", "minutes", PK_MINUTES},
 };
 
 const char *ef_param_key(enum ef_param p)
@@ -127,6 +128,7 @@ const char *ef_param_unit(enum ef_param p)
 #define MAX_RUN 30
 #define MAX_DAYS 36525
 #define MAX_MONTHS 1200
+#define MAX_IDLE_MINUTES 480 /* 8 hours: a longer idle time is no automatic logoff */
 #define MAX_AGE 150
 
 /* ---- cell parsers ----------------------------------------------------- */
@@ -289,6 +291,12 @@ static int add_param(struct ef_reference *ref, const char *const *v, struct ef_e
 	case PK_MONTHS:
 		if (parse_int(val, 0, MAX_MONTHS, &i))
 			return BAD("value", "%s must be a whole number of months 0-%d, not '%s'", key, MAX_MONTHS, val);
+		d = i;
+		break;
+	case PK_MINUTES:
+		if (parse_int(val, 1, MAX_IDLE_MINUTES, &i))
+			return BAD("value", "%s must be a whole number of minutes 1-%d, not '%s'", key, MAX_IDLE_MINUTES,
+				   val);
 		d = i;
 		break;
 	case PK_GRADE: {

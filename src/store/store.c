@@ -493,7 +493,12 @@ static int migrate(struct store *s, struct ef_err *err)
 	}
 	if (v < STAFF_SCHEMA && latest >= STAFF_SCHEMA && (rc = store_staff_bootstrap(s, s->user_name, err)))
 		goto fail;
+	/* The reference tables' first state in the trail (010); then whatever a
+	 * later migration changed in them (011 adds a parameter), as an update
+	 * by the login that migrated. */
 	if (v < REF_AUDIT_SCHEMA && latest >= REF_AUDIT_SCHEMA && (rc = store_reference_log(s, 1, err)))
+		goto fail;
+	if (latest >= REF_AUDIT_SCHEMA && (rc = store_reference_log(s, 0, err)))
 		goto fail;
 	return store_commit(s, err);
 fail:

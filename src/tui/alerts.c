@@ -316,6 +316,9 @@ static int ack_open(struct app *a, struct screen *s, const struct request *rq)
 	if (fform_init(&st->f, ack_spec, A_N))
 		return ef_errf(&a->err, EF_DB, "cannot build the form");
 	snprintf(s->title, sizeof s->title, "alert #%lld, MRN %s", (long long)st->al.alert_id, st->al.mrn);
+	char alert[24];
+	snprintf(alert, sizeof alert, "%lld", (long long)st->al.alert_id);
+	tui_draft_slot(s, "ack", "acknowledgement form", st->al.patient_id, st->al.mrn, alert);
 	return EF_OK;
 }
 

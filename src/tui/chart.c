@@ -661,6 +661,9 @@ static int eie_open(struct app *a, struct screen *s, const struct request *rq)
 	if (rc)
 		return rc;
 	fmt_patient(&p, s->title, sizeof s->title);
+	char record[48];
+	snprintf(record, sizeof record, "%d:%lld", (int)st->kind, (long long)st->id);
+	tui_draft_slot(s, "entered-in-error", "entered-in-error form", rq->patient_id, p.mrn, record);
 	return EF_OK;
 }
 

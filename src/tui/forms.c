@@ -149,6 +149,32 @@ void fform_set_choices(struct fform *f, int i, const char *const *choices, int s
 	fform_set(f, i, choices && choices[0] ? choices[selected] : "");
 }
 
+/* The entry of choice field i with that text, or -1 (0 for a text field). */
+static int choice_of(const struct fform *f, int i, const char *text)
+{
+	if (f->spec[i].kind != F_CHOICE)
+		return 0;
+	for (int k = 0; f->choices[i] && f->choices[i][k]; k++)
+		if (strcmp(f->choices[i][k], text) == 0)
+			return k;
+	return -1;
+}
+
+int fform_restore(struct fform *f, const struct app_draft *d)
+{
+	if (d->n != f->n)
+		return -1;
+	for (int i = 0; i < f->n; i++) /* all or nothing: check every value first */
+		if (choice_of(f, i, d->field[i]) < 0)
+			return -1;
+	for (int i = 0; i < f->n; i++) {
+		if (f->spec[i].kind == F_CHOICE)
+			f->choice[i] = choice_of(f, i, d->field[i]);
+		fform_set(f, i, d->field[i]);
+	}
+	return 0;
+}
+
 int fform_current(const struct fform *f)
 {
 	FIELD *c = current_field(f->form);
@@ -334,6 +360,8 @@ const struct keybind form_keys[] = {
 	{{K(KEY_F(2)), CTRL('s')}, "F2/^S", CMD_SAVE, "Save", "save (F2 or Ctrl-S); nothing is saved while a field is wrong", 0},
 	{{KEY_ESCAPE}, "Esc", CMD_BACK, "Cancel", "leave the form (asks first if anything was typed)", 0},
 	{{CTRL('u')}, "Ctrl-U", CMD_NONE, NULL, "clear the field", 0},
+	{{CTRL('d')}, "Ctrl-D", CMD_DISCARD_DRAFT, NULL,
+	 "discard the draft the form was filled from (kept at an automatic sign-off)", 0},
 	{{K(KEY_F(1))}, "F1", CMD_HELP, "Help", "help for this form", 0},
 	KEYS_END,
 };

@@ -131,7 +131,24 @@ static int gvhd_open(struct app *a, struct screen *s, const struct request *rq)
 	if (build(st, rq->arg == CHRONIC ? CHRONIC : ACUTE, today))
 		return ef_errf(&a->err, EF_DB, "cannot build the form");
 	fmt_patient(&st->pat, s->title, sizeof s->title);
+	tui_draft_slot(s, rq->arg == CHRONIC ? "gvhd-chronic" : "gvhd-acute", "GVHD form", rq->patient_id,
+		       st->pat.mrn, NULL);
 	return EF_OK;
+}
+
+/* A draft of the other kind (switched on the form) rebuilds the form first. */
+static int gvhd_restore(struct app *a, struct screen *s, const struct app_draft *d)
+{
+	(void)a;
+	struct gvhd_st *st = s->st;
+	if (d->n <= F_KIND)
+		return -1;
+	int kind = strcmp(d->field[F_KIND], kinds[CHRONIC]) == 0 ? CHRONIC : ACUTE;
+	if (d->n != (kind == CHRONIC ? N_CHRONIC : N_ACUTE))
+		return -1; /* nothing changed on the form */
+	if (kind != st->kind && build(st, kind, d->field[F_DATE]))
+		return -1;
+	return fform_restore(&st->f, d);
 }
 
 static void gvhd_layout(struct app *a, struct screen *s, WINDOW *w)
@@ -275,4 +292,5 @@ const struct screen_ops gvhdform_ops = {
 	.layout = gvhd_layout,
 	.close = fform_screen_close,
 	.help = form_keys,
+	.restore = gvhd_restore,
 };

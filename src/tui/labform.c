@@ -148,7 +148,26 @@ static int lab_open(struct app *a, struct screen *s, const struct request *rq)
 	set_units(st, EF_T_ANC);
 	st->f.dirty = 0;
 	fmt_patient(&st->pat, s->title, sizeof s->title);
+	tui_draft_slot(s, "lab", "lab form", rq->patient_id, st->pat.mrn, NULL);
 	return EF_OK;
+}
+
+/* A draft's test chooses the unit list before its unit is chosen. */
+static int lab_restore(struct app *a, struct screen *s, const struct app_draft *d)
+{
+	(void)a;
+	struct lab_st *st = s->st;
+	enum ef_test t;
+	if (d->n != N_FIELDS || ef_test_parse(d->field[F_TEST], strlen(d->field[F_TEST]), &t))
+		return -1;
+	const char *const *units = ef_test_units(t);
+	int known = 0;
+	for (int i = 0; units && units[i]; i++)
+		known |= strcmp(units[i], d->field[F_UNIT]) == 0;
+	if (!known)
+		return -1; /* nothing changed on the form */
+	set_units(st, t);
+	return fform_restore(&st->f, d);
 }
 
 
@@ -289,4 +308,5 @@ const struct screen_ops labform_ops = {
 	.layout = fform_screen_layout,
 	.close = fform_screen_close,
 	.help = form_keys,
+	.restore = lab_restore,
 };

@@ -6,7 +6,13 @@
  * ENGRAFT_TUI_TIMING=FILE appends timings (milliseconds) for benchmarks:
  *   first_draw_ms SCREEN N        start of ef_tui_run to the first list drawn
  *   key_ms SCREEN MODE N          a key read to the screen redrawn
- * (MODE is "search" while typing a patient search). */
+ * (MODE is "search" while typing a patient search).
+ *
+ * Automatic logoff (HIPAA 45 CFR 164.312(a)(2)(iii)): after the site's
+ * idle_logoff_minutes without a key (CLOCK_MONOTONIC; a test shifts that
+ * clock through tui_clock_advance), the session signs off: every open form
+ * with input is kept as the login's draft (drafts.c), the terminal is
+ * restored and a sentence on standard error says what was kept. */
 #include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -50,6 +56,9 @@ static const struct {
 	[MSG_TOO_SMALL] = {R_STATUS_ERROR, "Window too small for this form: make it at least 80x24."},
 	[MSG_MARKED] = {R_STATUS_OK, "Marked %s entered in error.%s"},
 	[MSG_ALREADY_MARKED] = {R_STATUS, "Already entered in error: %s"},
+	[MSG_DRAFT_DISCARDED] = {R_STATUS, "Discarded the draft; the form is empty again."},
+	[MSG_NO_DRAFT] = {R_STATUS, "This form was not filled from a draft; Esc leaves it."},
+	[MSG_DRAFTS_WAITING] = {R_WARNING, "%lld draft%s kept at an automatic sign-off: open the form again.  ? help"},
 	[MSG_NOT_PERMITTED] = {R_STATUS_ERROR, "Not permitted: %s may not %s."},
 };
 
@@ -91,6 +100,25 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* The clock of the idle time: monotonic, shifted by a test. */
+static double idle_clock(const struct app *a)
+{
+	return now_ms() + a->clock_shift_ms;
+}
+
+void tui_clock_advance(struct app *a, double ms)
+{
+	a->clock_shift_ms += ms;
+}
+
+int tui_idle_wait_ms(const struct app *a)
+{
+	double left = a->last_key_ms + a->idle_ms - idle_clock(a);
+	if (left <= 0)
+		return 0;
+	return left > 3600000.0 ? 3600000 : (int)left + 1;
 }
 
 #define TOP(a) (&(a)->stack[(a)->depth - 1])
@@ -167,6 +195,7 @@ static void push(struct app *a, const struct request *rq)
 	memset(s, 0, sizeof *s);
 	s->ops = r.ops;
 	s->patient_id = r.patient_id;
+	s->rq = r;
 	struct ef_err e = {{0}};
 	int rc = s->ops->open(a, s, &r);
 	if (rc) {
@@ -178,11 +207,13 @@ static void push(struct app *a, const struct request *rq)
 		(void)e;
 		return;
 	}
+	tui_draft_offer(a, s);
 	a->depth++;
 	lay_out_top(a);
 }
 
-static void pop_now(struct app *a)
+/* Close the top screen and take it off the stack. */
+static void close_top(struct app *a)
 {
 	struct screen *s = TOP(a);
 	if (s->ops->layout)
@@ -191,6 +222,20 @@ static void pop_now(struct app *a)
 		s->ops->close(a, s);
 	memset(s, 0, sizeof *s);
 	a->depth--;
+}
+
+/* Ctrl-D on a form filled from a draft: the draft is gone, the form opens
+ * again as new (its open fills the defaults). */
+static void reopen_top(struct app *a)
+{
+	struct request r = TOP(a)->rq;
+	close_top(a);
+	push(a, &r); /* the status line keeps what tui_draft_discard said */
+}
+
+static void pop_now(struct app *a)
+{
+	close_top(a);
 	if (a->depth == 0) {
 		a->quit = 1;
 		return;
@@ -286,6 +331,8 @@ static void apply(struct app *a, enum action act)
 	case ACTION_SAVE:
 		if (t->ops->save) {
 			enum action next = t->ops->save(a, t);
+			if (next == ACTION_POP) /* saved */
+				tui_draft_saved(a, t);
 			if (next != ACTION_SAVE)
 				apply(a, next);
 		}
@@ -314,8 +361,12 @@ static void answer(struct app *a, int key)
 		return;
 	}
 	struct screen *t = TOP(a);
-	if (t->ops->confirmed)
-		apply(a, t->ops->confirmed(a, t, yes));
+	if (t->ops->confirmed) {
+		enum action next = t->ops->confirmed(a, t, yes);
+		if (next == ACTION_POP) /* saved (the lab form's replace) */
+			tui_draft_saved(a, t);
+		apply(a, next);
+	}
 }
 
 static void on_resize(struct app *a)
@@ -380,6 +431,11 @@ static void handle_key(struct app *a, int key)
 		return;
 	}
 	enum cmd c = keys_lookup(t->ops->help, t->mode, key);
+	if (c == CMD_DISCARD_DRAFT) {
+		if (tui_draft_discard(a, t))
+			reopen_top(a);
+		return;
+	}
 	if (!tui_may(a, c)) {
 		tui_msg(a, MSG_NOT_PERMITTED, ef_role_name(a->me.role), ef_action_name((enum ef_action)cmd_action(c)));
 		return;
@@ -486,6 +542,7 @@ static void render(struct app *a)
 		b->ops->draw(a, b, a->body);
 	}
 	t->ops->draw(a, t, a->body);
+	tui_draft_draw(a, t);
 	draw_status(a);
 	draw_bar(a);
 	update_panels();
@@ -515,19 +572,44 @@ static const char *mode_name(const struct screen *s)
 	return "normal";
 }
 
+/* No key for the idle time: keep the forms' input as drafts and end the
+ * session; ef_tui_run prints a->farewell once the terminal is restored. */
+static void sign_off(struct app *a)
+{
+	char kept[sizeof a->farewell - 100];
+	a->farewell_status = tui_drafts_keep(a, kept, sizeof kept);
+	snprintf(a->farewell, sizeof a->farewell, "signed off after %d minute%s without a key; %s", a->idle_minutes,
+		 a->idle_minutes == 1 ? "" : "s", kept);
+	a->quit = 1;
+}
+
+const char *tui_farewell(const struct app *a, int *status)
+{
+	*status = a->farewell_status;
+	return a->farewell;
+}
+
 int tui_step(struct app *a, int wait_ms)
 {
 	if (a->quit)
 		return 1;
 	int key = read_key(a, wait_ms);
-	if (key < 0)
+	if (key < 0) {
+		if (a->idle_ms > 0 && idle_clock(a) - a->last_key_ms >= a->idle_ms)
+			sign_off(a);
 		return a->quit;
+	}
+	if (key != K(KEY_RESIZE)) /* a window manager's resize is nobody at the keyboard */
+		a->last_key_ms = idle_clock(a);
 	double t0 = now_ms();
 	const char *screen = a->depth ? TOP(a)->ops->name : "";
 	const char *mode = a->depth ? mode_name(TOP(a)) : "";
 	handle_key(a, key);
-	while (!a->quit && (key = read_key(a, 0)) >= 0)
+	while (!a->quit && (key = read_key(a, 0)) >= 0) {
+		if (key != K(KEY_RESIZE))
+			a->last_key_ms = idle_clock(a);
 		handle_key(a, key);
+	}
 	if (a->quit)
 		return 1;
 	render(a);
@@ -592,6 +674,22 @@ int tui_open(struct app **out, struct store *s, ef_day today, const char *term, 
 		fprintf(a->timing, "first_draw_ms %s %.3f\n", list_ops.name, now_ms() - a->t_start);
 		fflush(a->timing);
 	}
+	/* the site's idle time: without it the session could not sign off */
+	const struct ef_reference *ref = tui_reference(a);
+	if (!ref) {
+		*err = a->err;
+		tui_close(a);
+		return EF_DB;
+	}
+	a->idle_minutes = ef_ref_int(ref, EF_P_IDLE_LOGOFF_MINUTES);
+	a->idle_ms = a->idle_minutes * 60000.0;
+	a->last_key_ms = idle_clock(a);
+	int64_t drafts = 0;
+	struct app_env e = {a->s, ref, a->today};
+	if (app_draft_count(&e, &drafts, &a->err) == EF_OK && drafts > 0) {
+		tui_msg(a, MSG_DRAFTS_WAITING, (long long)drafts, drafts == 1 ? "" : "s");
+		render(a);
+	}
 	*out = a;
 	return EF_OK;
 }
@@ -636,8 +734,15 @@ int ef_tui_run(struct store *s, ef_day today, struct ef_err *err)
 	int rc = tui_open(&a, s, today, NULL, stdout, stdin, err);
 	if (rc)
 		return rc;
-	while (!tui_step(a, -1))
+	while (!tui_step(a, tui_idle_wait_ms(a)))
 		;
+	int status;
+	char bye[sizeof a->farewell];
+	snprintf(bye, sizeof bye, "%s", tui_farewell(a, &status));
 	tui_close(a);
+	if (status)
+		return ef_errf(err, status, "%s", bye);
+	if (bye[0])
+		fprintf(stderr, "engraft: %s\n", bye);
 	return EF_OK;
 }

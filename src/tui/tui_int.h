@@ -40,6 +40,7 @@ enum cmd {
 	CMD_SCOPE, CMD_PATIENTS, CMD_HELP, CMD_BACK, CMD_QUIT,
 	CMD_NEXT_FIELD, CMD_PREV_FIELD, CMD_SAVE, CMD_CHOICE_NEXT, CMD_CHOICE_PREV, CMD_KIND,
 	CMD_MARK_ERROR, CMD_AUDIT,
+	CMD_DISCARD_DRAFT,
 };
 
 struct keybind {
@@ -104,6 +105,9 @@ enum msg {
 	MSG_TOO_SMALL,
 	MSG_MARKED,
 	MSG_ALREADY_MARKED,
+	MSG_DRAFT_DISCARDED,
+	MSG_NO_DRAFT,
+	MSG_DRAFTS_WAITING,
 	MSG_NOT_PERMITTED,
 	MSG_COUNT
 };
@@ -137,6 +141,23 @@ struct screen_ops {
 	void (*close)(struct app *a, struct screen *s);
 	const struct keybind *help; /* the screen's key table */
 	int overlay;             /* draw the screen below first (pop-up forms) */
+	/* Fill the form from a draft (drafts.c) after open; NULL: fform_restore
+	 * of the form (the state begins with its struct fform). Returns 0, or
+	 * -1 when the draft does not fit the form (it is then discarded). */
+	int (*restore)(struct app *a, struct screen *s, const struct app_draft *d);
+};
+
+/* A form screen's draft (drafts.c): what its open says the form is for,
+ * so that an automatic sign-off can keep what was typed and the next open
+ * for the same login, form, patient and context can offer it. */
+struct screen_draft {
+	const char *form;        /* stable name (app.h app_draft_key); NULL: keeps no draft */
+	const char *what;        /* the sign-off message's words: "lab form" */
+	int64_t patient_id;
+	char context[64];
+	char mrn[64];
+	int offered;             /* opened filled from a draft (it is still in the database) */
+	char note[200];          /* "Draft kept at HH:MM on ...", shown while offered */
 };
 
 struct screen {
@@ -148,6 +169,8 @@ struct screen {
 	int text_input;          /* printable keys are text: no global keys on the bar */
 	WINDOW *input;           /* window keys are read from (a form's), NULL: body */
 	char title[400];         /* context for the title bar ("DOE, Jane  MRN 1234") */
+	struct request rq;       /* what opened it (Ctrl-D re-opens a form without its draft) */
+	struct screen_draft draft;
 };
 
 #define MAX_DEPTH 12
@@ -175,6 +198,12 @@ struct app {
 	FILE *timing;            /* ENGRAFT_TUI_TIMING */
 	double t_start;
 	int first_drawn;
+	/* automatic logoff (tui.c): the site's idle time, the monotonic clock
+	 * of the last key, and a test's shift of that clock (tui_drive.h) */
+	int idle_minutes;
+	double idle_ms, last_key_ms, clock_shift_ms;
+	char farewell[1024];     /* printed after the terminal is restored */
+	int farewell_status;     /* the exit status that goes with it */
 	struct ef_err err;
 };
 enum { ASK_SCREEN = 1, ASK_DISCARD = 2 };
@@ -298,6 +327,31 @@ int fform_screen_dirty(const struct screen *s);
 /* When the form could not be posted (window too small), say so in body
  * and return 1. */
 int fform_too_small(const struct fform *f, WINDOW *body, const char *what);
+
+/* Every field from a draft's values, a choice field by its entry's text;
+ * -1 (and nothing changed) when they do not fit the form. */
+int fform_restore(struct fform *f, const struct app_draft *d);
+
+/* ---- drafts (drafts.c): what an automatic sign-off keeps ---- */
+/* A form's open says what the form is for (context may be NULL). */
+void tui_draft_slot(struct screen *s, const char *form, const char *what, int64_t patient_id, const char *mrn,
+		    const char *context);
+/* After open: fill the form from the login's draft, if there is one. */
+void tui_draft_offer(struct app *a, struct screen *s);
+/* While the form shows a draft: the line that says so, at the bottom of
+ * the form's window (after the screen's draw; the cursor stays). */
+void tui_draft_draw(struct app *a, struct screen *s);
+/* After a save (the screen's save or confirmed returned ACTION_POP): the
+ * draft it was opened from is no longer needed. */
+void tui_draft_saved(struct app *a, struct screen *s);
+/* Ctrl-D: delete the top form's draft; 1 when there was one (the caller
+ * re-opens the form empty). */
+int tui_draft_discard(struct app *a, struct screen *s);
+/* At the sign-off: keep every form of the stack with input as a draft and
+ * say what was kept in `said` ("the unsaved lab form for MRN X was kept as
+ * a draft", "nothing was unsaved"). Returns EF_OK, or the status of a
+ * draft that could not be kept (said says which and why). */
+int tui_drafts_keep(struct app *a, char *said, size_t size);
 
 /* ---- writes go through the use cases (src/app, rerun.c) ---- */
 /* The use cases' environment for this session; EF_DB with a->err filled

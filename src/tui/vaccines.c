@@ -586,6 +586,10 @@ static int dose_open(struct app *a, struct screen *s, const struct request *rq)
 	fform_set(&st->f, D_BY, store_user(a->s));
 	st->f.dirty = 0;
 	fmt_patient(&st->pat, s->title, sizeof s->title);
+	/* one dose draft per patient: its vaccine is one of its fields, so it
+	 * comes back whichever worklist row the form is opened from (a row's
+	 * series is no longer listed once a dose of it is given) */
+	tui_draft_slot(s, "dose", "dose form", rq->patient_id, st->pat.mrn, NULL);
 	return dose_gate(a, s);
 }
 

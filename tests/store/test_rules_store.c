@@ -118,7 +118,7 @@ START_TEST(lab_tests_defaults_after_migration)
 	struct ef_err err;
 	struct ef_reference r;
 	store_close(db);
-	sql("t.db", "DROP TABLE lab_tests; DROP TABLE signatures; DROP TABLE staff; "
+	sql("t.db", "DROP TABLE lab_tests; DROP TABLE drafts; DROP TABLE signatures; DROP TABLE staff; "
 		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold';"
 		    "PRAGMA user_version = 6"); /* before 007: schema 006 is there */
 	db = tu_open(dir, "t.db");
@@ -128,6 +128,26 @@ START_TEST(lab_tests_defaults_after_migration)
 	ck_assert_msg(store_reference_load(db, &r, &err) == EF_OK, "%s", err.msg);
 	ck_assert(r.param[EF_P_ANC_THRESHOLD] == 1.0); /* the site's value is kept */
 	ck_assert(r.lab[EF_T_PLT].present && r.lab[EF_T_PLT].v[EF_LIM_CRITICAL_LOW] == 20);
+	ef_reference_free(&r);
+}
+END_TEST
+
+/* A database from before schema 011 (the automatic logoff) has reference
+ * data without idle_logoff_minutes, which the core requires: migrating
+ * adds the default row (and the drafts table); the site's rows stay.
+ * user_version 8 is before 011 (and 010). */
+START_TEST(idle_logoff_default_after_migration)
+{
+	struct ef_err err;
+	struct ef_reference r;
+	store_close(db);
+	sql("t.db", "DROP TABLE drafts; DELETE FROM parameters WHERE key = 'idle_logoff_minutes';"
+		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold'; PRAGMA user_version = 8");
+	db = tu_open(dir, "t.db");
+	ck_assert_int_eq(store_schema_version(db), store_schema_latest());
+	ck_assert_msg(store_reference_load(db, &r, &err) == EF_OK, "%s", err.msg);
+	ck_assert_int_eq(ef_ref_int(&r, EF_P_IDLE_LOGOFF_MINUTES), 15);
+	ck_assert(r.param[EF_P_ANC_THRESHOLD] == 1.0);
 	ef_reference_free(&r);
 }
 END_TEST
@@ -423,6 +443,7 @@ int main(void)
 	tcase_add_test(tc, reference_round_trip);
 	tcase_add_test(tc, defaults_loaded_on_first_use);
 	tcase_add_test(tc, lab_tests_defaults_after_migration);
+	tcase_add_test(tc, idle_logoff_default_after_migration);
 	tcase_add_test(tc, site_assets_replace_defaults);
 	tcase_add_test(tc, bad_site_asset_changes_nothing);
 	tcase_add_test(tc, bad_site_cvx_row_changes_nothing);

@@ -1,5 +1,5 @@
 /* Store: file creation and modes, migrations on empty/current/newer
- * databases, refusal of non-database files, the put protocol. */
+ * databases, refusal of non-database files, the put protocol, drafts. */
 #include <check.h>
 #include <grp.h>
 #include <sqlite3.h>
@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "../testutil.h"
+#include "engraft/app.h"
 #include "engraft/audit.h"
 #include "engraft/staff.h"
 
@@ -387,6 +388,206 @@ START_TEST(default_path_follows_precedence)
 }
 END_TEST
 
+/* ---- drafts (schema 011, src/store/drafts.c): what the terminal
+ * interface keeps of a form at an automatic sign-off. put inserts or
+ * replaces one draft per (login, form, patient, context), get reads it
+ * back, delete removes it, tidy drops the drafts whose patient is gone;
+ * the use cases of app.c encode the field values. */
+static struct store *ddb; /* the drafts tests' database, with one patient */
+static int64_t dpid;
+
+static void drafts_setup(void)
+{
+	setup();
+	ddb = tu_open(dir, "d.db");
+	struct ef_err err;
+	enum store_put r;
+	struct store_patient_rec p = {"M1", "Fam", "Giv", "1970-01-01", "F", NULL};
+	ck_assert_int_eq(store_begin(ddb, &err), EF_OK);
+	ck_assert_int_eq(store_put_patient(ddb, &p, 0, &dpid, &r, &err), EF_OK);
+	ck_assert_int_eq(store_commit(ddb, &err), EF_OK);
+}
+
+static void drafts_teardown(void)
+{
+	store_close(ddb);
+	teardown();
+}
+
+/* The draft of k as text ("" when none); frees what get returned. */
+static const char *draft_text(const struct store_draft_key *k, int *exists)
+{
+	static char out[256];
+	char *fields = NULL, at[21];
+	int found = -1, ex = -1;
+	struct ef_err err;
+	ck_assert_msg(store_draft_get(ddb, k, &fields, at, &ex, &found, &err) == EF_OK, "%s", err.msg);
+	out[0] = '\0';
+	if (found) {
+		ck_assert_ptr_nonnull(fields);
+		ck_assert_msg(strlen(at) == 20 && at[10] == 'T' && at[19] == 'Z', "saved_at %s", at);
+		snprintf(out, sizeof out, "%s", fields);
+	} else {
+		ck_assert_ptr_null(fields);
+	}
+	if (exists)
+		*exists = ex;
+	free(fields);
+	return out;
+}
+
+static void draft_keep(const struct store_draft_key *k, const char *fields)
+{
+	struct ef_err err;
+	ck_assert_int_eq(store_begin(ddb, &err), EF_OK);
+	ck_assert_msg(store_draft_put(ddb, k, fields, &err) == EF_OK, "%s", err.msg);
+	ck_assert_int_eq(store_commit(ddb, &err), EF_OK);
+}
+
+START_TEST(draft_put_replaces_and_get_reads_it_back)
+{
+	struct store_draft_key k = {"nurse1", "lab", dpid, NULL};
+	ck_assert_str_eq(draft_text(&k, NULL), "");
+	draft_keep(&k, "2024-09-01\nANC\n0.3\n10*9/L");
+	int exists = 0;
+	ck_assert_str_eq(draft_text(&k, &exists), "2024-09-01\nANC\n0.3\n10*9/L");
+	ck_assert_int_eq(exists, 1);
+	draft_keep(&k, "2024-09-01\nPLT\n12\n10*9/L"); /* a later sign-off replaces it */
+	ck_assert_str_eq(draft_text(&k, NULL), "2024-09-01\nPLT\n12\n10*9/L");
+	int64_t n, orphans;
+	struct ef_err err;
+	ck_assert_int_eq(store_draft_count(ddb, "nurse1", &n, &orphans, &err), EF_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(orphans, 0);
+}
+END_TEST
+
+START_TEST(draft_is_per_login_form_patient_and_context)
+{
+	struct store_draft_key k = {"nurse1", "dose", dpid, "PCV"};
+	draft_keep(&k, "PCV");
+	struct store_draft_key other_login = {"nurse2", "dose", dpid, "PCV"};
+	struct store_draft_key other_form = {"nurse1", "lab", dpid, "PCV"};
+	struct store_draft_key other_context = {"nurse1", "dose", dpid, "FLU"};
+	struct store_draft_key no_context = {"nurse1", "dose", dpid, ""};
+	ck_assert_str_eq(draft_text(&other_login, NULL), "");
+	ck_assert_str_eq(draft_text(&other_form, NULL), "");
+	ck_assert_str_eq(draft_text(&other_context, NULL), "");
+	ck_assert_str_eq(draft_text(&no_context, NULL), "");
+	draft_keep(&other_login, "FLU");
+	ck_assert_str_eq(draft_text(&k, NULL), "PCV");
+	ck_assert_str_eq(draft_text(&other_login, NULL), "FLU");
+}
+END_TEST
+
+START_TEST(draft_delete_removes_only_that_draft)
+{
+	struct store_draft_key k = {"nurse1", "ack", dpid, "7"};
+	struct store_draft_key k2 = {"nurse1", "ack", dpid, "8"};
+	draft_keep(&k, "reason one");
+	draft_keep(&k2, "reason two");
+	struct ef_err err;
+	int deleted = -1;
+	ck_assert_int_eq(store_begin(ddb, &err), EF_OK);
+	ck_assert_int_eq(store_draft_delete(ddb, &k, &deleted, &err), EF_OK);
+	ck_assert_int_eq(deleted, 1);
+	ck_assert_int_eq(store_draft_delete(ddb, &k, &deleted, &err), EF_OK); /* none left: nothing happens */
+	ck_assert_int_eq(deleted, 0);
+	ck_assert_int_eq(store_commit(ddb, &err), EF_OK);
+	ck_assert_str_eq(draft_text(&k, NULL), "");
+	ck_assert_str_eq(draft_text(&k2, NULL), "reason two");
+}
+END_TEST
+
+START_TEST(draft_of_a_missing_patient_is_tidied_away)
+{
+	struct store_draft_key gone = {"nurse1", "lab", dpid + 1000, NULL};
+	struct store_draft_key here = {"nurse1", "lab", dpid, NULL};
+	struct store_draft_key theirs = {"nurse2", "lab", dpid + 1000, NULL};
+	draft_keep(&gone, "x");
+	draft_keep(&here, "y");
+	draft_keep(&theirs, "z");
+	int exists = -1;
+	ck_assert_str_eq(draft_text(&gone, &exists), "x");
+	ck_assert_int_eq(exists, 0);
+	int64_t n = -1, orphans = -1;
+	struct ef_err err;
+	ck_assert_int_eq(store_draft_count(ddb, "nurse1", &n, &orphans, &err), EF_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(orphans, 1);
+	ck_assert_int_eq(store_begin(ddb, &err), EF_OK);
+	ck_assert_int_eq(store_draft_tidy(ddb, "nurse1", &err), EF_OK);
+	ck_assert_int_eq(store_commit(ddb, &err), EF_OK);
+	ck_assert_int_eq(store_draft_count(ddb, "nurse1", &n, &orphans, &err), EF_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(orphans, 0);
+	ck_assert_str_eq(draft_text(&gone, NULL), "");
+	ck_assert_str_eq(draft_text(&here, NULL), "y");
+	ck_assert_str_eq(draft_text(&theirs, NULL), "z"); /* another login's drafts are theirs to tidy */
+}
+END_TEST
+
+START_TEST(draft_refuses_a_bad_key_or_form)
+{
+	struct ef_err err;
+	struct store_draft_key no_login = {"", "lab", dpid, NULL};
+	struct store_draft_key no_patient = {"nurse1", "lab", 0, NULL};
+	struct store_draft_key bad_form = {"nurse1", "chart", dpid, NULL};
+	ck_assert_int_eq(store_begin(ddb, &err), EF_OK);
+	ck_assert_int_eq(store_draft_put(ddb, &no_login, "x", &err), EF_USAGE);
+	ck_assert_int_eq(store_draft_put(ddb, &no_patient, "x", &err), EF_USAGE);
+	ck_assert_int_eq(store_draft_put(ddb, &bad_form, "x", &err), EF_INVALID); /* the table's CHECK */
+	ck_assert_ptr_nonnull(strstr(err.msg, "keep a draft"));
+	store_rollback(ddb);
+}
+END_TEST
+
+/* The use cases: the values come back as typed (a backslash, a line
+ * break, UTF-8), under the store's user only; a draft whose patient is
+ * gone is not offered and is deleted. */
+START_TEST(app_draft_round_trip_is_the_logins_own)
+{
+	struct app_env e = {ddb, NULL, 0};
+	struct ef_err err;
+	const char *vals[] = {"2024-09-01", "a\\b\\n", "", "Müller \\"};
+	struct app_draft_key k = {"lab", dpid, NULL};
+	store_set_user(ddb, "nurse1");
+	ck_assert_msg(app_draft_save(&e, &k, vals, 4, &err) == EF_OK, "%s", err.msg);
+	struct app_draft d;
+	int found = 0;
+	ck_assert_int_eq(app_draft_take(&e, &k, &d, &found, &err), EF_OK);
+	ck_assert_int_eq(found, 1);
+	ck_assert_int_eq(d.n, 4);
+	for (int i = 0; i < 4; i++)
+		ck_assert_str_eq(d.field[i], vals[i]);
+	ck_assert_int_eq((int)strlen(d.kept_on), 10);
+	ck_assert_int_eq((int)strlen(d.kept_at), 5);
+	app_draft_free(&d);
+	store_set_user(ddb, "nurse2");
+	ck_assert_int_eq(app_draft_take(&e, &k, &d, &found, &err), EF_OK);
+	ck_assert_int_eq(found, 0);
+	const char *bad[] = {"line\nbreak"};
+	ck_assert_int_eq(app_draft_save(&e, &k, bad, 1, &err), EF_USAGE);
+	store_set_user(ddb, "nurse1");
+	ck_assert_int_eq(app_draft_discard(&e, &k, &err), EF_OK);
+	ck_assert_int_eq(app_draft_take(&e, &k, &d, &found, &err), EF_OK);
+	ck_assert_int_eq(found, 0);
+	/* a draft of a patient that is gone */
+	struct app_draft_key gone = {"lab", dpid + 1000, NULL};
+	ck_assert_int_eq(app_draft_save(&e, &gone, vals, 1, &err), EF_OK);
+	ck_assert_int_eq(app_draft_take(&e, &gone, &d, &found, &err), EF_OK);
+	ck_assert_int_eq(found, 0);
+	struct store_draft_key sk = {"nurse1", "lab", dpid + 1000, NULL};
+	ck_assert_str_eq(draft_text(&sk, NULL), "");
+	/* app_draft_count tidies such drafts away too */
+	ck_assert_int_eq(app_draft_save(&e, &gone, vals, 1, &err), EF_OK);
+	ck_assert_int_eq(app_draft_save(&e, &k, vals, 1, &err), EF_OK);
+	int64_t n = -1;
+	ck_assert_int_eq(app_draft_count(&e, &n, &err), EF_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(draft_text(&sk, NULL), "");
+}
+END_TEST
 
 START_TEST(refuses_a_database_open_to_other_users)
 {
@@ -526,5 +727,14 @@ int main(void)
 	tcase_add_test(tc, each_timeline_streams_every_patient_once);
 	tcase_add_test(tc, default_path_follows_precedence);
 	suite_add_tcase(s, tc);
+	TCase *td = tcase_create("drafts");
+	tcase_add_checked_fixture(td, drafts_setup, drafts_teardown);
+	tcase_add_test(td, draft_put_replaces_and_get_reads_it_back);
+	tcase_add_test(td, draft_is_per_login_form_patient_and_context);
+	tcase_add_test(td, draft_delete_removes_only_that_draft);
+	tcase_add_test(td, draft_of_a_missing_patient_is_tidied_away);
+	tcase_add_test(td, draft_refuses_a_bad_key_or_form);
+	tcase_add_test(td, app_draft_round_trip_is_the_logins_own);
+	suite_add_tcase(s, td);
 	return tu_run_suite(s);
 }

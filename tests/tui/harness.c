@@ -48,6 +48,8 @@ struct th {
 	struct app *app;
 	int quit;
 	char line[4096];
+	char farewell[1024];
+	int status;
 };
 
 ef_day th_today(void)
@@ -191,6 +193,8 @@ int th_restart(struct th *t, int rows, int cols)
 	if (pthread_create(&t->drain, NULL, drain_main, t) == 0)
 		t->draining = 1;
 	t->quit = 0;
+	t->farewell[0] = '\0';
+	t->status = 0;
 	struct ef_err e = {{0}};
 	if (tui_open(&t->app, t->s, th_today(), "xterm-256color", t->out, t->in, &e)) {
 		fprintf(stderr, "harness: tui_open: %s\n", e.msg);
@@ -290,6 +294,30 @@ static void wait_input(struct th *t, int n)
 	}
 }
 
+/* One tui_step; notes what the TUI said when it ends. */
+static void step(struct th *t, int wait_ms)
+{
+	if (t->quit || !tui_step(t->app, wait_ms))
+		return;
+	t->quit = 1;
+	snprintf(t->farewell, sizeof t->farewell, "%s", tui_farewell(t->app, &t->status));
+}
+
+void th_idle(struct th *t, double minutes)
+{
+	if (t->quit || !t->app)
+		return;
+	tui_clock_advance(t->app, minutes * 60000.0);
+	step(t, 0);
+}
+
+const char *th_farewell(struct th *t, int *status)
+{
+	if (status)
+		*status = t->status;
+	return t->farewell;
+}
+
 static void send_bytes(struct th *t, const char *b, size_t n)
 {
 	if (t->quit || !t->app)
@@ -305,14 +333,12 @@ static void send_bytes(struct th *t, const char *b, size_t n)
 	}
 	wait_input(t, (int)n);
 	/* handle everything that arrived; an Esc waits ESCDELAY inside curses */
-	if (tui_step(t->app, 1000))
-		t->quit = 1;
+	step(t, 1000);
 	for (int i = 0; i < 50 && !t->quit; i++) {
 		int avail = 0;
 		if (ioctl(t->slave, FIONREAD, &avail) || avail == 0)
 			break;
-		if (tui_step(t->app, 100))
-			t->quit = 1;
+		step(t, 100);
 	}
 }
 
@@ -347,8 +373,7 @@ void th_resize(struct th *t, int rows, int cols)
 	struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
 	ioctl(t->master, TIOCSWINSZ, &ws);
 	raise(SIGWINCH); /* the kernel signals only the controlling terminal's processes */
-	if (tui_step(t->app, 1000))
-		t->quit = 1;
+	step(t, 1000);
 }
 
 int th_rows(struct th *t)

@@ -44,6 +44,12 @@ int th_find(struct th *t, const char *text); /* row containing text, -1 if none 
 /* Attributes of the cell at (y, x) (A_REVERSE, A_BOLD, colour pair...). */
 unsigned long th_attr(struct th *t, int y, int x);
 int th_quit(struct th *t);                   /* the TUI has quit */
+/* Let `minutes` pass without a key (the TUI's idle clock moves forward,
+ * nobody waits), then let the TUI look at its clock: it signs off when its
+ * idle time is over. */
+void th_idle(struct th *t, double minutes);
+/* What the TUI said as it ended ("" when nothing), and its exit status. */
+const char *th_farewell(struct th *t, int *status);
 void th_dump(struct th *t);                  /* screen to stderr */
 
 struct store *th_store(struct th *t);
