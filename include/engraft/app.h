@@ -14,6 +14,7 @@
 #include "engraft/alertstore.h"
 #include "engraft/csvio.h"
 #include "engraft/date.h"
+#include "engraft/demo.h"
 #include "engraft/error.h"
 #include "engraft/reference.h"
 #include "engraft/staff.h"
@@ -42,6 +43,9 @@ int app_permit(const struct store_staff *me, enum ef_action a, struct ef_err *er
 
 /* The action that writing a record kind needs. */
 enum ef_action app_kind_action(enum store_kind kind);
+
+/* Fill the synthetic demo cohort (admin; demo.h ef_demo_generate). */
+int app_demo(const struct app_env *e, const struct ef_demo_opts *o, struct ef_demo_counts *out, struct ef_err *err);
 
 /* Load a site's reference files from dir (admin; csvio.h ef_load_assets:
  * every row checked, all or nothing). */

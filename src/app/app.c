@@ -567,6 +567,14 @@ int app_draft_count(const struct app_env *e, int64_t *n, struct ef_err *err)
 	return store_tx(e->s, draft_tidy_body, &t, err);
 }
 
+/* ---- the demo cohort ---- */
+
+int app_demo(const struct app_env *e, const struct ef_demo_opts *o, struct ef_demo_counts *out, struct ef_err *err)
+{
+	int rc = app_permit(e->me, EF_ACT_DEMO, err);
+	return rc ? rc : ef_demo_generate(e->s, o, out, err);
+}
+
 /* ---- reference data ---- */
 
 int app_load_assets(const struct app_env *e, const char *dir, struct ef_err *err)

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli_int.h"
-#include "demo.h"
+#include "engraft/demo.h"
 #include "engraft/csvio.h"
 
 int cmd_demo(struct cli *c, int argc, char **argv)
@@ -45,7 +45,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c, &err)))
 		return cli_fail_err(rc, &err);
 	struct ef_demo_counts n;
-	if ((rc = ef_demo_generate(c->store, &o, &n, &err)))
+	struct app_env env = cli_env(c, NULL);
+	if ((rc = app_demo(&env, &o, &n, &err)))
 		return cli_fail_err(rc, &err);
 	char asof[11];
 	ef_date_format(o.as_of, asof);

@@ -13,7 +13,7 @@
  * transplants, immunosuppression courses, and revaccination from 3-6 months
  * (the shipped schedule, docs/clinical-rules.md s.11) with some late or
  * missing doses. */
-#include "demo.h"
+#include "engraft/demo.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-/* demo.h - the synthetic cohort behind `engraft demo` (src/cli only).
+/* demo.h - the synthetic cohort behind `engraft demo` (src/app/demo.c; the
+ * CLI reaches it through app_demo, which checks the login may).
  *
  * Deterministic: the rows depend only on (seed, as_of, patient number), so
  * the same seed and as-of give identical rows, and a bigger cohort starts
@@ -6,8 +7,8 @@
  * invented names. Every event is dated on or before as_of and on or after
  * the birth date. Rows go through the store's put functions, one
  * transaction (and one import record, kind "demo") per batch of patients. */
-#ifndef ENGRAFT_CLI_DEMO_H
-#define ENGRAFT_CLI_DEMO_H
+#ifndef ENGRAFT_DEMO_H
+#define ENGRAFT_DEMO_H
 
 #include <stdint.h>
 
