@@ -10,6 +10,7 @@
 #   BENCH_DIR=/path  keep the databases and files there (default: a temp dir)
 #   BENCH_BUILD=DIR  use (and build) this meson tree instead of build-release
 #   BENCH_RUNS=N     timed runs per measurement (best and median kept; default 3)
+# Last, tests/bench/multi.sh: twenty TUI sessions saving at once (needs root).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BENCH_BUILD:-$ROOT/build-release}
@@ -279,3 +280,6 @@ else
 	row "TUI: first list / search redraw" "-" "-" "" "" "not measured: this build has no ENGRAFT_TUI_TIMING (or no tmux)"
 fi
 row "peak RSS: demo / export / import (10k)" "" "$(rss demo10000)/$(rss exp10000)/$(rss imp) kB" "" "" ""
+
+# ---- many terminals at once (issue 12 item 8; needs root) ------------------------
+BENCH_BUILD=$BUILD "$ROOT/tests/bench/multi.sh"
