@@ -589,16 +589,39 @@ const char *tui_farewell(const struct app *a, int *status)
 	return a->farewell;
 }
 
+/* The terminal is gone (its window closed, the ssh connection dropped and
+ * no hangup signal reached us): reads fail at once instead of waiting. Keep
+ * the forms' input as drafts, as at an automatic sign-off, and end. */
+#define LOST_AFTER 20 /* reads in a row that failed well before their time */
+static void terminal_lost(struct app *a)
+{
+	char kept[sizeof a->farewell - 100];
+	a->farewell_status = tui_drafts_keep(a, kept, sizeof kept);
+	snprintf(a->farewell, sizeof a->farewell, "the terminal went away; %s", kept);
+	a->quit = 1;
+}
+
 int tui_step(struct app *a, int wait_ms)
 {
 	if (a->quit)
 		return 1;
+	const double asked = now_ms();
 	int key = read_key(a, wait_ms);
 	if (key < 0) {
-		if (a->idle_ms > 0 && idle_clock(a) - a->last_key_ms >= a->idle_ms)
+		/* a read that gave up in less than half its time (or a read
+		 * that was to wait for ever) did not time out: nothing to read */
+		const double took = now_ms() - asked;
+		if (wait_ms != 0 && (wait_ms < 0 || took < wait_ms / 2.0))
+			a->failed_reads++;
+		else
+			a->failed_reads = 0;
+		if (a->failed_reads >= LOST_AFTER)
+			terminal_lost(a);
+		else if (a->idle_ms > 0 && idle_clock(a) - a->last_key_ms >= a->idle_ms)
 			sign_off(a);
 		return a->quit;
 	}
+	a->failed_reads = 0;
 	if (key != K(KEY_RESIZE)) /* a window manager's resize is nobody at the keyboard */
 		a->last_key_ms = idle_clock(a);
 	double t0 = now_ms();

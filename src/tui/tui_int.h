@@ -203,6 +203,7 @@ struct app {
 	int idle_minutes;
 	double idle_ms, last_key_ms, clock_shift_ms;
 	char farewell[1024];     /* printed after the terminal is restored */
+	int failed_reads;        /* reads in a row that failed early: the terminal is gone */
 	int farewell_status;     /* the exit status that goes with it */
 	struct ef_err err;
 };

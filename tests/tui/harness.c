@@ -311,6 +311,19 @@ void th_idle(struct th *t, double minutes)
 	step(t, 0);
 }
 
+int th_hangup(struct th *t)
+{
+	/* The TUI's input now ends at once, as a terminal's does when it is
+	 * gone (the output side stays, so the harness can be stopped as usual). */
+	int fd = open("/dev/null", O_RDONLY);
+	if (fd < 0 || dup2(fd, fileno(t->in)) < 0)
+		return 0;
+	close(fd);
+	for (int i = 0; i < 100 && !t->quit; i++)
+		step(t, 200);
+	return t->quit;
+}
+
 const char *th_farewell(struct th *t, int *status)
 {
 	if (status)

@@ -43,7 +43,11 @@ const char *th_line(struct th *t, int y);    /* UTF-8, trailing blanks cut */
 int th_find(struct th *t, const char *text); /* row containing text, -1 if none */
 /* Attributes of the cell at (y, x) (A_REVERSE, A_BOLD, colour pair...). */
 unsigned long th_attr(struct th *t, int y, int x);
-int th_quit(struct th *t);                   /* the TUI has quit */
+int th_quit(struct th *t);
+/* The terminal goes away without a hangup signal (its input ends at once,
+ * as when a window or an ssh connection closes under `su`): steps the TUI
+ * until it ends (at most ~20 s); 1 if it did. */
+int th_hangup(struct th *t);                   /* the TUI has quit */
 /* Let `minutes` pass without a key (the TUI's idle clock moves forward,
  * nobody waits), then let the TUI look at its clock: it signs off when its
  * idle time is over. */

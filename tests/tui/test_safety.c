@@ -264,6 +264,32 @@ START_TEST(history_shows_who_changed_what)
 }
 END_TEST
 
+/* A terminal that goes away without a hangup signal (reads fail at once)
+ * ends the session instead of spinning, and keeps the open form as a
+ * draft. */
+START_TEST(a_lost_terminal_ends_the_session_and_keeps_the_form)
+{
+	struct th *t = th_start(24, 80, 0);
+	ck_assert(t != NULL);
+	open_chart(t, "okafor");
+	th_type(t, "l\025");
+	th_type(t, "2024-08-30");
+	th_type(t, "\t\t0.9");
+	ck_assert_msg(th_hangup(t), "the TUI did not end when its terminal went away");
+	int status;
+	const char *bye = th_farewell(t, &status);
+	ck_assert_msg(strstr(bye, "the terminal went away") && strstr(bye, "draft"), "%s", bye);
+	ck_assert_int_eq(status, 0);
+	th_stop(t);
+	ck_assert_int_eq(th_restart(t, 24, 80), 0);
+	open_chart(t, "okafor");
+	th_type(t, "l");
+	ASSERT_SCREEN(t, "Draft kept at");
+	ASSERT_SCREEN(t, "0.9");
+	th_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tui-safety");
@@ -276,6 +302,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, chart_home_and_end);
 	tcase_add_test(tc, the_role_decides_the_keys);
 	tcase_add_test(tc, history_shows_who_changed_what);
+	tcase_add_test(tc, a_lost_terminal_ends_the_session_and_keeps_the_form);
 	suite_add_tcase(s, tc);
 	return s;
 }
