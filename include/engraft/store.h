@@ -156,6 +156,16 @@ struct store_ivig_rec {
 	const char *entered_in_error;
 	int eie_given;
 };
+/* A vital or follow-up status (schema 012): status is a word of
+ * EF_V_STATUS (alive, relapse, deceased, transferred, lost_to_followup,
+ * returned); note optional free text of at most STORE_STATUS_NOTE_MAX bytes. */
+#define STORE_STATUS_NOTE_MAX 500
+struct store_status_rec {
+	int64_t patient_id;
+	const char *recorded_on, *status, *note;
+	const char *entered_in_error;
+	int eie_given;
+};
 
 /* The id of the row the last store_put_* inserted, updated or found
  * unchanged (for a signature on it). */
@@ -203,6 +213,8 @@ int store_put_is(struct store *s, const struct store_is_rec *r, int64_t import_i
 		 struct ef_err *err);
 int store_put_ivig(struct store *s, const struct store_ivig_rec *r, int64_t import_id, enum store_put *res,
 		   struct ef_err *err);
+int store_put_status(struct store *s, const struct store_status_rec *r, int64_t import_id, enum store_put *res,
+		     struct ef_err *err);
 
 /* ---- imports ---------------------------------------------------------- */
 
@@ -235,6 +247,7 @@ enum store_kind {
 	STORE_K_GVHD_CHRONIC,
 	STORE_K_IMMUNOSUPPRESSION,
 	STORE_K_IVIG,
+	STORE_K_STATUS,
 	STORE_K_COUNT
 };
 

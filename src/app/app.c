@@ -83,6 +83,7 @@ enum ef_action app_kind_action(enum store_kind kind)
 	switch (kind) {
 	case STORE_K_PATIENTS:
 	case STORE_K_TRANSPLANTS:
+	case STORE_K_STATUS:
 		return EF_ACT_PATIENTS;
 	case STORE_K_LABS:
 		return EF_ACT_LABS;

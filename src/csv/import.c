@@ -651,6 +651,23 @@ static void row_ivig(struct imp *im)
 	count(im, store_put_ivig(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
 }
 
+static void row_status(struct imp *im)
+{
+	struct store_status_rec r = {0};
+	ef_day birth = EF_NO_DAY, d;
+	int st;
+	patient_cell(im, &r.patient_id, &birth);
+	date_cell(im, 1, birth, &d, &r.recorded_on);
+	if (vocab_cell(im, 2, EF_V_STATUS, &st) == 0)
+		r.status = im->cell[2];
+	r.note = cell(im, 3);
+	r.entered_in_error = eie_cell(im, 4, &r.eie_given);
+	if (im->row_bad || im->fatal)
+		return;
+	enum store_put res;
+	count(im, store_put_status(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
+}
+
 static void (*const row_fns[STORE_K_COUNT])(struct imp *) = {
 	[STORE_K_PATIENTS] = row_patient,
 	[STORE_K_TRANSPLANTS] = row_transplant,
@@ -661,6 +678,7 @@ static void (*const row_fns[STORE_K_COUNT])(struct imp *) = {
 	[STORE_K_GVHD_CHRONIC] = row_chronic,
 	[STORE_K_IMMUNOSUPPRESSION] = row_is,
 	[STORE_K_IVIG] = row_ivig,
+	[STORE_K_STATUS] = row_status,
 };
 
 static int on_row(void *ctx, const struct ef_csv_row *row, struct ef_err *err)

@@ -506,6 +506,24 @@ int store_put_ivig(struct store *s, const struct store_ivig_rec *r, int64_t impo
 	return put(s, STORE_K_IVIG, bind_ivig, r, import_id, NULL, res, err);
 }
 
+/* ---- vital and follow-up status ---- */
+static int bind_status(sqlite3_stmt *st, const void *p)
+{
+	const struct store_status_rec *r = p;
+	sqlite3_bind_int64(st, 1, r->patient_id);
+	store_bind_text(st, 2, r->recorded_on);
+	store_bind_text(st, 3, r->status);
+	store_bind_opt(st, 4, r->note);
+	bind_eie(st, r->entered_in_error, r->eie_given);
+	return 0;
+}
+
+int store_put_status(struct store *s, const struct store_status_rec *r, int64_t import_id, enum store_put *res,
+		     struct ef_err *err)
+{
+	return put(s, STORE_K_STATUS, bind_status, r, import_id, NULL, res, err);
+}
+
 /* ---- lookups and imports ---- */
 
 int store_patient_id(struct store *s, const char *mrn, size_t mrn_len, int64_t *id, ef_day *birth,

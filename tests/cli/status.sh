@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Vital and follow-up status (CSV kind status, schema 012; issue 18), end to
+# end through the binary on the CSV fixtures: the kind's round trip and
+# checks.
+# usage: status.sh ENGRAFT_BINARY DATA_DIR
+set -u
+ENGRAFT=$1
+DATA=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh"
+
+DB="$T/engraft.db"
+E() { "$ENGRAFT" --db "$DB" "$@"; }
+
+for k in patients transplants labs transfusions vaccinations gvhd-acute gvhd-chronic immunosuppression ivig; do
+	E import "$k" "$DATA/$k.csv" >/dev/null || { fail=$((fail + 1)); echo "FAIL: import $k"; }
+done
+
+# --- the kind: import, export, import again ---------------------------------
+cat >"$T/status.csv" <<'CSV'
+mrn,recorded_on,status,note,entered_in_error
+T001,2025-06-01,alive,seen in clinic,
+T001,2025-08-01,relapse,"marrow 2025-07-30:
+12% blasts",
+T002,2025-05-02,transferred,moved to her daughter's city,
+T002,2025-05-01,alive,,
+T002,2025-04-01,lost_to_followup,,wrong patient
+CSV
+check "import status" 0 E import status "$T/status.csv"
+contains "five rows inserted" "$T/out" "5 inserted, 0 updated, 0 unchanged"
+check "export status" 0 E export status
+cp "$T/out" "$T/export.csv"
+cat >"$T/want.csv" <<'CSV'
+mrn,recorded_on,status,note,entered_in_error
+T001,2025-06-01,alive,seen in clinic,
+T001,2025-08-01,relapse,"marrow 2025-07-30:
+12% blasts",
+T002,2025-04-01,lost_to_followup,,wrong patient
+T002,2025-05-01,alive,,
+T002,2025-05-02,transferred,moved to her daughter's city,
+CSV
+tr -d '\r' <"$T/export.csv" >"$T/export-lf.csv"
+same "export in key order, note and mark kept" "$T/want.csv" "$T/export-lf.csv"
+check "re-import the export" 0 E import status "$T/export.csv"
+contains "re-import changes nothing" "$T/out" "0 inserted, 0 updated, 5 unchanged"
+check "export as of a date" 0 E export status --as-of 2025-05-01 --mrn T002
+lacks "as-of leaves later rows out" "$T/out" "transferred"
+contains "as-of keeps earlier rows" "$T/out" "T002,2025-05-01,alive"
+
+# --- checks of each cell ------------------------------------------------------
+printf 'mrn,recorded_on,status\nT001,2025-06-02,dead\n' >"$T/bad-word.csv"
+check "unknown status word" 3 E import status "$T/bad-word.csv"
+contains "status words listed" "$T/err" "alive, relapse, deceased, transferred, lost_to_followup, returned"
+printf 'mrn,recorded_on,status\nT001,2099-01-01,alive\n' >"$T/future.csv"
+check "future date" 3 E import status "$T/future.csv"
+contains "future named" "$T/err" "in the future"
+printf 'mrn,recorded_on,status\nT003,2010-12-30,alive\n' >"$T/before-birth.csv"
+check "before birth" 3 E import status "$T/before-birth.csv"
+contains "birth named" "$T/err" "before the birth date"
+{ printf 'mrn,recorded_on,status,note\nT001,2025-06-03,alive,'; head -c 501 /dev/zero | tr '\0' x; printf '\n'; } >"$T/long.csv"
+check "note too long" 3 E import status "$T/long.csv"
+contains "limit named" "$T/err" "at most 500"
+printf 'mrn,recorded_on,status\nNOPE,2025-06-03,alive\n' >"$T/mrn.csv"
+check "unknown MRN" 3 E import status "$T/mrn.csv"
+check "audit verify after status imports" 0 E audit verify
+
+finish
