@@ -129,6 +129,13 @@ struct ef_ivig {
 	double dose_g;     /* < 0 when not recorded */
 };
 
+/* One vital or follow-up status row (CSV kind status). */
+struct ef_status_row {
+	int64_t id;
+	ef_day day;
+	enum ef_status_kind kind;
+};
+
 struct ef_timeline {
 	struct ef_patient patient;
 	struct ef_transplant *transplants; size_t n_transplants;
@@ -139,6 +146,7 @@ struct ef_timeline {
 	struct ef_gvhd_chronic *chronic;   size_t n_chronic;
 	struct ef_immunosuppression *is;   size_t n_is;
 	struct ef_ivig *ivig;              size_t n_ivig;
+	struct ef_status_row *status;      size_t n_status;
 };
 
 void ef_timeline_init(struct ef_timeline *tl);

@@ -119,6 +119,7 @@ const struct derived_export ef_derived_exports[] = {
 	{"due", export_due},
 	{"engraftment", export_engraftment},
 	{"gvhd", export_gvhd},
+	{"followup-status", export_followup_status},
 	{"audit", export_audit},
 	{0, 0},
 };

@@ -106,6 +106,7 @@ void ef_timeline_free(struct ef_timeline *tl)
 	free(tl->chronic);
 	free(tl->is);
 	free(tl->ivig);
+	free(tl->status);
 	ef_timeline_init(tl);
 }
 

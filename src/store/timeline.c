@@ -5,6 +5,9 @@
  * the per-patient variants. ?1 = as-of date text, ?2 = as-of day number,
  * ?3 = patient id (per-patient variants only).
  *
+ * Status rows (schema 012) are always loaded: whether the patient is in
+ * this clinic's care (engraft/vital.h) decides every finding.
+ *
  * Rows entered in error (entered_in_error set, schema 006) are left out of
  * every timeline: every computation (engraftment, GVHD, vaccine forecast and
  * live gate, rules, milestones, IgG/IVIG) reads its rows from here. */
@@ -15,7 +18,7 @@
 #include <string.h>
 
 struct caps {
-	size_t transplants, labs, transfusions, doses, acute, chronic, is, ivig;
+	size_t transplants, labs, transfusions, doses, acute, chronic, is, ivig, status;
 };
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -181,6 +184,17 @@ static int add_ivig(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	return 0;
 }
 
+static int add_status(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
+{
+	struct ef_status_row *r = PUSH(tl, c, status, n_status, status);
+	if (!r)
+		return -1;
+	r->id = sqlite3_column_int64(st, 1);
+	r->day = col_day(st, 2);
+	r->kind = (enum ef_status_kind)vocab_col(st, 3, EF_V_STATUS, EF_ST_ALIVE);
+	return 0;
+}
+
 struct table_loader {
 	const char *all, *one;
 	append_fn add;
@@ -209,6 +223,9 @@ struct table_loader {
 #define T_IS                                                                                      \
 	"SELECT patient_id, id, drug, started_on, CASE WHEN stopped_on > ?1 THEN NULL ELSE stopped_on END " \
 	"FROM immunosuppression WHERE started_on <= ?1 AND entered_in_error IS NULL"
+#define T_STATUS                                                                                  \
+	"SELECT patient_id, id, recorded_on, status FROM status WHERE recorded_on <= ?1 "                \
+	"AND entered_in_error IS NULL"
 #define T_IVIG "SELECT patient_id, id, given_on, dose_g FROM ivig WHERE given_on <= ?1 AND entered_in_error IS NULL"
 
 static const struct table_loader loaders[] = {
@@ -226,6 +243,9 @@ static const struct table_loader loaders[] = {
 	 add_chronic, STORE_TL_GVHD},
 	{T_IS " ORDER BY patient_id, started_on", T_IS " AND patient_id = ?3 ORDER BY started_on", add_is, STORE_TL_IS},
 	{T_IVIG " ORDER BY patient_id, given_on", T_IVIG " AND patient_id = ?3 ORDER BY given_on", add_ivig, STORE_TL_IVIG},
+	/* always: whether the patient is in care decides every finding */
+	{T_STATUS " ORDER BY patient_id, recorded_on", T_STATUS " AND patient_id = ?3 ORDER BY recorded_on", add_status,
+	 0},
 };
 #define N_LOADERS (sizeof loaders / sizeof loaders[0])
 
@@ -238,7 +258,7 @@ static int wanted(const struct table_loader *l, unsigned parts)
 static void clear_counts(struct ef_timeline *tl)
 {
 	tl->n_transplants = tl->n_labs = tl->n_transfusions = tl->n_doses = 0;
-	tl->n_acute = tl->n_chronic = tl->n_is = tl->n_ivig = 0;
+	tl->n_acute = tl->n_chronic = tl->n_is = tl->n_ivig = tl->n_status = 0;
 }
 
 static void fill_patient(struct ef_patient *p, sqlite3_stmt *st)

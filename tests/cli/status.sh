@@ -65,4 +65,28 @@ printf 'mrn,recorded_on,status\nNOPE,2025-06-03,alive\n' >"$T/mrn.csv"
 check "unknown MRN" 3 E import status "$T/mrn.csv"
 check "audit verify after status imports" 0 E audit verify
 
+# --- export followup-status at several as-of dates ------------------------------
+# T001: contact 06-01, relapse 08-01; T002: lost (entered in error, ignored)
+# 04-01, alive 05-01, transferred 05-02, returned 2025-09-01; T004: deceased.
+printf 'mrn,recorded_on,status\nT002,2025-09-01,returned\nT004,2025-02-10,deceased\n' >"$T/more.csv"
+check "import more status rows" 0 E import status "$T/more.csv"
+fs() { # fs AS_OF: the export as of AS_OF, without the header
+	E export followup-status --as-of "$1" | tr -d '\r' | tail -n +2
+}
+E export followup-status --as-of 2025-01-01 | head -1 | tr -d '\r' >"$T/h"
+equals "followup-status header" "mrn,vital_status,deceased_on,last_contact_on,in_care,relapse_on" "$(cat "$T/h")"
+equals "as of 2025-01-01" "T001,alive,,,yes,
+T002,alive,,,yes,
+T003,alive,,,yes,
+T004,alive,,2024-12-01,yes," "$(fs 2025-01-01)"
+equals "as of 2025-05-01: the IVIG of 04-20 is the last contact" "T001,alive,,2025-04-20,yes,
+T002,alive,,2025-05-01,yes,
+T003,alive,,,yes,
+T004,deceased,2025-02-10,2025-02-10,no," "$(fs 2025-05-01)"
+equals "as of 2025-08-15: relapse, transferred" "T001,alive,,2025-08-01,yes,2025-08-01
+T002,alive,,2025-08-01,no,
+T003,alive,,,yes,
+T004,deceased,2025-02-10,2025-02-10,no," "$(fs 2025-08-15)"
+equals "as of 2025-09-01: returned" "T002,alive,,2025-09-01,yes," "$(E export followup-status --as-of 2025-09-01 --mrn T002 | tr -d '\r' | tail -n +2)"
+
 finish

@@ -118,7 +118,7 @@ START_TEST(lab_tests_defaults_after_migration)
 	struct ef_err err;
 	struct ef_reference r;
 	store_close(db);
-	sql("t.db", "DROP TABLE lab_tests; DROP TABLE signatures; DROP TABLE staff; "
+	sql("t.db", "DROP TABLE status; DROP TABLE lab_tests; DROP TABLE signatures; DROP TABLE staff; "
 		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold';"
 		    "PRAGMA user_version = 6"); /* before 007: schema 006 is there */
 	db = tu_open(dir, "t.db");
