@@ -68,6 +68,12 @@ int store_tx(struct store *s, store_tx_fn fn, void *ctx, struct ef_err *err);
 /* Look up a patient by MRN. EF_OK with *id = 0 when not found. */
 int store_patient_id(struct store *s, const char *mrn, size_t mrn_len, int64_t *id, ef_day *birth,
 		     struct ef_err *err);
+/* The same and, in the same query, the date of death (the earliest valid
+ * deceased status row; EF_NO_DAY: none). */
+int store_patient_dates(struct store *s, const char *mrn, size_t mrn_len, int64_t *id, ef_day *birth, ef_day *death,
+			struct ef_err *err);
+/* The date of death of a patient by id (EF_NO_DAY: none recorded). */
+int store_patient_death(struct store *s, int64_t patient_id, ef_day *death, struct ef_err *err);
 int store_patient_get(struct store *s, int64_t id, struct ef_patient *p, struct ef_err *err);
 int store_patient_count(struct store *s, int64_t *n, struct ef_err *err);
 

@@ -89,4 +89,80 @@ T003,alive,,,yes,
 T004,deceased,2025-02-10,2025-02-10,no," "$(fs 2025-08-15)"
 equals "as of 2025-09-01: returned" "T002,alive,,2025-09-01,yes," "$(E export followup-status --as-of 2025-09-01 --mrn T002 | tr -d '\r' | tail -n +2)"
 
+# --- effects (a second database) ---------------------------------------------------
+DB="$T/effects.db"
+for k in patients transplants labs transfusions vaccinations gvhd-acute gvhd-chronic immunosuppression ivig; do
+	E import "$k" "$DATA/$k.csv" >/dev/null || { fail=$((fail + 1)); echo "FAIL: import $k (effects)"; }
+done
+check "check before" 0 E check --as-of 2025-10-01
+check "alerts before" 0 E alerts --as-of 2025-10-01
+contains "T004 has open alerts" "$T/out" "T004"
+check "due before" 0 E due --as-of 2025-10-01
+contains "T004 on the worklist" "$T/out" "T004"
+
+# deceased: every open alert resolves with the reason, none comes back
+printf 'mrn,recorded_on,status,note\nT004,2025-09-15,deceased,at home\n' >"$T/dead.csv"
+check "record the death" 0 E import status "$T/dead.csv"
+check "check after the death" 0 E check --as-of 2025-10-01
+grep -Eq 'opened 0, .*resolved [1-9]' "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: nothing resolved: $(cat "$T/out")"; }
+check "audit log" 0 E audit log
+contains "resolution records the reason" "$T/out" 'reason="deceased on 2025-09-15"'
+for d in 2025-11-01 2026-01-15; do
+	check "check $d" 0 E check --as-of $d
+	contains "nothing opened or reopened $d" "$T/out" "opened 0, kept"
+	contains "nothing reopened $d" "$T/out" "reopened 0"
+	check "alerts $d" 0 E alerts --as-of $d
+	lacks "no open alert for the deceased $d" "$T/out" "T004"
+	check "due $d" 0 E due --as-of $d
+	lacks "the deceased is off the worklist $d" "$T/out" "T004"
+	check "export due $d" 0 E export due --as-of $d
+	lacks "the deceased is off export due $d" "$T/out" "T004"
+done
+E export alerts --as-of 2026-01-15 | grep '^[0-9]*,T004,' | grep -v ',resolved,' >"$T/t4" || true
+equals "every alert of the deceased is resolved" "" "$(cat "$T/t4")"
+
+# nothing may be dated after the date of death
+printf 'mrn,collected_on,test,value,unit\nT004,2025-09-16,ANC,1.0,10^9/L\n' >"$T/late-lab.csv"
+check "a lab after death" 3 E import labs "$T/late-lab.csv"
+contains "the date of death named" "$T/err" "2025-09-16 is after the patient's date of death 2025-09-15"
+printf 'mrn,vaccine,given_on\nT004,FLU,2025-10-01\n' >"$T/late-dose.csv"
+check "a dose after death" 3 E import vaccinations "$T/late-dose.csv"
+contains "dose: the date of death named" "$T/err" "after the patient's date of death 2025-09-15"
+printf 'mrn,recorded_on,status\nT004,2025-12-01,alive\n' >"$T/late-status.csv"
+check "a contact after death" 3 E import status "$T/late-status.csv"
+printf 'mrn,collected_on,test,value,unit\nT004,2025-09-15,ANC,1.0,10^9/L\n' >"$T/same-day.csv"
+check "a lab on the day of death" 0 E import labs "$T/same-day.csv"
+printf 'mrn,collected_on,test,value,unit,entered_in_error\nT004,2025-09-20,ANC,1.0,10^9/L,wrong patient\n' >"$T/eie.csv"
+check "a row entered in error may be later" 0 E import labs "$T/eie.csv"
+printf 'mrn,recorded_on,status\nT003,2025-06-01,deceased\nT003,2025-06-02,alive\n' >"$T/same-file.csv"
+check "death and a later contact in one file" 3 E import status "$T/same-file.csv"
+contains "same file: the date of death named" "$T/err" "after the patient's date of death 2025-06-01"
+
+# transferred, then returned: alerts resolve with the reason, then reopen
+printf 'mrn,recorded_on,status\nT001,2025-10-05,transferred\n' >"$T/tr.csv"
+check "record a transfer" 0 E import status "$T/tr.csv"
+check "check after the transfer" 0 E check --as-of 2025-10-10
+check "audit log T001" 0 E audit log
+contains "transfer reason" "$T/out" 'reason="transferred on 2025-10-05"'
+check "due after the transfer" 0 E due --as-of 2025-10-10
+lacks "transferred: off the worklist" "$T/out" "T001"
+check "check again while transferred" 0 E check --as-of 2025-10-15
+contains "transferred: nothing reopened" "$T/out" "reopened 0"
+printf 'mrn,recorded_on,status\nT001,2025-10-20,returned\n' >"$T/ret.csv"
+check "record the return" 0 E import status "$T/ret.csv"
+check "check after the return" 0 E check --as-of 2025-10-25
+grep -Eq 'reopened [1-9]' "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: nothing reopened after return: $(cat "$T/out")"; }
+check "due after the return" 0 E due --as-of 2025-10-25
+contains "returned: back on the worklist" "$T/out" "T001"
+
+# lost to follow-up
+printf 'mrn,recorded_on,status\nT002,2025-10-01,lost_to_followup\n' >"$T/lost.csv"
+check "record lost to follow-up" 0 E import status "$T/lost.csv"
+check "check after loss" 0 E check --as-of 2025-10-25
+check "audit log T002" 0 E audit log
+contains "lost reason" "$T/out" 'reason="lost to follow-up on 2025-10-01"'
+check "alerts after loss" 0 E alerts --as-of 2025-10-25
+lacks "lost: no open alerts" "$T/out" "T002"
+check "audit verify at the end" 0 E audit verify
+
 finish
