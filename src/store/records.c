@@ -531,15 +531,6 @@ int store_put_status(struct store *s, const struct store_status_rec *r, int64_t 
 	"(SELECT min(recorded_on) FROM status WHERE patient_id = " pid " AND status = 'deceased' " \
 	"AND entered_in_error IS NULL)"
 
-static ef_day text_day(sqlite3_stmt *st, int col)
-{
-	const char *b = (const char *)sqlite3_column_text(st, col);
-	ef_day d;
-	if (!b || ef_date_parse(b, strlen(b), &d))
-		return EF_NO_DAY;
-	return d;
-}
-
 int store_patient_dates(struct store *s, const char *mrn, size_t mrn_len, int64_t *id, ef_day *birth, ef_day *death,
 			struct ef_err *err)
 {
@@ -553,9 +544,9 @@ int store_patient_dates(struct store *s, const char *mrn, size_t mrn_len, int64_
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		if (birth)
-			*birth = text_day(st, 1);
+			*birth = store_col_day(st, 1);
 		if (death)
-			*death = text_day(st, 2);
+			*death = store_col_day(st, 2);
 	} else if (rc != SQLITE_DONE) {
 		rc = store_dberr(s, err, "look up patient");
 		sqlite3_reset(st);
@@ -585,7 +576,7 @@ int store_patient_death(struct store *s, int64_t patient_id, ef_day *death, stru
 		sqlite3_reset(st);
 		return rc;
 	}
-	*death = text_day(st, 0);
+	*death = store_col_day(st, 0);
 	sqlite3_reset(st);
 	return EF_OK;
 }

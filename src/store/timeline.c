@@ -40,7 +40,7 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 	(grow((void **)&(tl)->field, &(caps)->capfield, (tl)->nfield + 1, sizeof *(tl)->field) ? NULL \
 											       : &(tl)->field[(tl)->nfield++])
 
-static ef_day col_day(sqlite3_stmt *st, int col)
+ef_day store_col_day(sqlite3_stmt *st, int col)
 {
 	const char *s = (const char *)sqlite3_column_text(st, col);
 	ef_day d;
@@ -74,7 +74,7 @@ static int add_transplant(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *
 		return -1;
 	memset(t, 0, sizeof *t);
 	t->id = sqlite3_column_int64(st, 1);
-	t->day0 = col_day(st, 2);
+	t->day0 = store_col_day(st, 2);
 	t->type = (enum ef_hct_type)vocab_col(st, 3, EF_V_HCT_TYPE, 0);
 	t->graft = (enum ef_graft)vocab_col(st, 4, EF_V_GRAFT, 0);
 	t->donor = (enum ef_donor)vocab_col(st, 5, EF_V_DONOR, EF_DONOR_UNKNOWN);
@@ -110,7 +110,7 @@ static int add_transfusion(struct ef_timeline *tl, struct caps *c, sqlite3_stmt 
 	if (!t)
 		return -1;
 	t->id = sqlite3_column_int64(st, 1);
-	t->day = col_day(st, 2);
+	t->day = store_col_day(st, 2);
 	t->product = (enum ef_product)vocab_col(st, 3, EF_V_PRODUCT, EF_PROD_RED_CELLS);
 	return 0;
 }
@@ -121,7 +121,7 @@ static int add_dose(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	if (!d)
 		return -1;
 	d->vaccination_id = sqlite3_column_int64(st, 1);
-	d->day = col_day(st, 2);
+	d->day = store_col_day(st, 2);
 	col_copy(d->vaccine, sizeof d->vaccine, st, 3);
 	col_copy(d->series, sizeof d->series, st, 4);
 	d->live = sqlite3_column_int(st, 5);
@@ -135,7 +135,7 @@ static int add_acute(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	if (!a)
 		return -1;
 	a->id = sqlite3_column_int64(st, 1);
-	a->day = col_day(st, 2);
+	a->day = store_col_day(st, 2);
 	a->skin = sqlite3_column_int(st, 3);
 	a->liver = sqlite3_column_int(st, 4);
 	a->upper_gi = sqlite3_column_int(st, 5);
@@ -149,7 +149,7 @@ static int add_chronic(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	if (!g)
 		return -1;
 	g->id = sqlite3_column_int64(st, 1);
-	g->day = col_day(st, 2);
+	g->day = store_col_day(st, 2);
 	g->skin = sqlite3_column_int(st, 3);
 	g->mouth = sqlite3_column_int(st, 4);
 	g->eyes = sqlite3_column_int(st, 5);
@@ -168,8 +168,8 @@ static int add_is(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 		return -1;
 	i->id = sqlite3_column_int64(st, 1);
 	col_copy(i->drug, sizeof i->drug, st, 2);
-	i->start = col_day(st, 3);
-	i->stop = col_day(st, 4); /* EF_NO_DAY when NULL or stopped after as-of */
+	i->start = store_col_day(st, 3);
+	i->stop = store_col_day(st, 4); /* EF_NO_DAY when NULL or stopped after as-of */
 	return 0;
 }
 
@@ -179,7 +179,7 @@ static int add_ivig(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	if (!v)
 		return -1;
 	v->id = sqlite3_column_int64(st, 1);
-	v->day = col_day(st, 2);
+	v->day = store_col_day(st, 2);
 	v->dose_g = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 3);
 	return 0;
 }
@@ -190,7 +190,7 @@ static int add_status(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	if (!r)
 		return -1;
 	r->id = sqlite3_column_int64(st, 1);
-	r->day = col_day(st, 2);
+	r->day = store_col_day(st, 2);
 	r->kind = (enum ef_status_kind)vocab_col(st, 3, EF_V_STATUS, EF_ST_ALIVE);
 	return 0;
 }
@@ -268,7 +268,7 @@ static void fill_patient(struct ef_patient *p, sqlite3_stmt *st)
 	col_copy(p->mrn, sizeof p->mrn, st, 1);
 	col_copy(p->family_name, sizeof p->family_name, st, 2);
 	col_copy(p->given_name, sizeof p->given_name, st, 3);
-	p->birth = col_day(st, 4);
+	p->birth = store_col_day(st, 4);
 	p->sex = (enum ef_sex)vocab_col(st, 5, EF_V_SEX, EF_SEX_UNKNOWN);
 	col_copy(p->diagnosis, sizeof p->diagnosis, st, 6);
 }
