@@ -60,7 +60,9 @@ static int add(void *ctx, const struct store_audit_event *ev, struct ef_err *err
 		free(c);
 		return ef_errf(err, EF_DB, "out of memory");
 	}
-	st->e[st->n++] = (struct entry){h, c};
+	st->e[st->n].head = h;
+	st->e[st->n].change = c;
+	st->n++;
 	return EF_OK;
 }
 

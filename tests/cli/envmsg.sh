@@ -48,7 +48,7 @@ check "fine again" 0 AS_NOBODY "$ENGRAFT" --db "$T/rw/c.db" import patients "$T/
 
 # a read-only file system, and a full one (small tmpfs)
 mkdir "$T/mnt"
-if mount -t tmpfs -o size=320k,mode=0700 tmpfs "$T/mnt" 2>/dev/null; then
+if mount -t tmpfs -o size=1m,mode=0700 tmpfs "$T/mnt" 2>/dev/null; then
 	MNT="$T/mnt"
 	"$ENGRAFT" --db "$MNT/c.db" init >/dev/null
 	mount -o remount,ro "$MNT"
