@@ -86,6 +86,13 @@ int app_assess_gvhd_acute(const struct app_env *e, const struct store_gvhd_acute
 			  struct ef_err *err);
 int app_assess_gvhd_chronic(const struct app_env *e, const struct store_gvhd_chronic_rec *r,
 			    struct app_saved *out, struct ef_err *err);
+/* A vital or follow-up status (the CSV kind status; the chart's `s`):
+ * recorded_on a date not after today nor the date of death, status a word
+ * of EF_V_STATUS, note optional free text (at most STORE_STATUS_NOTE_MAX
+ * bytes, lines allowed); EF_INVALID otherwise. The patient's rules run
+ * again: a deceased, transferred or lost patient's alerts resolve. */
+int app_record_status(const struct app_env *e, const struct store_status_rec *r, struct app_saved *out,
+		      struct ef_err *err);
 
 /* Acknowledge an alert on day `on` (not after today) with a reason (1 to
  * 1000 bytes of UTF-8 text without control characters; EF_USAGE

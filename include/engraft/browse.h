@@ -34,7 +34,12 @@ struct browse_patient {
 	char type[16];        /* its type ("allogeneic"), "" if none */
 	int alerts_open;      /* alerts with status open */
 	int alerts_worst;     /* worst open severity: 0 critical, 1 warning, 2 info; -1 none */
+	char care[20];        /* "" in care on `today`; "deceased", "transferred", "lost_to_followup" */
 };
+
+/* Which patients a list shows: every one, those in this clinic's care, the
+ * deceased (engraft/vital.h, as of `today`). */
+enum browse_care { BROWSE_ALL = 0, BROWSE_IN_CARE, BROWSE_DECEASED };
 
 enum browse_dir {
 	BROWSE_FROM = 0, /* rows >= key (key NULL: from the first row), ascending */
@@ -46,12 +51,13 @@ void browse_key_of(const struct browse_patient *p, struct browse_key *k);
 
 /* Up to max rows in list order; *n receives how many. filter NULL or "" =
  * every patient. */
-int browse_patients(struct store *s, const char *filter, ef_day today, enum browse_dir dir,
+int browse_patients(struct store *s, const char *filter, enum browse_care care, ef_day today, enum browse_dir dir,
 		    const struct browse_key *key, struct browse_patient *out, int max, int *n,
 		    struct ef_err *err);
 
 /* How many patients match the filter. */
-int browse_patient_count(struct store *s, const char *filter, int64_t *n, struct ef_err *err);
+int browse_patient_count(struct store *s, const char *filter, enum browse_care care, ef_day today, int64_t *n,
+			 struct ef_err *err);
 
 /* An existing lab result with this natural key: *found 0/1, value and unit
  * as stored. */

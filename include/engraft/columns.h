@@ -138,6 +138,16 @@
 	COL("dose_g", 3, 0, 31) \
 	DB("import_id", 20, SC_IMPORT) \
 	COL("entered_in_error", 12, SC_EIE, STORE_EIE_MAX)
+/* Vital and follow-up status (schema 012): entered_in_error was part of the
+ * table from the start (no SC_006). */
+#define STORE_COLUMNS_STATUS(COL, DB) \
+	DB("id", 0, SC_ROWID) \
+	COL("mrn", 1, SC_PATIENT | SC_KEY | SC_REQ, 63) \
+	COL("recorded_on", 2, SC_KEY | SC_REQ | SC_ASOF, 10) \
+	COL("status", 3, SC_KEY | SC_REQ, 16) \
+	COL("note", 4, SC_MULTI, STORE_STATUS_NOTE_MAX) \
+	DB("import_id", 20, SC_IMPORT) \
+	COL("entered_in_error", 12, SC_IF13, STORE_EIE_MAX)
 
 /* The kinds, in enum store_kind order (also the audit digest's table
  * order): K(ID, CSV name, table, what a row is in messages); the columns
@@ -151,7 +161,8 @@
 	K(GVHD_ACUTE, "gvhd-acute", "gvhd_acute", "acute GVHD assessment") \
 	K(GVHD_CHRONIC, "gvhd-chronic", "gvhd_chronic", "chronic GVHD assessment") \
 	K(IMMUNOSUPPRESSION, "immunosuppression", "immunosuppression", "immunosuppression course") \
-	K(IVIG, "ivig", "ivig", "IVIG dose")
+	K(IVIG, "ivig", "ivig", "IVIG dose") \
+	K(STATUS, "status", "status", "status")
 
 /* The same lists as data (src/store/kinds.c). */
 struct store_col {

@@ -71,13 +71,21 @@ struct ef_finding {
 struct ef_findings {
 	struct ef_finding *v;
 	size_t n, cap;
+	/* Why every open alert of the patient resolves ("" when the findings
+	 * decide alone): the patient is not in this clinic's care as of the
+	 * date (engraft/vital.h: "deceased on DATE", "transferred on DATE",
+	 * "lost to follow-up on DATE"), so there are no findings. Recorded in
+	 * the alert history with each resolution. */
+	char resolve_reason[64];
 };
 
 void ef_findings_init(struct ef_findings *f);
 void ef_findings_free(struct ef_findings *f);
 
 /* Evaluate every rule for one patient. out is cleared first; findings come
- * sorted by rule then subject, at most one per (rule, subject).
+ * sorted by rule then subject, at most one per (rule, subject). A patient
+ * not in care as of the date (deceased, transferred, lost to follow-up) has
+ * none, and out->resolve_reason says why.
  * EF_DB only when out of memory. */
 int ef_rules_evaluate(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
 		      struct ef_findings *out, struct ef_err *err);

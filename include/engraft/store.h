@@ -68,6 +68,12 @@ int store_tx(struct store *s, store_tx_fn fn, void *ctx, struct ef_err *err);
 /* Look up a patient by MRN. EF_OK with *id = 0 when not found. */
 int store_patient_id(struct store *s, const char *mrn, size_t mrn_len, int64_t *id, ef_day *birth,
 		     struct ef_err *err);
+/* The same and, in the same query, the date of death (the earliest valid
+ * deceased status row; EF_NO_DAY: none). */
+int store_patient_dates(struct store *s, const char *mrn, size_t mrn_len, int64_t *id, ef_day *birth, ef_day *death,
+			struct ef_err *err);
+/* The date of death of a patient by id (EF_NO_DAY: none recorded). */
+int store_patient_death(struct store *s, int64_t patient_id, ef_day *death, struct ef_err *err);
 int store_patient_get(struct store *s, int64_t id, struct ef_patient *p, struct ef_err *err);
 int store_patient_count(struct store *s, int64_t *n, struct ef_err *err);
 
@@ -156,6 +162,16 @@ struct store_ivig_rec {
 	const char *entered_in_error;
 	int eie_given;
 };
+/* A vital or follow-up status (schema 012): status is a word of
+ * EF_V_STATUS (alive, relapse, deceased, transferred, lost_to_followup,
+ * returned); note optional free text of at most STORE_STATUS_NOTE_MAX bytes. */
+#define STORE_STATUS_NOTE_MAX 500
+struct store_status_rec {
+	int64_t patient_id;
+	const char *recorded_on, *status, *note;
+	const char *entered_in_error;
+	int eie_given;
+};
 
 /* The id of the row the last store_put_* inserted, updated or found
  * unchanged (for a signature on it). */
@@ -203,6 +219,8 @@ int store_put_is(struct store *s, const struct store_is_rec *r, int64_t import_i
 		 struct ef_err *err);
 int store_put_ivig(struct store *s, const struct store_ivig_rec *r, int64_t import_id, enum store_put *res,
 		   struct ef_err *err);
+int store_put_status(struct store *s, const struct store_status_rec *r, int64_t import_id, enum store_put *res,
+		     struct ef_err *err);
 
 /* ---- imports ---------------------------------------------------------- */
 
@@ -235,6 +253,7 @@ enum store_kind {
 	STORE_K_GVHD_CHRONIC,
 	STORE_K_IMMUNOSUPPRESSION,
 	STORE_K_IVIG,
+	STORE_K_STATUS,
 	STORE_K_COUNT
 };
 

@@ -20,6 +20,16 @@ enum ef_graft { EF_GRAFT_BONE_MARROW = 0, EF_GRAFT_PERIPHERAL_BLOOD, EF_GRAFT_CO
 enum ef_donor { EF_DONOR_UNKNOWN = 0, EF_DONOR_SELF, EF_DONOR_RELATED, EF_DONOR_UNRELATED, EF_DONOR_HAPLO, EF_DONOR_COUNT };
 enum ef_conditioning { EF_COND_UNKNOWN = 0, EF_COND_MYELOABLATIVE, EF_COND_REDUCED_INTENSITY, EF_COND_NONMYELOABLATIVE, EF_COND_COUNT };
 enum ef_product { EF_PROD_PLATELETS = 0, EF_PROD_RED_CELLS, EF_PROD_PLASMA, EF_PROD_GRANULOCYTES, EF_PROD_COUNT };
+/* A vital or follow-up status row (CSV kind status, schema 012). */
+enum ef_status_kind {
+	EF_ST_ALIVE = 0,
+	EF_ST_RELAPSE,
+	EF_ST_DECEASED,
+	EF_ST_TRANSFERRED,
+	EF_ST_LOST,
+	EF_ST_RETURNED,
+	EF_ST_COUNT
+};
 
 /* Names as written in CSV (docs/formats.md s.4). Parse returns 0 or -1. */
 const char *ef_sex_str(enum ef_sex v);             /* "F", "M", "X", "" */
@@ -28,17 +38,19 @@ const char *ef_graft_str(enum ef_graft v);         /* "bone_marrow", ... */
 const char *ef_donor_str(enum ef_donor v);         /* "" for unknown */
 const char *ef_conditioning_str(enum ef_conditioning v);
 const char *ef_product_str(enum ef_product v);
+const char *ef_status_kind_str(enum ef_status_kind v); /* "alive", ..., "lost_to_followup", "returned" */
 int ef_sex_parse(const char *s, size_t n, enum ef_sex *out);
 int ef_hct_type_parse(const char *s, size_t n, enum ef_hct_type *out);
 int ef_graft_parse(const char *s, size_t n, enum ef_graft *out);
 int ef_donor_parse(const char *s, size_t n, enum ef_donor *out);
 int ef_conditioning_parse(const char *s, size_t n, enum ef_conditioning *out);
 int ef_product_parse(const char *s, size_t n, enum ef_product *out);
+int ef_status_kind_parse(const char *s, size_t n, enum ef_status_kind *out);
 
 /* The same vocabularies by number, for code that handles several alike
  * (the store's readers, the importer): words and their order live here
  * only. An empty word (unknown sex, donor, conditioning) is not offered. */
-enum ef_vocab { EF_V_SEX, EF_V_HCT_TYPE, EF_V_GRAFT, EF_V_DONOR, EF_V_CONDITIONING, EF_V_PRODUCT };
+enum ef_vocab { EF_V_SEX, EF_V_HCT_TYPE, EF_V_GRAFT, EF_V_DONOR, EF_V_CONDITIONING, EF_V_PRODUCT, EF_V_STATUS };
 /* *out = the enum value of the word; 0, or -1 when it is not one. */
 int ef_vocab_parse(enum ef_vocab v, const char *s, size_t n, int *out);
 /* "autologous, allogeneic, syngeneic": the words, in order, for messages. */
@@ -117,6 +129,13 @@ struct ef_ivig {
 	double dose_g;     /* < 0 when not recorded */
 };
 
+/* One vital or follow-up status row (CSV kind status). */
+struct ef_status_row {
+	int64_t id;
+	ef_day day;
+	enum ef_status_kind kind;
+};
+
 struct ef_timeline {
 	struct ef_patient patient;
 	struct ef_transplant *transplants; size_t n_transplants;
@@ -127,6 +146,7 @@ struct ef_timeline {
 	struct ef_gvhd_chronic *chronic;   size_t n_chronic;
 	struct ef_immunosuppression *is;   size_t n_is;
 	struct ef_ivig *ivig;              size_t n_ivig;
+	struct ef_status_row *status;      size_t n_status;
 };
 
 void ef_timeline_init(struct ef_timeline *tl);

@@ -87,7 +87,9 @@ int ef_with_chronic_gvhd(const struct ef_timeline *tl, const struct ef_transplan
 			 const struct ef_reference *ref, ef_day on);
 
 /* Next dose of every incomplete series, in schedule order, appended to out
- * (cleared first). Empty without a transplant on or before as_of.
+ * (cleared first). Empty without a transplant on or before as_of, and for a
+ * patient not in this clinic's care as of it (engraft/vital.h): no
+ * worklist lists a deceased, transferred or lost patient.
  * EF_DB only when out of memory. */
 int ef_vaccines_forecast(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
 			 struct ef_due_list *out, struct ef_err *err);

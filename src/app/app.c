@@ -84,6 +84,7 @@ enum ef_action app_kind_action(enum store_kind kind)
 	switch (kind) {
 	case STORE_K_PATIENTS:
 	case STORE_K_TRANSPLANTS:
+	case STORE_K_STATUS:
 		return EF_ACT_PATIENTS;
 	case STORE_K_LABS:
 		return EF_ACT_LABS;
@@ -109,13 +110,30 @@ struct save_tx {
 	int64_t patient_id;
 	enum store_kind kind;
 	const char *meaning;
+	ef_day on; /* the record's date (EF_NO_DAY: not checked) */
 	struct app_saved *out;
 };
+
+/* Nothing is dated after the patient's date of death. */
+static int not_after_death(struct store *s, int64_t patient_id, ef_day on, struct ef_err *err)
+{
+	ef_day death;
+	int rc = on == EF_NO_DAY ? EF_OK : store_patient_death(s, patient_id, &death, err);
+	if (rc || on == EF_NO_DAY || death == EF_NO_DAY || on <= death)
+		return rc;
+	char d[11], o[11];
+	ef_date_format(death, d);
+	ef_date_format(on, o);
+	return ef_errf(err, EF_INVALID, "%s is after the patient's date of death %s (nothing saved)", o, d);
+}
 
 static int save_body(struct store *s, void *ctx, struct ef_err *err)
 {
 	struct save_tx *t = ctx;
-	int rc = t->put(s, t->rec, &t->out->put, err);
+	int rc = not_after_death(s, t->patient_id, t->on, err);
+	if (rc)
+		return rc;
+	rc = t->put(s, t->rec, &t->out->put, err);
 	if (rc || t->out->put == STORE_UNCHANGED)
 		return rc;
 	if (t->meaning &&
@@ -125,13 +143,13 @@ static int save_body(struct store *s, void *ctx, struct ef_err *err)
 }
 
 static int save(const struct app_env *e, put_fn put, const void *rec, int64_t patient_id, enum store_kind kind,
-		const char *meaning, struct app_saved *out, struct ef_err *err)
+		const char *meaning, ef_day on, struct app_saved *out, struct ef_err *err)
 {
 	*out = (struct app_saved){0};
 	int rc = app_permit(e->me, app_kind_action(kind), err);
 	if (rc)
 		return rc;
-	struct save_tx t = {e, put, rec, patient_id, kind, meaning, out};
+	struct save_tx t = {e, put, rec, patient_id, kind, meaning, on, out};
 	rc = store_tx(e->s, save_body, &t, err);
 	if (rc)
 		*out = (struct app_saved){0};
@@ -157,6 +175,14 @@ static int put_chronic(struct store *s, const void *rec, enum store_put *res, st
 	return store_put_gvhd_chronic(s, rec, 0, res, err);
 }
 
+/* A record's date text as a day (EF_NO_DAY: none or not a date; the put's
+ * own checks refuse it). */
+static ef_day text_day(const char *s)
+{
+	ef_day d;
+	return s && !ef_date_parse(s, strlen(s), &d) ? d : EF_NO_DAY;
+}
+
 /* A record entered one at a time is valid: saving it over a row of the
  * same key that was marked entered in error clears the mark (an update),
  * unless the caller sets entered_in_error itself (eie_given). */
@@ -172,7 +198,7 @@ int app_save_lab(const struct app_env *e, const struct store_lab_rec *r, struct 
 {
 	struct store_lab_rec c = *r;
 	VALID_UNLESS_GIVEN(c);
-	return save(e, put_lab, &c, r->patient_id, STORE_K_LABS, NULL, out, err);
+	return save(e, put_lab, &c, r->patient_id, STORE_K_LABS, NULL, r->day, out, err);
 }
 
 int app_record_dose(const struct app_env *e, const struct store_vaccination_rec *r, struct app_saved *out,
@@ -183,8 +209,8 @@ int app_record_dose(const struct app_env *e, const struct store_vaccination_rec 
 	if ((!c.given_by || !*c.given_by) && e->me)
 		c.given_by = e->me->login;
 	const int administered = c.source_given && c.source && strcmp(c.source, "administered") == 0;
-	return save(e, put_dose, &c, r->patient_id, STORE_K_VACCINATIONS, administered ? "administered" : NULL, out,
-		    err);
+	return save(e, put_dose, &c, r->patient_id, STORE_K_VACCINATIONS, administered ? "administered" : NULL,
+		    text_day(c.given_on), out, err);
 }
 
 int app_assess_gvhd_acute(const struct app_env *e, const struct store_gvhd_acute_rec *r, struct app_saved *out,
@@ -192,7 +218,7 @@ int app_assess_gvhd_acute(const struct app_env *e, const struct store_gvhd_acute
 {
 	struct store_gvhd_acute_rec c = *r;
 	VALID_UNLESS_GIVEN(c);
-	return save(e, put_acute, &c, r->patient_id, STORE_K_GVHD_ACUTE, "assessed", out, err);
+	return save(e, put_acute, &c, r->patient_id, STORE_K_GVHD_ACUTE, "assessed", text_day(c.assessed_on), out, err);
 }
 
 int app_assess_gvhd_chronic(const struct app_env *e, const struct store_gvhd_chronic_rec *r,
@@ -200,7 +226,37 @@ int app_assess_gvhd_chronic(const struct app_env *e, const struct store_gvhd_chr
 {
 	struct store_gvhd_chronic_rec c = *r;
 	VALID_UNLESS_GIVEN(c);
-	return save(e, put_chronic, &c, r->patient_id, STORE_K_GVHD_CHRONIC, "assessed", out, err);
+	return save(e, put_chronic, &c, r->patient_id, STORE_K_GVHD_CHRONIC, "assessed", text_day(c.assessed_on), out,
+		    err);
+}
+
+static int put_status(struct store *s, const void *rec, enum store_put *res, struct ef_err *err)
+{
+	return store_put_status(s, rec, 0, res, err);
+}
+
+int app_record_status(const struct app_env *e, const struct store_status_rec *r, struct app_saved *out,
+		      struct ef_err *err)
+{
+	struct store_status_rec c = *r;
+	VALID_UNLESS_GIVEN(c);
+	ef_day on = text_day(c.recorded_on);
+	enum ef_status_kind k;
+	size_t nl = c.note ? strlen(c.note) : 0;
+	const char *why;
+	*out = (struct app_saved){0};
+	if (on == EF_NO_DAY)
+		return ef_errf(err, EF_INVALID, "status: the date is not a real date (YYYY-MM-DD)");
+	if (on > e->today)
+		return ef_errf(err, EF_INVALID, "status: the date is in the future");
+	if (!c.status || ef_status_kind_parse(c.status, strlen(c.status), &k))
+		return ef_errf(err, EF_INVALID, "status: not one of %s", ef_vocab_words(EF_V_STATUS));
+	if (nl > STORE_STATUS_NOTE_MAX)
+		return ef_errf(err, EF_INVALID, "status: the note is too long (%zu bytes, at most %d)", nl,
+			       STORE_STATUS_NOTE_MAX);
+	if (nl && (why = ef_text_problem(c.note, nl, 1)))
+		return ef_errf(err, EF_INVALID, "status: the note %s", why);
+	return save(e, put_status, &c, r->patient_id, STORE_K_STATUS, NULL, on, out, err);
 }
 
 /* ---- check one patient ---- */

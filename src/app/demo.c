@@ -1278,6 +1278,73 @@ static void auto_graft(struct rng *r, struct ep *e)
 	e->cond = EF_COND_MYELOABLATIVE;
 }
 
+/* ---- the course after the latest transplant: status rows ---- */
+
+/* Relapse, death, transfer or loss, at believable rates for the transplant
+ * type over the time followed (by 3 years: relapse ~25% after allogeneic,
+ * ~35% after autologous; deaths ~27% and ~17%, most after a relapse, the
+ * rest early non-relapse mortality; a few % transferred or lost, some of
+ * the transferred come back). The record of a patient who died, or left
+ * without coming back, ends on that day (e->end). */
+struct course {
+	ef_day relapse, death, moved, back, contact; /* EF_NO_DAY: none */
+	int lost;                                   /* moved: lost_to_followup, else transferred */
+};
+
+static void plan_course(struct rng *r, struct ep *e, struct course *c)
+{
+	const int span = e->end - e->day0, autol = e->type == EF_HCT_AUTOLOGOUS;
+	c->relapse = c->death = c->moved = c->back = c->contact = EF_NO_DAY;
+	c->lost = 0;
+	if (span < 30)
+		return;
+	const int f = span >= 1095 ? 1000 : 300 + 700 * span / 1095; /* share of the 3-year risk reached */
+	if (span >= 90 && chance(r, (autol ? 350 : 250) * f / 1000))
+		c->relapse = e->day0 + rnd(r, 60, span);
+	if (c->relapse != EF_NO_DAY && c->relapse + 30 <= e->end && chance(r, autol ? 450 : 550))
+		c->death = rnd(r, c->relapse + 30, e->end);
+	else if (c->relapse == EF_NO_DAY && chance(r, (autol ? 50 : 180) * f / 1000))
+		c->death = e->day0 + rnd(r, 20, span < 365 ? span : 365);
+	if (c->death == EF_NO_DAY && span >= 120 && chance(r, 45)) {
+		c->moved = e->day0 + rnd(r, 100, span);
+		c->lost = chance(r, 400);
+		if (!c->lost && c->moved + 60 <= e->end && chance(r, 200))
+			c->back = rnd(r, c->moved + 30, e->end);
+		if (c->relapse != EF_NO_DAY && c->relapse > c->moved && c->back == EF_NO_DAY)
+			c->relapse = EF_NO_DAY; /* happened elsewhere: this clinic does not know */
+	}
+	if (c->death != EF_NO_DAY)
+		e->end = c->death;
+	else if (c->moved != EF_NO_DAY && c->back == EF_NO_DAY)
+		e->end = c->moved;
+	else /* in care: the last visit, phone call or letter */
+		c->contact = e->end - rnd(r, 0, span < 60 ? span : 60);
+}
+
+static int put_status(struct gen *g, ef_day day, const char *status)
+{
+	int rc;
+	if (day == EF_NO_DAY || (rc = check_day(g, day, "status")))
+		return day == EF_NO_DAY ? EF_OK : rc;
+	char d[11];
+	ef_date_format(day, d);
+	struct store_status_rec r = {g->pid, d, status, NULL, NULL, 0};
+	enum store_put res;
+	if ((rc = store_put_status(g->s, &r, g->import_id, &res, g->err)))
+		return rc;
+	return count_put(g, STORE_K_STATUS, res);
+}
+
+static int emit_course(struct gen *g, const struct course *c)
+{
+	int rc;
+	if ((rc = put_status(g, c->contact, "alive")) || (rc = put_status(g, c->relapse, "relapse")) ||
+	    (rc = put_status(g, c->death, "deceased")) ||
+	    (rc = put_status(g, c->moved, c->lost ? "lost_to_followup" : "transferred")))
+		return rc;
+	return put_status(g, c->back, "returned");
+}
+
 static int emit_episode(struct gen *g, int age)
 {
 	int rc, ivig_from = g->n_ivig;
@@ -1385,7 +1452,11 @@ static int gen_patient(struct gen *g, uint64_t seed, long k)
 		g->ep.sec_fail = g->ep.E + rnd(r, 25, 60);
 	if (g->ep.outcome == OUT_PRIMARY_FAIL)
 		g->ep.a_has = g->ep.c_has = 0;
-	return emit_episode(g, age + (int)((last.day0 - first_day0) / 365));
+	struct course c;
+	plan_course(r, &g->ep, &c);
+	if ((rc = emit_episode(g, age + (int)((last.day0 - first_day0) / 365))))
+		return rc;
+	return emit_course(g, &c);
 }
 
 /* One batch of patients as one import, in one transaction. */

@@ -95,6 +95,7 @@ int export_alerts(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struc
 int export_due(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
 int export_engraftment(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
 int export_gvhd(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
+int export_followup_status(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
 
 /* Open the database and load the reference data (cmd_rules.c). */
 struct ef_reference;

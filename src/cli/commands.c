@@ -26,7 +26,7 @@ const struct command ef_commands[] = {
 	 cmd_demo, EF_ACT_DEMO},
 	{"import", "KIND FILE", "load a CSV file (FILE - for standard input); all rows or none",
 	 "KIND is one of: patients, transplants, labs, transfusions, vaccinations,\n"
-	 "gvhd-acute, gvhd-chronic, immunosuppression, ivig.\n"
+	 "gvhd-acute, gvhd-chronic, immunosuppression, ivig, status.\n"
 	 "Columns are matched by name, in any order. Every bad row is reported as\n"
 	 "FILE:LINE: column: reason, and then nothing is imported (exit 3).\n"
 	 "Rows whose natural key exists are updated if their values differ,\n"
@@ -34,7 +34,8 @@ const struct command ef_commands[] = {
 	 cmd_import, EF_ACT_READ},
 	{"export", "KIND [-o FILE] [--as-of DATE] [--mrn MRN]", "write a CSV file (standard output by default)",
 	 "KIND is an import kind (same columns, so an export imports again),\n"
-	 "or a computed kind: alerts, due, engraftment, gvhd (as of --as-of),\n"
+	 "or a computed kind: alerts, due, engraftment, gvhd, followup-status\n"
+	 "(as of --as-of),\n"
 	 "or audit (the audit log: seq, at, user, action, table, row_key, before,\n"
 	 "after, hash; always the whole log).\n"
 	 "Options:\n"
@@ -118,6 +119,7 @@ const struct derived_export ef_derived_exports[] = {
 	{"due", export_due},
 	{"engraftment", export_engraftment},
 	{"gvhd", export_gvhd},
+	{"followup-status", export_followup_status},
 	{"audit", export_audit},
 	{0, 0},
 };

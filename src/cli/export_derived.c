@@ -1,5 +1,5 @@
 /* export_derived.c - the computed export kinds of docs/formats.md s.8: alerts, due,
- * engraftment, gvhd. Rows are written per patient and ordered by MRN like
+ * engraftment, gvhd, followup-status. Rows are written per patient and ordered by MRN like
  * the import kinds; dates are ISO, empty cells for "none". */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include "engraft/gvhd.h"
 #include "engraft/refstore.h"
 #include "engraft/vaccines.h"
+#include "engraft/vital.h"
 
 /* ---- per-patient chunks, sorted by MRN before writing ------------------- */
 
@@ -285,6 +286,32 @@ int export_gvhd(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct 
 	static const char *const cols[] = {"mrn", "assessed_on", "kind", "grade"};
 	struct derived_ctx d = {.rows = gvhd_rows, .parts = STORE_TL_GVHD};
 	return run_derived(c, as_of, mrn, out, cols, 4, 0, &d, err);
+}
+
+/* ---- followup-status ------------------------------------------------------- */
+
+static int followup_status_rows(struct derived_ctx *d, const struct ef_timeline *tl, struct ef_csv_writer *w,
+				struct ef_err *err)
+{
+	(void)err;
+	struct ef_vital v;
+	ef_vital_status(tl, d->as_of, &v);
+	char dead[11], contact[11], relapse[11];
+	day_or_empty(v.deceased_on, dead);
+	day_or_empty(v.last_contact, contact);
+	day_or_empty(v.relapse_on, relapse);
+	const char *row[] = {tl->patient.mrn, v.deceased ? "deceased" : "alive", dead, contact,
+			     v.in_care ? "yes" : "no", relapse};
+	ef_csv_write_row(w, row, 6);
+	return EF_OK;
+}
+
+int export_followup_status(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err)
+{
+	static const char *const cols[] = {"mrn",	     "vital_status", "deceased_on",
+					   "last_contact_on", "in_care",	     "relapse_on"};
+	struct derived_ctx d = {.rows = followup_status_rows, .parts = STORE_TL_ALL};
+	return run_derived(c, as_of, mrn, out, cols, 6, 0, &d, err);
 }
 
 /* ---- alerts ------------------------------------------------------------------ */

@@ -10,6 +10,7 @@
 #include "engraft/engraftment.h"
 #include "engraft/gvhd.h"
 #include "engraft/vaccines.h"
+#include "engraft/vital.h"
 #include "internal.h"
 
 static const struct {
@@ -487,6 +488,11 @@ int ef_rules_evaluate(const struct ef_timeline *tl, const struct ef_reference *r
 {
 	struct ctx c = {tl, ref, ef_current_transplant(tl, as_of), as_of, out, err};
 	out->n = 0;
+	struct ef_vital v;
+	ef_vital_status(tl, as_of, &v);
+	ef_vital_reason(&v, out->resolve_reason, sizeof out->resolve_reason);
+	if (!v.in_care)
+		return EF_OK;
 	int rc = c.tp ? transplant_rules(&c) : EF_OK;
 	if (rc == EF_OK)
 		rc = gvhd_severe(&c);

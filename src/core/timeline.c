@@ -10,6 +10,9 @@ static const char *const graft_s[] = {"bone_marrow", "peripheral_blood", "cord_b
 static const char *const donor_s[] = {"", "self", "related", "unrelated", "haploidentical"};
 static const char *const cond_s[] = {"", "myeloablative", "reduced_intensity", "nonmyeloablative"};
 static const char *const prod_s[] = {"platelets", "red_cells", "plasma", "granulocytes"};
+static const char *const status_s[] = {"alive",       "relapse",          "deceased",
+				       "transferred", "lost_to_followup", "returned"};
+_Static_assert(sizeof status_s / sizeof status_s[0] == EF_ST_COUNT, "one word per status");
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -41,6 +44,7 @@ ENUM_FUNCS(ef_graft, graft, graft_s)
 ENUM_FUNCS(ef_donor, donor, donor_s)
 ENUM_FUNCS(ef_conditioning, conditioning, cond_s)
 ENUM_FUNCS(ef_product, product, prod_s)
+ENUM_FUNCS(ef_status_kind, status_kind, status_s)
 
 static const struct {
 	const char *const *tab;
@@ -52,6 +56,7 @@ static const struct {
 	[EF_V_DONOR] = {donor_s, NELEM(donor_s)},
 	[EF_V_CONDITIONING] = {cond_s, NELEM(cond_s)},
 	[EF_V_PRODUCT] = {prod_s, NELEM(prod_s)},
+	[EF_V_STATUS] = {status_s, NELEM(status_s)},
 };
 
 int ef_vocab_parse(enum ef_vocab v, const char *s, size_t n, int *out)
@@ -101,6 +106,7 @@ void ef_timeline_free(struct ef_timeline *tl)
 	free(tl->chronic);
 	free(tl->is);
 	free(tl->ivig);
+	free(tl->status);
 	ef_timeline_init(tl);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engraft/gvhd.h"
+#include "engraft/vital.h"
 
 /* EF_NO_DAY is INT32_MIN, so it loses every max(). */
 static ef_day later(ef_day a, ef_day b)
@@ -475,7 +476,9 @@ int ef_vaccines_forecast(const struct ef_timeline *tl, const struct ef_reference
 {
 	out->n = 0;
 	const struct ef_transplant *tp = ef_current_transplant(tl, as_of);
-	if (!tp)
+	struct ef_vital v;
+	ef_vital_status(tl, as_of, &v);
+	if (!tp || !v.in_care) /* a patient out of care is on no worklist */
 		return EF_OK;
 	struct forecast_ctx fc = {tl, tp, ref, as_of, ef_with_chronic_gvhd(tl, tp, ref, as_of), {0}};
 	ef_live_gate_eval(tl, tp, ref, as_of, &fc.gate);

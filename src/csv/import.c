@@ -35,6 +35,7 @@ struct pat_entry {
 	char *mrn;
 	int64_t id;
 	ef_day birth;
+	ef_day death; /* the date of death (EF_NO_DAY: none) */
 };
 
 struct pat_cache {
@@ -117,6 +118,8 @@ struct imp {
 	int row_bad;
 	char cell[MAX_COLS][1024]; /* copies of the cells, formula escape removed */
 	char key[128];             /* the natural key's columns, for messages */
+	ef_day death;              /* the row's patient's date of death (EF_NO_DAY: none) */
+	int eie_col;               /* the kind's entered_in_error column (-1: none) */
 };
 
 static void report(struct imp *im, const char *col, const char *fmt, ...)
@@ -217,7 +220,26 @@ static int mrn_ok(const char *s)
 	return 1;
 }
 
-/* A date column: real, not after today, not before `not_before` (if set). */
+/* Nothing is dated after the patient's date of death, unless the row is
+ * marked entered in error (the record of a mistake: an export of it
+ * imports again). Reports and returns -1 when `on` is later. */
+static int after_death(struct imp *im, const char *col, const char *text, ef_day on)
+{
+	size_t n = 0;
+	if (im->death == EF_NO_DAY || on == EF_NO_DAY || on <= im->death)
+		return 0;
+	if (im->eie_col >= 0)
+		ef_csv_get(im->row, im->idx[im->eie_col], &n);
+	if (n)
+		return 0;
+	char d[11];
+	ef_date_format(im->death, d);
+	report(im, col, "%s is after the patient's date of death %s", text, d);
+	return -1;
+}
+
+/* A date column: real, not after today, not before `not_before` (if set),
+ * not after the patient's date of death. */
 static int date_cell(struct imp *im, int i, ef_day not_before, ef_day *out, const char **text)
 {
 	const char *col = ef_kinds[im->kind].cols[i];
@@ -241,7 +263,7 @@ static int date_cell(struct imp *im, int i, ef_day not_before, ef_day *out, cons
 		report(im, col, "%s is before the birth date %s", v, b);
 		return -1;
 	}
-	return 0;
+	return after_death(im, col, v, *out);
 }
 
 /* Resolve the MRN column (index 0 in every child kind) to a patient. */
@@ -254,8 +276,8 @@ static int patient_cell(struct imp *im, int64_t *pid, ef_day *birth)
 	struct pat_entry *e = cache_find(&im->pats, mrn, n, 0);
 	if (!e) {
 		int64_t id;
-		ef_day b;
-		int rc = store_patient_id(im->s, mrn, n, &id, &b, im->err);
+		ef_day b, dd;
+		int rc = store_patient_dates(im->s, mrn, n, &id, &b, &dd, im->err);
 		if (rc) {
 			im->fatal = rc;
 			return -1;
@@ -271,9 +293,11 @@ static int patient_cell(struct imp *im, int64_t *pid, ef_day *birth)
 		}
 		e->id = id;
 		e->birth = b;
+		e->death = dd;
 	}
 	*pid = e->id;
 	*birth = e->birth;
+	im->death = e->death;
 	return 0;
 }
 
@@ -375,6 +399,8 @@ static void row_patient(struct imp *im)
 	/* Keep the cache in step: a later row of this file may be a child. */
 	struct pat_entry *e = cache_find(&im->pats, r.mrn, strlen(r.mrn), 1);
 	if (e) {
+		if (e->id != id) /* a new entry: its death unknown, none for a new patient */
+			e->death = EF_NO_DAY;
 		e->id = id;
 		e->birth = birth;
 	}
@@ -427,6 +453,8 @@ static void row_lab(struct imp *im)
 		}
 		else if (have_pat && birth != EF_NO_DAY && r.day < birth)
 			report(im, "collected_on", "%s is before the birth date", r.collected_on);
+		else if (have_pat)
+			after_death(im, "collected_on", r.collected_on, r.day);
 	}
 	r.test = cell(im, 2);
 	int have_test = r.test && ef_test_parse(r.test, strlen(r.test), &t) == 0;
@@ -651,6 +679,27 @@ static void row_ivig(struct imp *im)
 	count(im, store_put_ivig(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
 }
 
+static void row_status(struct imp *im)
+{
+	struct store_status_rec r = {0};
+	ef_day birth = EF_NO_DAY, d;
+	int st;
+	patient_cell(im, &r.patient_id, &birth);
+	date_cell(im, 1, birth, &d, &r.recorded_on);
+	if (vocab_cell(im, 2, EF_V_STATUS, &st) == 0)
+		r.status = im->cell[2];
+	r.note = cell(im, 3);
+	r.entered_in_error = eie_cell(im, 4, &r.eie_given);
+	if (im->row_bad || im->fatal)
+		return;
+	enum store_put res;
+	count(im, store_put_status(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
+	/* a later row of this file for the patient is checked against it */
+	struct pat_entry *e = cache_find(&im->pats, im->cell[0], strlen(im->cell[0]), 0);
+	if (!im->fatal && e && st == EF_ST_DECEASED && !r.entered_in_error && (e->death == EF_NO_DAY || d < e->death))
+		e->death = d;
+}
+
 static void (*const row_fns[STORE_K_COUNT])(struct imp *) = {
 	[STORE_K_PATIENTS] = row_patient,
 	[STORE_K_TRANSPLANTS] = row_transplant,
@@ -661,6 +710,7 @@ static void (*const row_fns[STORE_K_COUNT])(struct imp *) = {
 	[STORE_K_GVHD_CHRONIC] = row_chronic,
 	[STORE_K_IMMUNOSUPPRESSION] = row_is,
 	[STORE_K_IVIG] = row_ivig,
+	[STORE_K_STATUS] = row_status,
 };
 
 static int on_row(void *ctx, const struct ef_csv_row *row, struct ef_err *err)
@@ -677,6 +727,7 @@ static int on_row(void *ctx, const struct ef_csv_row *row, struct ef_err *err)
 		return EF_OK;
 	im->row = row;
 	im->row_bad = 0;
+	im->death = EF_NO_DAY;
 	im->res->rows++;
 	if (row->n != im->header_cols) {
 		report(im, "row", "%zu fields, but the header has %zu columns", row->n, im->header_cols);
@@ -700,6 +751,11 @@ int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
 	memset(res, 0, sizeof *res);
 	struct imp im = {.s = s, .kind = kind, .name = name, .opts = opts, .res = res, .err = err};
 	ef_kind_key(kind, im.key, sizeof im.key);
+	im.death = EF_NO_DAY;
+	im.eie_col = -1;
+	for (size_t i = 0; i < ef_kinds[kind].ncol; i++)
+		if (strcmp(ef_kinds[kind].cols[i], "entered_in_error") == 0)
+			im.eie_col = (int)i;
 	for (size_t i = 0; i < ef_kinds[kind].ncol; i++) /* the description fits the copies: never cut */
 		if (ef_kinds[kind].desc[i].max >= sizeof im.cell[0] || ef_kinds[kind].ncol > MAX_COLS)
 			return ef_errf(err, EF_DB, "internal: column %s of %s is longer than the import can hold",

@@ -155,7 +155,7 @@ static int reopened(struct store *s, int64_t id, ef_day as_of, const struct ef_f
 	return history(s, id, as_of, "reopened", "open", f->message, NULL, EF_NO_DAY, err);
 }
 
-static int resolved(struct store *s, int64_t id, ef_day as_of, struct ef_err *err)
+static int resolved(struct store *s, int64_t id, ef_day as_of, const char *reason, struct ef_err *err)
 {
 	static const char sql[] = "UPDATE alerts SET status = 'resolved', resolved_on = ?2 WHERE alert_id = ?1";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
@@ -166,7 +166,7 @@ static int resolved(struct store *s, int64_t id, ef_day as_of, struct ef_err *er
 	int rc = store_exec_stmt(s, st, err, "resolve alert");
 	if (rc)
 		return rc;
-	return history(s, id, as_of, "resolved", "resolved", NULL, NULL, EF_NO_DAY, err);
+	return history(s, id, as_of, "resolved", "resolved", NULL, reason, EF_NO_DAY, err);
 }
 
 static struct existing *match(struct existing *v, size_t n, const struct ef_finding *f)
@@ -236,7 +236,7 @@ int store_alerts_apply(struct store *s, int64_t patient_id, ef_day as_of, const 
 		enum ef_alert_event ev = ef_alert_transition(&v[i].state, 0, as_of, &next);
 		count(counts, ev);
 		if (ev == EF_EV_RESOLVED)
-			rc = resolved(s, v[i].id, as_of, err);
+			rc = resolved(s, v[i].id, as_of, f->resolve_reason[0] ? f->resolve_reason : NULL, err);
 	}
 	free(v);
 	return rc;

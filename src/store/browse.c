@@ -4,7 +4,7 @@
  * patients_name index, so a page costs the same wherever it is. Filter
  * parameters: ?1 first word as a LIKE prefix pattern (NULL: no filter),
  * ?2 second word (NULL: one word); ?3 today (YYYY-MM-DD); ?4..?6 the key;
- * ?7 the limit. */
+ * ?7 the limit; ?8 the care filter (P_CARE). */
 #include "store_int.h"
 
 #include <stdio.h>
@@ -21,13 +21,27 @@
 	"p.birth_date, p.diagnosis, "                                                                   \
 	"(SELECT count(*) FROM alerts a WHERE a.status = 'open' AND a.patient_id = p.id), "            \
 	"(SELECT min(CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END) "       \
-	" FROM alerts a WHERE a.status = 'open' AND a.patient_id = p.id) "                            \
+	" FROM alerts a WHERE a.status = 'open' AND a.patient_id = p.id), "                           \
+	P_CARE " "                                                                                      \
 	"FROM patients p "
+/* Why the patient is not in care on ?3 (NULL: in care): 'deceased', or the
+ * latest of transferred / lost_to_followup / returned when it is not
+ * returned (on one day returned wins). The same rule as ef_vital_status
+ * (engraft/vital.h), written in SQL so a page of the list can be filtered
+ * by it (?8: NULL every patient, 'in_care', 'deceased'). */
+#define P_CARE                                                                                     \
+	"(CASE WHEN EXISTS (SELECT 1 FROM status x WHERE x.patient_id = p.id AND x.status = 'deceased' " \
+	" AND x.recorded_on <= ?3 AND x.entered_in_error IS NULL) THEN 'deceased' ELSE "               \
+	" (SELECT nullif(x.status, 'returned') FROM status x WHERE x.patient_id = p.id "                \
+	"  AND x.status IN ('transferred', 'lost_to_followup', 'returned') AND x.recorded_on <= ?3 "    \
+	"  AND x.entered_in_error IS NULL ORDER BY x.recorded_on DESC, x.status = 'returned' DESC LIMIT 1) END)"
 #define P_FILTER                                                                                   \
 	"(?1 IS NULL OR (?2 IS NULL AND (p.mrn LIKE ?1 ESCAPE '\\' OR p.family_name LIKE ?1 ESCAPE '\\' " \
 	" OR p.given_name LIKE ?1 ESCAPE '\\')) "                                                       \
 	" OR (?2 IS NOT NULL AND ((p.family_name LIKE ?1 ESCAPE '\\' AND p.given_name LIKE ?2 ESCAPE '\\') " \
-	" OR (p.given_name LIKE ?1 ESCAPE '\\' AND p.family_name LIKE ?2 ESCAPE '\\'))))"
+	" OR (p.given_name LIKE ?1 ESCAPE '\\' AND p.family_name LIKE ?2 ESCAPE '\\')))) "               \
+	"AND (?8 IS NULL OR (?8 = 'in_care' AND " P_CARE " IS NULL) OR (?8 = 'deceased' AND " P_CARE     \
+	" = 'deceased'))"
 #define P_ASC " ORDER BY p.family_name, p.given_name, p.mrn LIMIT ?7"
 #define P_DESC " ORDER BY p.family_name DESC, p.given_name DESC, p.mrn DESC LIMIT ?7"
 
@@ -74,8 +88,14 @@ static void parse_filter(const char *f, struct filter *out)
 	}
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct filter *f)
+static void bind_filter(sqlite3_stmt *st, const struct filter *f, enum browse_care care, ef_day today)
 {
+	static const char *const care_word[] = {NULL, "in_care", "deceased"};
+	char t[11];
+	ef_date_format(today, t);
+	sqlite3_bind_text(st, 3, t, -1, SQLITE_TRANSIENT);
+	if ((unsigned)care < 3 && care_word[care])
+		sqlite3_bind_text(st, 8, care_word[care], -1, SQLITE_STATIC);
 	if (f->n >= 1)
 		sqlite3_bind_text(st, 1, f->w[0], -1, SQLITE_TRANSIENT);
 	if (f->n >= 2)
@@ -95,7 +115,7 @@ void browse_key_of(const struct browse_patient *p, struct browse_key *k)
 	snprintf(k->mrn, sizeof k->mrn, "%s", p->mrn);
 }
 
-int browse_patients(struct store *s, const char *filter, ef_day today, enum browse_dir dir,
+int browse_patients(struct store *s, const char *filter, enum browse_care care, ef_day today, enum browse_dir dir,
 		    const struct browse_key *key, struct browse_patient *out, int max, int *n, struct ef_err *err)
 {
 	const char *sql;
@@ -111,10 +131,7 @@ int browse_patients(struct store *s, const char *filter, ef_day today, enum brow
 		return EF_DB;
 	struct filter f;
 	parse_filter(filter, &f);
-	bind_filter(st, &f);
-	char t[11];
-	ef_date_format(today, t);
-	sqlite3_bind_text(st, 3, t, -1, SQLITE_TRANSIENT);
+	bind_filter(st, &f, care, today);
 	if (key) {
 		sqlite3_bind_text(st, 4, key->family_name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, key->given_name, -1, SQLITE_STATIC);
@@ -139,6 +156,7 @@ int browse_patients(struct store *s, const char *filter, ef_day today, enum brow
 		copy_col(p->diagnosis, sizeof p->diagnosis, st, 7);
 		p->alerts_open = sqlite3_column_int(st, 8);
 		p->alerts_worst = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 9);
+		copy_col(p->care, sizeof p->care, st, 10);
 		(*n)++;
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE) {
@@ -158,14 +176,15 @@ int browse_patients(struct store *s, const char *filter, ef_day today, enum brow
 	return EF_OK;
 }
 
-int browse_patient_count(struct store *s, const char *filter, int64_t *n, struct ef_err *err)
+int browse_patient_count(struct store *s, const char *filter, enum browse_care care, ef_day today, int64_t *n,
+			 struct ef_err *err)
 {
 	sqlite3_stmt *st = store_stmt(s, sql_count, err);
 	if (!st)
 		return EF_DB;
 	struct filter f;
 	parse_filter(filter, &f);
-	bind_filter(st, &f);
+	bind_filter(st, &f, care, today);
 	int r = sqlite3_step(st);
 	if (r != SQLITE_ROW) {
 		int rc = store_dberr(s, err, "count patients");

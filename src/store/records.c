@@ -506,12 +506,35 @@ int store_put_ivig(struct store *s, const struct store_ivig_rec *r, int64_t impo
 	return put(s, STORE_K_IVIG, bind_ivig, r, import_id, NULL, res, err);
 }
 
-/* ---- lookups and imports ---- */
+/* ---- vital and follow-up status ---- */
+static int bind_status(sqlite3_stmt *st, const void *p)
+{
+	const struct store_status_rec *r = p;
+	sqlite3_bind_int64(st, 1, r->patient_id);
+	store_bind_text(st, 2, r->recorded_on);
+	store_bind_text(st, 3, r->status);
+	store_bind_opt(st, 4, r->note);
+	bind_eie(st, r->entered_in_error, r->eie_given);
+	return 0;
+}
 
-int store_patient_id(struct store *s, const char *mrn, size_t mrn_len, int64_t *id, ef_day *birth,
+int store_put_status(struct store *s, const struct store_status_rec *r, int64_t import_id, enum store_put *res,
 		     struct ef_err *err)
 {
-	static const char sql[] = "SELECT id, birth_date FROM patients WHERE mrn = ?1";
+	return put(s, STORE_K_STATUS, bind_status, r, import_id, NULL, res, err);
+}
+
+/* ---- lookups and imports ---- */
+
+/* The date of death: the earliest valid deceased row (engraft/vital.h). */
+#define DEATH_OF(pid) \
+	"(SELECT min(recorded_on) FROM status WHERE patient_id = " pid " AND status = 'deceased' " \
+	"AND entered_in_error IS NULL)"
+
+int store_patient_dates(struct store *s, const char *mrn, size_t mrn_len, int64_t *id, ef_day *birth, ef_day *death,
+			struct ef_err *err)
+{
+	static const char sql[] = "SELECT p.id, p.birth_date, " DEATH_OF("p.id") " FROM patients p WHERE p.mrn = ?1";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return EF_DB;
@@ -520,16 +543,40 @@ int store_patient_id(struct store *s, const char *mrn, size_t mrn_len, int64_t *
 	*id = 0;
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
-		if (birth) {
-			const char *b = (const char *)sqlite3_column_text(st, 1);
-			if (!b || ef_date_parse(b, strlen(b), birth))
-				*birth = EF_NO_DAY;
-		}
+		if (birth)
+			*birth = store_col_day(st, 1);
+		if (death)
+			*death = store_col_day(st, 2);
 	} else if (rc != SQLITE_DONE) {
 		rc = store_dberr(s, err, "look up patient");
 		sqlite3_reset(st);
 		return rc;
 	}
+	sqlite3_reset(st);
+	return EF_OK;
+}
+
+int store_patient_id(struct store *s, const char *mrn, size_t mrn_len, int64_t *id, ef_day *birth,
+		     struct ef_err *err)
+{
+	return store_patient_dates(s, mrn, mrn_len, id, birth, NULL, err);
+}
+
+int store_patient_death(struct store *s, int64_t patient_id, ef_day *death, struct ef_err *err)
+{
+	static const char sql[] = "SELECT " DEATH_OF("?1");
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	sqlite3_bind_int64(st, 1, patient_id);
+	int rc = sqlite3_step(st);
+	*death = EF_NO_DAY;
+	if (rc != SQLITE_ROW) {
+		rc = store_dberr(s, err, "look up the date of death");
+		sqlite3_reset(st);
+		return rc;
+	}
+	*death = store_col_day(st, 0);
 	sqlite3_reset(st);
 	return EF_OK;
 }

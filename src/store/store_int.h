@@ -44,6 +44,8 @@ int store_dberr(struct store *s, struct ef_err *err, const char *what);
 /* Bind helpers: NULL or "" text binds NULL (opt) ; text binds as is. */
 int store_bind_text(sqlite3_stmt *st, int i, const char *v);
 int store_bind_opt(sqlite3_stmt *st, int i, const char *v);
+/* A date column as a day; EF_NO_DAY when NULL or not a date (timeline.c). */
+ef_day store_col_day(sqlite3_stmt *st, int col);
 
 /* Run a statement that returns no rows (or whose rows are ignored). */
 int store_exec_stmt(struct store *s, sqlite3_stmt *st, struct ef_err *err, const char *what);

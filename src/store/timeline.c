@@ -5,6 +5,9 @@
  * the per-patient variants. ?1 = as-of date text, ?2 = as-of day number,
  * ?3 = patient id (per-patient variants only).
  *
+ * Status rows (schema 012) are always loaded: whether the patient is in
+ * this clinic's care (engraft/vital.h) decides every finding.
+ *
  * Rows entered in error (entered_in_error set, schema 006) are left out of
  * every timeline: every computation (engraftment, GVHD, vaccine forecast and
  * live gate, rules, milestones, IgG/IVIG) reads its rows from here. */
@@ -15,7 +18,7 @@
 #include <string.h>
 
 struct caps {
-	size_t transplants, labs, transfusions, doses, acute, chronic, is, ivig;
+	size_t transplants, labs, transfusions, doses, acute, chronic, is, ivig, status;
 };
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -37,7 +40,7 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 	(grow((void **)&(tl)->field, &(caps)->capfield, (tl)->nfield + 1, sizeof *(tl)->field) ? NULL \
 											       : &(tl)->field[(tl)->nfield++])
 
-static ef_day col_day(sqlite3_stmt *st, int col)
+ef_day store_col_day(sqlite3_stmt *st, int col)
 {
 	const char *s = (const char *)sqlite3_column_text(st, col);
 	ef_day d;
@@ -71,7 +74,7 @@ static int add_transplant(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *
 		return -1;
 	memset(t, 0, sizeof *t);
 	t->id = sqlite3_column_int64(st, 1);
-	t->day0 = col_day(st, 2);
+	t->day0 = store_col_day(st, 2);
 	t->type = (enum ef_hct_type)vocab_col(st, 3, EF_V_HCT_TYPE, 0);
 	t->graft = (enum ef_graft)vocab_col(st, 4, EF_V_GRAFT, 0);
 	t->donor = (enum ef_donor)vocab_col(st, 5, EF_V_DONOR, EF_DONOR_UNKNOWN);
@@ -107,7 +110,7 @@ static int add_transfusion(struct ef_timeline *tl, struct caps *c, sqlite3_stmt 
 	if (!t)
 		return -1;
 	t->id = sqlite3_column_int64(st, 1);
-	t->day = col_day(st, 2);
+	t->day = store_col_day(st, 2);
 	t->product = (enum ef_product)vocab_col(st, 3, EF_V_PRODUCT, EF_PROD_RED_CELLS);
 	return 0;
 }
@@ -118,7 +121,7 @@ static int add_dose(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	if (!d)
 		return -1;
 	d->vaccination_id = sqlite3_column_int64(st, 1);
-	d->day = col_day(st, 2);
+	d->day = store_col_day(st, 2);
 	col_copy(d->vaccine, sizeof d->vaccine, st, 3);
 	col_copy(d->series, sizeof d->series, st, 4);
 	d->live = sqlite3_column_int(st, 5);
@@ -132,7 +135,7 @@ static int add_acute(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	if (!a)
 		return -1;
 	a->id = sqlite3_column_int64(st, 1);
-	a->day = col_day(st, 2);
+	a->day = store_col_day(st, 2);
 	a->skin = sqlite3_column_int(st, 3);
 	a->liver = sqlite3_column_int(st, 4);
 	a->upper_gi = sqlite3_column_int(st, 5);
@@ -146,7 +149,7 @@ static int add_chronic(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	if (!g)
 		return -1;
 	g->id = sqlite3_column_int64(st, 1);
-	g->day = col_day(st, 2);
+	g->day = store_col_day(st, 2);
 	g->skin = sqlite3_column_int(st, 3);
 	g->mouth = sqlite3_column_int(st, 4);
 	g->eyes = sqlite3_column_int(st, 5);
@@ -165,8 +168,8 @@ static int add_is(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 		return -1;
 	i->id = sqlite3_column_int64(st, 1);
 	col_copy(i->drug, sizeof i->drug, st, 2);
-	i->start = col_day(st, 3);
-	i->stop = col_day(st, 4); /* EF_NO_DAY when NULL or stopped after as-of */
+	i->start = store_col_day(st, 3);
+	i->stop = store_col_day(st, 4); /* EF_NO_DAY when NULL or stopped after as-of */
 	return 0;
 }
 
@@ -176,8 +179,19 @@ static int add_ivig(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	if (!v)
 		return -1;
 	v->id = sqlite3_column_int64(st, 1);
-	v->day = col_day(st, 2);
+	v->day = store_col_day(st, 2);
 	v->dose_g = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 3);
+	return 0;
+}
+
+static int add_status(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
+{
+	struct ef_status_row *r = PUSH(tl, c, status, n_status, status);
+	if (!r)
+		return -1;
+	r->id = sqlite3_column_int64(st, 1);
+	r->day = store_col_day(st, 2);
+	r->kind = (enum ef_status_kind)vocab_col(st, 3, EF_V_STATUS, EF_ST_ALIVE);
 	return 0;
 }
 
@@ -209,6 +223,9 @@ struct table_loader {
 #define T_IS                                                                                      \
 	"SELECT patient_id, id, drug, started_on, CASE WHEN stopped_on > ?1 THEN NULL ELSE stopped_on END " \
 	"FROM immunosuppression WHERE started_on <= ?1 AND entered_in_error IS NULL"
+#define T_STATUS                                                                                  \
+	"SELECT patient_id, id, recorded_on, status FROM status WHERE recorded_on <= ?1 "                \
+	"AND entered_in_error IS NULL"
 #define T_IVIG "SELECT patient_id, id, given_on, dose_g FROM ivig WHERE given_on <= ?1 AND entered_in_error IS NULL"
 
 static const struct table_loader loaders[] = {
@@ -226,6 +243,9 @@ static const struct table_loader loaders[] = {
 	 add_chronic, STORE_TL_GVHD},
 	{T_IS " ORDER BY patient_id, started_on", T_IS " AND patient_id = ?3 ORDER BY started_on", add_is, STORE_TL_IS},
 	{T_IVIG " ORDER BY patient_id, given_on", T_IVIG " AND patient_id = ?3 ORDER BY given_on", add_ivig, STORE_TL_IVIG},
+	/* always: whether the patient is in care decides every finding */
+	{T_STATUS " ORDER BY patient_id, recorded_on", T_STATUS " AND patient_id = ?3 ORDER BY recorded_on", add_status,
+	 0},
 };
 #define N_LOADERS (sizeof loaders / sizeof loaders[0])
 
@@ -238,7 +258,7 @@ static int wanted(const struct table_loader *l, unsigned parts)
 static void clear_counts(struct ef_timeline *tl)
 {
 	tl->n_transplants = tl->n_labs = tl->n_transfusions = tl->n_doses = 0;
-	tl->n_acute = tl->n_chronic = tl->n_is = tl->n_ivig = 0;
+	tl->n_acute = tl->n_chronic = tl->n_is = tl->n_ivig = tl->n_status = 0;
 }
 
 static void fill_patient(struct ef_patient *p, sqlite3_stmt *st)
@@ -248,7 +268,7 @@ static void fill_patient(struct ef_patient *p, sqlite3_stmt *st)
 	col_copy(p->mrn, sizeof p->mrn, st, 1);
 	col_copy(p->family_name, sizeof p->family_name, st, 2);
 	col_copy(p->given_name, sizeof p->given_name, st, 3);
-	p->birth = col_day(st, 4);
+	p->birth = store_col_day(st, 4);
 	p->sex = (enum ef_sex)vocab_col(st, 5, EF_V_SEX, EF_SEX_UNKNOWN);
 	col_copy(p->diagnosis, sizeof p->diagnosis, st, 6);
 }

@@ -15,6 +15,7 @@
 #include "engraft/labref.h"
 #include "engraft/timeline.h"
 #include "engraft/units.h"
+#include "engraft/vital.h"
 #include "tui_int.h"
 
 #define SPARK_N 12
@@ -52,6 +53,8 @@ struct chart_st {
 static const struct keybind keys[] = {
 	{{'l'}, "l", CMD_LAB, "Lab", "enter a lab result for this patient", 0},
 	{{'g'}, "g", CMD_GVHD, "GVHD", "enter a GVHD assessment (acute or chronic)", 0},
+	{{'s'}, "s", CMD_STATUS, "Status",
+	 "record a vital or follow-up status: alive (a contact), relapse, deceased, transferred, lost, returned", 0},
 	{{'x'}, "x", CMD_MARK_ERROR, "Error",
 	 "mark the selected record (lab result, dose, GVHD assessment) entered in error: reason required", 0},
 	{{'H'}, "H", CMD_AUDIT, "History", "the audit trail of this patient's record: who changed what, before -> after", 0},
@@ -236,6 +239,26 @@ static void draw_status_lines(struct app *a, struct chart_st *st, struct pen *pn
 	WINDOW *w = pn->w;
 	int cols = getmaxx(w), r;
 	char d[11], dn[16];
+	/* vital and follow-up status (vital.h): shown when it is news */
+	struct ef_vital v;
+	ef_vital_status(&st->tl, a->today, &v);
+	if ((!v.in_care || v.relapse_on != EF_NO_DAY) && (r = row_of(pn)) >= 0) {
+		put_text(w, r, 1, 14, "Status", A_BOLD, 0);
+		int x = 16;
+		if (v.deceased) {
+			ef_date_format(v.deceased_on, d);
+			x += put_fmt(w, r, x, cols - x, tui_attr(R_CRITICAL), "DECEASED %s", d);
+		} else if (!v.in_care) {
+			char why[64];
+			x += put_fmt(w, r, x, cols - x, tui_attr(R_WARNING), "%s: not in this clinic's care",
+				     ef_vital_reason(&v, why, sizeof why));
+		}
+		if (v.relapse_on != EF_NO_DAY) {
+			ef_date_format(v.relapse_on, d);
+			x += put_text(w, r, x, cols - x, x > 16 ? "; " : "", A_NORMAL, 0);
+			put_fmt(w, r, x, cols - x, tui_attr(R_WARNING), "relapse on %s: review the vaccination plan", d);
+		}
+	}
 	/* engraftment: computed by the clinical core (engraftment.h) */
 	if ((r = row_of(pn)) >= 0) {
 		put_text(w, r, 1, 14, "Engraftment", A_BOLD, 0);
@@ -532,8 +555,9 @@ static enum action chart_key(struct app *a, struct screen *s, int key, enum cmd 
 		return ACTION_PUSH;
 	case CMD_LAB:
 	case CMD_GVHD:
+	case CMD_STATUS:
 		memset(&a->req, 0, sizeof a->req);
-		a->req.ops = cmd == CMD_LAB ? &labform_ops : &gvhdform_ops;
+		a->req.ops = cmd == CMD_LAB ? &labform_ops : cmd == CMD_GVHD ? &gvhdform_ops : &statusform_ops;
 		a->req.patient_id = s->patient_id;
 		return ACTION_PUSH;
 	case CMD_UP:
@@ -600,7 +624,9 @@ const struct screen_ops chart_ops = {
 		 "immunosuppression and IVIG, the latest result of each test since day 0 with a "
 		 "trend of the last 12 values (Flag: L or H below or above the reference interval, "
 		 "LL or HH beyond a critical limit, from the site's lab_tests.csv), and open alerts. l enters a lab result, g a GVHD "
-		 "assessment; v shows this patient's vaccinations and a this patient's alerts. "
+		 "assessment, s a vital or follow-up status (a deceased, transferred or lost patient shows it on "
+		 "the Status line, and has no alerts and no worklist; a relapse says to review the vaccination "
+		 "plan); v shows this patient's vaccinations and a this patient's alerts. "
 		 "Under them, the patient's records (lab results, doses, GVHD assessments), newest "
 		 "first: Down/Up select one, x marks it entered in error (a reason is required). A "
 		 "record entered in error stays on the chart, dimmed, with its reason, and counts for "

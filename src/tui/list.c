@@ -17,6 +17,7 @@ enum nav { NAV_STAY = 0, NAV_FIRST, NAV_LAST, NAV_NEXT_ROW, NAV_PREV_ROW, NAV_NE
 
 struct list_st {
 	char filter[128];
+	enum browse_care care;   /* f: every patient, in care, deceased */
 	char before_search[128];
 	struct browse_key top;   /* first visible row */
 	int have_top;
@@ -33,6 +34,8 @@ struct list_st {
 static const struct keybind keys[] = {
 	{{'/'}, "/", CMD_SEARCH, "Search", "search by MRN or name prefix (incremental)", M_NORMAL},
 	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_OPEN, "Open", "open the selected patient's chart", M_NORMAL},
+	{{'f'}, "f", CMD_FILTER, "Show", "show every patient, those in this clinic's care, or the deceased (in turn)",
+	 M_NORMAL},
 	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_SEARCH_KEEP, "Keep", "keep the filter and go back to the list",
 	 M_SEARCH},
 	{{KEY_ESCAPE}, "Esc", CMD_SEARCH_CLEAR, "Clear", "clear the filter", M_SEARCH},
@@ -62,7 +65,7 @@ static int page_rows(WINDOW *w, const struct list_st *st)
 static int fetch(struct app *a, struct list_st *st, enum browse_dir dir, const struct browse_key *k, int max,
 		 struct browse_patient *out, int *n)
 {
-	return browse_patients(a->s, st->filter, a->today, dir, k, out, max, n, &a->err);
+	return browse_patients(a->s, st->filter, st->care, a->today, dir, k, out, max, n, &a->err);
 }
 
 /* Load the page that starts at st->top (or the first page), page+1 rows to
@@ -169,12 +172,14 @@ static int list_load(struct app *a, struct screen *s)
 	}
 	if ((rc = load_from_top(a, st)))
 		return rc;
-	if ((rc = browse_patient_count(a->s, st->filter, &st->total, &a->err)))
+	if ((rc = browse_patient_count(a->s, st->filter, st->care, a->today, &st->total, &a->err)))
 		return rc;
+	static const char *const shown[] = {"", " in care", " deceased"};
+	const char *sh = (unsigned)st->care < 3 ? shown[st->care] : "";
 	if (st->filter[0])
-		snprintf(s->title, sizeof s->title, "%lld matching \"%s\"", (long long)st->total, st->filter);
+		snprintf(s->title, sizeof s->title, "%lld%s matching \"%s\"", (long long)st->total, sh, st->filter);
 	else
-		snprintf(s->title, sizeof s->title, "%lld", (long long)st->total);
+		snprintf(s->title, sizeof s->title, "%lld%s", (long long)st->total, sh);
 	return EF_OK;
 }
 
@@ -255,7 +260,11 @@ static void list_draw(struct app *a, struct screen *s, WINDOW *w)
 				put_fmt(w, y, c_age, w_age, ra, "%d", ef_age_years(p->birth, a->today));
 			put_text(w, y, c_diag, w_diag, p->diagnosis, ra, 0);
 		}
-		if (p->alerts_open > 0) {
+		if (p->care[0]) { /* not in this clinic's care: said plainly */
+			const char *c = strcmp(p->care, "deceased") == 0 ? "DECEASED"
+					: strcmp(p->care, "transferred") == 0 ? "transfer" : "lost f/u";
+			put_text(w, y, c_alert, w_alert, c, sel ? ra | A_BOLD : tui_attr(R_DIM), 0);
+		} else if (p->alerts_open > 0) {
 			enum role r = p->alerts_worst == 0 ? R_CRITICAL : p->alerts_worst == 1 ? R_WARNING : R_INFO;
 			const char *sv = p->alerts_worst == 0 ? "crit" : p->alerts_worst == 1 ? "warn" : "info";
 			put_fmt(w, y, c_alert, w_alert, sel ? ra | A_BOLD : tui_attr(r), "%d %s", p->alerts_open, sv);
@@ -313,6 +322,10 @@ static enum action list_key(struct app *a, struct screen *s, int key, enum cmd c
 		return ACTION_RELOAD;
 	case CMD_END:
 		st->nav = NAV_LAST;
+		return ACTION_RELOAD;
+	case CMD_FILTER:
+		st->care = (enum browse_care)(((int)st->care + 1) % 3);
+		st->nav = NAV_FIRST;
 		return ACTION_RELOAD;
 	case CMD_SEARCH:
 		snprintf(st->before_search, sizeof st->before_search, "%s", st->filter);
@@ -397,7 +410,9 @@ const struct screen_ops list_ops = {
 	.about = "Every patient, by name. Type / and part of an MRN, a family name or a given name "
 		 "(\"smith j\" also works) to narrow the list as you type; Enter keeps the filter, "
 		 "Esc clears it. Enter on a patient opens the chart. Day is days since the latest "
-		 "transplant (day +N); Alerts counts open alerts, coloured by the worst severity.",
+		 "transplant (day +N); Alerts counts open alerts, coloured by the worst severity, or says "
+		 "DECEASED, transfer or lost f/u for a patient no longer in this clinic's care. f shows "
+		 "every patient, those in care, or the deceased, in turn.",
 	.open = list_open,
 	.load = list_load,
 	.draw = list_draw,

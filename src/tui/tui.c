@@ -42,6 +42,8 @@ static const struct {
 	[MSG_LAB_UNCHANGED] = {R_STATUS, "%s on %s was already recorded with this value; nothing changed."},
 	[MSG_GVHD_SAVED] = {R_STATUS_OK, "Saved %s GVHD assessment of %s: %s.%s"},
 	[MSG_GVHD_UNCHANGED] = {R_STATUS, "The %s GVHD assessment of %s was already recorded; nothing changed."},
+	[MSG_STATUS_SAVED] = {R_STATUS_OK, "Saved status %s on %s.%s"},
+	[MSG_STATUS_UNCHANGED] = {R_STATUS, "Status %s on %s was already recorded; nothing changed."},
 	[MSG_DOSE_SAVED] = {R_STATUS_OK, "Recorded %s given on %s.%s"},
 	[MSG_DOSE_UNCHANGED] = {R_STATUS, "%s on %s was already recorded; nothing changed."},
 	[MSG_ACKED] = {R_STATUS_OK, "Acknowledged %s %s%s."},
@@ -391,6 +393,8 @@ static int cmd_action(enum cmd c)
 		return EF_ACT_LABS;
 	case CMD_GVHD:
 		return EF_ACT_TREATMENT;
+	case CMD_STATUS:
+		return EF_ACT_PATIENTS;
 	case CMD_RECORD:
 		return EF_ACT_NURSING;
 	case CMD_ACK:

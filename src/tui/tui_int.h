@@ -39,7 +39,7 @@ enum cmd {
 	CMD_LAB, CMD_GVHD, CMD_VACCINES, CMD_RECORD, CMD_ALERTS, CMD_ACK, CMD_HISTORY,
 	CMD_SCOPE, CMD_PATIENTS, CMD_HELP, CMD_BACK, CMD_QUIT,
 	CMD_NEXT_FIELD, CMD_PREV_FIELD, CMD_SAVE, CMD_CHOICE_NEXT, CMD_CHOICE_PREV, CMD_KIND,
-	CMD_MARK_ERROR, CMD_AUDIT,
+	CMD_MARK_ERROR, CMD_AUDIT, CMD_STATUS, CMD_FILTER,
 	CMD_DISCARD_DRAFT,
 };
 
@@ -109,6 +109,8 @@ enum msg {
 	MSG_NO_DRAFT,
 	MSG_DRAFTS_WAITING,
 	MSG_NOT_PERMITTED,
+	MSG_STATUS_SAVED,
+	MSG_STATUS_UNCHANGED,
 	MSG_COUNT
 };
 
@@ -211,7 +213,7 @@ enum { ASK_SCREEN = 1, ASK_DISCARD = 2 };
 
 /* Screens */
 extern const struct screen_ops list_ops, chart_ops, labform_ops, gvhdform_ops, vaccines_ops, doseform_ops,
-	alerts_ops, ackform_ops, help_ops, eieform_ops, history_ops;
+	alerts_ops, ackform_ops, help_ops, eieform_ops, history_ops, statusform_ops;
 
 /* Text wrapped to width from (top + *y - scroll, x) on, *y counting lines
  * (help.c); and the scrolling keys of a text screen (Up, Down, PgUp, PgDn,

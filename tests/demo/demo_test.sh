@@ -5,7 +5,7 @@ set -eu
 E=${1:?usage: demo_test.sh path/to/engraft}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
-KINDS="patients transplants labs transfusions vaccinations gvhd-acute gvhd-chronic immunosuppression ivig"
+KINDS="patients transplants labs transfusions vaccinations gvhd-acute gvhd-chronic immunosuppression ivig status"
 AS_OF=2024-03-15
 fails=0 passes=0
 ok() { passes=$((passes + 1)); }
@@ -53,6 +53,18 @@ grep -q ',cells/uL,$' "$T/a.labs.csv" && grep -q ',K/uL,$' "$T/a.labs.csv" && gr
 grep -q ',platelets,$' "$T/a.transfusions.csv" && ok || bad "no platelet transfusions"
 grep -q ',allogeneic,' "$T/a.transplants.csv" && grep -q ',autologous,' "$T/a.transplants.csv" && ok || bad "transplant types"
 grep -q '^DEMO000001,' "$T/a.patients.csv" && ok || bad "MRNs are not DEMO000001..."
+grep -q ',alive,' "$T/a.status.csv" && ok || bad "no last contacts recorded"
+# deaths and relapses at believable rates (a bigger cohort: a few in 60 is noise)
+"$E" --db "$T/big.db" demo --patients 1500 --seed 7 --as-of $AS_OF >/dev/null
+"$E" --db "$T/big.db" export status >"$T/big.status.csv"
+dead=$(grep -c ',deceased,' "$T/big.status.csv" || true)
+relapsed=$(grep -c ',relapse,' "$T/big.status.csv" || true)
+moved=$(grep -c ',transferred,\|,lost_to_followup,' "$T/big.status.csv" || true)
+[ "$dead" -ge 60 ] && [ "$dead" -le 400 ] && ok || bad "deaths in 1500 patients: $dead"
+[ "$relapsed" -ge 60 ] && [ "$relapsed" -le 450 ] && ok || bad "relapses in 1500 patients: $relapsed"
+[ "$moved" -ge 3 ] && [ "$moved" -le 100 ] && ok || bad "transferred or lost in 1500 patients: $moved"
+# nothing dated after a death: every later row would make the export refuse to import
+"$E" --db "$T/big.db" export followup-status --as-of $AS_OF | grep -q ',deceased,.*,no,' && ok || bad "no deceased patient out of care"
 
 # export -> import into a fresh database -> export: byte for byte
 for k in $KINDS; do

@@ -1,7 +1,9 @@
 /* test_app_eie.c - the use cases of rows entered in error (src/app):
  * marking a record and re-running the patient's rules in one transaction,
  * the reason's validation, and a record saved again through a form being
- * valid again. */
+ * valid again. Also the status use case on the same fixture (issue 18):
+ * app_record_status resolves alerts, refuses bad input, and every single
+ * save dated after the date of death is refused. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,11 +110,86 @@ START_TEST(mark_resolves_the_alert_and_a_form_save_makes_it_valid_again)
 }
 END_TEST
 
+START_TEST(status_resolves_alerts_and_refuses_later_records)
+{
+	struct fx f;
+	fx_open(&f);
+	struct ef_err err;
+	struct ef_check_counts c = {0};
+	ck_assert_int_eq(app_check_patient(&f.env, f.pid, &c, &err), EF_OK);
+	ck_assert_int_ge(c.opened, 1);
+	struct app_saved saved;
+	struct store_status_rec st = {.patient_id = f.pid, .recorded_on = "2025-09-01", .status = "dead"};
+	ck_assert_int_eq(app_record_status(&f.env, &st, &saved, &err), EF_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.msg, "lost_to_followup"));
+	st.status = "deceased";
+	st.recorded_on = "2025-10-02"; /* after today */
+	ck_assert_int_eq(app_record_status(&f.env, &st, &saved, &err), EF_INVALID);
+	st.recorded_on = "2025-09-01";
+	st.note = "bad\033[2Jnote";
+	ck_assert_int_eq(app_record_status(&f.env, &st, &saved, &err), EF_INVALID);
+	st.note = "at home,\nfamily present";
+	ck_assert_int_eq(app_record_status(&f.env, &st, &saved, &err), EF_OK);
+	ck_assert_int_eq(saved.put, STORE_INSERTED);
+	ck_assert_int_eq(saved.alerts.resolved, c.opened); /* every open alert, in the same transaction */
+	ck_assert_int_eq(saved.alerts.opened + saved.alerts.kept, 0);
+	/* a lab, a dose, an assessment dated after death: refused, nothing saved */
+	struct store_lab_rec r = {.patient_id = f.pid, .collected_on = "2025-09-02", .day = day("2025-09-02"),
+				  .test = "IGG", .value = "350", .qualifier = '=', .canonical = 350, .unit = "mg/dL"};
+	ck_assert_int_eq(app_save_lab(&f.env, &r, &saved, &err), EF_INVALID);
+	ck_assert_str_eq(err.msg, "2025-09-02 is after the patient's date of death 2025-09-01 (nothing saved)");
+	struct store_vaccination_rec v = {.patient_id = f.pid, .vaccine = "FLU", .given_on = "2025-09-30"};
+	ck_assert_int_eq(app_record_dose(&f.env, &v, &saved, &err), EF_INVALID);
+	struct store_gvhd_acute_rec a = {.patient_id = f.pid, .assessed_on = "2025-09-05", .grade = "0"};
+	ck_assert_int_eq(app_assess_gvhd_acute(&f.env, &a, &saved, &err), EF_INVALID);
+	struct store_status_rec later = {.patient_id = f.pid, .recorded_on = "2025-09-20", .status = "alive"};
+	ck_assert_int_eq(app_record_status(&f.env, &later, &saved, &err), EF_INVALID);
+	char *out = tu_export(f.s, STORE_K_LABS, EF_NO_DAY, "A1");
+	ck_assert_ptr_null(strstr(out, "2025-09-02"));
+	free(out);
+	/* on the day of death: accepted; the check keeps every alert resolved */
+	r.collected_on = "2025-09-01";
+	r.day = day("2025-09-01");
+	ck_assert_int_eq(app_save_lab(&f.env, &r, &saved, &err), EF_OK);
+	ck_assert_int_eq(saved.alerts.opened + saved.alerts.reopened, 0);
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(app_check_patient(&f.env, f.pid, &c, &err), EF_OK);
+	ck_assert_int_eq(c.opened + c.reopened + c.kept, 0);
+	/* another patient is not affected */
+	r.patient_id = f.other;
+	r.collected_on = "2025-09-02";
+	r.day = day("2025-09-02");
+	ck_assert_int_eq(app_save_lab(&f.env, &r, &saved, &err), EF_OK);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(returned_reopens_alerts)
+{
+	struct fx f;
+	fx_open(&f);
+	struct ef_err err;
+	struct ef_check_counts c = {0};
+	ck_assert_int_eq(app_check_patient(&f.env, f.pid, &c, &err), EF_OK);
+	struct app_saved saved;
+	struct store_status_rec st = {.patient_id = f.pid, .recorded_on = "2025-08-01", .status = "transferred"};
+	ck_assert_int_eq(app_record_status(&f.env, &st, &saved, &err), EF_OK);
+	ck_assert_int_eq(saved.alerts.resolved, c.opened);
+	st.recorded_on = "2025-09-01";
+	st.status = "returned";
+	ck_assert_int_eq(app_record_status(&f.env, &st, &saved, &err), EF_OK);
+	ck_assert_int_eq(saved.alerts.reopened, c.opened);
+	fx_close(&f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("app-eie");
 	TCase *tc = tcase_create("app-eie");
 	tcase_add_test(tc, mark_resolves_the_alert_and_a_form_save_makes_it_valid_again);
+	tcase_add_test(tc, status_resolves_alerts_and_refuses_later_records);
+	tcase_add_test(tc, returned_reopens_alerts);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }

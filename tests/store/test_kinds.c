@@ -123,6 +123,10 @@ START_TEST(audit_triggers_write_the_json_verify_expects)
 }
 END_TEST
 
+/* The kinds whose tables existed before migration 006 (status came with
+ * schema 012, entered_in_error and all: it has no earlier era). */
+#define KINDS_BEFORE_006 STORE_K_STATUS
+
 /* Entries written before migration 006 hold the JSON of the 005 triggers:
  * json_v3 (or json, for tables 006 left alone) must be that, word for word. */
 START_TEST(json_before_006_is_migration_005s)
@@ -132,7 +136,7 @@ START_TEST(json_before_006_is_migration_005s)
 		if (strcmp(m->name, "005_audit.sql") == 0)
 			m005 = m->data;
 	ck_assert_ptr_nonnull(m005);
-	for (int k = 0; k < STORE_K_COUNT; k++) {
+	for (int k = 0; k < KINDS_BEFORE_006; k++) {
 		const struct store_kind_sql *q = sql_of(k);
 		char want[4096];
 		with_row(q->json_v3 ? q->json_v3 : q->json, "NEW", want, sizeof want);
@@ -167,6 +171,8 @@ START_TEST(digest_columns_are_the_tables_columns_in_order)
 		column_names(store_kinds[k].table, got, sizeof got);
 		ck_assert_str_eq(q->cols, got);
 		ck_assert_int_eq(strncmp(q->cols, q->cols_v3, strlen(q->cols_v3)), 0);
+		if (k >= KINDS_BEFORE_006)
+			continue; /* no era before 006: cols_v3 is every column */
 		const char *end = q->cols_v3 + strlen(q->cols_v3) - strlen("import_id");
 		ck_assert_str_eq(end, "import_id");
 	}

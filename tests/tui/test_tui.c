@@ -681,6 +681,76 @@ START_TEST(saving_a_lab_reruns_the_rules)
 }
 END_TEST
 
+/* ---- vital and follow-up status (issue 18) ---- */
+
+/* s on the chart records a death: the chart says so plainly, the patient's
+ * alerts resolve, and the list marks the patient and filters by care. */
+START_TEST(status_form_records_a_death_and_the_list_filters_by_care)
+{
+	struct th *t = start_size(_i);
+	open_chart(t, "doe");
+	th_type(t, "?");
+	ASSERT_SCREEN(t, "record a vital or follow-up status");
+	th_esc(t);
+	th_type(t, "s");
+	ASSERT_SCREEN(t, "Vital or follow-up status of Doe, Jane (MRN MRN003)");
+	ASSERT_SCREEN(t, "a contact: seen, phoned");
+	th_type(t, "\t");
+	th_key(t, KEY_RIGHT);
+	th_key(t, KEY_RIGHT); /* alive -> relapse -> deceased */
+	ASSERT_SCREEN(t, "alerts resolve; nothing may be dated later");
+	th_type(t, "\tat home");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Saved status deceased on 2024-09-01.");
+	ASSERT_SCREEN(t, "DECEASED 2024-09-01");
+	ck_assert_int_eq(th_export_count(t, STORE_K_STATUS, "MRN003", "MRN003,2024-09-01,deceased,at home"), 1);
+	th_type(t, "q"); /* the list, still searched for doe: clear the search */
+	th_type(t, "/");
+	th_esc(t);
+	int y = th_find(t, "Doe, Jane");
+	ck_assert_msg(y >= 0 && strstr(th_line(t, y), "DECEASED"), "the list does not mark the deceased");
+	ck_assert_msg(th_find(t, "Smith, John") >= 0, "every patient is listed at first");
+	th_type(t, "f"); /* in care */
+	ASSERT_NOT_SCREEN(t, "Doe, Jane");
+	ASSERT_SCREEN(t, "Smith, John");
+	th_type(t, "f"); /* deceased */
+	ASSERT_SCREEN(t, "Doe, Jane");
+	ASSERT_NOT_SCREEN(t, "Smith, John");
+	th_type(t, "f"); /* every patient again */
+	ASSERT_SCREEN(t, "Smith, John");
+	ASSERT_SCREEN(t, "Doe, Jane");
+	th_type(t, "?");
+	ASSERT_SCREEN(t, "show every patient, those in");
+	th_free(t);
+}
+END_TEST
+
+/* A transfer and a relapse are said on the chart; a date in the future is
+ * refused in place and nothing is saved. */
+START_TEST(status_form_transfer_and_relapse_on_the_chart)
+{
+	struct th *t = start_size(0);
+	open_chart(t, "smithers");
+	th_type(t, "s\025");
+	th_type(t, "2099-01-01");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "in the future");
+	ck_assert_int_eq(th_export_count(t, STORE_K_STATUS, "MRN002", NULL), 0);
+	th_type(t, "\025");
+	th_type(t, "2024-08-01\t");
+	th_key(t, KEY_RIGHT); /* relapse */
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "relapse on 2024-08-01: review the vaccination plan");
+	th_type(t, "s\t");
+	th_key(t, KEY_LEFT);
+	th_key(t, KEY_LEFT);
+	th_key(t, KEY_LEFT); /* alive -> returned -> lost_to_followup -> transferred */
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "transferred on 2024-09-01: not in this clinic's care");
+	th_free(t);
+}
+END_TEST
+
 /* ---- help, keys, resize, colours ---- */
 
 START_TEST(help_lists_the_keys_of_the_screen)
@@ -1101,6 +1171,8 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, clinic_worklist_groups_doses_and_records_the_selected_one, 0, N_SIZES);
 	tcase_add_loop_test(tc, alerts_worst_first_and_ack_needs_a_reason, 0, N_SIZES);
 	tcase_add_test(tc, saving_a_lab_reruns_the_rules);
+	tcase_add_loop_test(tc, status_form_records_a_death_and_the_list_filters_by_care, 0, N_SIZES);
+	tcase_add_test(tc, status_form_transfer_and_relapse_on_the_chart);
 	tcase_add_loop_test(tc, help_lists_the_keys_of_the_screen, 0, N_SIZES);
 	tcase_add_test(tc, resize_lays_the_screen_out_again);
 	tcase_add_test(tc, too_small_terminal_says_so_and_q_quits);
