@@ -250,13 +250,16 @@ static void draw_status_lines(struct app *a, struct chart_st *st, struct pen *pn
 			x += put_fmt(w, r, x, cols - x, tui_attr(R_CRITICAL), "DECEASED %s", d);
 		} else if (!v.in_care) {
 			char why[64];
-			x += put_fmt(w, r, x, cols - x, tui_attr(R_WARNING), "%s: not in this clinic's care",
+			x += put_fmt(w, r, x, cols - x, tui_attr(R_WARNING), "%s: not in care",
 				     ef_vital_reason(&v, why, sizeof why));
 		}
 		if (v.relapse_on != EF_NO_DAY) {
 			ef_date_format(v.relapse_on, d);
 			x += put_text(w, r, x, cols - x, x > 16 ? "; " : "", A_NORMAL, 0);
-			put_fmt(w, r, x, cols - x, tui_attr(R_WARNING), "relapse on %s: review the vaccination plan", d);
+			/* the advice is for patients in care; after a death or a
+			 * transfer the date alone says it (and fits 80 columns) */
+			put_fmt(w, r, x, cols - x, tui_attr(R_WARNING),
+				v.in_care ? "relapse on %s: review the vaccination plan" : "relapse %s", d);
 		}
 	}
 	/* engraftment: computed by the clinical core (engraftment.h) */

@@ -746,7 +746,8 @@ START_TEST(status_form_transfer_and_relapse_on_the_chart)
 	th_key(t, KEY_LEFT);
 	th_key(t, KEY_LEFT); /* alive -> returned -> lost_to_followup -> transferred */
 	th_key(t, KEY_F(2));
-	ASSERT_SCREEN(t, "transferred on 2024-09-01: not in this clinic's care");
+	ASSERT_SCREEN(t, "transferred on 2024-09-01: not in care; relapse 2024-08-01");
+	ck_assert_msg(th_find(t, "review the vaccination plan") < 0, "advice shown for a patient not in care");
 	th_free(t);
 }
 END_TEST
