@@ -23,6 +23,19 @@
 #define STAFF_SCHEMA 8      /* schema/008_staff.sql: the staff list begins */
 #define REF_AUDIT_SCHEMA 10 /* schema/010_reference_audit.sql: reference tables enter the trail */
 
+/* The directory part of path ("." when none). */
+static void dir_of(const char *path, char *dir, size_t size)
+{
+	snprintf(dir, size, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, size, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+}
+
 /* Why the file system refuses the database at `path`, for a person to
  * act on: a directory or file that is not writable for this login, a -wal
  * or -shm file that belongs to another user, a read-only or full file
@@ -34,14 +47,7 @@ static void diagnose_env(const char *path, char *out, size_t size)
 	char login[64]; /* copied: getpwuid's result is overwritten by the next call */
 	snprintf(login, sizeof login, "%s", me && me->pw_name ? me->pw_name : "this login");
 	char dir[4096];
-	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
+	dir_of(path, dir, sizeof dir);
 	struct statvfs vfs;
 	if (statvfs(dir, &vfs) == 0) {
 		if (vfs.f_flag & ST_RDONLY) {
@@ -248,19 +254,6 @@ static int make_parents(const char *path, struct ef_err *err)
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return ef_errf(err, EF_DB, "cannot create directory %s: %s", dir, strerror(errno));
 	return EF_OK;
-}
-
-/* The directory part of path ("." when none). */
-static void dir_of(const char *path, char *dir, size_t size)
-{
-	snprintf(dir, size, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, size, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
 }
 
 /* A shared deployment (engraft init --group): the database's directory is
