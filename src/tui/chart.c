@@ -522,6 +522,16 @@ static void chart_draw(struct app *a, struct screen *s, WINDOW *w)
 {
 	struct chart_st *st = s->st;
 	chart_draw_once(a, st, w);
+	/* after a resize (or a reload with fewer lines) the old scroll may
+	 * be past the end: a chart that now fits shows from the top */
+	int max = st->lines - (getmaxy(w) - 3);
+	if (max < 0)
+		max = 0;
+	if (st->scroll > max) {
+		st->scroll = max;
+		werase(w);
+		chart_draw_once(a, st, w);
+	}
 	if (!st->follow || st->cur < 0)
 		return;
 	/* keep the selected record in view: scroll, then draw again */
