@@ -18,13 +18,18 @@
 #include "engraft/vital.h"
 #include "tui_int.h"
 
-#define SPARK_N 12
+/* The sparkline's fixed window: the last SPARK_DAYS days up to today (at
+ * most SPARK_N values in it: the latest). The whole series is the trend
+ * screen's (t). */
+#define SPARK_DAYS 60
+#define SPARK_N 64
 
 struct count_row {
 	enum ef_test test;
 	int n;                   /* values since day 0 (or ever, without a transplant) */
 	const struct ef_lab *latest;
 	double trend[SPARK_N];
+	ef_day trend_day[SPARK_N];
 	int n_trend;
 };
 
@@ -52,6 +57,8 @@ struct chart_st {
 
 static const struct keybind keys[] = {
 	{{'l'}, "l", CMD_LAB, "Lab", "enter a lab result for this patient", 0},
+	{{'t'}, "t", CMD_TREND, "Trend",
+	 "trend of one count: the series since day 0, thresholds, treatments", 0},
 	{{'g'}, "g", CMD_GVHD, "GVHD", "enter a GVHD assessment (acute or chronic)", 0},
 	{{'s'}, "s", CMD_STATUS, "Status",
 	 "record a vital or follow-up status: alive (a contact), relapse, deceased, transferred, lost, returned", 0},
@@ -79,7 +86,7 @@ static int lab_before(const struct ef_lab *x, const struct ef_lab *y)
 	return x->secs < y->secs;
 }
 
-static void build_counts(struct chart_st *st)
+static void build_counts(struct chart_st *st, ef_day today)
 {
 	ef_day from = st->tp ? st->tp->day0 : EF_NO_DAY;
 	st->n_counts = 0;
@@ -87,7 +94,8 @@ static void build_counts(struct chart_st *st)
 		struct count_row r;
 		memset(&r, 0, sizeof r);
 		r.test = order[k];
-		/* the store sorts labs by collection; keep the last SPARK_N */
+		/* the store sorts labs by collection; keep the last SPARK_N of
+		 * the window */
 		for (size_t i = 0; i < st->tl.n_labs; i++) {
 			const struct ef_lab *l = &st->tl.labs[i];
 			if (l->test != r.test || (from != EF_NO_DAY && l->day < from))
@@ -95,10 +103,14 @@ static void build_counts(struct chart_st *st)
 			r.n++;
 			if (!r.latest || !lab_before(l, r.latest))
 				r.latest = l;
+			if (l->day <= today - SPARK_DAYS || l->day > today)
+				continue;
 			if (r.n_trend == SPARK_N) {
 				memmove(r.trend, r.trend + 1, (SPARK_N - 1) * sizeof r.trend[0]);
+				memmove(r.trend_day, r.trend_day + 1, (SPARK_N - 1) * sizeof r.trend_day[0]);
 				r.n_trend--;
 			}
+			r.trend_day[r.n_trend] = l->day;
 			r.trend[r.n_trend++] = l->value;
 		}
 		if (r.n)
@@ -141,7 +153,7 @@ static int chart_load(struct app *a, struct screen *s)
 	for (size_t i = 0; i < st->tl.n_transplants; i++)
 		if (st->tp && st->tl.transplants[i].day0 <= st->tp->day0)
 			st->tp_index++;
-	build_counts(st);
+	build_counts(st, a->today);
 	if (!st->recs && !(st->recs = calloc(BROWSE_RECORDS_MAX, sizeof *st->recs)))
 		return ef_errf(&a->err, EF_DB, "out of memory");
 	if ((rc = browse_records(a->s, s->patient_id, st->recs, BROWSE_RECORDS_MAX, &st->n_recs, &st->more_recs,
@@ -442,13 +454,13 @@ static void draw_counts(struct app *a, struct chart_st *st, struct pen *pn)
 		put_text(w, r, c_day, 6, "Day", ha, 0);
 		put_text(w, r, c_n, 4, "N", ha, 0);
 		put_text(w, r, c_flag, 4, "Flag", ha, 0);
-		put_text(w, r, c_trend, cols - c_trend, "Trend", ha, 0);
+		put_fmt(w, r, c_trend, cols - c_trend, ha, "Trend %d d (t)", SPARK_DAYS);
 	}
 	for (int i = 0; i < st->n_counts; i++) {
 		const struct count_row *c = &st->counts[i];
 		if ((r = row_of(pn)) < 0)
 			continue;
-		char v[48], d[11], dn[16], spark[SPARK_N * 4 + 1];
+		char v[48], d[11], dn[16], spark[256 * 3 + 1];
 		fmt_value(c->latest, v, sizeof v);
 		ef_date_format(c->latest->day, d);
 		fmt_day_n(st->tp ? st->tp->day0 : EF_NO_DAY, c->latest->day, dn, sizeof dn);
@@ -462,7 +474,12 @@ static void draw_counts(struct app *a, struct chart_st *st, struct pen *pn)
 		put_text(w, r, c_day, 6, dn, A_NORMAL, 0);
 		put_fmt(w, r, c_n, 4, A_NORMAL, "%d", c->n);
 		draw_flag(w, r, c_flag, st, c->latest);
-		sparkline(c->trend, c->n_trend, a->utf8, spark, sizeof spark);
+		if (c->n_trend == 0) {
+			put_fmt(w, r, c_trend, cols - c_trend, tui_attr(R_DIM), "none in %d d", SPARK_DAYS);
+			continue;
+		}
+		sparkline(c->trend, c->trend_day, c->n_trend, a->today - (SPARK_DAYS - 1), a->today, cols - c_trend - 1,
+			  a->utf8, spark, sizeof spark);
 		put_text(w, r, c_trend, cols - c_trend, spark, tui_attr(R_INFO), 0);
 	}
 }
@@ -561,6 +578,11 @@ static enum action chart_key(struct app *a, struct screen *s, int key, enum cmd 
 	if (max < 0)
 		max = 0;
 	switch (cmd) {
+	case CMD_TREND:
+		memset(&a->req, 0, sizeof a->req);
+		a->req.ops = &trend_ops;
+		a->req.patient_id = s->patient_id;
+		return ACTION_PUSH;
 	case CMD_AUDIT:
 		memset(&a->req, 0, sizeof a->req);
 		a->req.ops = &history_ops;
@@ -634,16 +656,15 @@ static enum action chart_key(struct app *a, struct screen *s, int key, enum cmd 
 const struct screen_ops chart_ops = {
 	.name = "Chart",
 	.about = "One patient as of today: day +N since the latest transplant, engraftment, GVHD, "
-		 "immunosuppression and IVIG, the latest result of each test since day 0 with a "
-		 "trend of the last 12 values (Flag: L or H below or above the reference interval, "
-		 "LL or HH beyond a critical limit, from the site's lab_tests.csv), and open alerts. l enters a lab result, g a GVHD "
-		 "assessment, s a vital or follow-up status (a deceased, transferred or lost patient shows it on "
-		 "the Status line, and has no alerts and no worklist; a relapse says to review the vaccination "
-		 "plan); v shows this patient's vaccinations and a this patient's alerts. "
-		 "Under them, the patient's records (lab results, doses, GVHD assessments), newest "
-		 "first: Down/Up select one, x marks it entered in error (a reason is required). A "
-		 "record entered in error stays on the chart, dimmed, with its reason, and counts for "
-		 "nothing: the rules re-run at once.",
+		 "the latest result of each test since day 0 with its flag (L/H, LL/HH beyond a critical "
+		 "limit: the site's lab_tests.csv) and a sparkline of the last 60 days (blank: no value; t "
+		 "shows a count's whole series), the immune milestones (met, pending, missed), "
+		 "immunosuppression, IVIG, transfusions and open alerts. l enters a lab result, g a GVHD "
+		 "assessment, s a vital or follow-up status (deceased, transferred or lost: no alerts, no "
+		 "worklist; a relapse: review the vaccination plan); v and a show this patient's vaccinations "
+		 "and alerts. Then the records (labs, doses, GVHD assessments), newest first: Down/Up select "
+		 "one, x marks it entered in error (reason required): it stays, dimmed, and counts for "
+		 "nothing; the rules re-run at once.",
 	.open = chart_open,
 	.load = chart_load,
 	.draw = chart_draw,
