@@ -13,6 +13,7 @@
 #include "engraft/engraftment.h"
 #include "engraft/gvhd.h"
 #include "engraft/labref.h"
+#include "engraft/milestones.h"
 #include "engraft/timeline.h"
 #include "engraft/units.h"
 #include "engraft/vital.h"
@@ -484,6 +485,146 @@ static void draw_counts(struct app *a, struct chart_st *st, struct pen *pn)
 	}
 }
 
+/* Each immune milestone of milestones.csv that applies to the transplant:
+ * met (the result that met it), pending (due by the window's last day) or
+ * missed (since when, and the last value), as the rule decides
+ * (milestones.h: IMMUNE_MILESTONE_MISSED asks the same function). */
+static void draw_milestones(struct app *a, struct chart_st *st, struct pen *pn)
+{
+	WINDOW *w = pn->w;
+	int cols = getmaxx(w), r;
+	if (!st->tp || !st->ref || st->ref->n_milestones == 0)
+		return;
+	if ((r = row_of(pn)) >= 0)
+		draw_rule(w, r, "Immune milestones", a->utf8);
+	const ef_day d0 = st->tp->day0;
+	int shown = 0;
+	for (size_t i = 0; i < st->ref->n_milestones; i++) {
+		const struct ef_milestone *m = &st->ref->milestones[i];
+		struct ef_ms_status ms;
+		struct ef_err err;
+		if (ef_milestone_eval(&st->tl, st->tp, m, a->today, &ms, &err) != EF_OK) {
+			if ((r = row_of(pn)) >= 0)
+				put_text(w, r, 2, cols - 2, err.msg, tui_attr(R_STATUS_ERROR), 0);
+			continue;
+		}
+		if (ms.state == EF_MS_NOT_APPLICABLE)
+			continue;
+		shown++;
+		if ((r = row_of(pn)) < 0)
+			continue;
+		char thr[40], val[48], d[11], dn[16];
+		ef_decimal_format(m->threshold, thr, sizeof thr);
+		int x = 1 + put_text(w, r, 1, 12, m->id, A_BOLD, 0);
+		x = x < 13 ? 13 : x + 1;
+		x += put_fmt(w, r, x, cols - x, A_NORMAL, "%s %s %s %s  ", ef_test_code(m->test), ef_cmp_str(m->cmp), thr,
+			     ef_test_canonical_unit(m->test));
+		if (ms.day != EF_NO_DAY) {
+			char num[40];
+			ef_decimal_format(ms.value, num, sizeof num);
+			snprintf(val, sizeof val, "%s%s", ms.qual == EF_Q_LT ? "<" : ms.qual == EF_Q_GT ? ">" : "", num);
+			ef_date_format(ms.day, d);
+			fmt_day_n(d0, ms.day, dn, sizeof dn);
+		}
+		switch (ms.state) {
+		case EF_MS_MET:
+			put_fmt(w, r, x, cols - x, tui_attr(R_GOOD), "met: %s on day %s (%s)", val, dn, d);
+			break;
+		case EF_MS_MISSED:
+			if (ms.day == EF_NO_DAY) {
+				/* missed since the window's last day: the window says it */
+				put_fmt(w, r, x, cols - x, tui_attr(R_WARNING), "missed: no result in day +%d..+%d",
+					m->window_start, m->window_end);
+			} else {
+				put_fmt(w, r, x, cols - x, tui_attr(R_WARNING), "missed since day %s: last %s%s (%s)", dn, val,
+					ms.undecidable ? ", undecidable" : "", d);
+			}
+			break;
+		default:
+			fmt_day_n(d0, ms.hi, dn, sizeof dn);
+			if (ms.open)
+				put_fmt(w, r, x, cols - x, A_NORMAL, "pending: due by day %s", dn);
+			else
+				put_fmt(w, r, x, cols - x, tui_attr(R_DIM), "pending: due by day %s (from day +%d)", dn,
+					m->window_start);
+			break;
+		}
+	}
+	if (!shown && (r = row_of(pn)) >= 0)
+		put_text(w, r, 2, cols - 2, "None for this transplant type.", tui_attr(R_DIM), 0);
+}
+
+static const char *product_label(enum ef_product p)
+{
+	static const char *const names[] = {"platelets", "red cells", "plasma", "granulocytes"};
+	return (unsigned)p < EF_PROD_COUNT ? names[p] : "";
+}
+
+/* Immunosuppression courses, IVIG doses and transfusions (the timeline:
+ * rows entered in error are left out), newest first. */
+static void draw_treatments(struct app *a, struct chart_st *st, struct pen *pn)
+{
+	WINDOW *w = pn->w;
+	int cols = getmaxx(w), r;
+	const ef_day d0 = st->tp ? st->tp->day0 : EF_NO_DAY;
+	char t[64], d[11], e[11], dn[16];
+	snprintf(t, sizeof t, "Immunosuppression (%zu)", st->tl.n_is);
+	if ((r = row_of(pn)) >= 0)
+		draw_rule(w, r, t, a->utf8);
+	if (st->tl.n_is == 0 && (r = row_of(pn)) >= 0)
+		put_text(w, r, 2, cols - 2, "None recorded.", tui_attr(R_DIM), 0);
+	for (size_t k = st->tl.n_is; k-- > 0;) {
+		const struct ef_immunosuppression *c = &st->tl.is[k];
+		if ((r = row_of(pn)) < 0)
+			continue;
+		ef_date_format(c->start, d);
+		fmt_day_n(d0, c->start, dn, sizeof dn);
+		int x = 1 + put_text(w, r, 1, 20, c->drug, A_BOLD, 0);
+		x = x < 22 ? 22 : x + 1;
+		x += put_fmt(w, r, x, cols - x, A_NORMAL, "started %s (day %s)", d, dn);
+		if (c->stop == EF_NO_DAY) {
+			put_text(w, r, x, cols - x, ", ongoing", tui_attr(R_WARNING), 0);
+		} else {
+			ef_date_format(c->stop, e);
+			fmt_day_n(d0, c->stop, dn, sizeof dn);
+			put_fmt(w, r, x, cols - x, A_NORMAL, ", stopped %s (day %s)", e, dn);
+		}
+	}
+	snprintf(t, sizeof t, "IVIG (%zu)", st->tl.n_ivig);
+	if ((r = row_of(pn)) >= 0)
+		draw_rule(w, r, t, a->utf8);
+	if (st->tl.n_ivig == 0 && (r = row_of(pn)) >= 0)
+		put_text(w, r, 2, cols - 2, "None recorded.", tui_attr(R_DIM), 0);
+	for (size_t k = st->tl.n_ivig; k-- > 0;) {
+		const struct ef_ivig *iv = &st->tl.ivig[k];
+		if ((r = row_of(pn)) < 0)
+			continue;
+		ef_date_format(iv->day, d);
+		fmt_day_n(d0, iv->day, dn, sizeof dn);
+		int x = 1 + put_fmt(w, r, 1, cols - 1, A_NORMAL, "%s  day %-6s", d, dn);
+		if (iv->dose_g >= 0) {
+			char g[40];
+			ef_decimal_format(iv->dose_g, g, sizeof g);
+			put_fmt(w, r, x, cols - x, A_NORMAL, "%s g", g);
+		} else {
+			put_text(w, r, x, cols - x, "dose not recorded", tui_attr(R_DIM), 0);
+		}
+	}
+	snprintf(t, sizeof t, "Transfusions (%zu)", st->tl.n_transfusions);
+	if ((r = row_of(pn)) >= 0)
+		draw_rule(w, r, t, a->utf8);
+	if (st->tl.n_transfusions == 0 && (r = row_of(pn)) >= 0)
+		put_text(w, r, 2, cols - 2, "None recorded.", tui_attr(R_DIM), 0);
+	for (size_t k = st->tl.n_transfusions; k-- > 0;) {
+		const struct ef_transfusion *tf = &st->tl.transfusions[k];
+		if ((r = row_of(pn)) < 0)
+			continue;
+		ef_date_format(tf->day, d);
+		fmt_day_n(d0, tf->day, dn, sizeof dn);
+		put_fmt(w, r, 1, cols - 1, A_NORMAL, "%s  day %-6s%s", d, dn, product_label(tf->product));
+	}
+}
+
 static const char *kind_label(enum store_kind k)
 {
 	switch (k) {
@@ -531,6 +672,8 @@ static void chart_draw_once(struct app *a, struct chart_st *st, WINDOW *w)
 	draw_status_lines(a, st, &pn);
 	draw_alerts(a, st, &pn);
 	draw_counts(a, st, &pn);
+	draw_milestones(a, st, &pn);
+	draw_treatments(a, st, &pn);
 	draw_records(a, st, &pn);
 	st->lines = pn.y;
 }
