@@ -369,4 +369,12 @@ void tui_alerts_summary(const struct app_saved *saved, char *summary, size_t siz
  * a->err filled. */
 const struct ef_reference *tui_reference(struct app *a);
 
+/* ---- words that name a colour (theme.c) ---- */
+/* Text as it reads under the theme: unchanged with colours; under NO_COLOR
+ * (or a terminal without colours) its colour phrases ("explained in red")
+ * say "highlighted" instead, from one table in theme.c. Returns text or
+ * buf. Apply it to fixed text (message formats, help), never to what a
+ * user typed. */
+const char *tui_colour_words(const char *text, char *buf, size_t size);
+
 #endif
