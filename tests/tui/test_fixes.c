@@ -140,6 +140,28 @@ START_TEST(long_question_keeps_its_choice_at_80_columns)
 }
 END_TEST
 
+/* At 50 columns the same kind of question needs more than two rows: its
+ * middle gives way (an ellipsis), never its end. */
+START_TEST(question_longer_than_two_rows_loses_its_middle_not_its_choice)
+{
+	struct th *t = start(24, 50, 0);
+	open_chart(t, "smith j");
+	th_type(t, "l");
+	th_type(t, "\025");
+	th_type(t, "2024-01-26\t\t2000.0000000\tc"); /* unit cells/uL */
+	th_key(t, KEY_F(2));
+	char first[200], second[200]; /* th_line's text lasts until the next call */
+	snprintf(first, sizeof first, "%s", th_line(t, 22));
+	snprintf(second, sizeof second, "%s", th_line(t, 23));
+	ck_assert_msg(strncmp(first, "ANC on 2024-01-26 is already recorded as", 40) == 0, "first row: %s", first);
+	ck_assert_msg(strstr(second, "\u2026") && strstr(second, "2000.0000000 cells/uL? (y/n)"), "second row: %s", second);
+	th_type(t, "n");
+	ASSERT_SCREEN(t, "Cancelled");
+	ck_assert_int_eq(th_export_count(t, STORE_K_LABS, "MRN001", "2024-01-26,ANC,1.4,"), 1);
+	th_free(t);
+}
+END_TEST
+
 /* ---- 4. colour words only where there is colour ---- */
 
 static void colour_words(int mono)
@@ -226,6 +248,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, form_too_small_ignores_keys_and_keeps_its_content);
 	tcase_add_test(tc, terminal_too_small_over_a_form_keeps_it_and_q_asks);
 	tcase_add_test(tc, long_question_keeps_its_choice_at_80_columns);
+	tcase_add_test(tc, question_longer_than_two_rows_loses_its_middle_not_its_choice);
 	tcase_add_test(tc, no_color_messages_say_highlighted);
 	tcase_add_test(tc, colour_messages_say_red);
 	tcase_add_test(tc, gvhd_digit_stays_in_its_field_and_tab_moves);
