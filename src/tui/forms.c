@@ -406,7 +406,8 @@ void fform_screen_layout_at(struct screen *s, WINDOW *w, int y0)
 {
 	struct fform *f = s->st; /* the first member of every form state */
 	fform_layout(f, w, y0);
-	s->input = f->posted ? f->win : NULL; /* NULL: too small (tui.c says so) */
+	s->input = f->posted ? f->win : NULL;
+	s->unfit = w && !f->posted; /* tui.c says the terminal is too small */
 }
 
 void fform_screen_layout(struct app *a, struct screen *s, WINDOW *w)

@@ -172,21 +172,19 @@ static void lay_out_top(struct app *a)
 		return;
 	struct screen *t = TOP(a);
 	t->input = NULL;
+	t->unfit = 0;
 	if (t->ops->layout)
 		t->ops->layout(a, t, a->too_small ? NULL : a->body);
 }
 
 /* Too small for the top screen: below the program's minimum, or a screen
- * with a layout (a form) that could not be laid out in the body. Then the
- * screen says so and only quit and resize work (handle_key). */
+ * whose layout did not fit the body (a form: s->unfit). Then the screen
+ * says so and only quit and resize work (handle_key). */
 static int top_too_small(const struct app *a)
 {
 	if (a->too_small)
 		return 1;
-	if (!a->depth)
-		return 0;
-	const struct screen *t = &a->stack[a->depth - 1];
-	return t->ops->layout && !t->input;
+	return a->depth && a->stack[a->depth - 1].unfit;
 }
 
 static void hide_top(struct app *a)

@@ -173,6 +173,8 @@ struct screen {
 	char title[400];         /* context for the title bar ("DOE, Jane  MRN 1234") */
 	struct request rq;       /* what opened it (Ctrl-D re-opens a form without its draft) */
 	struct screen_draft draft;
+	int unfit;               /* its layout did not fit the body (a form): the loop says the
+				    terminal is too small and takes only quit and resize */
 };
 
 #define MAX_DEPTH 12
