@@ -39,9 +39,11 @@ static int is_current(struct th *t, const char *label)
 
 /* ---- 1. help over a screen is that screen's help ---- */
 
+static const int sizes[][2] = {{24, 80}, {43, 132}};
+
 START_TEST(help_over_alerts_opened_from_a_chart_is_the_alerts_help)
 {
-	struct th *t = start(24, 80, 0);
+	struct th *t = start(sizes[_i][0], sizes[_i][1], 0);
 	open_chart(t, "smith j");
 	th_type(t, "a");
 	ASSERT_SCREEN(t, "Alerts");
@@ -244,7 +246,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("tui-fixes");
 	TCase *tc = tcase_create("fixes");
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, help_over_alerts_opened_from_a_chart_is_the_alerts_help);
+	tcase_add_loop_test(tc, help_over_alerts_opened_from_a_chart_is_the_alerts_help, 0, 2);
 	tcase_add_test(tc, form_too_small_ignores_keys_and_keeps_its_content);
 	tcase_add_test(tc, terminal_too_small_over_a_form_keeps_it_and_q_asks);
 	tcase_add_test(tc, long_question_keeps_its_choice_at_80_columns);
