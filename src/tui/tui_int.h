@@ -173,6 +173,8 @@ struct screen {
 	char title[400];         /* context for the title bar ("DOE, Jane  MRN 1234") */
 	struct request rq;       /* what opened it (Ctrl-D re-opens a form without its draft) */
 	struct screen_draft draft;
+	int unfit;               /* its layout did not fit the body (a form): the loop says the
+				    terminal is too small and takes only quit and resize */
 };
 
 #define MAX_DEPTH 12
@@ -368,5 +370,13 @@ void tui_alerts_summary(const struct app_saved *saved, char *summary, size_t siz
 /* The reference data (thresholds, schedules) of the database, or NULL with
  * a->err filled. */
 const struct ef_reference *tui_reference(struct app *a);
+
+/* ---- words that name a colour (theme.c) ---- */
+/* Text as it reads under the theme: unchanged with colours; under NO_COLOR
+ * (or a terminal without colours) its colour phrases ("explained in red")
+ * say "highlighted" instead, from one table in theme.c. Returns text or
+ * buf. Apply it to fixed text (message formats, help), never to what a
+ * user typed. */
+const char *tui_colour_words(const char *text, char *buf, size_t size);
 
 #endif
