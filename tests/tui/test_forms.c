@@ -145,7 +145,7 @@ START_TEST(transplant_form_saves_and_refuses_a_future_date)
 	th_key(t, KEY_RIGHT); /* allogeneic */
 	th_type(t, "\t");
 	th_key(t, KEY_RIGHT); /* bone_marrow */
-	th_type(t, "\ta"); /* self? no: the letter jumps to the first word with it */
+	th_type(t, "\ta"); /* no donor starts with a: the letter is swallowed, the donor stays empty */
 	th_type(t, "\t");
 	th_key(t, KEY_F(2));
 	ASSERT_SCREEN(t, "Saved transplant of 2024-08-20.");
