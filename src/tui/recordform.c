@@ -66,7 +66,7 @@ static const struct rf_def defs[] = {
 		{{"Conditioning", 17, F_CHOICE, "Left/Right; empty = not recorded", 0}, 5, VOC(EF_V_CONDITIONING), 0},
 	}},
 	[RF_IS] = {STORE_K_IMMUNOSUPPRESSION, "immunosuppression", "immunosuppression form", "Immunosuppression", 4, {
-		{{"Course", 36, F_CHOICE, "Left/Right: new, or one to stop", 0}, -1, 0, 0},
+		{{"Course", 36, F_CHOICE, "Left/Right: or stop one", 0}, -1, 0, 0},
 		{{"Drug", 30, F_TEXT, "tacrolimus, cyclosporine, ...", 63}, 1, 0, 0},
 		{{"Started on", 10, F_TEXT, "YYYY-MM-DD", 0}, 2, 0, RF_TODAY},
 		{{"Stopped on", 10, F_TEXT, "YYYY-MM-DD; empty = ongoing", 0}, 3, 0, 0},
@@ -212,7 +212,8 @@ static int rf_open(struct app *a, struct screen *s, const struct request *rq)
 	/* A draft belongs to a patient (schema 011): the new-patient form's
 	 * slot has none, so a sign-off says it could not be kept rather than
 	 * letting it go unsaid. */
-	tui_draft_slot(s, d->draft, d->what, rq->patient_id, st->pat.mrn, NULL);
+	tui_draft_slot(s, d->draft, d->what, rq->patient_id, d->kind == STORE_K_PATIENTS ? "(none yet)" : st->pat.mrn,
+		       NULL);
 	return EF_OK;
 }
 
