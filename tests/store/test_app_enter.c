@@ -6,6 +6,7 @@
  * transaction, refuses an overwrite of a recorded key (APP_ENTER_NEW) and
  * stops only a recorded course (APP_ENTER_EXISTING), by role. */
 #include <check.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,6 +235,44 @@ START_TEST(entry_reruns_the_rules)
 }
 END_TEST
 
+/* SQL through a second connection (a DBA in the sqlite3 shell). */
+static void sql(struct fx *f, const char *q)
+{
+	char path[4200];
+	sqlite3 *h;
+	snprintf(path, sizeof path, "%s/app.db", f->dir);
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	ck_assert_msg(sqlite3_exec(h, q, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", q, sqlite3_errmsg(h));
+	sqlite3_close(h);
+}
+
+/* The record and the alerts it changes land together or not at all: when
+ * the rules' write fails, the IVIG dose is not kept either. */
+START_TEST(entry_and_its_rules_roll_back_together)
+{
+	struct fx f;
+	fx_open(&f);
+	struct ef_err err;
+	struct ef_check_counts c = {0};
+	ck_assert_int_eq(app_check_patient(&f.env, f.pid, &c, &err), EF_OK);
+	sql(&f, "CREATE TRIGGER test_abort BEFORE UPDATE ON alerts BEGIN SELECT RAISE(ABORT, 'test: alerts locked'); END");
+	const char *iv[] = {"A1", "2025-07-01", "30"};
+	struct app_saved saved;
+	ck_assert_int_ne(app_enter_record(&f.env, 0, STORE_K_IVIG, APP_ENTER_NEW, iv, 3, NULL, NULL, &saved, NULL, &err),
+			 EF_OK);
+	ck_assert_msg(strstr(err.msg, "test: alerts locked") != NULL, "%s", err.msg);
+	ck_assert_int_eq(saved.put, 0);
+	char *out = tu_export(f.s, STORE_K_IVIG, EF_NO_DAY, "A1");
+	ck_assert_ptr_null(strstr(out, "2025-07-01"));
+	free(out);
+	sql(&f, "DROP TRIGGER test_abort"); /* and the write lock was released */
+	ck_assert_int_eq(app_enter_record(&f.env, 0, STORE_K_IVIG, APP_ENTER_NEW, iv, 3, NULL, NULL, &saved, NULL, &err),
+			 EF_OK);
+	fx_close(&f);
+}
+END_TEST
+
 /* Stopping a course updates its row (same natural key); a course that is
  * not recorded cannot be stopped. */
 START_TEST(entry_stops_the_recorded_course)
@@ -300,6 +339,7 @@ static Suite *suite(void)
 			    (int)(sizeof bad_cases / sizeof bad_cases[0]));
 	tcase_add_test(tc, entry_writes_a_patient_and_a_transplant);
 	tcase_add_test(tc, entry_reruns_the_rules);
+	tcase_add_test(tc, entry_and_its_rules_roll_back_together);
 	tcase_add_test(tc, entry_stops_the_recorded_course);
 	tcase_add_test(tc, entry_needs_the_kind_s_permission);
 	suite_add_tcase(s, tc);
