@@ -56,7 +56,7 @@ static const struct rf_def defs[] = {
 		{{"Given name", 30, F_TEXT, "required", 127}, 2, 0, 0},
 		{{"Birth date", 10, F_TEXT, "YYYY-MM-DD", 0}, 3, 0, 0},
 		{{"Sex", 8, F_CHOICE, "Left/Right; empty = unknown", 0}, 4, VOC(EF_V_SEX), 0},
-		{{"Diagnosis", 40, F_TEXT, "optional (AML, MDS, ...)", 127}, 5, 0, 0},
+		{{"Diagnosis", 40, F_TEXT, "optional", 127}, 5, 0, 0},
 	}},
 	[RF_TRANSPLANT] = {STORE_K_TRANSPLANTS, "transplant", "transplant form", "New transplant", 5, {
 		{{"Date", 10, F_TEXT, "YYYY-MM-DD: day 0", 0}, 1, 0, RF_TODAY},

@@ -348,6 +348,43 @@ START_TEST(the_new_patient_form_says_it_was_not_kept)
 }
 END_TEST
 
+/* A resize while a form is open keeps what was typed; then it saves. */
+START_TEST(a_form_keeps_its_input_through_a_resize)
+{
+	struct th *t = start_size(0);
+	open_chart(t, "zhang");
+	th_type(t, "T\025" "2024-08-20\t");
+	th_key(t, KEY_RIGHT);
+	th_key(t, KEY_RIGHT); /* allogeneic */
+	th_resize(t, 43, 132);
+	ASSERT_FIELD_SAYS(t, "Date", "2024-08-20");
+	ASSERT_FIELD_SAYS(t, "Type", "allogeneic");
+	th_resize(t, 24, 80);
+	ASSERT_FIELD_SAYS(t, "Date", "2024-08-20");
+	th_type(t, "\t");
+	th_key(t, KEY_LEFT); /* cord_blood */
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Saved transplant of 2024-08-20.");
+	ck_assert_int_eq(th_export_count(t, STORE_K_TRANSPLANTS, "MRN006", "MRN006,2024-08-20,allogeneic,cord_blood,,"), 1);
+	th_free(t);
+}
+END_TEST
+
+/* Without UTF-8 the forms draw in ASCII and take the same input. */
+START_TEST(forms_work_in_a_non_utf8_locale)
+{
+	setenv("TH_LOCALE", "C", 1);
+	struct th *t = start_size(0);
+	unsetenv("TH_LOCALE");
+	th_type(t, "nA7\tLee\tKim\t1980-01-01");
+	ASSERT_SCREEN(t, "> Birth date");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Saved patient MRN A7.");
+	ck_assert_int_eq(th_export_count(t, STORE_K_PATIENTS, "A7", "A7,Lee,Kim,1980-01-01,,"), 1);
+	th_free(t);
+}
+END_TEST
+
 static Suite *forms_suite(void)
 {
 	Suite *s = suite_create("tui-forms");
@@ -364,6 +401,8 @@ static Suite *forms_suite(void)
 	tcase_add_test(tc, a_clerk_registers_a_nurse_gives_ivig);
 	tcase_add_test(tc, a_chart_form_is_kept_as_a_draft_at_sign_off);
 	tcase_add_test(tc, the_new_patient_form_says_it_was_not_kept);
+	tcase_add_test(tc, a_form_keeps_its_input_through_a_resize);
+	tcase_add_test(tc, forms_work_in_a_non_utf8_locale);
 	suite_add_tcase(s, tc);
 	return s;
 }
