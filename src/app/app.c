@@ -309,8 +309,11 @@ static int enter_body(struct store *s, void *ctx, struct ef_err *err)
 	const char *what = store_kinds[t->kind].what;
 	char why[200];
 	if ((t->flags & APP_ENTER_NEW) && res.put == STORE_UPDATED) {
-		snprintf(why, sizeof why, "this %s is already recorded (same %s%s) with other values", what,
-			 t->kind == STORE_K_PATIENTS ? "" : "patient and ", key_column(t->kind));
+		if (t->kind == STORE_K_PATIENTS) /* fits a form's field at 80 columns */
+			snprintf(why, sizeof why, "already registered, with other details");
+		else
+			snprintf(why, sizeof why, "this %s is already recorded (same patient and %s) with other values",
+				 what, key_column(t->kind));
 		return enter_refuse(t, why, err);
 	}
 	if ((t->flags & APP_ENTER_EXISTING) && res.put == STORE_INSERTED) {

@@ -198,7 +198,7 @@ START_TEST(entry_writes_a_patient_and_a_transplant)
 	struct tu_diag d = {{0}, 0};
 	ck_assert_int_eq(app_enter_record(&f.env, 0, STORE_K_PATIENTS, APP_ENTER_NEW, q, 6, collect, &d, &saved, NULL, &err),
 			 EF_INVALID);
-	ck_assert_msg(strstr(d.text, "mrn: this patient is already recorded (same mrn) with other values"), "%s", d.text);
+	ck_assert_msg(strstr(d.text, "mrn: already registered, with other details"), "%s", d.text);
 	out = tu_export(f.s, STORE_K_PATIENTS, EF_NO_DAY, "N1");
 	ck_assert_ptr_nonnull(strstr(out, "N1,Nu,Nina,"));
 	free(out);

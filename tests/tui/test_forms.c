@@ -116,7 +116,7 @@ START_TEST(new_patient_problems_show_in_place_and_nothing_is_saved)
 	th_key(t, KEY_BTAB);
 	th_type(t, "\025MRN001\tNouveau\t\t\0251990-01-01");
 	th_key(t, KEY_F(2));
-	ASSERT_FIELD_SAYS(t, "MRN", "already recorded");
+	ASSERT_FIELD_SAYS(t, "MRN", "already registered, with other details");
 	ASSERT_NOT_SCREEN(t, "Family name  Nouveau  required"); /* fixed fields lose their problem */
 	ck_assert_int_eq(th_export_count(t, STORE_K_PATIENTS, "MRN001", "MRN001,Smith,John,"), 1);
 	ck_assert_int_eq(th_export_count(t, STORE_K_PATIENTS, NULL, "Nouveau"), 0);
