@@ -62,6 +62,8 @@ static const struct {
 	[MSG_NO_DRAFT] = {R_STATUS, "This form was not filled from a draft; Esc leaves it."},
 	[MSG_DRAFTS_WAITING] = {R_WARNING, "%lld draft%s kept at an automatic sign-off: open the form again.  ? help"},
 	[MSG_NOT_PERMITTED] = {R_STATUS_ERROR, "Not permitted: %s may not %s."},
+	[MSG_RECORD_SAVED] = {R_STATUS_OK, "Saved %s.%s"},
+	[MSG_RECORD_UNCHANGED] = {R_STATUS, "%s was already recorded; nothing changed."},
 };
 
 void tui_msg(struct app *a, enum msg m, ...)
@@ -349,7 +351,7 @@ static void apply(struct app *a, enum action act)
 	case ACTION_SAVE:
 		if (t->ops->save) {
 			enum action next = t->ops->save(a, t);
-			if (next == ACTION_POP) /* saved */
+			if (next == ACTION_POP || next == ACTION_REPLACE) /* saved */
 				tui_draft_saved(a, t);
 			if (next != ACTION_SAVE)
 				apply(a, next);
@@ -358,6 +360,12 @@ static void apply(struct app *a, enum action act)
 	case ACTION_CONFIRM:
 		a->asking = ASK_SCREEN;
 		break;
+	case ACTION_REPLACE: {
+		struct request r = a->req;
+		close_top(a);
+		push(a, &r);
+		break;
+	}
 	}
 }
 
@@ -417,6 +425,14 @@ static int cmd_action(enum cmd c)
 		return EF_ACT_ACK_NURSING; /* the alert's rule may need more (app_ack_alert) */
 	case CMD_MARK_ERROR:
 		return EF_ACT_LABS; /* the record's kind may need more (app_mark_entered_in_error) */
+	case CMD_NEW_PATIENT:
+	case CMD_TRANSPLANT:
+		return EF_ACT_PATIENTS;
+	case CMD_IS:
+		return EF_ACT_TREATMENT;
+	case CMD_IVIG:
+	case CMD_TRANSFUSION:
+		return EF_ACT_NURSING;
 	default:
 		return -1;
 	}

@@ -41,6 +41,7 @@ enum cmd {
 	CMD_NEXT_FIELD, CMD_PREV_FIELD, CMD_SAVE, CMD_CHOICE_NEXT, CMD_CHOICE_PREV, CMD_KIND,
 	CMD_MARK_ERROR, CMD_AUDIT, CMD_STATUS, CMD_FILTER,
 	CMD_DISCARD_DRAFT,
+	CMD_NEW_PATIENT, CMD_TRANSPLANT, CMD_IS, CMD_IVIG, CMD_TRANSFUSION,
 };
 
 struct keybind {
@@ -63,6 +64,7 @@ enum action {
 	ACTION_POP,        /* close this screen (asks first when it has unsaved input) */
 	ACTION_SAVE,       /* call ops->save (database) */
 	ACTION_CONFIRM,    /* ask app->question (y/n), then ops->confirmed */
+	ACTION_REPLACE,    /* close this screen and open app->req in its place (a save's answer) */
 };
 
 /* ---- colours and attributes by role (theme.c, one place) ---- */
@@ -111,6 +113,8 @@ enum msg {
 	MSG_NOT_PERMITTED,
 	MSG_STATUS_SAVED,
 	MSG_STATUS_UNCHANGED,
+	MSG_RECORD_SAVED,
+	MSG_RECORD_UNCHANGED,
 	MSG_COUNT
 };
 
@@ -216,6 +220,7 @@ enum { ASK_SCREEN = 1, ASK_DISCARD = 2 };
 /* Screens */
 extern const struct screen_ops list_ops, chart_ops, labform_ops, gvhdform_ops, vaccines_ops, doseform_ops,
 	alerts_ops, ackform_ops, help_ops, eieform_ops, history_ops, statusform_ops;
+extern const struct screen_ops patientform_ops, transplantform_ops, isform_ops, ivigform_ops, transfusionform_ops;
 
 /* Text wrapped to width from (top + *y - scroll, x) on, *y counting lines
  * (help.c); and the scrolling keys of a text screen (Up, Down, PgUp, PgDn,
