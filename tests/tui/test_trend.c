@@ -320,6 +320,25 @@ START_TEST(chart_shows_treatments)
 }
 END_TEST
 
+/* A dose saved with I on the chart shows in its IVIG section and on the
+ * trend's time axis at once. */
+START_TEST(treatment_entered_on_the_chart_shows_on_chart_and_trend)
+{
+	struct th *t = start_size(_i);
+	open_chart(t, "smith j");
+	th_type(t, "I\t30");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Saved IVIG 30 g on 2024-09-01.");
+	chart_find(t, "IVIG (2)");
+	int y = chart_find(t, "2024-09-01  day +235");
+	ck_assert_msg(strstr(th_line(t, y), "30 g"), "%s", th_line(t, y));
+	th_key(t, KEY_HOME);
+	th_type(t, "t");
+	ASSERT_SCREEN(t, "T transfusions 0  I IVIG 2");
+	th_free(t);
+}
+END_TEST
+
 /* ---- the chart after a resize ---- */
 
 /* Found by hand: a chart scrolled down lost its header block (name, MRN,
@@ -374,6 +393,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, chart_sparkline_covers_the_last_60_days, 0, N_SIZES);
 	tcase_add_loop_test(tc, chart_milestones_panel_states, 0, N_SIZES);
 	tcase_add_loop_test(tc, chart_shows_treatments, 0, N_SIZES);
+	tcase_add_loop_test(tc, treatment_entered_on_the_chart_shows_on_chart_and_trend, 0, N_SIZES);
 	tcase_add_loop_test(tc, resized_scrolled_chart_keeps_its_header, 0, N_SIZES);
 	tcase_add_test(tc, enlarged_chart_that_fits_is_not_left_scrolled);
 	suite_add_tcase(s, tc);
