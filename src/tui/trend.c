@@ -440,7 +440,7 @@ static void draw_table(struct app *a, struct trend_st *st, WINDOW *w, int y0)
 	int x = c_flag + put_text(w, y0, c_flag, cols - c_flag, "Flag", ha, 0);
 	if (st->n_rows > st->table_rows && st->table_rows > 0) {
 		int last = st->scroll + st->table_rows;
-		put_fmt(w, y0, x, cols - x, ha, "   %d-%d of %d, newest first", st->scroll + 1,
+		put_fmt(w, y0, x, cols - x, ha, "  %d-%d of %d, newest first", st->scroll + 1,
 			last < st->n_rows ? last : st->n_rows, st->n_rows);
 	}
 	if (st->n_rows == 0 && y0 + 1 < rows) {
@@ -562,8 +562,8 @@ const struct screen_ops trend_ops = {
 		 "canonical unit from 0; the x axis in days after day 0. Horizontal lines are the thresholds "
 		 "of the site's reference data that matter for the test, labelled at the right: neutrophil "
 		 "and platelet engraftment (parameters.csv), IgG low, the immune milestones of "
-		 "milestones.csv. Under the axis: T a transfusion, I an IVIG dose, E the engraftment day of "
-		 "this count (* several on one column). Below, every value, newest first, as it was entered "
+		 "milestones.csv. E on the axis is this count's engraftment day; under it, T a transfusion, I an "
+		 "IVIG dose (* both in one column). Below, every value, newest first, as it was entered "
 		 "with its unit, its flag (L, H, LL, HH from lab_tests.csv) and the thresholds it is below; "
 		 "Up/Down/PgUp/PgDn scroll it. Results entered in error are left out. Left/Right or "
 		 "Tab/Shift-Tab: ANC, PLT, ALC, WBC, HGB, CD4, IGG, then the patient's other tests.",
