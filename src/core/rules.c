@@ -9,6 +9,7 @@
 
 #include "engraft/engraftment.h"
 #include "engraft/gvhd.h"
+#include "engraft/milestones.h"
 #include "engraft/vaccines.h"
 #include "engraft/vital.h"
 #include "internal.h"
@@ -163,82 +164,27 @@ static int engraftment_rules(struct ctx *c)
 
 /* ---- immune milestones ----------------------------------------------------- */
 
-/* Is a qualified value certainly > thr (1), certainly not (0), unknown (-1)? */
-static int qual_gt(enum ef_qual q, double v, double thr)
-{
-	switch (q) {
-	case EF_Q_EQ:
-		return v > thr;
-	case EF_Q_LT:
-		return v <= thr ? 0 : -1;
-	case EF_Q_GT:
-		return v >= thr ? 1 : -1;
-	}
-	return -1;
-}
-
-static int negate(int t)
-{
-	return t < 0 ? -1 : !t;
-}
-
-/* 1 met, 0 not met, -1 undecidable. */
-static int milestone_met(const struct ef_milestone *m, const struct ef_dayval *v)
-{
-	switch (m->cmp) {
-	case EF_CMP_GE:
-		return ef_qual_ge(v->qual, v->value, m->threshold);
-	case EF_CMP_GT:
-		return qual_gt(v->qual, v->value, m->threshold);
-	case EF_CMP_LE:
-		return negate(qual_gt(v->qual, v->value, m->threshold));
-	case EF_CMP_LT:
-		return negate(ef_qual_ge(v->qual, v->value, m->threshold));
-	}
-	return -1;
-}
-
-static const char *cmp_str(enum ef_cmp c)
-{
-	static const char *const s[] = {">=", ">", "<=", "<"};
-	return (unsigned)c < 4 ? s[c] : "";
-}
-
 static int milestone(struct ctx *c, const struct ef_milestone *m)
 {
-	ef_day day0 = c->tp->day0, lo = day0 + m->window_start, hi = day0 + m->window_end;
-	if (!(m->types & (1u << c->tp->type)) || c->as_of < lo)
-		return EF_OK;
-	struct ef_dayval *v;
-	size_t n;
-	int rc = ef_day_series(c->tl, m->test, lo, hi < c->as_of ? hi : c->as_of, m->threshold, &v, &n, c->err);
-	if (rc)
+	struct ef_ms_status ms;
+	int rc = ef_milestone_eval(c->tl, c->tp, m, c->as_of, &ms, c->err);
+	if (rc || ms.state != EF_MS_MISSED)
 		return rc;
 	char d1[11], d2[11], val[32];
 	const char *code = ef_test_code(m->test);
-	if (n == 0) {
-		if (c->as_of > hi) {
-			ef_date_format(lo, d1);
-			ef_date_format(hi, d2);
-			rc = emit(c, EF_RULE_IMMUNE_MILESTONE_MISSED, m->id, hi,
-				  "no %s result in day +%d..+%d (%s..%s); %s", code, m->window_start,
-				  m->window_end, d1, d2, m->description);
-		}
-		return rc;
+	if (ms.day == EF_NO_DAY) {
+		ef_date_format(ms.lo, d1);
+		ef_date_format(ms.hi, d2);
+		return emit(c, EF_RULE_IMMUNE_MILESTONE_MISSED, m->id, ms.hi, "no %s result in day +%d..+%d (%s..%s); %s",
+			    code, m->window_start, m->window_end, d1, d2, m->description);
 	}
-	const struct ef_dayval *last = &v[n - 1];
-	int met = milestone_met(m, last);
-	if (met != 1) {
-		ef_date_format(last->day, d1);
-		ef_format_value(val, sizeof val, last->qual, last->value);
-		rc = emit(c, EF_RULE_IMMUNE_MILESTONE_MISSED, m->id, last->day,
-			  "%s %s %s on day +%d (%s)%s; expected %s %g in day +%d..+%d", code, val,
-			  ef_test_canonical_unit(m->test), (int)(last->day - day0), d1,
-			  met < 0 ? ", undecidable" : "", cmp_str(m->cmp), m->threshold, m->window_start,
-			  m->window_end);
-	}
-	free(v);
-	return rc;
+	ef_date_format(ms.day, d1);
+	ef_format_value(val, sizeof val, ms.qual, ms.value);
+	return emit(c, EF_RULE_IMMUNE_MILESTONE_MISSED, m->id, ms.day,
+		    "%s %s %s on day +%d (%s)%s; expected %s %g in day +%d..+%d", code, val,
+		    ef_test_canonical_unit(m->test), (int)(ms.day - c->tp->day0), d1,
+		    ms.undecidable ? ", undecidable" : "", ef_cmp_str(m->cmp), m->threshold, m->window_start,
+		    m->window_end);
 }
 
 /* ---- IgG -------------------------------------------------------------------- */

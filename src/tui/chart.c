@@ -13,18 +13,24 @@
 #include "engraft/engraftment.h"
 #include "engraft/gvhd.h"
 #include "engraft/labref.h"
+#include "engraft/milestones.h"
 #include "engraft/timeline.h"
 #include "engraft/units.h"
 #include "engraft/vital.h"
 #include "tui_int.h"
 
-#define SPARK_N 12
+/* The sparkline's fixed window: the last SPARK_DAYS days up to today (at
+ * most SPARK_N values in it: the latest). The whole series is the trend
+ * screen's (t). */
+#define SPARK_DAYS 60
+#define SPARK_N 64
 
 struct count_row {
 	enum ef_test test;
 	int n;                   /* values since day 0 (or ever, without a transplant) */
 	const struct ef_lab *latest;
 	double trend[SPARK_N];
+	ef_day trend_day[SPARK_N];
 	int n_trend;
 };
 
@@ -52,6 +58,8 @@ struct chart_st {
 
 static const struct keybind keys[] = {
 	{{'l'}, "l", CMD_LAB, "Lab", "enter a lab result for this patient", 0},
+	{{'t'}, "t", CMD_TREND, "Trend",
+	 "trend of one count: the series since day 0, thresholds, treatments", 0},
 	{{'g'}, "g", CMD_GVHD, "GVHD", "enter a GVHD assessment (acute or chronic)", 0},
 	{{'s'}, "s", CMD_STATUS, "Status",
 	 "record a vital or follow-up status: alive (a contact), relapse, deceased, transferred, lost, returned", 0},
@@ -83,7 +91,7 @@ static int lab_before(const struct ef_lab *x, const struct ef_lab *y)
 	return x->secs < y->secs;
 }
 
-static void build_counts(struct chart_st *st)
+static void build_counts(struct chart_st *st, ef_day today)
 {
 	ef_day from = st->tp ? st->tp->day0 : EF_NO_DAY;
 	st->n_counts = 0;
@@ -91,7 +99,8 @@ static void build_counts(struct chart_st *st)
 		struct count_row r;
 		memset(&r, 0, sizeof r);
 		r.test = order[k];
-		/* the store sorts labs by collection; keep the last SPARK_N */
+		/* the store sorts labs by collection; keep the last SPARK_N of
+		 * the window */
 		for (size_t i = 0; i < st->tl.n_labs; i++) {
 			const struct ef_lab *l = &st->tl.labs[i];
 			if (l->test != r.test || (from != EF_NO_DAY && l->day < from))
@@ -99,10 +108,14 @@ static void build_counts(struct chart_st *st)
 			r.n++;
 			if (!r.latest || !lab_before(l, r.latest))
 				r.latest = l;
+			if (l->day <= today - SPARK_DAYS || l->day > today)
+				continue;
 			if (r.n_trend == SPARK_N) {
 				memmove(r.trend, r.trend + 1, (SPARK_N - 1) * sizeof r.trend[0]);
+				memmove(r.trend_day, r.trend_day + 1, (SPARK_N - 1) * sizeof r.trend_day[0]);
 				r.n_trend--;
 			}
+			r.trend_day[r.n_trend] = l->day;
 			r.trend[r.n_trend++] = l->value;
 		}
 		if (r.n)
@@ -145,7 +158,7 @@ static int chart_load(struct app *a, struct screen *s)
 	for (size_t i = 0; i < st->tl.n_transplants; i++)
 		if (st->tp && st->tl.transplants[i].day0 <= st->tp->day0)
 			st->tp_index++;
-	build_counts(st);
+	build_counts(st, a->today);
 	if (!st->recs && !(st->recs = calloc(BROWSE_RECORDS_MAX, sizeof *st->recs)))
 		return ef_errf(&a->err, EF_DB, "out of memory");
 	if ((rc = browse_records(a->s, s->patient_id, st->recs, BROWSE_RECORDS_MAX, &st->n_recs, &st->more_recs,
@@ -446,13 +459,13 @@ static void draw_counts(struct app *a, struct chart_st *st, struct pen *pn)
 		put_text(w, r, c_day, 6, "Day", ha, 0);
 		put_text(w, r, c_n, 4, "N", ha, 0);
 		put_text(w, r, c_flag, 4, "Flag", ha, 0);
-		put_text(w, r, c_trend, cols - c_trend, "Trend", ha, 0);
+		put_fmt(w, r, c_trend, cols - c_trend, ha, "Trend %d d (t)", SPARK_DAYS);
 	}
 	for (int i = 0; i < st->n_counts; i++) {
 		const struct count_row *c = &st->counts[i];
 		if ((r = row_of(pn)) < 0)
 			continue;
-		char v[48], d[11], dn[16], spark[SPARK_N * 4 + 1];
+		char v[48], d[11], dn[16], spark[256 * 3 + 1];
 		fmt_value(c->latest, v, sizeof v);
 		ef_date_format(c->latest->day, d);
 		fmt_day_n(st->tp ? st->tp->day0 : EF_NO_DAY, c->latest->day, dn, sizeof dn);
@@ -466,8 +479,153 @@ static void draw_counts(struct app *a, struct chart_st *st, struct pen *pn)
 		put_text(w, r, c_day, 6, dn, A_NORMAL, 0);
 		put_fmt(w, r, c_n, 4, A_NORMAL, "%d", c->n);
 		draw_flag(w, r, c_flag, st, c->latest);
-		sparkline(c->trend, c->n_trend, a->utf8, spark, sizeof spark);
+		if (c->n_trend == 0) {
+			put_fmt(w, r, c_trend, cols - c_trend, tui_attr(R_DIM), "none in %d d", SPARK_DAYS);
+			continue;
+		}
+		sparkline(c->trend, c->trend_day, c->n_trend, a->today - (SPARK_DAYS - 1), a->today, cols - c_trend - 1,
+			  a->utf8, spark, sizeof spark);
 		put_text(w, r, c_trend, cols - c_trend, spark, tui_attr(R_INFO), 0);
+	}
+}
+
+/* Each immune milestone of milestones.csv that applies to the transplant:
+ * met (the result that met it), pending (due by the window's last day) or
+ * missed (since when, and the last value), as the rule decides
+ * (milestones.h: IMMUNE_MILESTONE_MISSED asks the same function). */
+static void draw_milestones(struct app *a, struct chart_st *st, struct pen *pn)
+{
+	WINDOW *w = pn->w;
+	int cols = getmaxx(w), r;
+	if (!st->tp || !st->ref || st->ref->n_milestones == 0)
+		return;
+	if ((r = row_of(pn)) >= 0)
+		draw_rule(w, r, "Immune milestones", a->utf8);
+	const ef_day d0 = st->tp->day0;
+	int shown = 0;
+	for (size_t i = 0; i < st->ref->n_milestones; i++) {
+		const struct ef_milestone *m = &st->ref->milestones[i];
+		struct ef_ms_status ms;
+		struct ef_err err;
+		if (ef_milestone_eval(&st->tl, st->tp, m, a->today, &ms, &err) != EF_OK) {
+			if ((r = row_of(pn)) >= 0)
+				put_text(w, r, 2, cols - 2, err.msg, tui_attr(R_STATUS_ERROR), 0);
+			continue;
+		}
+		if (ms.state == EF_MS_NOT_APPLICABLE)
+			continue;
+		shown++;
+		if ((r = row_of(pn)) < 0)
+			continue;
+		char thr[40], val[48], d[11], dn[16];
+		ef_decimal_format(m->threshold, thr, sizeof thr);
+		int x = 1 + put_text(w, r, 1, 12, m->id, A_BOLD, 0);
+		x = x < 13 ? 13 : x + 1;
+		x += put_fmt(w, r, x, cols - x, A_NORMAL, "%s %s %s %s  ", ef_test_code(m->test), ef_cmp_str(m->cmp), thr,
+			     ef_test_canonical_unit(m->test));
+		if (ms.day != EF_NO_DAY) {
+			char num[40];
+			ef_decimal_format(ms.value, num, sizeof num);
+			snprintf(val, sizeof val, "%s%s", ms.qual == EF_Q_LT ? "<" : ms.qual == EF_Q_GT ? ">" : "", num);
+			ef_date_format(ms.day, d);
+			fmt_day_n(d0, ms.day, dn, sizeof dn);
+		}
+		switch (ms.state) {
+		case EF_MS_MET:
+			put_fmt(w, r, x, cols - x, tui_attr(R_GOOD), "met: %s on day %s (%s)", val, dn, d);
+			break;
+		case EF_MS_MISSED:
+			if (ms.day == EF_NO_DAY) {
+				/* missed since the window's last day: the window says it */
+				put_fmt(w, r, x, cols - x, tui_attr(R_WARNING), "missed: no result in day +%d..+%d",
+					m->window_start, m->window_end);
+			} else {
+				put_fmt(w, r, x, cols - x, tui_attr(R_WARNING), "missed since day %s: last %s%s (%s)", dn, val,
+					ms.undecidable ? ", undecidable" : "", d);
+			}
+			break;
+		default:
+			fmt_day_n(d0, ms.hi, dn, sizeof dn);
+			if (ms.open)
+				put_fmt(w, r, x, cols - x, A_NORMAL, "pending: due by day %s", dn);
+			else
+				put_fmt(w, r, x, cols - x, tui_attr(R_DIM), "pending: due by day %s (from day +%d)", dn,
+					m->window_start);
+			break;
+		}
+	}
+	if (!shown && (r = row_of(pn)) >= 0)
+		put_text(w, r, 2, cols - 2, "None for this transplant type.", tui_attr(R_DIM), 0);
+}
+
+static const char *product_label(enum ef_product p)
+{
+	static const char *const names[] = {"platelets", "red cells", "plasma", "granulocytes"};
+	return (unsigned)p < EF_PROD_COUNT ? names[p] : "";
+}
+
+/* Immunosuppression courses, IVIG doses and transfusions (the timeline:
+ * rows entered in error are left out), newest first. */
+static void draw_treatments(struct app *a, struct chart_st *st, struct pen *pn)
+{
+	WINDOW *w = pn->w;
+	int cols = getmaxx(w), r;
+	const ef_day d0 = st->tp ? st->tp->day0 : EF_NO_DAY;
+	char t[64], d[11], e[11], dn[16];
+	snprintf(t, sizeof t, "Immunosuppression (%zu)", st->tl.n_is);
+	if ((r = row_of(pn)) >= 0)
+		draw_rule(w, r, t, a->utf8);
+	if (st->tl.n_is == 0 && (r = row_of(pn)) >= 0)
+		put_text(w, r, 2, cols - 2, "None recorded.", tui_attr(R_DIM), 0);
+	for (size_t k = st->tl.n_is; k-- > 0;) {
+		const struct ef_immunosuppression *c = &st->tl.is[k];
+		if ((r = row_of(pn)) < 0)
+			continue;
+		ef_date_format(c->start, d);
+		fmt_day_n(d0, c->start, dn, sizeof dn);
+		int x = 1 + put_text(w, r, 1, 20, c->drug, A_BOLD, 0);
+		x = x < 22 ? 22 : x + 1;
+		x += put_fmt(w, r, x, cols - x, A_NORMAL, "started %s (day %s)", d, dn);
+		if (c->stop == EF_NO_DAY) {
+			put_text(w, r, x, cols - x, ", ongoing", tui_attr(R_WARNING), 0);
+		} else {
+			ef_date_format(c->stop, e);
+			fmt_day_n(d0, c->stop, dn, sizeof dn);
+			put_fmt(w, r, x, cols - x, A_NORMAL, ", stopped %s (day %s)", e, dn);
+		}
+	}
+	snprintf(t, sizeof t, "IVIG (%zu)", st->tl.n_ivig);
+	if ((r = row_of(pn)) >= 0)
+		draw_rule(w, r, t, a->utf8);
+	if (st->tl.n_ivig == 0 && (r = row_of(pn)) >= 0)
+		put_text(w, r, 2, cols - 2, "None recorded.", tui_attr(R_DIM), 0);
+	for (size_t k = st->tl.n_ivig; k-- > 0;) {
+		const struct ef_ivig *iv = &st->tl.ivig[k];
+		if ((r = row_of(pn)) < 0)
+			continue;
+		ef_date_format(iv->day, d);
+		fmt_day_n(d0, iv->day, dn, sizeof dn);
+		int x = 1 + put_fmt(w, r, 1, cols - 1, A_NORMAL, "%s  day %-6s", d, dn);
+		if (iv->dose_g >= 0) {
+			char g[40];
+			ef_decimal_format(iv->dose_g, g, sizeof g);
+			put_fmt(w, r, x, cols - x, A_NORMAL, "%s g", g);
+		} else {
+			put_text(w, r, x, cols - x, "dose not recorded", tui_attr(R_DIM), 0);
+		}
+	}
+	snprintf(t, sizeof t, "Transfusions (%zu)", st->tl.n_transfusions);
+	if ((r = row_of(pn)) >= 0)
+		draw_rule(w, r, t, a->utf8);
+	if (st->tl.n_transfusions == 0 && (r = row_of(pn)) >= 0)
+		put_text(w, r, 2, cols - 2, "None recorded.", tui_attr(R_DIM), 0);
+	for (size_t k = st->tl.n_transfusions; k-- > 0;) {
+		const struct ef_transfusion *tf = &st->tl.transfusions[k];
+		if ((r = row_of(pn)) < 0)
+			continue;
+		ef_date_format(tf->day, d);
+		fmt_day_n(d0, tf->day, dn, sizeof dn);
+		put_fmt(w, r, 1, cols - 1, A_NORMAL, "%s  day %-6s%s", d, dn, product_label(tf->product));
 	}
 }
 
@@ -518,6 +676,8 @@ static void chart_draw_once(struct app *a, struct chart_st *st, WINDOW *w)
 	draw_status_lines(a, st, &pn);
 	draw_alerts(a, st, &pn);
 	draw_counts(a, st, &pn);
+	draw_milestones(a, st, &pn);
+	draw_treatments(a, st, &pn);
 	draw_records(a, st, &pn);
 	st->lines = pn.y;
 }
@@ -526,6 +686,16 @@ static void chart_draw(struct app *a, struct screen *s, WINDOW *w)
 {
 	struct chart_st *st = s->st;
 	chart_draw_once(a, st, w);
+	/* after a resize (or a reload with fewer lines) the old scroll may
+	 * be past the end: a chart that now fits shows from the top */
+	int max = st->lines - (getmaxy(w) - 3);
+	if (max < 0)
+		max = 0;
+	if (st->scroll > max) {
+		st->scroll = max;
+		werase(w);
+		chart_draw_once(a, st, w);
+	}
 	if (!st->follow || st->cur < 0)
 		return;
 	/* keep the selected record in view: scroll, then draw again */
@@ -555,6 +725,11 @@ static enum action chart_key(struct app *a, struct screen *s, int key, enum cmd 
 	if (max < 0)
 		max = 0;
 	switch (cmd) {
+	case CMD_TREND:
+		memset(&a->req, 0, sizeof a->req);
+		a->req.ops = &trend_ops;
+		a->req.patient_id = s->patient_id;
+		return ACTION_PUSH;
 	case CMD_AUDIT:
 		memset(&a->req, 0, sizeof a->req);
 		a->req.ops = &history_ops;
@@ -637,16 +812,15 @@ static enum action chart_key(struct app *a, struct screen *s, int key, enum cmd 
 const struct screen_ops chart_ops = {
 	.name = "Chart",
 	.about = "One patient as of today: day +N since the latest transplant, engraftment, GVHD, "
-		 "immunosuppression and IVIG, the latest result of each test since day 0 with a "
-		 "trend of the last 12 values (Flag: L or H below or above the reference interval, "
-		 "LL or HH beyond a critical limit, from the site's lab_tests.csv), and open alerts. l enters a lab result, g a GVHD "
-		 "assessment, s a vital or follow-up status (a deceased, transferred or lost patient shows it on "
-		 "the Status line, and has no alerts and no worklist; a relapse says to review the vaccination "
-		 "plan); v shows this patient's vaccinations and a this patient's alerts. "
-		 "Under them, the patient's records (lab results, doses, GVHD assessments), newest "
-		 "first: Down/Up select one, x marks it entered in error (a reason is required). A "
-		 "record entered in error stays on the chart, dimmed, with its reason, and counts for "
-		 "nothing: the rules re-run at once.",
+		 "the latest result of each test since day 0 with its flag (L/H, LL/HH beyond a critical "
+		 "limit: the site's lab_tests.csv) and a sparkline of the last 60 days (blank: no value; t "
+		 "shows a count's whole series), the immune milestones (met, pending, missed), "
+		 "immunosuppression, IVIG, transfusions and open alerts. l enters a lab result, g a GVHD "
+		 "assessment, s a vital or follow-up status (deceased, transferred or lost: no alerts, no "
+		 "worklist; a relapse: review the vaccination plan); v and a show this patient's vaccinations "
+		 "and alerts. Then the records (labs, doses, GVHD assessments), newest first: Down/Up select "
+		 "one, x marks it entered in error (reason required): it stays, dimmed, and counts for "
+		 "nothing; the rules re-run at once.",
 	.open = chart_open,
 	.load = chart_load,
 	.draw = chart_draw,

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "engraft/trend.h"
 #include "tui_int.h"
 
 /* Decode one UTF-8 character; returns bytes used (1 for an invalid byte,
@@ -100,33 +101,43 @@ void fill_line(WINDOW *w, int y, attr_t attr)
 	put_text(w, y, 0, getmaxx(w), "", attr, 1);
 }
 
-void sparkline(const double *v, int n, int utf8, char *out, size_t size)
+void sparkline(const double *v, const ef_day *day, int n, ef_day first, ef_day last, int width, int utf8, char *out,
+	       size_t size)
 {
 	static const char *const blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584",
 					     "\u2585", "\u2586", "\u2587", "\u2588"};
 	static const char ascii[] = "_.-~=*^#";
 	out[0] = '\0';
-	if (n <= 0)
+	if (width <= 0 || size == 0)
 		return;
-	double lo = v[0], hi = v[0];
-	for (int i = 1; i < n; i++) {
-		if (v[i] < lo)
-			lo = v[i];
+	if (width > 256)
+		width = 256;
+	double cell[256];
+	unsigned char has[256] = {0};
+	double hi = 0;
+	for (int i = 0; i < n; i++) {
+		if (day[i] < first || day[i] > last)
+			continue;
+		int c = ef_trend_pos(first, last, day[i], width);
+		cell[c] = v[i]; /* oldest first: the latest of the character wins */
+		has[c] = 1;
 		if (v[i] > hi)
 			hi = v[i];
 	}
 	size_t len = 0;
-	for (int i = 0; i < n; i++) {
-		int lvl = hi > lo ? (int)((v[i] - lo) / (hi - lo) * 7.0 + 0.5) : 3;
-		if (lvl < 0)
-			lvl = 0;
-		if (lvl > 7)
-			lvl = 7;
-		const char *c = utf8 ? blocks[lvl] : (char[]){ascii[lvl], 0};
-		size_t cl = strlen(c);
+	for (int c = 0; c < width; c++) {
+		char one[2] = {' ', 0};
+		const char *g = one;
+		if (has[c]) {
+			int lvl = hi > 0 ? (int)(cell[c] / hi * 7.0 + 0.5) : 0;
+			lvl = lvl < 0 ? 0 : lvl > 7 ? 7 : lvl;
+			one[0] = ascii[lvl];
+			g = utf8 ? blocks[lvl] : one;
+		}
+		size_t cl = strlen(g);
 		if (len + cl + 1 > size)
 			break;
-		memcpy(out + len, c, cl);
+		memcpy(out + len, g, cl);
 		len += cl;
 	}
 	out[len] = '\0';

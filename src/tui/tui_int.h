@@ -42,6 +42,7 @@ enum cmd {
 	CMD_MARK_ERROR, CMD_AUDIT, CMD_STATUS, CMD_FILTER,
 	CMD_DISCARD_DRAFT,
 	CMD_NEW_PATIENT, CMD_TRANSPLANT, CMD_IS, CMD_IVIG, CMD_TRANSFUSION,
+	CMD_TREND, CMD_TEST_NEXT, CMD_TEST_PREV,
 };
 
 struct keybind {
@@ -219,7 +220,7 @@ enum { ASK_SCREEN = 1, ASK_DISCARD = 2 };
 
 /* Screens */
 extern const struct screen_ops list_ops, chart_ops, labform_ops, gvhdform_ops, vaccines_ops, doseform_ops,
-	alerts_ops, ackform_ops, help_ops, eieform_ops, history_ops, statusform_ops;
+	alerts_ops, ackform_ops, help_ops, eieform_ops, history_ops, statusform_ops, trend_ops;
 extern const struct screen_ops patientform_ops, transplantform_ops, isform_ops, ivigform_ops, transfusionform_ops;
 
 /* Text wrapped to width from (top + *y - scroll, x) on, *y counting lines
@@ -254,9 +255,13 @@ int put_fmt(WINDOW *w, int y, int x, int width, attr_t attr, const char *fmt, ..
 /* Columns taken by a UTF-8 string. */
 int text_width(const char *s);
 void fill_line(WINDOW *w, int y, attr_t attr);
-/* A sparkline of n values (oldest first) into out: block characters in a
- * UTF-8 locale, ASCII otherwise. */
-void sparkline(const double *v, int n, int utf8, char *out, size_t size);
+/* A sparkline `width` characters wide over a fixed window of days into
+ * out: value v[i] of day[i] (oldest first) falls in the character of its
+ * day among first..last (the latest of a character wins), scaled from 0
+ * to the largest value; a character without a value is a blank. Block
+ * characters in a UTF-8 locale, ASCII otherwise. */
+void sparkline(const double *v, const ef_day *day, int n, ef_day first, ef_day last, int width, int utf8, char *out,
+	       size_t size);
 /* Find the command bound to key in table for mode (CMD_NONE if none). */
 enum cmd keys_lookup(const struct keybind *t, int mode, int key);
 /* Move the selection *cur of a list of n rows for Up/Down/PgUp/PgDn/Home/
