@@ -64,10 +64,11 @@ int browse_patient_count(struct store *s, const char *filter, enum browse_care c
 int browse_lab_existing(struct store *s, int64_t patient_id, const char *collected_on, const char *test,
 			char value[48], char unit[32], int *found, struct ef_err *err);
 
-/* One of a patient's records on the chart: a lab result, a vaccination or
- * a GVHD assessment, rows entered in error included (with their reason). */
+/* One of a patient's records on the chart: a lab result, a transfusion, a
+ * vaccination, a GVHD assessment, an immunosuppression course or an IVIG
+ * dose, rows entered in error included (with their reason). */
 struct browse_record {
-	enum store_kind kind;   /* STORE_K_LABS, _VACCINATIONS, _GVHD_ACUTE, _GVHD_CHRONIC */
+	enum store_kind kind;   /* STORE_K_LABS, _TRANSFUSIONS, _VACCINATIONS, _GVHD_*, _IMMUNOSUPPRESSION, _IVIG */
 	int64_t id;
 	char on[20];            /* the row's date as stored (a lab's may carry a time) */
 	char what[160];         /* "ANC <0.1 10^9/L", "MMR lot M1, administered", "acute GVHD grade III" */

@@ -235,9 +235,16 @@ int browse_records(struct store *s, int64_t patient_id, struct browse_record *ou
 		"UNION ALL SELECT 5, id, assessed_on, 'acute GVHD grade ' || grade, entered_in_error FROM gvhd_acute "
 		"WHERE patient_id = ?1 "
 		"UNION ALL SELECT 6, id, assessed_on, 'chronic GVHD ' || severity, entered_in_error FROM gvhd_chronic "
+		"WHERE patient_id = ?1 "
+		"UNION ALL SELECT 3, id, given_on, product, entered_in_error FROM transfusions "
+		"WHERE patient_id = ?1 "
+		"UNION ALL SELECT 7, id, started_on, drug || ' started' || coalesce(', stopped ' || stopped_on, ''), "
+		"entered_in_error FROM immunosuppression WHERE patient_id = ?1 "
+		"UNION ALL SELECT 8, id, given_on, dose_g || ' g', entered_in_error FROM ivig "
 		"WHERE patient_id = ?1) ORDER BY d DESC, k, what LIMIT ?2";
-	_Static_assert(STORE_K_LABS == 2 && STORE_K_VACCINATIONS == 4 && STORE_K_GVHD_ACUTE == 5 &&
-			       STORE_K_GVHD_CHRONIC == 6,
+	_Static_assert(STORE_K_LABS == 2 && STORE_K_TRANSFUSIONS == 3 && STORE_K_VACCINATIONS == 4 &&
+			       STORE_K_GVHD_ACUTE == 5 && STORE_K_GVHD_CHRONIC == 6 && STORE_K_IMMUNOSUPPRESSION == 7 &&
+			       STORE_K_IVIG == 8,
 		       "browse_records' kind numbers");
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)

@@ -636,6 +636,12 @@ static const char *kind_label(enum store_kind k)
 		return "lab";
 	case STORE_K_VACCINATIONS:
 		return "dose";
+	case STORE_K_TRANSFUSIONS:
+		return "blood";
+	case STORE_K_IMMUNOSUPPRESSION:
+		return "IS";
+	case STORE_K_IVIG:
+		return "IVIG";
 	default:
 		return "GVHD";
 	}

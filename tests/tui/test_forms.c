@@ -248,6 +248,30 @@ START_TEST(ivig_and_transfusion_forms)
 }
 END_TEST
 
+/* A dose, course or transfusion entered on the chart is one of its records:
+ * selectable, and x marks it entered in error (it was listed nowhere in the
+ * records before, so it could only be marked by import). */
+START_TEST(treatments_are_records_x_can_mark)
+{
+	struct th *t = start_size(_i);
+	open_chart(t, "smith j");
+	th_type(t, "I\t25");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Saved IVIG 25 g on 2024-09-01.");
+	th_key(t, KEY_DOWN); /* newest first: today's dose */
+	ASSERT_SCREEN(t, "IVIG 25 g");
+	th_type(t, "x");
+	ASSERT_SCREEN(t, "IVIG 25 g 2024-09-01");
+	th_type(t, "given to another patient");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Marked IVIG 25 g 2024-09-01 entered in error.");
+	ck_assert_int_eq(th_export_count(t, STORE_K_IVIG, "MRN001", "MRN001,2024-09-01,25,given to another patient"),
+			 1);
+	ck_assert_msg(th_find(t, "[error: given to another patient]") >= 0, "marked dose not shown");
+	th_free(t);
+}
+END_TEST
+
 /* ---- leaving, roles, drafts ---- */
 
 START_TEST(esc_with_input_asks_first)
@@ -399,6 +423,7 @@ static Suite *forms_suite(void)
 	tcase_add_loop_test(tc, ivig_and_transfusion_forms, 0, N_SIZES);
 	tcase_add_test(tc, esc_with_input_asks_first);
 	tcase_add_test(tc, a_clerk_registers_a_nurse_gives_ivig);
+	tcase_add_loop_test(tc, treatments_are_records_x_can_mark, 0, N_SIZES);
 	tcase_add_test(tc, a_chart_form_is_kept_as_a_draft_at_sign_off);
 	tcase_add_test(tc, the_new_patient_form_says_it_was_not_kept);
 	tcase_add_test(tc, a_form_keeps_its_input_through_a_resize);
