@@ -45,7 +45,8 @@ size_t ef_trend_thresholds(const struct ef_reference *ref, const struct ef_trans
 #define EF_TREND_MAX_TICKS 12
 
 struct ef_trend_axis {
-	double lo, hi;           /* lo is 0: counts are never negative */
+	int log;                 /* logarithmic (ef_trend_axis_log), else linear from 0 */
+	double lo, hi;           /* linear: lo is 0 (counts are never negative) */
 	double step;             /* between ticks: 1, 2, 2.5 or 5 times a power of ten */
 	int n_ticks;
 	double ticks[EF_TREND_MAX_TICKS]; /* lo, lo + step, ... hi */
@@ -57,6 +58,15 @@ struct ef_trend_axis {
  * vmax <= 0 gives 0..1. */
 void ef_trend_axis(double vmax, int rows, struct ef_trend_axis *out);
 
+/* A logarithmic y axis for a plot `rows` cells high covering vmin..vmax
+ * (the smallest positive and the largest value or threshold): lo and hi
+ * are powers of ten (lo <= vmin, hi >= vmax, at least one decade, at most
+ * EF_TREND_LOG_DECADES below hi: smaller values sit on the bottom row), the
+ * ticks each power of ten and, when rows allow two rows per tick, 2 and 5
+ * times it. Low counts (an ANC of 0.3 against 0.5) stay readable beside a
+ * recovered 8. vmax <= 0 gives 0.1..1. */
+#define EF_TREND_LOG_DECADES 4
+void ef_trend_axis_log(double vmin, double vmax, int rows, struct ef_trend_axis *out);
 /* The level of v among `levels` levels (0 = bottom = ax->lo, levels - 1 =
  * ax->hi), rounded, clamped. */
 int ef_trend_level(const struct ef_trend_axis *ax, double v, int levels);

@@ -108,11 +108,47 @@ void ef_trend_axis(double vmax, int rows, struct ef_trend_axis *out)
 		out->ticks[i] = i * step;
 }
 
+void ef_trend_axis_log(double vmin, double vmax, int rows, struct ef_trend_axis *out)
+{
+	memset(out, 0, sizeof *out);
+	out->log = 1;
+	if (!(vmax > 0) || !isfinite(vmax))
+		vmax = 1;
+	if (!(vmin > 0) || !isfinite(vmin) || vmin > vmax)
+		vmin = vmax;
+	int top = (int)ceil(log10(vmax) - 1e-9), bottom = (int)floor(log10(vmin) + 1e-9);
+	if (bottom >= top)
+		bottom = top - 1;
+	if (bottom < top - EF_TREND_LOG_DECADES)
+		bottom = top - EF_TREND_LOG_DECADES;
+	out->lo = pow(10, bottom);
+	out->hi = pow(10, top);
+	out->step = 10;
+	int decades = top - bottom;
+	/* 1, 2, 5 per decade when each tick gets two rows, else decades only */
+	int fine = decades * 3 + 1 <= rows / 2 && decades * 3 + 1 <= EF_TREND_MAX_TICKS;
+	for (int d = bottom; d <= top && out->n_ticks < EF_TREND_MAX_TICKS; d++) {
+		double p = pow(10, d);
+		out->ticks[out->n_ticks++] = p;
+		if (fine && d < top) {
+			out->ticks[out->n_ticks++] = 2 * p;
+			out->ticks[out->n_ticks++] = 5 * p;
+		}
+	}
+}
+
 int ef_trend_level(const struct ef_trend_axis *ax, double v, int levels)
 {
 	if (levels <= 1 || !(ax->hi > ax->lo))
 		return 0;
-	double f = (v - ax->lo) / (ax->hi - ax->lo);
+	double f;
+	if (ax->log) {
+		if (!(v > ax->lo))
+			return 0;
+		f = (log10(v) - log10(ax->lo)) / (log10(ax->hi) - log10(ax->lo));
+	} else {
+		f = (v - ax->lo) / (ax->hi - ax->lo);
+	}
 	if (!(f > 0))
 		return 0;
 	if (f >= 1)

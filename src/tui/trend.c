@@ -45,12 +45,15 @@ struct trend_st {
 	size_t n_thr;
 	int scroll;               /* table: first row shown (newest first) */
 	int table_rows;           /* rows the last draw had for the table */
+	int log;                  /* L: a logarithmic y axis (low counts spread out) */
 };
 
 static const struct keybind keys[] = {
 	{{K(KEY_RIGHT), '\t'}, "Right/Tab", CMD_TEST_NEXT, "Next test",
 	 "the next test: ANC, PLT, ALC, WBC, HGB, CD4, IGG, then the patient's other tests", 0},
 	{{K(KEY_LEFT), K(KEY_BTAB)}, "Left/S-Tab", CMD_TEST_PREV, "Prev", "the previous test", 0},
+	{{'L'}, "L", CMD_LOG_SCALE, "Log",
+	 "a logarithmic y axis (powers of ten) or back to linear from 0: low counts near a threshold spread out", 0},
 	{{K(KEY_UP), 'k'}, "Up", CMD_UP, NULL, "scroll the table of values up (newer)", 0},
 	{{K(KEY_DOWN), 'j'}, "Down", CMD_DOWN, NULL, "scroll the table of values down (older)", 0},
 	{{K(KEY_PPAGE)}, "PgUp", CMD_PAGE_UP, NULL, "a page of values up", 0},
@@ -223,8 +226,8 @@ static void draw_heading(struct app *a, struct trend_st *st, WINDOW *w)
 	char d0[11];
 	x = 1;
 	x += put_fmt(w, 1, x, cols - x, A_BOLD, "%s", ef_test_name(st->test));
-	x += put_fmt(w, 1, x, cols - x, A_NORMAL, " in %s: %d result%s",
-		     ef_test_canonical_unit(st->test), st->n_rows, st->n_rows == 1 ? "" : "s");
+	x += put_fmt(w, 1, x, cols - x, A_NORMAL, " in %s%s: %d result%s", ef_test_canonical_unit(st->test),
+		     st->log ? " (log)" : "", st->n_rows, st->n_rows == 1 ? "" : "s");
 	if (st->tp) {
 		ef_date_format(st->tp->day0, d0);
 		put_fmt(w, 1, x, cols - x, A_NORMAL, " since day 0 (%s)", d0);
@@ -255,14 +258,18 @@ static void plot_layout(struct trend_st *st, WINDOW *w, struct ef_trend_axis *ax
 		lo->ph = 20;
 	if (lo->ph < 3)
 		lo->ph = 3;
-	double vmax = 0;
-	for (int i = 0; i < st->n_rows; i++)
-		if (st->pts[i].value > vmax)
-			vmax = st->pts[i].value;
-	for (size_t i = 0; i < st->n_thr; i++)
-		if (st->thr[i].value > vmax)
-			vmax = st->thr[i].value;
-	ef_trend_axis(vmax, lo->ph, ax);
+	double vmax = 0, vmin = 0; /* vmin: the smallest positive value */
+	for (int i = 0; i < st->n_rows + (int)st->n_thr; i++) {
+		double v = i < st->n_rows ? st->pts[i].value : st->thr[i - st->n_rows].value;
+		if (v > vmax)
+			vmax = v;
+		if (v > 0 && (vmin == 0 || v < vmin))
+			vmin = v;
+	}
+	if (st->log)
+		ef_trend_axis_log(vmin, vmax, lo->ph, ax);
+	else
+		ef_trend_axis(vmax, lo->ph, ax);
 	int yw = 1;
 	for (int i = 0; i < ax->n_ticks; i++) {
 		char num[40];
@@ -530,6 +537,9 @@ static enum action trend_key(struct app *a, struct screen *s, int key, enum cmd 
 		set_title(st, s);
 		return ACTION_REDRAW;
 	}
+	case CMD_LOG_SCALE:
+		st->log = !st->log;
+		return ACTION_REDRAW;
 	case CMD_UP:
 		st->scroll = st->scroll > 0 ? st->scroll - 1 : 0;
 		return ACTION_REDRAW;

@@ -319,6 +319,54 @@ START_TEST(levels_rows_and_positions)
 }
 END_TEST
 
+/* The log axis: powers of ten around the values, at most
+ * EF_TREND_LOG_DECADES decades, 1-2-5 ticks when the rows allow. */
+static const struct lcase {
+	double vmin, vmax;
+	int rows;
+	double lo, hi;
+	int n_ticks;
+} lcases[] = {
+	{0.1, 8.2, 10, 0.1, 10, 3},     /* ANC from <0.1 to 8.2, 80x24: decades only */
+	{0.1, 8.2, 20, 0.1, 10, 7},     /* 132x43: 0.1 0.2 0.5 1 2 5 10 */
+	{0.5, 0.5, 10, 0.1, 1, 4},      /* one value: a decade below it (1, 2, 5 fit) */
+	{1, 1, 10, 0.1, 1, 4},          /* a power of ten is the top */
+	{0.001, 400, 10, 0.1, 1000, 5}, /* at most 4 decades: 0.001 sits on the bottom */
+	{0, 0, 10, 0.1, 1, 4},          /* nothing: 0.1..1 */
+	{20, 250, 10, 10, 1000, 3},     /* PLT */
+};
+
+START_TEST(log_axis_decades)
+{
+	const struct lcase *c = &lcases[_i];
+	struct ef_trend_axis ax;
+	ef_trend_axis_log(c->vmin, c->vmax, c->rows, &ax);
+	ck_assert(ax.log);
+	ck_assert_msg(fabs(ax.lo - c->lo) < 1e-12 && fabs(ax.hi - c->hi) < 1e-9 && ax.n_ticks == c->n_ticks,
+		      "%g..%g rows %d: lo %g hi %g ticks %d", c->vmin, c->vmax, c->rows, ax.lo, ax.hi, ax.n_ticks);
+	ck_assert(fabs(ax.ticks[0] - ax.lo) < 1e-12 && fabs(ax.ticks[ax.n_ticks - 1] - ax.hi) < 1e-9);
+	for (int i = 1; i < ax.n_ticks; i++)
+		ck_assert(ax.ticks[i] > ax.ticks[i - 1]);
+}
+END_TEST
+
+START_TEST(log_levels_spread_low_counts)
+{
+	struct ef_trend_axis lin, lg;
+	ef_trend_axis(8.2, 10, &lin);           /* 0..10 */
+	ef_trend_axis_log(0.1, 8.2, 10, &lg);  /* 0.1..10 */
+	/* ANC 0.3 and the 0.5 threshold share the bottom row of the linear plot
+	 * but not of the log plot */
+	ck_assert_int_eq(ef_trend_row(&lin, 0.3, 10), ef_trend_row(&lin, 0.5, 10));
+	ck_assert_int_ne(ef_trend_row(&lg, 0.3, 10), ef_trend_row(&lg, 0.5, 10));
+	ck_assert_int_eq(ef_trend_level(&lg, 0.1, 40), 0);
+	ck_assert_int_eq(ef_trend_level(&lg, 1, 40), 20);   /* the middle decade: 19.5 rounds up */
+	ck_assert_int_eq(ef_trend_level(&lg, 10, 40), 39);
+	ck_assert_int_eq(ef_trend_level(&lg, 0, 40), 0);    /* 0 and below lo: the bottom */
+	ck_assert_int_eq(ef_trend_level(&lg, 500, 40), 39); /* clamped */
+}
+END_TEST
+
 static const struct xcase {
 	int span, cols, gap;
 	size_t n;
@@ -405,6 +453,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, tests_cycled_first_then_the_patients_others);
 	tcase_add_loop_test(tc, axis_round_steps, 0, sizeof acases / sizeof acases[0]);
 	tcase_add_test(tc, levels_rows_and_positions);
+	tcase_add_loop_test(tc, log_axis_decades, 0, sizeof lcases / sizeof lcases[0]);
+	tcase_add_test(tc, log_levels_spread_low_counts);
 	tcase_add_loop_test(tc, x_ticks_round_days, 0, sizeof xcases / sizeof xcases[0]);
 	tcase_add_test(tc, plot_points_lines_and_qualifiers);
 	suite_add_tcase(s, tc);

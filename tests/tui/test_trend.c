@@ -122,6 +122,28 @@ END_TEST
 
 /* Right/Left and Tab/Shift-Tab cycle ANC, PLT, ALC, WBC, HGB, CD4, IGG
  * (then the patient's other tests), each with its own thresholds. */
+/* L switches the y axis to powers of ten and back: the <0.1 and the 0.5
+ * threshold get rows of their own instead of sharing the bottom. */
+START_TEST(trend_log_scale_toggles)
+{
+	struct th *t = start_size(_i);
+	open_trend(t);
+	ASSERT_SCREEN(t, "L Log");
+	ASSERT_NOT_SCREEN(t, "(log)");
+	ck_assert_int_lt(th_find(t, "0.1 \u2524"), 0);
+	th_type(t, "L");
+	ASSERT_SCREEN(t, "in 10*9/L (log): 6 results");
+	int y1 = th_find(t, "0.1 \u2524"), y2 = th_find(t, " 1 \u2524");
+	ck_assert_msg(y1 > 0 && y2 > 0 && y2 < y1, "log ticks 0.1 at %d, 1 at %d", y1, y2);
+	int thr = th_find(t, "0.5 engraftment");
+	ck_assert_msg(thr > y2 && thr < y1, "0.5 threshold at row %d, not between 1 and 0.1", thr);
+	th_type(t, "L");
+	ASSERT_NOT_SCREEN(t, "(log)");
+	ck_assert_int_lt(th_find(t, "0.1 \u2524"), 0);
+	th_free(t);
+}
+END_TEST
+
 START_TEST(trend_cycles_the_tests_with_their_thresholds)
 {
 	struct th *t = start_size(_i);
@@ -228,7 +250,8 @@ START_TEST(trend_leaves_out_results_entered_in_error)
 {
 	struct th *t = start_size(_i);
 	open_chart(t, "smith j");
-	th_key(t, KEY_END); /* the oldest record: ANC 0.3 of 2024-01-12 */
+	th_key(t, KEY_END); /* the oldest record: tacrolimus from 2024-01-07 */
+	th_key(t, KEY_UP);  /* then ANC 0.3 of 2024-01-12 */
 	ASSERT_SCREEN(t, "ANC 0.3 10*9/L");
 	th_type(t, "x");
 	ASSERT_SCREEN(t, "lab ANC 0.3 10*9/L 2024-01-12");
@@ -309,8 +332,13 @@ START_TEST(chart_shows_treatments)
 	y = chart_find(t, "2024-01-18  day +8");
 	ck_assert_msg(strstr(th_line(t, y), "red cells"), "%s", th_line(t, y));
 	ck_assert_int_gt(chart_find(t, "2024-01-13  day +3"), y); /* newest first */
-	/* selecting a record still works below the new sections */
+	/* selecting a record still works below the new sections; the oldest is
+	 * the course, a record of its own (x can mark it) */
 	th_key(t, KEY_END);
+	y = th_find(t, "IS   tacrolimus started");
+	ck_assert_msg(y >= 0 && (th_attr(t, y, 20) & A_REVERSE || PAIR_NUMBER((attr_t)th_attr(t, y, 20)) != 0),
+		      "oldest record (the course) not selected");
+	th_key(t, KEY_UP);
 	y = th_find(t, "ANC 0.3 10*9/L");
 	ck_assert_msg(y >= 0 && (th_attr(t, y, 20) & A_REVERSE || PAIR_NUMBER((attr_t)th_attr(t, y, 20)) != 0),
 		      "oldest record not selected");
@@ -386,6 +414,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, trend_opens_with_t_on_anc, 0, N_SIZES);
 	tcase_add_loop_test(tc, trend_cycles_the_tests_with_their_thresholds, 0, N_SIZES);
+	tcase_add_loop_test(tc, trend_log_scale_toggles, 0, N_SIZES);
 	tcase_add_test(tc, trend_table_scrolls);
 	tcase_add_test(tc, trend_uses_a_large_terminal);
 	tcase_add_loop_test(tc, trend_falls_back_to_ascii, 0, N_SIZES);
