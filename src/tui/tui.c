@@ -62,6 +62,8 @@ static const struct {
 	[MSG_NO_DRAFT] = {R_STATUS, "This form was not filled from a draft; Esc leaves it."},
 	[MSG_DRAFTS_WAITING] = {R_WARNING, "%lld draft%s kept at an automatic sign-off: open the form again.  ? help"},
 	[MSG_NOT_PERMITTED] = {R_STATUS_ERROR, "Not permitted: %s may not %s."},
+	[MSG_ACKED_MANY] = {R_STATUS_OK, "Acknowledged %d alerts of MRN %s%s."},
+	[MSG_TRIAGE] = {R_STATUS, "%s"},
 };
 
 void tui_msg(struct app *a, enum msg m, ...)
