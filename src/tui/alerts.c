@@ -443,7 +443,12 @@ static int alerts_open(struct app *a, struct screen *s, const struct request *rq
 			return rc;
 		snprintf(st->mrn, sizeof st->mrn, "%s", p.mrn);
 	}
-	return alerts_load(a, s);
+	int rc = alerts_load(a, s);
+	if (rc == EF_OK && st->mrn[0] && st->nlines > 1) { /* one patient's: their first alert */
+		st->cur = 1;
+		rc = read_selected(a, st);
+	}
+	return rc;
 }
 
 static void alerts_close(struct app *a, struct screen *s)
