@@ -115,8 +115,9 @@ static int shows(const struct vac_st *st, const struct vrow *r)
 }
 
 /* The rows the filters let through; the selection stays on row `keep` (an
- * index into rows), or the first listed after it, or the last. */
-static int revis(struct app *a, struct vac_st *st, size_t keep)
+ * index into rows), or (`exact` 0) the first listed after it, or the last,
+ * or (`exact` 1: another set of rows, f) the first row. */
+static int revis_ex(struct app *a, struct vac_st *st, size_t keep, int exact)
 {
 	size_t *v = realloc(st->vis, (st->n ? st->n : 1) * sizeof *v);
 	if (!v)
@@ -127,13 +128,18 @@ static int revis(struct app *a, struct vac_st *st, size_t keep)
 	for (size_t i = 0; i < st->n; i++) {
 		if (!shows(st, &st->rows[i]))
 			continue;
-		if (st->cur < 0 && i >= keep)
+		if (st->cur < 0 && (exact ? i == keep : i >= keep))
 			st->cur = (int)st->nvis;
 		st->vis[st->nvis++] = i;
 	}
 	if (st->cur < 0)
-		st->cur = st->nvis ? (int)st->nvis - 1 : 0;
+		st->cur = exact || !st->nvis ? 0 : (int)st->nvis - 1;
 	return EF_OK;
+}
+
+static int revis(struct app *a, struct vac_st *st, size_t keep)
+{
+	return revis_ex(a, st, keep, 0);
 }
 
 /* The row index under the selection (st->n when none). */
@@ -584,7 +590,7 @@ static enum action vac_key(struct app *a, struct screen *s, int key, enum cmd cm
 		return ACTION_REDRAW;
 	case CMD_FILTER:
 		st->show = (enum vshow)((st->show + 1) % SHOW_COUNT);
-		if (revis(a, st, at))
+		if (revis_ex(a, st, at, 1))
 			tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	case CMD_OPEN:
