@@ -227,8 +227,10 @@ static int write_letter(void *ctx, const struct ef_timeline *tl, struct ef_err *
 	      "after a stem cell transplant the vaccinations you had before no longer protect you, and you need them "
 	      "again. This letter lists them as of %s.",
 	      today);
-	if (!tp)
+	if (!tp) {
+		fputc('\n', out);
 		wrap(out, "", "No transplant is recorded for you at this clinic, so no vaccination is scheduled yet.");
+	}
 
 	fprintf(out, "\nDue now or overdue\n");
 	int n = 0;
