@@ -23,7 +23,7 @@
 #define LETTER_WIDTH 72
 #define LETTER_MONTHS 6 /* the next appointments: doses coming due within this many months */
 
-/* The series codes of design.md in words a patient reads. */
+/* The series codes (docs/formats.md) in words a patient reads. */
 static const struct {
 	const char *code, *name;
 } vaccine_names[] = {
