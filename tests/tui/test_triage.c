@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engraft/access.h"
+#include "engraft/app.h"
 #include "harness.h"
 #include "screen_assert.h"
 
@@ -292,6 +294,33 @@ START_TEST(marked_alerts_are_acknowledged_all_or_none)
 }
 END_TEST
 
+/* The use case behind A: the login's role decides for each alert (a nurse
+ * may acknowledge the vaccine and monitoring alerts, not a graft failure),
+ * one patient's alerts only, and a refusal writes none of them. */
+START_TEST(acknowledging_several_alerts_checks_each_and_one_patient)
+{
+	struct th *t = start_size(0);
+	int64_t vax = sql_count(t, "SELECT alert_id FROM alerts a JOIN patients p ON p.id = a.patient_id "
+				   "WHERE p.mrn = 'MRN004' AND a.subject = 'PCV:1'");
+	int64_t anc = sql_count(t, "SELECT alert_id FROM alerts a JOIN patients p ON p.id = a.patient_id "
+				   "WHERE p.mrn = 'MRN004' AND a.rule = 'NEUTROPHIL_ENGRAFTMENT_MISSED'");
+	int64_t other = sql_count(t, "SELECT alert_id FROM alerts a JOIN patients p ON p.id = a.patient_id "
+				     "WHERE p.mrn = 'MRN002' AND a.subject = 'PCV:1'");
+	struct store_staff nurse = {.login = "nurse1", .name = "Test Nurse", .role = EF_ROLE_NURSE, .active = 1};
+	struct app_env env = {th_store(t), NULL, th_today(), &nurse};
+	struct ef_err e = {{0}};
+	int64_t both[] = {vax, anc};
+	ck_assert_int_eq(app_ack_alerts(&env, both, 2, th_today(), "reviewed", EF_NO_DAY, &e), EF_DENIED);
+	ck_assert_msg(strstr(e.msg, "not permitted"), "%s", e.msg);
+	int64_t two_patients[] = {vax, other};
+	ck_assert_int_eq(app_ack_alerts(&env, two_patients, 2, th_today(), "reviewed", EF_NO_DAY, &e), EF_INVALID);
+	ck_assert_msg(strstr(e.msg, "another patient's"), "%s", e.msg);
+	ck_assert_int_eq(app_ack_alerts(&env, both, 2, th_today(), "", EF_NO_DAY, &e), EF_USAGE);
+	ck_assert_int_eq(sql_count(t, "SELECT count(*) FROM alerts WHERE status = 'acknowledged'"), 0);
+	th_free(t);
+}
+END_TEST
+
 /* The selected alert's text, and an acknowledgement's reason, are wrapped
  * whole in the lines at the bottom at 80 columns. */
 START_TEST(detail_lines_show_the_whole_alert_at_80_columns)
@@ -467,6 +496,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, selection_stays_in_place_after_an_ack, 0, N_SIZES);
 	tcase_add_loop_test(tc, one_reason_acknowledges_the_marked_alerts_of_one_patient, 0, N_SIZES);
 	tcase_add_test(tc, marked_alerts_are_acknowledged_all_or_none);
+	tcase_add_test(tc, acknowledging_several_alerts_checks_each_and_one_patient);
 	tcase_add_test(tc, detail_lines_show_the_whole_alert_at_80_columns);
 	tcase_add_loop_test(tc, worklist_has_column_headers_and_slash_filters, 0, N_SIZES);
 	tcase_add_loop_test(tc, worklist_f_shows_due_this_week_overdue_or_blocked, 0, N_SIZES);
