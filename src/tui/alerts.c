@@ -894,12 +894,20 @@ static int ack_open(struct app *a, struct screen *s, const struct request *rq)
 	char alert[64] = "";
 	if (st->n > 1) {
 		snprintf(s->title, sizeof s->title, "%zu alerts, MRN %s", st->n, st->al.mrn);
-		/* a draft belongs to these alerts: their ids, when they fit */
+		/* a draft belongs to these alerts: their ids, or when they do not
+		 * fit, their number and a 64-bit FNV-1a digest of them */
 		size_t k = 0;
-		for (size_t i = 0; i < st->n && k < sizeof alert; i++)
-			k += (size_t)snprintf(alert + k, sizeof alert - k, "%s%lld", i ? "," : "", (long long)st->ids[i]);
-		tui_draft_slot(s, k < sizeof alert ? "ack" : NULL, "acknowledgement form", st->al.patient_id, st->al.mrn,
-			       alert);
+		uint64_t h = 0xcbf29ce484222325ull;
+		for (size_t i = 0; i < st->n; i++) {
+			if (k < sizeof alert)
+				k += (size_t)snprintf(alert + k, sizeof alert - k, "%s%lld", i ? "," : "",
+						      (long long)st->ids[i]);
+			for (int b = 0; b < 8; b++)
+				h = (h ^ (uint8_t)((uint64_t)st->ids[i] >> (8 * b))) * 0x100000001b3ull;
+		}
+		if (k >= sizeof alert)
+			snprintf(alert, sizeof alert, "%zu alerts %016llx", st->n, (unsigned long long)h);
+		tui_draft_slot(s, "ack", "acknowledgement form", st->al.patient_id, st->al.mrn, alert);
 	} else {
 		snprintf(s->title, sizeof s->title, "alert #%lld, MRN %s", (long long)st->al.alert_id, st->al.mrn);
 		snprintf(alert, sizeof alert, "%lld", (long long)st->al.alert_id);

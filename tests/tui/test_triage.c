@@ -269,6 +269,33 @@ START_TEST(one_reason_acknowledges_the_marked_alerts_of_one_patient)
 }
 END_TEST
 
+/* The reason typed for several marked alerts is kept at an automatic
+ * sign-off, and offered again for the same alerts. */
+START_TEST(the_reason_for_marked_alerts_is_kept_as_a_draft)
+{
+	struct th *t = start_size(0);
+	open_alerts(t);
+	th_key(t, KEY_END);
+	th_type(t, " A");
+	ASSERT_SCREEN(t, "Acknowledge 7 alerts of MRN MRN002");
+	th_type(t, "reviewed at the MDT");
+	th_idle(t, 15);
+	ck_assert(th_quit(t));
+	ck_assert_str_eq(th_farewell(t, NULL), "signed off after 15 minutes without a key; the unsaved acknowledgement "
+					       "form for MRN MRN002 was kept as a draft");
+	th_stop(t);
+	ck_assert_int_eq(th_restart(t, 24, 80), 0);
+	open_alerts(t);
+	th_key(t, KEY_END);
+	th_type(t, " A");
+	ASSERT_SCREEN(t, "Draft kept at ");
+	ASSERT_SCREEN(t, "reviewed at the MDT");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Acknowledged 7 alerts of MRN MRN002.");
+	th_free(t);
+}
+END_TEST
+
 /* One acknowledgement that cannot be written: none of them is. */
 START_TEST(marked_alerts_are_acknowledged_all_or_none)
 {
@@ -497,6 +524,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, one_reason_acknowledges_the_marked_alerts_of_one_patient, 0, N_SIZES);
 	tcase_add_test(tc, marked_alerts_are_acknowledged_all_or_none);
 	tcase_add_test(tc, acknowledging_several_alerts_checks_each_and_one_patient);
+	tcase_add_test(tc, the_reason_for_marked_alerts_is_kept_as_a_draft);
 	tcase_add_test(tc, detail_lines_show_the_whole_alert_at_80_columns);
 	tcase_add_loop_test(tc, worklist_has_column_headers_and_slash_filters, 0, N_SIZES);
 	tcase_add_loop_test(tc, worklist_f_shows_due_this_week_overdue_or_blocked, 0, N_SIZES);
