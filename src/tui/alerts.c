@@ -489,11 +489,16 @@ static void draw_patient_line(struct app *a, WINDOW *w, int y, int cols, const s
 				      ef_severity_str((enum ef_severity)v));
 	if (ap->n)
 		snprintf(counts + k, sizeof counts - (size_t)k, ")");
+	char marked[32] = "";
+	if (ap->marked)
+		snprintf(marked, sizeof marked, "%d marked", ap->marked);
+	if (marked[0] && x + text_width(counts) + 2 + text_width(marked) > cols)
+		snprintf(counts, sizeof counts, "%d alert%s", ap->n, ap->n == 1 ? "" : "s"); /* the marks matter more */
 	enum ef_severity worst = ap->n_sev[EF_SEV_CRITICAL] ? EF_SEV_CRITICAL
 				 : ap->n_sev[EF_SEV_WARNING] ? EF_SEV_WARNING : EF_SEV_INFO;
 	x += put_text(w, y, x, cols - x, counts, sel ? ra : tui_attr(tui_severity_role(worst)), 0);
-	if (ap->marked && x + 2 < cols)
-		put_fmt(w, y, x + 2, cols - x - 2, sel ? ra : tui_attr(R_SEARCH), "%d marked", ap->marked);
+	if (marked[0] && x + 2 < cols)
+		put_text(w, y, x + 2, cols - x - 2, marked, sel ? ra : tui_attr(R_SEARCH), 0);
 }
 
 static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)

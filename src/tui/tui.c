@@ -400,6 +400,7 @@ static int cmd_action(enum cmd c)
 	case CMD_RECORD:
 		return EF_ACT_NURSING;
 	case CMD_ACK:
+	case CMD_MARK: /* marks are for an acknowledgement */
 		return EF_ACT_ACK_NURSING; /* the alert's rule may need more (app_ack_alert) */
 	case CMD_MARK_ERROR:
 		return EF_ACT_LABS; /* the record's kind may need more (app_mark_entered_in_error) */

@@ -15,6 +15,8 @@
 
 #include "engraft/access.h"
 #include "engraft/app.h"
+#include "engraft/staff.h"
+#include "engraft/store.h"
 #include "harness.h"
 #include "screen_assert.h"
 
@@ -265,6 +267,77 @@ START_TEST(one_reason_acknowledges_the_marked_alerts_of_one_patient)
 			 7);
 	ck_assert_int_eq(sql_count(t, "SELECT count(*) FROM signatures WHERE tbl = 'alerts' AND meaning = 'acknowledged'"),
 			 7);
+	th_free(t);
+}
+END_TEST
+
+/* The TUI again, signed on as `login` with `role` (added to the staff). */
+static void as_role(struct th *t, const char *login, enum ef_role role)
+{
+	th_stop(t);
+	struct store_staff st = {.role = role, .active = 1};
+	snprintf(st.login, sizeof st.login, "%s", login);
+	snprintf(st.name, sizeof st.name, "Test %s", login);
+	struct ef_err err;
+	ck_assert_int_eq(store_begin(th_store(t), &err), EF_OK);
+	ck_assert_msg(store_staff_add(th_store(t), &st, &err) == EF_OK, "%s", err.msg);
+	ck_assert_int_eq(store_commit(th_store(t), &err), EF_OK);
+	store_set_user(th_store(t), login);
+	ck_assert_int_eq(th_restart(t, 24, 80), 0);
+}
+
+/* Roles: an auditor sees neither Mark nor Ack; a nurse may mark, but one
+ * alert of a rule she may not acknowledge refuses the whole set. */
+START_TEST(roles_decide_who_marks_and_acknowledges)
+{
+	struct th *t = start_size(0);
+	as_role(t, "audit1", EF_ROLE_AUDITOR);
+	open_alerts(t);
+	const char *bar = th_line(t, 23);
+	ck_assert_msg(!strstr(bar, "Mark") && !strstr(bar, "Ack") && strstr(bar, "Search"), "auditor's bar: %s", bar);
+	th_type(t, " ");
+	ASSERT_SCREEN(t, "Not permitted: auditor may not");
+	ASSERT_NOT_SCREEN(t, "marked");
+	as_role(t, "nurse1", EF_ROLE_NURSE);
+	open_alerts(t);
+	ck_assert_msg(strstr(th_line(t, 23), "Mark") && strstr(th_line(t, 23), "Ack"), "nurse's bar: %s", th_line(t, 23));
+	th_type(t, " A"); /* MRN004: a graft failure among vaccine and lab alerts */
+	ASSERT_SCREEN(t, "Acknowledge 16 alerts of MRN MRN004");
+	th_type(t, "seen");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "not permitted");
+	ck_assert_int_eq(sql_count(t, "SELECT count(*) FROM alerts WHERE status = 'acknowledged'"), 0);
+	th_esc(t);
+	th_type(t, "y");
+	ASSERT_SCREEN(t, "16 marked"); /* still marked: nothing was acknowledged */
+	th_type(t, " "); /* Space on the patient's row again: unmarked */
+	ASSERT_NOT_SCREEN(t, "marked");
+	th_key(t, KEY_DOWN); /* MRN005: vaccine, monitoring and milestone alerts */
+	th_type(t, " ");
+	th_type(t, "A");
+	ASSERT_SCREEN(t, "Acknowledge 19 alerts of MRN MRN005");
+	th_type(t, "seen");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "not permitted"); /* the milestones are the clinician's */
+	th_esc(t);
+	th_type(t, "y");
+	th_type(t, "s"); /* marks on rows the filter hides are dropped */
+	ASSERT_SCREEN(t, "Filter: severity critical");
+	th_esc(t);
+	th_key(t, KEY_DOWN);
+	th_key(t, KEY_RIGHT);
+	th_type(t, "r"); /* IGG_LOW */
+	th_type(t, "r"); /* IMMUNE_MILESTONE_MISSED */
+	th_type(t, "r"); /* LAB_MONITORING_OVERDUE */
+	ASSERT_SCREEN(t, "Filter: rule LAB_MONITORING_OVERDUE");
+	th_key(t, KEY_HOME);
+	th_key(t, KEY_DOWN);
+	th_type(t, " A");
+	ASSERT_SCREEN(t, "Acknowledge 5 alerts of MRN MRN005");
+	th_type(t, "drawn today");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Acknowledged 5 alerts of MRN MRN005.");
+	ck_assert_int_eq(sql_count(t, "SELECT count(*) FROM signatures WHERE login = 'nurse1'"), 5);
 	th_free(t);
 }
 END_TEST
@@ -525,6 +598,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, marked_alerts_are_acknowledged_all_or_none);
 	tcase_add_test(tc, acknowledging_several_alerts_checks_each_and_one_patient);
 	tcase_add_test(tc, the_reason_for_marked_alerts_is_kept_as_a_draft);
+	tcase_add_test(tc, roles_decide_who_marks_and_acknowledges);
 	tcase_add_test(tc, detail_lines_show_the_whole_alert_at_80_columns);
 	tcase_add_loop_test(tc, worklist_has_column_headers_and_slash_filters, 0, N_SIZES);
 	tcase_add_loop_test(tc, worklist_f_shows_due_this_week_overdue_or_blocked, 0, N_SIZES);
