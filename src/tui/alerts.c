@@ -84,9 +84,9 @@ static const struct keybind keys[] = {
 	{{K(KEY_RIGHT)}, "Right", CMD_EXPAND, NULL, "show the selected patient's alerts", M_NORMAL},
 	{{K(KEY_LEFT)}, "Left", CMD_COLLAPSE, NULL, "hide the selected patient's alerts (back to their row)", M_NORMAL},
 	{{KEY_ESCAPE}, "Esc", CMD_CLEAR_FILTERS, NULL, "clear the filters; with none, back", M_NORMAL},
-	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_SEARCH_KEEP, "Keep", "keep the filter and go back to the list",
+	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_SEARCH_KEEP, "Keep", "while typing a search: keep it, back to the list",
 	 M_SEARCH},
-	{{KEY_ESCAPE}, "Esc", CMD_SEARCH_CLEAR, "Clear", "clear the filter", M_SEARCH},
+	{{KEY_ESCAPE}, "Esc", CMD_SEARCH_CLEAR, "Clear", "while typing a search: clear it", M_SEARCH},
 	{{K(KEY_UP), 'k'}, "Up/k", CMD_UP, NULL, "previous line", M_NORMAL},
 	{{K(KEY_DOWN), 'j'}, "Down/j", CMD_DOWN, NULL, "next line", M_NORMAL},
 	{{K(KEY_UP)}, "Up", CMD_UP, NULL, NULL, M_SEARCH},
@@ -619,7 +619,7 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 	else if (al->resolved_on[0])
 		snprintf(state, sizeof state, "raised %s, resolved %s", al->raised_on, al->resolved_on);
 	else
-		snprintf(state, sizeof state, "raised %s; A acknowledges it", al->raised_on);
+		snprintf(state, sizeof state, "raised %s%s", al->raised_on, tui_may(a, CMD_ACK) ? "; A acknowledges it" : "");
 	int ty = 0;
 	tui_wrap(w, &ty, y + 1, 0, 1, cols - 2, text, A_NORMAL);
 	tui_wrap(w, &ty, y + 1, 0, 1, cols - 2, state, tui_attr(R_DIM));
