@@ -129,6 +129,28 @@ int app_mark_entered_in_error(const struct app_env *e, int64_t patient_id, enum 
 int app_import_file(const struct app_env *e, int now_sec, enum store_kind kind, FILE *in, const char *name,
 		    ef_diag_fn diag, void *diag_ctx, struct ef_import_result *res, struct ef_err *err);
 
+/* Enter one record of any CSV kind, as a form does: cells in the kind's
+ * column order (csvio.h ef_kind_columns; NULL or "" is empty), n of them,
+ * validated by the importer's own checks (ef_enter_row: nothing dated
+ * after now, e->today and now_sec), each problem to diag as "COLUMN:
+ * reason". One transaction: the permission of the kind (app_kind_action),
+ * the checks, the put by natural key, and the patient's rules re-run (not
+ * when the row was unchanged); any problem rolls it all back (EF_INVALID,
+ * nothing saved). A record without its entered_in_error cell (n one short
+ * of the kind's columns) is valid: over a row of the same key marked
+ * entered in error it clears the mark, as the other single entries do.
+ * flags: APP_ENTER_NEW refuses a record whose natural key is already
+ * recorded with other values (a new patient's MRN; no silent overwrite),
+ * APP_ENTER_EXISTING one whose key is not recorded yet (stopping a course
+ * updates that course's row); the refusal names the key's first column
+ * after the MRN to diag. *patient_id (may be NULL) receives the record's
+ * patient, a new patient's id. */
+#define APP_ENTER_NEW 1u
+#define APP_ENTER_EXISTING 2u
+int app_enter_record(const struct app_env *e, int now_sec, enum store_kind kind, unsigned flags,
+		     const char *const *cells, size_t n, ef_diag_fn diag, void *diag_ctx, struct app_saved *out,
+		     int64_t *patient_id, struct ef_err *err);
+
 /* Re-run one patient's rules as of e->today in one transaction. */
 int app_check_patient(const struct app_env *e, int64_t patient_id, struct ef_check_counts *counts,
 		      struct ef_err *err);
@@ -155,7 +177,8 @@ int app_rules_apply(struct store *s, const struct ef_reference *ref, int64_t pat
  * per line, a backslash as \\ and a line break as \n). */
 #define APP_DRAFT_MAX_FIELDS 16
 struct app_draft_key {
-	const char *form;        /* lab, dose, gvhd-acute, gvhd-chronic, ack, entered-in-error */
+	const char *form;        /* lab, dose, gvhd-acute, gvhd-chronic, ack, entered-in-error,
+				    transplant, immunosuppression, ivig, transfusion */
 	int64_t patient_id;
 	const char *context;     /* what else the form is for (vaccine, alert id); NULL: none */
 };

@@ -41,6 +41,32 @@ struct ef_import_result {
 int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
 	      const struct ef_import_opts *opts, struct ef_import_result *res, struct ef_err *err);
 
+/* ---- one record, as a form enters it ---- */
+
+/* The kind's CSV columns in order (the order ef_enter_row takes its
+ * cells in); *n receives how many. */
+const char *const *ef_kind_columns(enum store_kind k, size_t *n);
+
+struct ef_enter_result {
+	int64_t patient_id;  /* the record's patient (a new patient: its id) */
+	enum store_put put;  /* inserted, updated or unchanged */
+	long errors;         /* problems reported (0 when it was written) */
+};
+
+/* Validate and write ONE record of `kind`, with every check and message of
+ * ef_import, inside a transaction the caller holds (the use case's
+ * store_tx; this neither begins nor commits). cells[i] is the cell of the
+ * kind's column i (ef_kind_columns; NULL or "" is empty); n may be fewer
+ * than the kind's columns: the others are absent, as in a file without
+ * them. A cell is taken as typed (no formula escape is removed). Each
+ * problem goes to opts->diag as "COLUMN: reason", the import's message
+ * without its "FILE:LINE: ", and then the result is EF_INVALID with
+ * nothing written (every check comes before the put); EF_DB when the
+ * database failed (the caller rolls back). Single entries carry no import
+ * id: the audit trail records the row itself. */
+int ef_enter_row(struct store *s, enum store_kind kind, const char *const *cells, size_t n,
+		 const struct ef_import_opts *opts, struct ef_enter_result *out, struct ef_err *err);
+
 /* ---- writing CSV ---- */
 
 struct ef_csv_writer {

@@ -7,9 +7,12 @@
 
 #include "engraft/access.h"
 #include "engraft/app.h"
+#include "engraft/columns.h"
 #include "engraft/rules.h"
 #include "engraft/text.h"
 #include "engraft/timeline.h"
+
+#define NELEM_APP(a) (sizeof(a) / sizeof((a)[0]))
 
 void app_local_now(ef_day *day, int *sec)
 {
@@ -257,6 +260,106 @@ int app_record_status(const struct app_env *e, const struct store_status_rec *r,
 	if (nl && (why = ef_text_problem(c.note, nl, 1)))
 		return ef_errf(err, EF_INVALID, "status: the note %s", why);
 	return save(e, put_status, &c, r->patient_id, STORE_K_STATUS, NULL, on, out, err);
+}
+
+/* ---- one record of any kind, as a form enters it ---- */
+
+struct enter_tx {
+	const struct app_env *e;
+	int now_sec;
+	enum store_kind kind;
+	unsigned flags;
+	const char *const *cells;
+	size_t n;
+	ef_diag_fn diag;
+	void *diag_ctx;
+	struct app_saved *out;
+	int64_t patient_id;
+};
+
+/* The column a refusal by natural key is said of: the key's first column
+ * after the patient's MRN (a patient: the MRN). */
+static const char *key_column(enum store_kind kind)
+{
+	const struct store_kind_desc *k = &store_kinds[kind];
+	for (size_t i = 0; i < k->ncol; i++)
+		if (k->col[i].csv && (k->col[i].flags & SC_KEY) && !(k->col[i].flags & SC_PATIENT))
+			return k->col[i].name;
+	return "mrn";
+}
+
+static int enter_refuse(const struct enter_tx *t, const char *why, struct ef_err *err)
+{
+	char msg[300];
+	snprintf(msg, sizeof msg, "%s: %s", key_column(t->kind), why);
+	if (t->diag)
+		t->diag(t->diag_ctx, msg);
+	return ef_errf(err, EF_INVALID, "%s; nothing saved", msg);
+}
+
+static int enter_body(struct store *s, void *ctx, struct ef_err *err)
+{
+	struct enter_tx *t = ctx;
+	struct ef_import_opts opts = {.today = t->e->today, .now_sec = t->now_sec, .max_errors = 50, .diag = t->diag,
+				      .diag_ctx = t->diag_ctx};
+	struct ef_enter_result res;
+	int rc = ef_enter_row(s, t->kind, t->cells, t->n, &opts, &res, err);
+	if (rc)
+		return rc;
+	const char *what = store_kinds[t->kind].what;
+	char why[200];
+	if ((t->flags & APP_ENTER_NEW) && res.put == STORE_UPDATED) {
+		if (t->kind == STORE_K_PATIENTS) /* fits a form's field at 80 columns */
+			snprintf(why, sizeof why, "already registered, with other details");
+		else
+			snprintf(why, sizeof why, "this %s is already recorded (same patient and %s) with other values",
+				 what, key_column(t->kind));
+		return enter_refuse(t, why, err);
+	}
+	if ((t->flags & APP_ENTER_EXISTING) && res.put == STORE_INSERTED) {
+		snprintf(why, sizeof why, "no such %s is recorded", what);
+		return enter_refuse(t, why, err);
+	}
+	t->out->put = res.put;
+	t->patient_id = res.patient_id;
+	if (res.put == STORE_UNCHANGED)
+		return EF_OK;
+	return app_rules_apply(s, t->e->ref, res.patient_id, t->e->today, &t->out->alerts, err);
+}
+
+int app_enter_record(const struct app_env *e, int now_sec, enum store_kind kind, unsigned flags,
+		     const char *const *cells, size_t n, ef_diag_fn diag, void *diag_ctx, struct app_saved *out,
+		     int64_t *patient_id, struct ef_err *err)
+{
+	*out = (struct app_saved){0};
+	if (patient_id)
+		*patient_id = 0;
+	if ((unsigned)kind >= STORE_K_COUNT)
+		return ef_errf(err, EF_USAGE, "unknown record kind");
+	int rc = app_permit(e->me, app_kind_action(kind), err);
+	if (rc)
+		return rc;
+	/* A record entered one at a time is valid (VALID_UNLESS_GIVEN): an
+	 * absent entered_in_error cell is given empty. */
+	size_t ncol;
+	const char *const *cols = ef_kind_columns(kind, &ncol);
+	const char *padded[32];
+	if (n + 1 == ncol && ncol <= NELEM_APP(padded) && strcmp(cols[ncol - 1], "entered_in_error") == 0) {
+		for (size_t i = 0; i < n; i++)
+			padded[i] = cells[i];
+		padded[n] = "";
+		cells = padded;
+		n = ncol;
+	}
+	struct enter_tx t = {e, now_sec, kind, flags, cells, n, diag, diag_ctx, out, 0};
+	rc = store_tx(e->s, enter_body, &t, err);
+	if (rc) {
+		*out = (struct app_saved){0};
+		return rc;
+	}
+	if (patient_id)
+		*patient_id = t.patient_id;
+	return EF_OK;
 }
 
 /* ---- check one patient ---- */

@@ -103,10 +103,17 @@ const struct command *cli_command(int (*run)(struct cli *, int, char **))
 
 void cli_print_command_help(FILE *out, const struct command *cmd)
 {
+	cli_print_command_help_more(out, cmd, NULL);
+}
+
+void cli_print_command_help_more(FILE *out, const struct command *cmd, void (*more)(FILE *out))
+{
 	fprintf(out, "usage: engraft [--db PATH] %s%s%s\n\n%s\n", cmd->name, cmd->usage[0] ? " " : "",
 		cmd->usage, cmd->summary);
 	if (cmd->help)
 		fprintf(out, "\n%s", cmd->help);
+	if (more)
+		more(out);
 	fprintf(out, "\nExit status: 0 ok, 2 usage error, 3 invalid input (nothing written),\n"
 		     "4 database problem, 5 audit chain broken, 6 not permitted.\n");
 }

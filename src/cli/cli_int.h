@@ -76,6 +76,8 @@ int cli_date(const char *opt, const char *value, ef_day today, ef_day *out);
 int cli_uint(const char *opt, const char *value, long max, long *out);
 
 void cli_print_command_help(FILE *out, const struct command *cmd);
+/* The same with more text before the exit status (import's columns). */
+void cli_print_command_help_more(FILE *out, const struct command *cmd, void (*more)(FILE *out));
 
 /* The table entry of the command implemented by `run`. */
 const struct command *cli_command(int (*run)(struct cli *, int, char **));

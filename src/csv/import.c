@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engraft/columns.h"
 #include "engraft/csvio.h"
 #include "engraft/csvread.h"
 #include "engraft/gvhd.h"
@@ -120,6 +121,12 @@ struct imp {
 	char key[128];             /* the natural key's columns, for messages */
 	ef_day death;              /* the row's patient's date of death (EF_NO_DAY: none) */
 	int eie_col;               /* the kind's entered_in_error column (-1: none) */
+	/* one record entered (ef_enter_row): cells as typed, messages without
+	 * a file and line, the outcome of its put */
+	int one_row;
+	int64_t pid;               /* the row's patient (a patient row: its id once put) */
+	enum store_put put;
+	long problems;             /* every problem reported (a row may have several) */
 };
 
 static void report(struct imp *im, const char *col, const char *fmt, ...)
@@ -135,7 +142,10 @@ static void vreport_at(struct imp *im, long line, const char *col, const char *f
 		return;
 	char why[512], msg[1024];
 	vsnprintf(why, sizeof why, fmt, ap);
-	snprintf(msg, sizeof msg, "%s:%ld: %s: %s", im->name, line, col, why);
+	if (im->one_row)
+		snprintf(msg, sizeof msg, "%s: %s", col, why);
+	else
+		snprintf(msg, sizeof msg, "%s:%ld: %s: %s", im->name, line, col, why);
 	im->opts->diag(im->opts->diag_ctx, msg);
 }
 
@@ -145,6 +155,7 @@ static void report(struct imp *im, const char *col, const char *fmt, ...)
 	if (!im->row_bad)
 		im->res->errors++;
 	im->row_bad = 1;
+	im->problems++;
 	va_list ap;
 	va_start(ap, fmt);
 	vreport_at(im, im->row->line, col, fmt, ap);
@@ -175,7 +186,7 @@ static const char *cell(struct imp *im, int i)
 	const struct col_desc *c = &ef_kinds[im->kind].desc[i];
 	size_t n;
 	const char *v = ef_csv_get(im->row, im->idx[i], &n);
-	if (n >= 2 && v[0] == '\'' && strchr("=+-@\t\r'", v[1]))
+	if (!im->one_row && n >= 2 && v[0] == '\'' && strchr("=+-@\t\r'", v[1]))
 		v++, n--;
 	if (n == 0) {
 		if (c->required)
@@ -298,6 +309,7 @@ static int patient_cell(struct imp *im, int64_t *pid, ef_day *birth)
 	*pid = e->id;
 	*birth = e->birth;
 	im->death = e->death;
+	im->pid = e->id;
 	return 0;
 }
 
@@ -333,6 +345,7 @@ static int vocab_cell(struct imp *im, int i, enum ef_vocab v, int *out)
 /* The outcome of one row's put, for the row on `line`. */
 static void count_at(struct imp *im, long line, enum store_put r, const char *key_cols)
 {
+	im->put = r;
 	switch (r) {
 	case STORE_INSERTED:
 		im->res->inserted++;
@@ -396,6 +409,7 @@ static void row_patient(struct imp *im)
 	count(im, store_put_patient(im->s, &r, im->res->import_id, &id, &res, im->err), &res, im->key);
 	if (im->fatal)
 		return;
+	im->pid = id;
 	/* Keep the cache in step: a later row of this file may be a child. */
 	struct pat_entry *e = cache_find(&im->pats, r.mrn, strlen(r.mrn), 1);
 	if (e) {
@@ -743,6 +757,24 @@ static int on_row(void *ctx, const struct ef_csv_row *row, struct ef_err *err)
 	return EF_OK;
 }
 
+/* What every row of the kind needs: the key named in messages, the
+ * entered_in_error column, and the check that the cells fit the copies. */
+static int imp_prepare(struct imp *im)
+{
+	enum store_kind kind = im->kind;
+	ef_kind_key(kind, im->key, sizeof im->key);
+	im->death = EF_NO_DAY;
+	im->eie_col = -1;
+	for (size_t i = 0; i < ef_kinds[kind].ncol; i++)
+		if (strcmp(ef_kinds[kind].cols[i], "entered_in_error") == 0)
+			im->eie_col = (int)i;
+	for (size_t i = 0; i < ef_kinds[kind].ncol; i++) /* the description fits the copies: never cut */
+		if (ef_kinds[kind].desc[i].max >= sizeof im->cell[0] || ef_kinds[kind].ncol > MAX_COLS)
+			return ef_errf(im->err, EF_DB, "internal: column %s of %s is longer than the import can hold",
+				       ef_kinds[kind].desc[i].name, ef_kinds[kind].name);
+	return EF_OK;
+}
+
 int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name, const struct ef_import_opts *opts,
 	      struct ef_import_result *res, struct ef_err *err)
 {
@@ -750,17 +782,10 @@ int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
 		return ef_errf(err, EF_USAGE, "unknown import kind");
 	memset(res, 0, sizeof *res);
 	struct imp im = {.s = s, .kind = kind, .name = name, .opts = opts, .res = res, .err = err};
-	ef_kind_key(kind, im.key, sizeof im.key);
-	im.death = EF_NO_DAY;
-	im.eie_col = -1;
-	for (size_t i = 0; i < ef_kinds[kind].ncol; i++)
-		if (strcmp(ef_kinds[kind].cols[i], "entered_in_error") == 0)
-			im.eie_col = (int)i;
-	for (size_t i = 0; i < ef_kinds[kind].ncol; i++) /* the description fits the copies: never cut */
-		if (ef_kinds[kind].desc[i].max >= sizeof im.cell[0] || ef_kinds[kind].ncol > MAX_COLS)
-			return ef_errf(err, EF_DB, "internal: column %s of %s is longer than the import can hold",
-				       ef_kinds[kind].desc[i].name, ef_kinds[kind].name);
-	int rc = store_begin(s, err);
+	int rc = imp_prepare(&im);
+	if (rc)
+		return rc;
+	rc = store_begin(s, err);
 	if (rc)
 		return rc;
 	if (kind == STORE_K_LABS && (rc = store_reference_load_kind(s, EF_REF_LAB_TESTS, &im.labref, err))) {
@@ -807,5 +832,69 @@ fail:
 		ef_reference_free(&im.ref);
 	ef_reference_free(&im.labref);
 	res->inserted = res->updated = res->unchanged = 0;
+	return rc;
+}
+
+/* ---- one record, as a form enters it ---- */
+
+const char *const *ef_kind_columns(enum store_kind k, size_t *n)
+{
+	if ((unsigned)k >= STORE_K_COUNT) {
+		*n = 0;
+		return NULL;
+	}
+	*n = ef_kinds[k].ncol;
+	return ef_kinds[k].cols;
+}
+
+int ef_enter_row(struct store *s, enum store_kind kind, const char *const *cells, size_t n,
+		 const struct ef_import_opts *opts, struct ef_enter_result *out, struct ef_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if ((unsigned)kind >= STORE_K_COUNT)
+		return ef_errf(err, EF_USAGE, "unknown record kind");
+	if (n == 0 || n > ef_kinds[kind].ncol)
+		return ef_errf(err, EF_USAGE, "a %s has 1 to %zu cells, not %zu", ef_kind_name(kind), ef_kinds[kind].ncol,
+			       n);
+	struct ef_import_result res = {0};
+	struct imp im = {.s = s, .kind = kind, .name = ef_kind_name(kind), .opts = opts, .res = &res, .err = err,
+			 .one_row = 1};
+	int rc = imp_prepare(&im);
+	if (rc)
+		return rc;
+	/* the cells as one row of a file whose header is the kind's first n
+	 * columns: the rest are absent, as in a file without them */
+	const char *field[MAX_COLS];
+	size_t len[MAX_COLS];
+	for (size_t i = 0; i < ef_kinds[kind].ncol; i++) {
+		im.idx[i] = i < n ? (int)i : -1;
+		if (i < n) {
+			field[i] = cells[i] ? cells[i] : "";
+			len[i] = strlen(field[i]);
+		}
+	}
+	struct ef_csv_row row = {n, field, len, 1};
+	im.row = &row;
+	im.header_cols = n;
+	im.have_header = 1;
+	if (kind == STORE_K_LABS && (rc = store_reference_load_kind(s, EF_REF_LAB_TESTS, &im.labref, err)))
+		return rc;
+	res.rows = 1;
+	row_fns[kind](&im);
+	if (!im.fatal && kind == STORE_K_LABS && im.labs.n)
+		flush_labs(&im);
+	rc = im.fatal;
+	if (!rc && res.errors)
+		rc = ef_errf(err, EF_INVALID, "%s: %ld problem%s; nothing saved", store_kinds[kind].what, im.problems,
+			     im.problems == 1 ? "" : "s");
+	out->errors = im.problems;
+	if (!rc) {
+		out->put = im.put;
+		out->patient_id = im.pid;
+	}
+	cache_free(&im.pats);
+	if (im.have_ref)
+		ef_reference_free(&im.ref);
+	ef_reference_free(&im.labref);
 	return rc;
 }

@@ -58,6 +58,10 @@ static const struct keybind keys[] = {
 	{{'x'}, "x", CMD_MARK_ERROR, "Error",
 	 "mark the selected record (lab result, dose, GVHD assessment) entered in error: reason required", 0},
 	{{'H'}, "H", CMD_AUDIT, "History", "the audit trail of this patient's record: who changed what, before -> after", 0},
+	{{'T'}, "T", CMD_TRANSPLANT, NULL, "record a transplant (date, type, graft source, donor, conditioning)", 0},
+	{{'i'}, "i", CMD_IS, NULL, "immunosuppression: start a course, or stop an ongoing one", 0},
+	{{'I'}, "I", CMD_IVIG, NULL, "record an IVIG dose (date, grams)", 0},
+	{{'b'}, "b", CMD_TRANSFUSION, NULL, "record a transfusion (date, product)", 0},
 	{{K(KEY_UP), 'k'}, "Up", CMD_UP, NULL, "select the previous record (at the top: scroll up)", 0},
 	{{K(KEY_DOWN), 'j'}, "Down", CMD_DOWN, NULL, "select the next record (the list under the results)", 0},
 	{{K(KEY_PPAGE)}, "PgUp", CMD_PAGE_UP, NULL, "scroll a page up", 0},
@@ -561,6 +565,15 @@ static enum action chart_key(struct app *a, struct screen *s, int key, enum cmd 
 	case CMD_STATUS:
 		memset(&a->req, 0, sizeof a->req);
 		a->req.ops = cmd == CMD_LAB ? &labform_ops : cmd == CMD_GVHD ? &gvhdform_ops : &statusform_ops;
+		a->req.patient_id = s->patient_id;
+		return ACTION_PUSH;
+	case CMD_TRANSPLANT:
+	case CMD_IS:
+	case CMD_IVIG:
+	case CMD_TRANSFUSION:
+		memset(&a->req, 0, sizeof a->req);
+		a->req.ops = cmd == CMD_TRANSPLANT ? &transplantform_ops : cmd == CMD_IS ? &isform_ops
+			   : cmd == CMD_IVIG ? &ivigform_ops : &transfusionform_ops;
 		a->req.patient_id = s->patient_id;
 		return ACTION_PUSH;
 	case CMD_UP:

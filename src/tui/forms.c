@@ -36,8 +36,6 @@ int fform_init(struct fform *f, const struct fspec *spec, int n)
 		field_opts_on(fl, O_BLANK);
 		if (spec[i].kind == F_CHOICE)
 			field_opts_off(fl, O_EDIT | O_BLANK);
-		if (spec[i].kind == F_DIGIT)
-			field_opts_on(fl, O_AUTOSKIP);
 		if (spec[i].max > spec[i].width) {
 			field_opts_off(fl, O_STATIC);
 			set_max_field(fl, spec[i].max);
@@ -99,12 +97,14 @@ void fform_layout(struct fform *f, WINDOW *body, int y0)
 	keypad(f->win, TRUE);
 	f->panel = new_panel(f->win);
 	f->sub = derwin(f->win, f->n, w, y0, 0);
-	if (!f->sub)
-		return;
-	set_form_win(f->form, f->win);
-	set_form_sub(f->form, f->sub);
-	if (post_form(f->form) == E_OK)
-		f->posted = 1;
+	if (f->panel && f->sub) {
+		set_form_win(f->form, f->win);
+		set_form_sub(f->form, f->sub);
+		if (post_form(f->form) == E_OK)
+			f->posted = 1;
+	}
+	if (!f->posted)
+		detach(f); /* no window left over the screen: it says it is too small */
 }
 
 void fform_sync(struct fform *f)
@@ -294,10 +294,18 @@ int fform_key(struct fform *f, int key, enum cmd cmd)
 			return choice_step(f, i, +1);
 		return choice_letter(f, i, key);
 	}
+	/* One key does one thing: a digit field takes the key in place of
+	 * what it held and the cursor stays (Tab moves on); it once skipped
+	 * to the next field by itself, so a second key meant for this field
+	 * changed the next one. */
+	if (f->spec[i].kind == F_DIGIT)
+		form_driver(f->form, REQ_CLR_FIELD);
 	if (key < 0x80)
 		form_driver(f->form, key);
 	else
 		form_driver_w(f->form, OK, (wchar_t)key);
+	if (f->spec[i].kind == F_DIGIT)
+		form_driver(f->form, REQ_BEG_FIELD);
 	f->dirty = 1;
 	return 1;
 }
@@ -398,7 +406,8 @@ void fform_screen_layout_at(struct screen *s, WINDOW *w, int y0)
 {
 	struct fform *f = s->st; /* the first member of every form state */
 	fform_layout(f, w, y0);
-	s->input = f->win;
+	s->input = f->posted ? f->win : NULL;
+	s->unfit = w && !f->posted; /* tui.c says the terminal is too small */
 }
 
 void fform_screen_layout(struct app *a, struct screen *s, WINDOW *w)

@@ -186,7 +186,9 @@ static void gvhd_draw(struct app *a, struct screen *s, WINDOW *body)
 			c = ef_cgvhd_class(ref, ef_cgvhd_severity(st->v, LUNGS_INDEX));
 		put_text(w, y, 2 + x, cols - 2 - x, g, gvhd_attr(c, tui_attr(R_GOOD)) | A_BOLD, 0);
 	} else {
-		put_text(w, y, 2 + x, cols - 2 - x, "? (fix the stages marked in red)", tui_attr(R_INVALID), 0);
+		char words[64];
+		put_text(w, y, 2 + x, cols - 2 - x,
+			 tui_colour_words("? (fix the stages marked in red)", words, sizeof words), tui_attr(R_INVALID), 0);
 	}
 	put_text(w, y + 1, 2, cols - 2, "Computed from the stages as you type; stored with the assessment.",
 		 tui_attr(R_DIM), 0);
@@ -260,8 +262,7 @@ static enum action gvhd_key(struct app *a, struct screen *s, int key, enum cmd c
 			tui_msg(a, MSG_DB_ERROR, "cannot build the form");
 			return ACTION_POP;
 		}
-		fform_layout(&st->f, st->body, 2);
-		s->input = st->f.win;
+		fform_screen_layout_at(s, st->body, 2);
 		fform_focus(&st->f, F_KIND);
 		st->dirty = 1;
 		return ACTION_REDRAW;
@@ -281,7 +282,8 @@ const struct screen_ops gvhdform_ops = {
 	.name = "GVHD assessment",
 	.about = "Record a GVHD assessment. Choose acute (MAGIC organ stages: skin, liver, lower GI "
 		 "0-4, upper GI 0-1) or chronic (NIH organ scores 0-3) with Left/Right on Kind. Type "
-		 "one digit per organ; the cursor moves on by itself. The overall grade or global "
+		 "one digit per organ: a digit replaces the organ's stage and the cursor stays; Tab "
+		 "(or Down, Enter) moves to the next organ. The overall grade or global "
 		 "severity below is computed as you type and stored with the assessment. F2 or "
 		 "Ctrl-S saves; Esc leaves (asks first if you changed anything).",
 	.open = gvhd_open,

@@ -22,10 +22,18 @@ static const struct keybind keys[] = {
 	KEYS_END,
 };
 
+/* The screen the help is about: the one under it on the stack. (At open
+ * the help is not on the stack yet: the screen under it is then the top,
+ * not tui_below's, which once named the chart over the alerts' help.) */
+static struct screen *under(struct app *a, const struct screen *s)
+{
+	return s > a->stack && s < a->stack + MAX_DEPTH ? (struct screen *)(s - 1) : NULL;
+}
+
 static int help_open(struct app *a, struct screen *s, const struct request *rq)
 {
 	(void)rq;
-	struct screen *b = tui_below(a);
+	struct screen *b = under(a, s);
 	s->st = calloc(1, sizeof(struct help_st));
 	if (!s->st)
 		return ef_errf(&a->err, EF_DB, "out of memory");
@@ -78,7 +86,8 @@ static void list_keys(const struct app *a, WINDOW *w, int *y, int top, int scrol
 		int r = top + *y - scroll;
 		if (r >= top && r < getmaxy(w)) {
 			put_text(w, r, 2, 12, b->name, tui_attr(R_BAR_KEY), 0);
-			put_text(w, r, 15, getmaxx(w) - 15, b->help, A_NORMAL, 0);
+			char words[512];
+			put_text(w, r, 15, getmaxx(w) - 15, tui_colour_words(b->help, words, sizeof words), A_NORMAL, 0);
 		}
 		(*y)++;
 	}
@@ -87,14 +96,16 @@ static void list_keys(const struct app *a, WINDOW *w, int *y, int top, int scrol
 static void help_draw(struct app *a, struct screen *s, WINDOW *w)
 {
 	struct help_st *st = s->st;
-	struct screen *b = tui_below(a);
+	struct screen *b = under(a, s);
 	int cols = getmaxx(w);
 	int y = 0;
 	if (!b)
 		return;
 	put_fmt(w, 0, 1, cols - 1, A_BOLD, "Help: %s", b->ops->name);
 	int top = 2;
-	tui_wrap(w, &y, top, st->scroll, 2, cols - 4, b->ops->about ? b->ops->about : "", A_NORMAL);
+	char about[2048];
+	tui_wrap(w, &y, top, st->scroll, 2, cols - 4,
+		 tui_colour_words(b->ops->about ? b->ops->about : "", about, sizeof about), A_NORMAL);
 	y++;
 	int r = top + y - st->scroll;
 	if (r >= top && r < getmaxy(w))

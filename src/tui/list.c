@@ -49,6 +49,7 @@ static const struct keybind keys[] = {
 	{{K(KEY_NPAGE)}, "PgDn", CMD_PAGE_DOWN, NULL, NULL, M_SEARCH},
 	{{K(KEY_HOME)}, "Home", CMD_HOME, NULL, "first patient", 0},
 	{{K(KEY_END)}, "End", CMD_END, NULL, "last patient", 0},
+	{{'n'}, "n", CMD_NEW_PATIENT, "New", "register a new patient (MRN, names, birth date, sex, diagnosis)", M_NORMAL},
 	KEYS_END,
 };
 
@@ -361,6 +362,10 @@ static enum action list_key(struct app *a, struct screen *s, int key, enum cmd c
 		memset(&a->req, 0, sizeof a->req);
 		a->req.ops = &chart_ops;
 		a->req.patient_id = st->rows[st->cur].id;
+		return ACTION_PUSH;
+	case CMD_NEW_PATIENT:
+		memset(&a->req, 0, sizeof a->req);
+		a->req.ops = &patientform_ops;
 		return ACTION_PUSH;
 	default:
 		break;

@@ -1,6 +1,8 @@
 /* theme.c - colours and attributes by role, allocated in one place.
  * With NO_COLOR set (any non-empty value) or a terminal without colours,
  * roles fall back to bold, reverse, underline and dim. */
+#include <string.h>
+
 #include "tui_int.h"
 
 struct role_def {
@@ -97,3 +99,43 @@ attr_t tui_attr(enum role r)
 	return (unsigned)r < R_COUNT ? attrs[r] : A_NORMAL;
 }
 
+
+/* What fixed text says about colours, and what it says instead without
+ * them (NO_COLOR: roles are bold, underline, reverse). Longest first. */
+static const struct {
+	const char *colour, *mono;
+} colour_words[] = {
+	{"explained in red", "explained and highlighted"},
+	{"marked in red", "highlighted"},
+	{"shown in red", "highlighted"},
+	{"in red", "highlighted"},
+	{"coloured by", "marked by"},
+};
+
+const char *tui_colour_words(const char *text, char *buf, size_t size)
+{
+	if (!mono_mode || !text || size == 0)
+		return text;
+	size_t o = 0;
+	const char *p = text;
+	while (*p && o + 1 < size) {
+		size_t i;
+		for (i = 0; i < NELEM(colour_words); i++)
+			if (strncmp(p, colour_words[i].colour, strlen(colour_words[i].colour)) == 0)
+				break;
+		if (i < NELEM(colour_words)) {
+			size_t n = strlen(colour_words[i].mono);
+			if (o + n + 1 > size)
+				return text; /* never cut: the original words rather than half of them */
+			memcpy(buf + o, colour_words[i].mono, n);
+			o += n;
+			p += strlen(colour_words[i].colour);
+			continue;
+		}
+		buf[o++] = *p++;
+	}
+	if (*p)
+		return text;
+	buf[o] = '\0';
+	return buf;
+}

@@ -64,15 +64,19 @@ static const struct {
 	[MSG_NOT_PERMITTED] = {R_STATUS_ERROR, "Not permitted: %s may not %s."},
 	[MSG_ACKED_MANY] = {R_STATUS_OK, "Acknowledged %d alerts of MRN %s%s."},
 	[MSG_TRIAGE] = {R_STATUS, "%s"},
+	[MSG_RECORD_SAVED] = {R_STATUS_OK, "Saved %s.%s"},
+	[MSG_RECORD_UNCHANGED] = {R_STATUS, "%s was already recorded; nothing changed."},
 };
 
 void tui_msg(struct app *a, enum msg m, ...)
 {
 	if ((unsigned)m >= MSG_COUNT)
 		return;
+	char words[512]; /* the format's colour words as the theme has them */
+	const char *fmt = tui_colour_words(messages[m].fmt, words, sizeof words);
 	va_list ap;
 	va_start(ap, m);
-	vsnprintf(a->msg, sizeof a->msg, messages[m].fmt, ap);
+	vsnprintf(a->msg, sizeof a->msg, fmt, ap);
 	va_end(ap);
 	a->msg_role = messages[m].role;
 }
@@ -163,14 +167,28 @@ static void place_windows(struct app *a)
 	move_panel(a->p_bar, lines - 1, 0);
 }
 
+/* Below the minimum size no form is laid out (its window would cover the
+ * message that says so); it keeps its fields and is laid out again when
+ * the terminal grows. */
 static void lay_out_top(struct app *a)
 {
 	if (!a->depth)
 		return;
 	struct screen *t = TOP(a);
 	t->input = NULL;
+	t->unfit = 0;
 	if (t->ops->layout)
-		t->ops->layout(a, t, a->body);
+		t->ops->layout(a, t, a->too_small ? NULL : a->body);
+}
+
+/* Too small for the top screen: below the program's minimum, or a screen
+ * whose layout did not fit the body (a form: s->unfit). Then the screen
+ * says so and only quit and resize work (handle_key). */
+static int top_too_small(const struct app *a)
+{
+	if (a->too_small)
+		return 1;
+	return a->depth && a->stack[a->depth - 1].unfit;
 }
 
 static void hide_top(struct app *a)
@@ -335,7 +353,7 @@ static void apply(struct app *a, enum action act)
 	case ACTION_SAVE:
 		if (t->ops->save) {
 			enum action next = t->ops->save(a, t);
-			if (next == ACTION_POP) /* saved */
+			if (next == ACTION_POP || next == ACTION_REPLACE) /* saved */
 				tui_draft_saved(a, t);
 			if (next != ACTION_SAVE)
 				apply(a, next);
@@ -344,6 +362,12 @@ static void apply(struct app *a, enum action act)
 	case ACTION_CONFIRM:
 		a->asking = ASK_SCREEN;
 		break;
+	case ACTION_REPLACE: {
+		struct request r = a->req;
+		close_top(a);
+		push(a, &r);
+		break;
+	}
 	}
 }
 
@@ -404,6 +428,14 @@ static int cmd_action(enum cmd c)
 		return EF_ACT_ACK_NURSING; /* the alert's rule may need more (app_ack_alert) */
 	case CMD_MARK_ERROR:
 		return EF_ACT_LABS; /* the record's kind may need more (app_mark_entered_in_error) */
+	case CMD_NEW_PATIENT:
+	case CMD_TRANSPLANT:
+		return EF_ACT_PATIENTS;
+	case CMD_IS:
+		return EF_ACT_TREATMENT;
+	case CMD_IVIG:
+	case CMD_TRANSFUSION:
+		return EF_ACT_NURSING;
 	default:
 		return -1;
 	}
@@ -429,7 +461,7 @@ static void handle_key(struct app *a, int key)
 	}
 	a->msg[0] = '\0';
 	struct screen *t = TOP(a);
-	if (a->too_small) { /* only leaving works */
+	if (top_too_small(a)) { /* only leaving works: q, Esc, Ctrl-C (asks first about input) */
 		enum cmd g = keys_lookup(global_keys, 0, key);
 		if (g == CMD_BACK || g == CMD_QUIT) {
 			a->unwind = 0;
@@ -476,6 +508,8 @@ static void draw_bar(struct app *a)
 {
 	WINDOW *w = a->bar;
 	struct screen *t = TOP(a);
+	if (a->asking)
+		return; /* draw_question has the row */
 	werase(w);
 	fill_line(w, 0, tui_attr(R_BAR_LABEL));
 	int x = 0, cols = getmaxx(w);
@@ -512,15 +546,93 @@ static void draw_bar(struct app *a)
 	}
 }
 
+/* The bytes of s, from its start, that fit in cols columns, cut after a
+ * whole word (at a blank) when the whole does not fit; at least one
+ * character. */
+static size_t fit_words(const char *s, int cols)
+{
+	char buf[sizeof ((struct app *)0)->question];
+	size_t n = strlen(s), best = 0;
+	if (text_width(s) <= cols || n >= sizeof buf)
+		return n < sizeof buf ? n : 0;
+	for (size_t i = 1; i <= n; i++) {
+		if (s[i] != ' ' && s[i] != '\0')
+			continue;
+		memcpy(buf, s, i);
+		buf[i] = '\0';
+		if (text_width(buf) > cols)
+			break;
+		best = i;
+	}
+	if (!best) /* one word wider than the row: cut it at a character */
+		for (size_t i = 1; i <= n; i++) {
+			if (((unsigned char)s[i] & 0xC0) == 0x80)
+				continue;
+			memcpy(buf, s, i);
+			buf[i] = '\0';
+			if (text_width(buf) > cols)
+				break;
+			best = i;
+		}
+	return best;
+}
+
+/* A y/n question on the status line, and the key bar's row under it when
+ * it is longer than one row (the keys of the screen do nothing while it
+ * asks). Its end, the choice "(y/n)", is always shown: a question longer
+ * than two rows loses words in its middle, marked with an ellipsis. */
+static void draw_question(struct app *a)
+{
+	WINDOW *st = a->status, *bar = a->bar;
+	attr_t at = tui_attr(R_STATUS_ERROR);
+	int cols = getmaxx(st);
+	const char *q = a->question;
+	werase(st);
+	werase(bar);
+	fill_line(st, 0, at);
+	if (text_width(q) <= cols) {
+		put_text(st, 0, 0, cols, q, at, 0);
+		fill_line(bar, 0, tui_attr(R_BAR_LABEL));
+		int x = put_text(bar, 0, 0, cols, "y", tui_attr(R_BAR_KEY), 0);
+		x += put_text(bar, 0, x, cols - x, " Yes ", tui_attr(R_BAR_LABEL), 0);
+		x += put_text(bar, 0, x, cols - x, "n", tui_attr(R_BAR_KEY), 0);
+		put_text(bar, 0, x, cols - x, " No (or any other key)", tui_attr(R_BAR_LABEL), 0);
+		return;
+	}
+	char line[sizeof a->question];
+	size_t n = fit_words(q, cols);
+	memcpy(line, q, n);
+	line[n] = '\0';
+	put_text(st, 0, 0, cols, line, at, 0);
+	const char *rest = q + n;
+	while (*rest == ' ')
+		rest++;
+	fill_line(bar, 0, at);
+	if (text_width(rest) <= cols) {
+		put_text(bar, 0, 0, cols, rest, at, 0);
+		return;
+	}
+	/* the end of the question, after an ellipsis */
+	const char *dots = a->utf8 ? "\u2026" : "...";
+	int room = cols - text_width(dots);
+	const char *tail = rest;
+	while (*tail && text_width(tail) > room) {
+		tail++;
+		while (((unsigned char)*tail & 0xC0) == 0x80)
+			tail++;
+	}
+	int x = put_text(bar, 0, 0, cols, dots, at, 0);
+	put_text(bar, 0, x, cols - x, tail, at, 0);
+}
+
 static void draw_status(struct app *a)
 {
 	WINDOW *w = a->status;
-	werase(w);
 	if (a->asking) {
-		fill_line(w, 0, tui_attr(R_STATUS_ERROR));
-		put_text(w, 0, 0, getmaxx(w), a->question, tui_attr(R_STATUS_ERROR), 0);
+		draw_question(a);
 		return;
 	}
+	werase(w);
 	if (a->msg[0])
 		put_text(w, 0, 0, getmaxx(w), a->msg, tui_attr(a->msg_role), 0);
 }
@@ -531,13 +643,27 @@ static void render(struct app *a)
 		return;
 	struct screen *t = TOP(a);
 	werase(a->body);
-	if (a->too_small) {
+	if (top_too_small(a)) {
 		werase(a->title);
 		werase(a->status);
 		werase(a->bar);
-		put_fmt(a->body, 0, 0, COLS, A_BOLD, "Terminal too small (%dx%d): engraft needs at least %dx%d.", COLS,
-			LINES, MIN_COLS, MIN_LINES);
-		put_text(a->body, 1, 0, COLS, "Make the window larger, or press q to quit.", A_NORMAL, 0);
+		char says[512];
+		int y = 0, w = getmaxx(a->body);
+		if (a->too_small)
+			snprintf(says, sizeof says, "Terminal too small (%dx%d): engraft needs at least %dx%d.", COLS,
+				 LINES, MIN_COLS, MIN_LINES);
+		else
+			snprintf(says, sizeof says, "Terminal too small (%dx%d) for the %s form.", COLS, LINES,
+				 t->ops->name);
+		tui_wrap(a->body, &y, 0, 0, 0, w, says, A_BOLD);
+		tui_wrap(a->body, &y, 0, 0, 0, w,
+			 "Make the window larger; keys do nothing until then, except q, Esc or Ctrl-C: quit "
+			 "(asking first about unsaved input).",
+			 A_NORMAL);
+		if (a->asking) {
+			y++;
+			tui_wrap(a->body, &y, 0, 0, 0, w, a->question, tui_attr(R_STATUS_ERROR));
+		}
 		update_panels();
 		curs_set(0);
 		doupdate();

@@ -42,6 +42,7 @@ enum cmd {
 	CMD_MARK_ERROR, CMD_AUDIT, CMD_STATUS, CMD_FILTER,
 	CMD_DISCARD_DRAFT,
 	CMD_MARK, CMD_SEVERITY, CMD_RULE, CMD_EXPAND, CMD_COLLAPSE, CMD_CLEAR_FILTERS,
+	CMD_NEW_PATIENT, CMD_TRANSPLANT, CMD_IS, CMD_IVIG, CMD_TRANSFUSION,
 };
 
 struct keybind {
@@ -64,6 +65,7 @@ enum action {
 	ACTION_POP,        /* close this screen (asks first when it has unsaved input) */
 	ACTION_SAVE,       /* call ops->save (database) */
 	ACTION_CONFIRM,    /* ask app->question (y/n), then ops->confirmed */
+	ACTION_REPLACE,    /* close this screen and open app->req in its place (a save's answer) */
 };
 
 /* ---- colours and attributes by role (theme.c, one place) ---- */
@@ -114,6 +116,8 @@ enum msg {
 	MSG_STATUS_UNCHANGED,
 	MSG_ACKED_MANY,
 	MSG_TRIAGE,
+	MSG_RECORD_SAVED,
+	MSG_RECORD_UNCHANGED,
 	MSG_COUNT
 };
 
@@ -176,6 +180,8 @@ struct screen {
 	char title[400];         /* context for the title bar ("DOE, Jane  MRN 1234") */
 	struct request rq;       /* what opened it (Ctrl-D re-opens a form without its draft) */
 	struct screen_draft draft;
+	int unfit;               /* its layout did not fit the body (a form): the loop says the
+				    terminal is too small and takes only quit and resize */
 };
 
 #define MAX_DEPTH 12
@@ -217,6 +223,7 @@ enum { ASK_SCREEN = 1, ASK_DISCARD = 2 };
 /* Screens */
 extern const struct screen_ops list_ops, chart_ops, labform_ops, gvhdform_ops, vaccines_ops, doseform_ops,
 	alerts_ops, ackform_ops, help_ops, eieform_ops, history_ops, statusform_ops;
+extern const struct screen_ops patientform_ops, transplantform_ops, isform_ops, ivigform_ops, transfusionform_ops;
 
 /* Text wrapped to width from (top + *y - scroll, x) on, *y counting lines
  * (help.c); and the scrolling keys of a text screen (Up, Down, PgUp, PgDn,
@@ -371,5 +378,13 @@ void tui_alerts_summary(const struct app_saved *saved, char *summary, size_t siz
 /* The reference data (thresholds, schedules) of the database, or NULL with
  * a->err filled. */
 const struct ef_reference *tui_reference(struct app *a);
+
+/* ---- words that name a colour (theme.c) ---- */
+/* Text as it reads under the theme: unchanged with colours; under NO_COLOR
+ * (or a terminal without colours) its colour phrases ("explained in red")
+ * say "highlighted" instead, from one table in theme.c. Returns text or
+ * buf. Apply it to fixed text (message formats, help), never to what a
+ * user typed. */
+const char *tui_colour_words(const char *text, char *buf, size_t size);
 
 #endif

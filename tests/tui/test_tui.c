@@ -351,9 +351,9 @@ START_TEST(gvhd_grade_updates_live_and_saves)
 	ASSERT_SCREEN(t, "Overall grade (MAGIC): 0");
 	th_type(t, "\t\t3"); /* skin stage 3 */
 	ASSERT_SCREEN(t, "Overall grade (MAGIC): II");
-	th_type(t, "2"); /* liver 2 (the cursor moved on by itself) */
+	th_type(t, "\t2"); /* liver 2 (Tab moves on; a digit never does) */
 	ASSERT_SCREEN(t, "Overall grade (MAGIC): III");
-	th_type(t, "7"); /* upper GI 7: out of range */
+	th_type(t, "\t7"); /* upper GI 7: out of range */
 	ASSERT_SCREEN(t, "'7' is not a stage from 0 to 1");
 	ASSERT_SCREEN(t, "Overall grade (MAGIC): ?");
 	th_key(t, KEY_F(2));
@@ -380,8 +380,8 @@ START_TEST(gvhd_chronic_severity_updates_live)
 	ASSERT_SCREEN(t, "Genital");
 	th_type(t, "\t1");
 	ASSERT_SCREEN(t, "Global severity (NIH 2014): mild");
-	th_type(t, "0000"); /* mouth eyes gi liver */
-	th_type(t, "2");    /* lungs 2 */
+	th_type(t, "\t0\t0\t0\t0"); /* mouth eyes gi liver */
+	th_type(t, "\t2");             /* lungs 2 */
 	ASSERT_SCREEN(t, "Global severity (NIH 2014): severe");
 	th_key(t, KEY_F(2));
 	ASSERT_SCREEN(t, "Saved chronic GVHD assessment");
