@@ -102,6 +102,13 @@ int app_record_status(const struct app_env *e, const struct store_status_rec *r,
 int app_ack_alert(const struct app_env *e, int64_t alert_id, ef_day on, const char *reason, ef_day until,
 		  struct ef_err *err);
 
+/* Acknowledge n alerts (n >= 1, all of one patient) with one reason and
+ * until date, in one transaction: all or none. Each is checked as by
+ * app_ack_alert (the login may acknowledge its rule, it is not resolved)
+ * and signed; EF_INVALID when they are not all the same patient's. */
+int app_ack_alerts(const struct app_env *e, const int64_t *alert_ids, size_t n, ef_day on, const char *reason,
+		   ef_day until, struct ef_err *err);
+
 /* NULL when `reason` may be stored as a reason (above), else why not. */
 const char *app_reason_problem(const char *reason);
 

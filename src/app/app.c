@@ -507,6 +507,54 @@ int app_ack_alert(const struct app_env *e, int64_t alert_id, ef_day on, const ch
 	return store_tx(e->s, ack_body, &t, err);
 }
 
+struct acks_tx {
+	const struct app_env *e;
+	const int64_t *ids;
+	size_t n;
+	ef_day on, until;
+	const char *reason;
+};
+
+static int acks_body(struct store *s, void *ctx, struct ef_err *err)
+{
+	const struct acks_tx *t = ctx;
+	int64_t patient = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		struct store_alert a;
+		int found, rc;
+		if ((rc = store_alert_get(s, t->ids[i], &a, &found, err)))
+			return rc;
+		if (!found)
+			return ef_errf(err, EF_INVALID, "no alert %lld", (long long)t->ids[i]);
+		if (i && a.patient_id != patient)
+			return ef_errf(err, EF_INVALID, "alert %lld is another patient's: one reason is for one patient's "
+					       "alerts", (long long)t->ids[i]);
+		patient = a.patient_id;
+		struct ack_tx one = {t->e, t->ids[i], t->on, t->until, t->reason};
+		if ((rc = ack_body(s, &one, err)))
+			return rc;
+	}
+	return EF_OK;
+}
+
+int app_ack_alerts(const struct app_env *e, const int64_t *alert_ids, size_t n, ef_day on, const char *reason,
+		   ef_day until, struct ef_err *err)
+{
+	if (!e->me)
+		return app_permit(NULL, EF_ACT_READ, err);
+	if (n == 0)
+		return ef_errf(err, EF_USAGE, "no alert to acknowledge");
+	const char *why = app_reason_problem(reason);
+	if (why)
+		return ef_errf(err, EF_USAGE, "%s", why);
+	if (on > e->today)
+		return ef_errf(err, EF_USAGE, "an acknowledgement is never dated after today");
+	if (until != EF_NO_DAY && until < on)
+		return ef_errf(err, EF_USAGE, "the until date is before the acknowledgement date");
+	struct acks_tx t = {e, alert_ids, n, on, until, reason};
+	return store_tx(e->s, acks_body, &t, err);
+}
+
 /* ---- entered in error ---- */
 
 struct mark_tx {

@@ -91,6 +91,7 @@ int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_alerts(struct cli *c, int argc, char **argv);
 int cmd_due(struct cli *c, int argc, char **argv);
 int cmd_ack(struct cli *c, int argc, char **argv);
+int cmd_letter(struct cli *c, int argc, char **argv);
 
 /* Derived exports (export_derived.c) */
 int export_alerts(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);

@@ -111,6 +111,18 @@ const struct command ef_commands[] = {
 	 "  --name NAME    the printed name shown with signatures (1 to 127 bytes)\n"
 	 "  --title T      a title, e.g. \"RN\" or \"MD, attending\" (up to 63 bytes)\n",
 	 cmd_staff, EF_ACT_READ},
+	{"letter", "MRN [-o FILE] [--as-of DATE] [--clinic TEXT]",
+	 "a plain-text letter to the patient: doses due, not possible yet (why), next appointments",
+	 "For printing: the patient's name, MRN and date of birth; the doses due now or\n"
+	 "overdue (vaccine, dose, due date); the doses that cannot be given yet and why,\n"
+	 "in plain words; the doses coming due within 6 months. The same forecast as\n"
+	 "due and export due. Lines are wrapped at 72 columns. An unknown MRN, or a\n"
+	 "patient not in this clinic's care, is exit 3 and nothing is written.\n"
+	 "Options:\n"
+	 "  -o, --output FILE  write to FILE (replaced whole, never half written)\n"
+	 "  --as-of DATE       the letter as of DATE (default today; not after today)\n"
+	 "  --clinic TEXT      a first line naming the clinic (e.g. its name and phone)\n",
+	 cmd_letter, EF_ACT_READ},
 	{0, 0, 0, 0, 0, 0},
 };
 

@@ -39,6 +39,7 @@ static const struct keybind keys[] = {
 	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_SEARCH_KEEP, "Keep", "keep the filter and go back to the list",
 	 M_SEARCH},
 	{{KEY_ESCAPE}, "Esc", CMD_SEARCH_CLEAR, "Clear", "clear the filter", M_SEARCH},
+	{{KEY_ESCAPE}, "Esc", CMD_CLEAR_FILTERS, NULL, "clear the search and the f filter; with neither, quit", M_NORMAL},
 	{{K(KEY_UP), 'k'}, "Up/k", CMD_UP, NULL, "previous patient", M_NORMAL},
 	{{K(KEY_DOWN), 'j'}, "Down/j", CMD_DOWN, NULL, "next patient", M_NORMAL},
 	{{K(KEY_UP)}, "Up", CMD_UP, NULL, NULL, M_SEARCH},
@@ -344,6 +345,13 @@ static enum action list_key(struct app *a, struct screen *s, int key, enum cmd c
 		s->mode = MODE_NORMAL;
 		s->text_input = 0;
 		st->filter[0] = st->before_search[0] = '\0';
+		st->nav = NAV_FIRST;
+		return ACTION_RELOAD;
+	case CMD_CLEAR_FILTERS: /* Esc: a filtered list first shows every patient again */
+		if (!st->filter[0] && st->care == BROWSE_ALL)
+			return ACTION_PASS; /* q/Esc: quit */
+		st->filter[0] = st->before_search[0] = '\0';
+		st->care = BROWSE_ALL;
 		st->nav = NAV_FIRST;
 		return ACTION_RELOAD;
 	case CMD_OPEN:

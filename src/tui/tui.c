@@ -62,6 +62,8 @@ static const struct {
 	[MSG_NO_DRAFT] = {R_STATUS, "This form was not filled from a draft; Esc leaves it."},
 	[MSG_DRAFTS_WAITING] = {R_WARNING, "%lld draft%s kept at an automatic sign-off: open the form again.  ? help"},
 	[MSG_NOT_PERMITTED] = {R_STATUS_ERROR, "Not permitted: %s may not %s."},
+	[MSG_ACKED_MANY] = {R_STATUS_OK, "Acknowledged %d alerts of MRN %s%s."},
+	[MSG_TRIAGE] = {R_STATUS, "%s"},
 	[MSG_RECORD_SAVED] = {R_STATUS_OK, "Saved %s.%s"},
 	[MSG_RECORD_UNCHANGED] = {R_STATUS, "%s was already recorded; nothing changed."},
 };
@@ -422,6 +424,7 @@ static int cmd_action(enum cmd c)
 	case CMD_RECORD:
 		return EF_ACT_NURSING;
 	case CMD_ACK:
+	case CMD_MARK: /* marks are for an acknowledgement */
 		return EF_ACT_ACK_NURSING; /* the alert's rule may need more (app_ack_alert) */
 	case CMD_MARK_ERROR:
 		return EF_ACT_LABS; /* the record's kind may need more (app_mark_entered_in_error) */

@@ -4,7 +4,11 @@
  * overdue, due today, due this week and blocked (with the reason), from the
  * clinical core's forecaster. From a chart: that patient's next doses (also
  * the upcoming ones) and the doses already given. `r` records the selected
- * dose as given (vaccine, date, lot, site) with store_put_vaccination. */
+ * dose as given (vaccine, date, lot, site) with store_put_vaccination.
+ * `/` filters by MRN, name or vaccine as you type, `f` shows every dose,
+ * those due within 7 days, the overdue or the blocked (in turn); Esc
+ * clears the filters (an unfiltered list: back). The selected row's full
+ * reason is wrapped in the lines at the bottom. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,11 +16,22 @@
 #include "engraft/refstore.h"
 #include "engraft/timeline.h"
 #include "engraft/vaccines.h"
+#include "filter.h"
 #include "tui_int.h"
+
+enum { MODE_NORMAL = 0, MODE_SEARCH = 1 };
+#define M_NORMAL (1u << MODE_NORMAL)
+#define M_SEARCH (1u << MODE_SEARCH)
+
+/* f: which doses the list shows */
+enum vshow { SHOW_ALL = 0, SHOW_WEEK, SHOW_OVERDUE, SHOW_BLOCKED, SHOW_COUNT };
+static const char *const show_names[SHOW_COUNT] = {"", "due within 7 days", "overdue", "blocked"};
 
 enum vstatus { VS_OVERDUE = 0, VS_DUE, VS_WEEK, VS_BLOCKED, VS_UPCOMING, VS_GIVEN, VS_COUNT };
 static const char *const section_names[VS_COUNT] = {"Overdue", "Due now", "Due this week", "Blocked",
 						    "Upcoming", "Given since the transplant"};
+static const char *const status_words[VS_COUNT] = {"overdue", "due now", "due this week", "blocked", "upcoming",
+						   "given"};
 static const enum role section_roles[VS_COUNT] = {R_OVERDUE, R_DUE, R_DUE, R_BLOCKED, R_UPCOMING, R_DIM};
 
 /* A row keeps its texts (MRN, name, reason) in the screen's text arena, by
@@ -37,24 +52,101 @@ struct vac_st {
 	size_t n, cap;
 	char *text;              /* NUL-terminated texts of the rows */
 	size_t text_n, text_cap;
-	int cur;
+	size_t *vis;             /* the rows the filters let through, in order */
+	size_t nvis;
+	int cur;                 /* index into vis */
 	int scroll;
+	char filter[128];        /* `/`: MRN, name or vaccine */
+	enum vshow show;
 	int forecast;            /* the forecaster is available */
 	int loaded;
 	int64_t touched;         /* clinic list: the patient a dose was recorded for */
 };
 
 static const struct keybind keys[] = {
-	{{'r'}, "r", CMD_RECORD, "Record", "record the selected dose as given (vaccine, date, lot, site)", 0},
-	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_OPEN, "Chart", "open the selected patient's chart (clinic list)", 0},
-	{{K(KEY_UP), 'k'}, "Up", CMD_UP, NULL, "previous row", 0},
-	{{K(KEY_DOWN), 'j'}, "Down", CMD_DOWN, NULL, "next row", 0},
+	{{'r'}, "r", CMD_RECORD, "Record", "record the selected dose as given (vaccine, date, lot, site)", M_NORMAL},
+	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_OPEN, "Chart", "open the selected patient's chart (clinic list)",
+	 M_NORMAL},
+	{{'/'}, "/", CMD_SEARCH, "Search", "filter by MRN, name or vaccine as you type (Enter keeps, Esc clears)",
+	 M_NORMAL},
+	{{'f'}, "f", CMD_FILTER, "Show", "show every dose, those due within 7 days, the overdue or the blocked (in turn)",
+	 M_NORMAL},
+	{{KEY_ESCAPE}, "Esc", CMD_CLEAR_FILTERS, NULL, "clear the filters; with none, back", M_NORMAL},
+	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_SEARCH_KEEP, "Keep", "while typing a search: keep it, back to the list",
+	 M_SEARCH},
+	{{KEY_ESCAPE}, "Esc", CMD_SEARCH_CLEAR, "Clear", "while typing a search: clear it", M_SEARCH},
+	{{K(KEY_UP), 'k'}, "Up/k", CMD_UP, NULL, "previous row", M_NORMAL},
+	{{K(KEY_DOWN), 'j'}, "Down/j", CMD_DOWN, NULL, "next row", M_NORMAL},
+	{{K(KEY_UP)}, "Up", CMD_UP, NULL, NULL, M_SEARCH},
+	{{K(KEY_DOWN)}, "Down", CMD_DOWN, NULL, NULL, M_SEARCH},
 	{{K(KEY_PPAGE)}, "PgUp", CMD_PAGE_UP, NULL, "previous page", 0},
-	{{K(KEY_NPAGE), ' '}, "PgDn", CMD_PAGE_DOWN, NULL, "next page", 0},
-	{{K(KEY_HOME)}, "Home", CMD_HOME, NULL, "first row", 0},
-	{{K(KEY_END)}, "End", CMD_END, NULL, "last row", 0},
+	{{K(KEY_NPAGE), ' '}, "PgDn", CMD_PAGE_DOWN, NULL, "next page (also Space)", M_NORMAL},
+	{{K(KEY_NPAGE)}, "PgDn", CMD_PAGE_DOWN, NULL, NULL, M_SEARCH},
+	{{K(KEY_HOME)}, "Home", CMD_HOME, NULL, "first row", M_NORMAL},
+	{{K(KEY_END)}, "End", CMD_END, NULL, "last row", M_NORMAL},
 	KEYS_END,
 };
+
+static int vfiltered(const struct vac_st *st)
+{
+	return st->filter[0] || st->show != SHOW_ALL;
+}
+
+static int shows(const struct vac_st *st, const struct vrow *r)
+{
+	switch (st->show) {
+	case SHOW_WEEK:
+		if (r->status != VS_DUE && r->status != VS_WEEK)
+			return 0;
+		break;
+	case SHOW_OVERDUE:
+		if (r->status != VS_OVERDUE)
+			return 0;
+		break;
+	case SHOW_BLOCKED:
+		if (r->status != VS_BLOCKED)
+			return 0;
+		break;
+	default:
+		break;
+	}
+	const char *texts[] = {st->text + r->mrn, st->text + r->name, r->series, r->vaccine};
+	return tui_filter_match(st->filter, texts, NELEM(texts));
+}
+
+/* The rows the filters let through; the selection stays on row `keep` (an
+ * index into rows), or (`exact` 0) the first listed after it, or the last,
+ * or (`exact` 1: another set of rows, f) the first row. */
+static int revis_ex(struct app *a, struct vac_st *st, size_t keep, int exact)
+{
+	size_t *v = realloc(st->vis, (st->n ? st->n : 1) * sizeof *v);
+	if (!v)
+		return ef_errf(&a->err, EF_DB, "out of memory");
+	st->vis = v;
+	st->nvis = 0;
+	st->cur = -1;
+	for (size_t i = 0; i < st->n; i++) {
+		if (!shows(st, &st->rows[i]))
+			continue;
+		if (st->cur < 0 && (exact ? i == keep : i >= keep))
+			st->cur = (int)st->nvis;
+		st->vis[st->nvis++] = i;
+	}
+	if (st->cur < 0)
+		st->cur = exact || !st->nvis ? 0 : (int)st->nvis - 1;
+	return EF_OK;
+}
+
+static int revis(struct app *a, struct vac_st *st, size_t keep)
+{
+	return revis_ex(a, st, keep, 0);
+}
+
+/* The row index under the selection (st->n when none). */
+static size_t sel_row(const struct vac_st *st)
+{
+	return st->nvis ? st->vis[st->cur] : st->n;
+}
 
 static struct vrow *add_row(struct vac_st *st)
 {
@@ -232,11 +324,33 @@ static int add_forecast(void *ctx, const struct ef_timeline *tl, struct ef_err *
 	return EF_OK;
 }
 
+/* After a load: the selection on the row of the same patient and series
+ * as before (was), or at the same place. */
+static int reselect(struct app *a, struct vac_st *st, const struct vrow *was, size_t at)
+{
+	size_t keep = at;
+	if (was)
+		for (size_t i = 0; i < st->n; i++)
+			if (st->rows[i].patient_id == was->patient_id && strcmp(st->rows[i].series, was->series) == 0 &&
+			    (st->rows[i].status == VS_GIVEN) == (was->status == VS_GIVEN)) {
+				keep = i;
+				break;
+			}
+	return revis(a, st, keep);
+}
+
 static int vac_load(struct app *a, struct screen *s)
 {
 	struct vac_st *st = s->st;
 	if (!s->patient_id && st->loaded && st->forecast && !st->touched)
 		return EF_OK; /* nothing changed since: keep the clinic list */
+	struct vrow was_row, *was = NULL;
+	size_t at = sel_row(st);
+	if (st->nvis && at < st->n) {
+		was_row = st->rows[at];
+		was = &was_row;
+	}
+	st->nvis = 0;
 	if (!s->patient_id && st->loaded && st->forecast && st->touched) {
 		/* after recording a dose: recompute that one patient only */
 		size_t k = 0;
@@ -257,9 +371,7 @@ static int vac_load(struct app *a, struct screen *s)
 		if (rc)
 			return rc;
 		sort_rows(st);
-		if (st->cur >= (int)st->n)
-			st->cur = st->n ? (int)st->n - 1 : 0;
-		return EF_OK;
+		return reselect(a, st, was, at);
 	}
 	st->n = 0;
 	st->text_n = 0;
@@ -290,9 +402,7 @@ static int vac_load(struct app *a, struct screen *s)
 		snprintf(s->title, sizeof s->title, "clinic");
 	}
 	sort_rows(st);
-	if (st->cur >= (int)st->n)
-		st->cur = st->n ? (int)st->n - 1 : 0;
-	return EF_OK;
+	return reselect(a, st, was, at);
 }
 
 static int vac_open(struct app *a, struct screen *s, const struct request *rq)
@@ -312,34 +422,79 @@ static void vac_close(struct app *a, struct screen *s)
 	if (st) {
 		free(st->rows);
 		free(st->text);
+		free(st->vis);
 	}
 	free(st);
 	s->st = NULL;
 }
 
-/* Virtual lines: a section header before each group, then its rows. */
+/* Rows at the bottom for the selected row's full text (and the filter line). */
+static int vdetail_rows(int h)
+{
+	return h >= 18 ? 5 : 2;
+}
+
+/* Virtual lines: a section header before each group, then its rows; the
+ * column headers on the first line; at the bottom the filter line and the
+ * selected row in full, wrapped. */
 static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
 {
 	struct vac_st *st = s->st;
 	int cols = getmaxx(w), h = getmaxy(w);
 	int clinic = s->patient_id == 0;
-	int y = 0;
+	int detail = vdetail_rows(h);
+	int bottom = h - detail - 1; /* the filter line */
+	int c_name = 1, w_name = clinic ? 28 : 0;
+	int c_vx = c_name + (clinic ? w_name + 1 : 0);
+	int c_date = c_vx + 12, c_reason = c_date + 12;
+	attr_t ha = tui_attr(R_HEADER);
+	fill_line(w, 0, ha);
+	if (clinic)
+		put_text(w, 0, c_name, w_name, "MRN and name", ha, 0);
+	put_text(w, 0, c_vx, 11, "Dose", ha, 0);
+	put_text(w, 0, c_date, 11, "Due/given", ha, 0);
+	put_text(w, 0, c_reason, cols - c_reason, "Why (full text below)", ha, 0);
+	int y = 1;
 	if (!st->forecast)
 		put_text(w, y++, 1, cols - 1, "No forecast: the reference data could not be loaded (engraft init).",
 			 tui_attr(R_WARNING), 0);
-	if (st->n == 0) {
-		put_text(w, y + 1, 2, cols - 2, clinic ? "Nothing due, overdue or blocked this week." : "No dose due or recorded since the transplant. Press r to record one.",
-			 tui_attr(R_DIM), 0);
+	/* the filter line */
+	if (bottom > y) {
+		fill_line(w, bottom, A_NORMAL);
+		if (s->mode == MODE_SEARCH) {
+			int x = put_text(w, bottom, 0, cols, "Search: ", tui_attr(R_SEARCH), 0);
+			x += put_text(w, bottom, x, cols - x - 1, st->filter, A_BOLD, 0);
+			put_text(w, bottom, x, 1, "_", A_BLINK | A_BOLD, 0);
+			put_text(w, bottom, x + 2, cols - x - 2, "(MRN, name or vaccine; Enter keeps, Esc clears)",
+				 tui_attr(R_DIM), 0);
+		} else if (vfiltered(st)) {
+			put_fmt(w, bottom, 0, cols, tui_attr(R_SEARCH), "Filter:%s%s%s%s%s   (Esc clears)",
+				st->filter[0] ? " \"" : "", st->filter, st->filter[0] ? "\"" : "",
+				st->show != SHOW_ALL ? " " : "", show_names[st->show]);
+		} else {
+			put_text(w, bottom, 0, cols, "/ searches, f shows due within 7 days, overdue or blocked",
+				 tui_attr(R_DIM), 0);
+		}
+	} else {
+		bottom = h;
+	}
+	if (st->nvis == 0) {
+		const char *none = st->n && vfiltered(st) ? "No dose matches the filters. Esc clears them."
+				   : clinic ? "Nothing due, overdue or blocked this week."
+					    : "No dose due or recorded since the transplant. Press r to record one.";
+		put_text(w, y + 1, 2, cols - 2, none, tui_attr(R_DIM), 0);
 		return;
 	}
 	/* lines: compute the line of the current row to keep it visible */
 	int top = y;
-	int avail = h - top;
+	int avail = bottom - top;
+	if (avail < 1)
+		avail = 1;
 	int line = 0, cur_line = 0;
-	for (size_t i = 0; i < st->n; i++) {
-		if (i == 0 || st->rows[i].status != st->rows[i - 1].status)
+	for (size_t v = 0; v < st->nvis; v++) {
+		if (v == 0 || st->rows[st->vis[v]].status != st->rows[st->vis[v - 1]].status)
 			line++;
-		if ((int)i == st->cur)
+		if ((int)v == st->cur)
 			cur_line = line;
 		line++;
 	}
@@ -348,17 +503,14 @@ static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
 	if (cur_line >= st->scroll + avail)
 		st->scroll = cur_line - avail + 1;
 	line = 0;
-	int c_name = 1, w_name = clinic ? 28 : 0;
-	int c_vx = c_name + (clinic ? w_name + 1 : 0);
-	int c_date = c_vx + 12, c_reason = c_date + 12;
-	for (size_t i = 0; i < st->n; i++) {
-		const struct vrow *r = &st->rows[i];
-		if (i == 0 || r->status != st->rows[i - 1].status) {
+	for (size_t v = 0; v < st->nvis; v++) {
+		const struct vrow *r = &st->rows[st->vis[v]];
+		if (v == 0 || r->status != st->rows[st->vis[v - 1]].status) {
 			int cnt = 0;
-			for (size_t k = i; k < st->n && st->rows[k].status == r->status; k++)
+			for (size_t k = v; k < st->nvis && st->rows[st->vis[k]].status == r->status; k++)
 				cnt++;
 			int sy = top + line - st->scroll;
-			if (sy >= top && sy < h) {
+			if (sy >= top && sy < bottom) {
 				char t[80];
 				snprintf(t, sizeof t, "%s (%d)", section_names[r->status], cnt);
 				draw_rule(w, sy, t, a->utf8);
@@ -367,9 +519,9 @@ static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
 		}
 		int ry = top + line - st->scroll;
 		line++;
-		if (ry < top || ry >= h)
+		if (ry < top || ry >= bottom)
 			continue;
-		int sel = (int)i == st->cur;
+		int sel = (int)v == st->cur;
 		attr_t ra = sel ? tui_attr(R_SELECTED) : A_NORMAL;
 		fill_line(w, ry, ra);
 		if (clinic)
@@ -387,25 +539,69 @@ static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
 			put_text(w, ry, c_reason, cols - c_reason, txt(st, r->reason), sel ? ra : tui_attr(R_DIM), 0);
 		}
 	}
+	/* the selected row in full */
+	if (bottom >= h)
+		return;
+	const struct vrow *r = &st->rows[st->vis[st->cur]];
+	draw_rule(w, bottom + 1, "Selected", a->utf8);
+	char d[11], text[EF_REASON_LEN + 800];
+	ef_date_format(r->due_on, d);
+	if (r->status == VS_GIVEN)
+		snprintf(text, sizeof text, "%s %s: %s given on %s%s%s", txt(st, r->mrn), txt(st, r->name), r->vaccine, d,
+			 txt(st, r->reason)[0] ? "; counts toward " : "", txt(st, r->reason));
+	else
+		snprintf(text, sizeof text, "%s %s: %s dose %d, %s%s%s: %s", txt(st, r->mrn), txt(st, r->name), r->series,
+			 r->dose, status_words[r->status], r->due_on == EF_NO_DAY ? "" : r->status == VS_BLOCKED ? ", not before " : ", due ",
+			 r->due_on == EF_NO_DAY ? "" : d, txt(st, r->reason));
+	int ty = 0;
+	tui_wrap(w, &ty, bottom + 2, 0, 1, cols - 2, text, r->status == VS_BLOCKED ? tui_attr(R_BLOCKED) : A_NORMAL);
 }
 
 static enum action vac_key(struct app *a, struct screen *s, int key, enum cmd cmd)
 {
-	(void)key;
 	struct vac_st *st = s->st;
-	if (cursor_move(cmd, &st->cur, st->n, getmaxy(a->body) - 3))
+	if (cursor_move(cmd, &st->cur, st->nvis, getmaxy(a->body) - 3 - vdetail_rows(getmaxy(a->body))))
 		return ACTION_REDRAW;
+	size_t at = sel_row(st);
+	const struct vrow *r = at < st->n ? &st->rows[at] : NULL;
 	switch (cmd) {
+	case CMD_SEARCH:
+		s->mode = MODE_SEARCH;
+		s->text_input = 1;
+		return ACTION_REDRAW;
+	case CMD_SEARCH_KEEP:
+		s->mode = MODE_NORMAL;
+		s->text_input = 0;
+		return ACTION_REDRAW;
+	case CMD_SEARCH_CLEAR:
+		s->mode = MODE_NORMAL;
+		s->text_input = 0;
+		st->filter[0] = '\0';
+		if (revis(a, st, at))
+			tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
+	case CMD_CLEAR_FILTERS:
+		if (!vfiltered(st))
+			return ACTION_PASS; /* back */
+		st->filter[0] = '\0';
+		st->show = SHOW_ALL;
+		if (revis(a, st, at))
+			tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
+	case CMD_FILTER:
+		st->show = (enum vshow)((st->show + 1) % SHOW_COUNT);
+		if (revis_ex(a, st, at, 1))
+			tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
 	case CMD_OPEN:
-		if (s->patient_id || st->n == 0)
+		if (s->patient_id || !r)
 			return ACTION_NONE;
 		memset(&a->req, 0, sizeof a->req);
 		a->req.ops = &chart_ops;
-		a->req.patient_id = st->rows[st->cur].patient_id;
+		a->req.patient_id = r->patient_id;
 		st->touched = a->req.patient_id; /* whatever is entered there, recompute it */
 		return ACTION_PUSH;
 	case CMD_RECORD: {
-		const struct vrow *r = st->n ? &st->rows[st->cur] : NULL;
 		int64_t pid = r ? r->patient_id : s->patient_id;
 		if (!pid) {
 			tui_msg(a, MSG_NO_SELECTION);
@@ -420,8 +616,14 @@ static enum action vac_key(struct app *a, struct screen *s, int key, enum cmd cm
 		return ACTION_PUSH;
 	}
 	default:
-		return ACTION_PASS;
+		break;
 	}
+	if (s->mode == MODE_SEARCH) {
+		if (tui_filter_key(st->filter, sizeof st->filter, key) > 0 && revis(a, st, at))
+			tui_msg_err(a, &a->err);
+		return ACTION_REDRAW; /* other keys are not global while typing */
+	}
+	return ACTION_PASS;
 }
 
 const struct screen_ops vaccines_ops = {
@@ -430,7 +632,10 @@ const struct screen_ops vaccines_ops = {
 		 "grouped as overdue, due today, due this week, and blocked (with the reason, e.g. a "
 		 "live vaccine too soon after the transplant). From a chart: that patient's next "
 		 "doses and the doses given since the transplant. r records the selected dose as "
-		 "given; Enter opens the patient's chart.",
+		 "given; Enter opens the patient's chart. / filters by MRN, name or vaccine as you type; "
+		 "f shows every dose, those due within 7 days (due now or in the next 7 days), the overdue "
+		 "or the blocked, in turn; Esc clears the filters, and on an unfiltered list goes back. "
+		 "The lines at the bottom show the selected row in full (a blocked dose: every reason).",
 	.open = vac_open,
 	.load = vac_load,
 	.draw = vac_draw,

@@ -118,7 +118,7 @@ expect "dose saved" "Recorded HIB given on $TODAY"
 # acknowledge this patient's first alert
 keys a
 expect "alerts" "Alerts: MRN MRN001"
-keys k
+keys A
 expect "ack form" "Acknowledge alert #"
 keys F2
 expect "reason required" "required: why"

@@ -160,7 +160,9 @@ START_TEST(long_input_is_an_error_not_cut)
 	ck_assert(t != NULL);
 	th_type(t, "a");
 	ASSERT_SCREEN(t, "Alerts: clinic");
-	th_type(t, "k");
+	th_key(t, KEY_RIGHT); /* the first patient's alerts */
+	th_key(t, KEY_DOWN);
+	th_type(t, "A");
 	ASSERT_SCREEN(t, "Acknowledge alert #");
 	char text[1300] = "";
 	for (int i = 0; i < 600; i++)
