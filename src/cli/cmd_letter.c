@@ -116,7 +116,7 @@ static void wrapf(FILE *out, const char *first, const char *fmt, ...)
  * gate and the prerequisites) in words; anything else as it is. */
 static void plain_condition(const char *c, char *out, size_t size)
 {
-	char d[16], what[512];
+	char d[16], what[128];
 	int months, dose;
 	if (sscanf(c, "transplant %10s < %d months", d, &months) == 2)
 		snprintf(out, size, "less than %d months have passed since your transplant on %s", months, d);
@@ -131,7 +131,7 @@ static void plain_condition(const char *c, char *out, size_t size)
 		snprintf(out, size, "you have active acute graft-versus-host disease (GVHD, %s", c + 19);
 	else if (strncmp(c, "active chronic GVHD (", 21) == 0)
 		snprintf(out, size, "you have active chronic graft-versus-host disease (GVHD, %s", c + 21);
-	else if (sscanf(c, "needs %511[^:]:%d first", what, &dose) == 2)
+	else if (sscanf(c, "needs %127[^:]:%d first", what, &dose) == 2)
 		snprintf(out, size, "dose %d of %s must be given first", dose, vaccine_name(what));
 	else
 		snprintf(out, size, "%s", c);
