@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engraft/browse.h"
+#include "filter.h"
 #include "tui_int.h"
 
 enum { MODE_NORMAL = 0, MODE_SEARCH = 1 };
@@ -371,47 +372,9 @@ static enum action list_key(struct app *a, struct screen *s, int key, enum cmd c
 		break;
 	}
 	if (s->mode == MODE_SEARCH) {
-		size_t len = strlen(st->filter);
-		if (key == K(KEY_BACKSPACE) || key == 127 || key == CTRL('h')) {
-			if (len == 0)
-				return ACTION_NONE;
-			/* drop one UTF-8 character */
-			do
-				len--;
-			while (len > 0 && ((unsigned char)st->filter[len] & 0xC0) == 0x80);
-			st->filter[len] = '\0';
-		} else if (key == CTRL('u')) {
-			st->filter[0] = '\0';
-		} else if (!(key & KF) && key >= 0x20 && key != 0x7f) {
-			char u[5];
-			int n;
-			unsigned c = (unsigned)key;
-			if (c < 0x80) {
-				u[0] = (char)c;
-				n = 1;
-			} else if (c < 0x800) {
-				u[0] = (char)(0xC0 | (c >> 6));
-				u[1] = (char)(0x80 | (c & 0x3F));
-				n = 2;
-			} else if (c < 0x10000) {
-				u[0] = (char)(0xE0 | (c >> 12));
-				u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-				u[2] = (char)(0x80 | (c & 0x3F));
-				n = 3;
-			} else {
-				u[0] = (char)(0xF0 | (c >> 18));
-				u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-				u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-				u[3] = (char)(0x80 | (c & 0x3F));
-				n = 4;
-			}
-			if (len + (size_t)n >= sizeof st->filter - 1)
-				return ACTION_NONE;
-			memcpy(st->filter + len, u, (size_t)n);
-			st->filter[len + (size_t)n] = '\0';
-		} else {
-			return ACTION_NONE; /* other keys are not global while typing */
-		}
+		/* other keys are not global while typing */
+		if (tui_filter_key(st->filter, sizeof st->filter, key) != 1)
+			return ACTION_NONE;
 		st->nav = NAV_FIRST;
 		return ACTION_RELOAD;
 	}

@@ -9,43 +9,12 @@ set -u
 ENGRAFT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 COLS=$2
 ROWS=$3
-command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
-umask 077
-T=$(mktemp -d)
-SOCK="engraft-np-$$"
-TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
-cleanup() { TM kill-server >/dev/null 2>&1; rm -rf "$T"; }
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+SESSION=np
+e2e_setup np
 DB=$T/np.db
-pass=0 fail=0
 TODAY=$(date +%F)
 "$ENGRAFT" --db "$DB" init >/dev/null || { echo "FAIL: init"; exit 1; }
-
-# The screen once it has stopped changing (two equal reads in a row).
-screen() {
-	local prev="" cur i
-	for i in $(seq 1 100); do
-		cur=$(TM capture-pane -p -t np 2>/dev/null)
-		if [ -n "$cur" ] && [ "$cur" = "$prev" ]; then
-			printf '%s\n' "$cur" >"$T/screen"
-			return 0
-		fi
-		prev=$cur
-		sleep 0.1
-	done
-	printf '%s\n' "$cur" >"$T/screen"
-}
-expect() { # expect NAME TEXT: the settled screen shows TEXT
-	screen
-	if grep -qF -- "$2" "$T/screen"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $1: screen does not show '$2'"
-		sed 's/^/  | /' "$T/screen"
-	fi
-}
-keys() { TM send-keys -t np "$@"; sleep 0.15; }
 
 TM new-session -d -s np -x "$COLS" -y "$ROWS" \
 	"LANG=C.UTF-8 LC_ALL=C.UTF-8 ESCDELAY=25 '$ENGRAFT' --db '$DB'; echo \$? >'$T/exit'; sleep 60"

@@ -14,20 +14,9 @@ DATA=$2
 COLS=$3
 ROWS=$4
 LOC=${5:-C.UTF-8}
-command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
-if ! locale -a 2>/dev/null | grep -qix "$(printf '%s' "$LOC" | sed 's/UTF-8/utf-\\?8/I')"; then
-	[ -z "${CI:-}" ] || { echo "FAIL: CI has no $LOC locale (.ci/deps makes it)"; exit 1; }
-	echo "no $LOC locale here: skipped"
-	exit 77
-fi
-umask 077
-T=$(mktemp -d)
-SOCK="engraft-trend-$$"
-TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
-cleanup() { TM kill-server >/dev/null 2>&1; rm -rf "$T"; }
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_setup trend "$LOC"
 DB=$T/trend.db
-pass=0 fail=0
 
 for k in patients transplants labs gvhd-acute immunosuppression ivig vaccinations; do
 	"$ENGRAFT" --db "$DB" import "$k" "$DATA/$k.csv" >/dev/null || { echo "FAIL: import $k"; exit 1; }
@@ -35,43 +24,6 @@ done
 printf 'mrn,given_on,product\nMRN001,2024-01-13,platelets\nMRN001,2024-01-18,red_cells\n' >"$T/tf.csv"
 "$ENGRAFT" --db "$DB" import transfusions "$T/tf.csv" >/dev/null || { echo "FAIL: import transfusions"; exit 1; }
 "$ENGRAFT" --db "$DB" check >/dev/null || { echo "FAIL: check"; exit 1; }
-
-# The screen once it has stopped changing (two equal reads in a row).
-screen() {
-	local prev="" cur i
-	for i in $(seq 1 100); do
-		cur=$(TM capture-pane -p -t e2e 2>/dev/null)
-		if [ -n "$cur" ] && [ "$cur" = "$prev" ]; then
-			printf '%s\n' "$cur" >"$T/screen"
-			return 0
-		fi
-		prev=$cur
-		sleep 0.1
-	done
-	printf '%s\n' "$cur" >"$T/screen"
-}
-
-expect() { # expect NAME TEXT: the settled screen shows TEXT
-	screen
-	if grep -qF -- "$2" "$T/screen"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $1: screen does not show '$2'"
-		sed 's/^/  | /' "$T/screen"
-	fi
-}
-
-expect_not() { # expect_not NAME TEXT
-	screen
-	if grep -qF -- "$2" "$T/screen"; then
-		fail=$((fail + 1))
-		echo "FAIL: $1: screen shows '$2'"
-		sed 's/^/  | /' "$T/screen"
-	else
-		pass=$((pass + 1))
-	fi
-}
 
 # page the chart down until TEXT shows (at most 8 pages)
 expect_paging() {
@@ -85,8 +37,6 @@ expect_paging() {
 	echo "FAIL: $1: chart never shows '$2'"
 	sed 's/^/  | /' "$T/screen"
 }
-
-keys() { TM send-keys -t e2e "$@"; sleep 0.15; }
 
 TM new-session -d -s e2e -x "$COLS" -y "$ROWS" \
 	"LANG=$LOC LC_ALL=$LOC ESCDELAY=25 '$ENGRAFT' --db '$DB'; echo \$? >'$T/exit'; sleep 60"

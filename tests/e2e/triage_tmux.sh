@@ -12,15 +12,9 @@ ENGRAFT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 DATA=$2
 COLS=$3
 ROWS=$4
-command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
-umask 077
-T=$(mktemp -d)
-SOCK="engraft-triage-$$"
-TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
-cleanup() { TM kill-server >/dev/null 2>&1; rm -rf "$T"; }
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_setup triage
 DB=$T/e2e.db
-pass=0 fail=0
 
 for k in patients transplants labs gvhd-acute immunosuppression ivig vaccinations; do
 	"$ENGRAFT" --db "$DB" import "$k" "$DATA/$k.csv" >/dev/null || { echo "FAIL: import $k"; exit 1; }
@@ -28,42 +22,6 @@ done
 "$ENGRAFT" --db "$DB" check >/dev/null || { echo "FAIL: check"; exit 1; }
 # MRN002's open alerts today (the fixture is dated; today decides how many)
 N2=$("$ENGRAFT" --db "$DB" export alerts --mrn MRN002 | grep -c ',open,')
-
-# The screen once it has stopped changing (two equal reads in a row).
-screen() {
-	local prev="" cur i
-	for i in $(seq 1 100); do
-		cur=$(TM capture-pane -p -t e2e 2>/dev/null)
-		if [ -n "$cur" ] && [ "$cur" = "$prev" ]; then
-			printf '%s\n' "$cur" >"$T/screen"
-			return 0
-		fi
-		prev=$cur
-		sleep 0.1
-	done
-	printf '%s\n' "$cur" >"$T/screen"
-}
-expect() { # expect NAME TEXT: the settled screen shows TEXT
-	screen
-	if grep -qF -- "$2" "$T/screen"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $1: screen does not show '$2'"
-		sed 's/^/  | /' "$T/screen"
-	fi
-}
-expect_not() { # expect_not NAME TEXT
-	screen
-	if grep -qF -- "$2" "$T/screen"; then
-		fail=$((fail + 1))
-		echo "FAIL: $1: screen shows '$2'"
-		sed 's/^/  | /' "$T/screen"
-	else
-		pass=$((pass + 1))
-	fi
-}
-keys() { TM send-keys -t e2e "$@"; sleep 0.15; }
 
 TM new-session -d -s e2e -x "$COLS" -y "$ROWS" \
 	"LANG=C.UTF-8 LC_ALL=C.UTF-8 ESCDELAY=25 '$ENGRAFT' --db '$DB'; echo \$? >'$T/exit'; sleep 60"
