@@ -74,6 +74,12 @@ int store_patient_dates(struct store *s, const char *mrn, size_t mrn_len, int64_
 			struct ef_err *err);
 /* The date of death of a patient by id (EF_NO_DAY: none recorded). */
 int store_patient_death(struct store *s, int64_t patient_id, ef_day *death, struct ef_err *err);
+/* The date of the patient's latest valid record (a result, transplant,
+ * transfusion, dose, GVHD assessment, immunosuppression start or stop, IVIG
+ * dose, or a status other than deceased) and what it is ("lab result ANC",
+ * cut to 31 bytes): a date of death before it would contradict it.
+ * EF_NO_DAY: none. */
+int store_patient_latest_record(struct store *s, int64_t patient_id, ef_day *on, char what[32], struct ef_err *err);
 int store_patient_get(struct store *s, int64_t id, struct ef_patient *p, struct ef_err *err);
 int store_patient_count(struct store *s, int64_t *n, struct ef_err *err);
 

@@ -115,6 +115,7 @@ struct save_tx {
 	const char *meaning;
 	ef_day on; /* the record's date (EF_NO_DAY: not checked) */
 	struct app_saved *out;
+	int death; /* the record says the patient died on `on` */
 };
 
 /* Nothing is dated after the patient's date of death. */
@@ -130,11 +131,27 @@ static int not_after_death(struct store *s, int64_t patient_id, ef_day on, struc
 	return ef_errf(err, EF_INVALID, "%s is after the patient's date of death %s (nothing saved)", o, d);
 }
 
+/* A date of death is not before any valid record of the patient. */
+static int not_before_records(struct store *s, int64_t patient_id, ef_day death, struct ef_err *err)
+{
+	ef_day last;
+	char what[32], d[11], l[11];
+	int rc = store_patient_latest_record(s, patient_id, &last, what, err);
+	if (rc || last == EF_NO_DAY || last <= death)
+		return rc;
+	ef_date_format(death, d);
+	ef_date_format(last, l);
+	return ef_errf(err, EF_INVALID,
+		       "the date of death %s is before the patient's %s of %s; correct the date, or mark that record "
+		       "entered in error first (nothing saved)",
+		       d, what, l);
+}
+
 static int save_body(struct store *s, void *ctx, struct ef_err *err)
 {
 	struct save_tx *t = ctx;
 	int rc = not_after_death(s, t->patient_id, t->on, err);
-	if (rc)
+	if (rc || (t->death && (rc = not_before_records(s, t->patient_id, t->on, err))))
 		return rc;
 	rc = t->put(s, t->rec, &t->out->put, err);
 	if (rc || t->out->put == STORE_UNCHANGED)
@@ -145,18 +162,21 @@ static int save_body(struct store *s, void *ctx, struct ef_err *err)
 	return app_rules_apply(s, t->e->ref, t->patient_id, t->e->today, &t->out->alerts, err);
 }
 
+/* Check the permission and run the save in one transaction. */
+static int save_run(struct save_tx *t, struct ef_err *err)
+{
+	*t->out = (struct app_saved){0};
+	int rc = app_permit(t->e->me, app_kind_action(t->kind), err);
+	if (!rc && (rc = store_tx(t->e->s, save_body, t, err)))
+		*t->out = (struct app_saved){0};
+	return rc;
+}
+
 static int save(const struct app_env *e, put_fn put, const void *rec, int64_t patient_id, enum store_kind kind,
 		const char *meaning, ef_day on, struct app_saved *out, struct ef_err *err)
 {
-	*out = (struct app_saved){0};
-	int rc = app_permit(e->me, app_kind_action(kind), err);
-	if (rc)
-		return rc;
-	struct save_tx t = {e, put, rec, patient_id, kind, meaning, on, out};
-	rc = store_tx(e->s, save_body, &t, err);
-	if (rc)
-		*out = (struct app_saved){0};
-	return rc;
+	struct save_tx t = {e, put, rec, patient_id, kind, meaning, on, out, 0};
+	return save_run(&t, err);
 }
 
 /* The store's puts, each with its own record type, behind one signature
@@ -259,7 +279,8 @@ int app_record_status(const struct app_env *e, const struct store_status_rec *r,
 			       STORE_STATUS_NOTE_MAX);
 	if (nl && (why = ef_text_problem(c.note, nl, 1)))
 		return ef_errf(err, EF_INVALID, "status: the note %s", why);
-	return save(e, put_status, &c, r->patient_id, STORE_K_STATUS, NULL, on, out, err);
+	struct save_tx t = {e, put_status, &c, r->patient_id, STORE_K_STATUS, NULL, on, out, k == EF_ST_DECEASED};
+	return save_run(&t, err);
 }
 
 /* ---- one record of any kind, as a form enters it ---- */

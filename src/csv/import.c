@@ -706,6 +706,23 @@ static void row_status(struct imp *im)
 	r.entered_in_error = eie_cell(im, 4, &r.eie_given);
 	if (im->row_bad || im->fatal)
 		return;
+	if (st == EF_ST_DECEASED && !r.entered_in_error) {
+		/* a date of death before a record of the patient contradicts it */
+		ef_day last;
+		char what[32], ld[11];
+		if (store_patient_latest_record(im->s, r.patient_id, &last, what, im->err)) {
+			im->fatal = EF_DB;
+			return;
+		}
+		if (last != EF_NO_DAY && last > d) {
+			ef_date_format(last, ld);
+			report(im, "recorded_on",
+			       "the date of death %s is before the patient's %s of %s; correct the date, or mark that "
+			       "record entered in error first",
+			       r.recorded_on, what, ld);
+			return;
+		}
+	}
 	enum store_put res;
 	count(im, store_put_status(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
 	/* a later row of this file for the patient is checked against it */

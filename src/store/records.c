@@ -581,6 +581,47 @@ int store_patient_death(struct store *s, int64_t patient_id, ef_day *death, stru
 	return EF_OK;
 }
 
+int store_patient_latest_record(struct store *s, int64_t patient_id, ef_day *on, char what[32], struct ef_err *err)
+{
+	/* substr: a lab's collected_on may carry a time */
+	static const char sql[] =
+		"SELECT d, what FROM ("
+		"SELECT substr(collected_on, 1, 10) AS d, 'lab result ' || test AS what FROM lab_results "
+		"WHERE patient_id = ?1 AND entered_in_error IS NULL "
+		"UNION ALL SELECT transplant_date, 'transplant' FROM transplants WHERE patient_id = ?1 "
+		"UNION ALL SELECT given_on, 'transfusion' FROM transfusions WHERE patient_id = ?1 "
+		"AND entered_in_error IS NULL "
+		"UNION ALL SELECT given_on, 'dose of ' || vaccine FROM vaccinations WHERE patient_id = ?1 "
+		"AND entered_in_error IS NULL "
+		"UNION ALL SELECT assessed_on, 'GVHD assessment' FROM gvhd_acute WHERE patient_id = ?1 "
+		"AND entered_in_error IS NULL "
+		"UNION ALL SELECT assessed_on, 'GVHD assessment' FROM gvhd_chronic WHERE patient_id = ?1 "
+		"AND entered_in_error IS NULL "
+		"UNION ALL SELECT max(started_on, coalesce(stopped_on, '')), drug FROM immunosuppression "
+		"WHERE patient_id = ?1 AND entered_in_error IS NULL "
+		"UNION ALL SELECT given_on, 'IVIG dose' FROM ivig WHERE patient_id = ?1 AND entered_in_error IS NULL "
+		"UNION ALL SELECT recorded_on, 'status ' || status FROM status WHERE patient_id = ?1 "
+		"AND entered_in_error IS NULL AND status <> 'deceased') ORDER BY d DESC LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	sqlite3_bind_int64(st, 1, patient_id);
+	int rc = sqlite3_step(st);
+	*on = EF_NO_DAY;
+	what[0] = '\0';
+	if (rc == SQLITE_ROW) {
+		*on = store_col_day(st, 0);
+		const unsigned char *w = sqlite3_column_text(st, 1);
+		snprintf(what, 32, "%.31s", w ? (const char *)w : "");
+	} else if (rc != SQLITE_DONE) {
+		rc = store_dberr(s, err, "look up the patient's latest record");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return EF_OK;
+}
+
 int store_patient_get(struct store *s, int64_t id, struct ef_patient *p, struct ef_err *err)
 {
 	static const char sql[] =

@@ -138,6 +138,17 @@ printf 'mrn,recorded_on,status\nT003,2025-06-01,deceased\nT003,2025-06-02,alive\
 check "death and a later contact in one file" 3 E import status "$T/same-file.csv"
 contains "same file: the date of death named" "$T/err" "after the patient's date of death 2025-06-01"
 
+# a date of death before a record of the patient contradicts it: refused,
+# naming the record; the record marked entered in error no longer counts
+printf 'mrn,recorded_on,status\nT001,2025-07-01,deceased\n' >"$T/early-death.csv"
+check "a death before the patient's latest record" 3 E import status "$T/early-death.csv"
+contains "the later record named" "$T/err" "the date of death 2025-07-01 is before the patient's GVHD assessment of 2025-09-01"
+contains "what to do said" "$T/err" "mark that record entered in error first"
+check "export after the refused death" 0 E export followup-status
+contains "T001 still alive" "$T/out" "T001,alive,"
+printf 'mrn,recorded_on,status,entered_in_error\nT001,2025-06-30,deceased,wrong patient\n' >"$T/eie-death.csv"
+check "an early death entered in error is not a death" 0 E import status "$T/eie-death.csv"
+
 # transferred, then returned: alerts resolve with the reason, then reopen
 printf 'mrn,recorded_on,status\nT001,2025-10-05,transferred\n' >"$T/tr.csv"
 check "record a transfer" 0 E import status "$T/tr.csv"

@@ -3,7 +3,8 @@
  * the reason's validation, and a record saved again through a form being
  * valid again. Also the status use case on the same fixture (issue 18):
  * app_record_status resolves alerts, refuses bad input, and every single
- * save dated after the date of death is refused. */
+ * save dated after the date of death is refused, as is a date of death
+ * before a record. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,12 @@ START_TEST(status_resolves_alerts_and_refuses_later_records)
 	st.note = "bad\033[2Jnote";
 	ck_assert_int_eq(app_record_status(&f.env, &st, &saved, &err), EF_INVALID);
 	st.note = "at home,\nfamily present";
+	/* a date of death before the IgG of 2025-07-14 contradicts it */
+	st.recorded_on = "2025-07-13";
+	ck_assert_int_eq(app_record_status(&f.env, &st, &saved, &err), EF_INVALID);
+	ck_assert_str_eq(err.msg, "the date of death 2025-07-13 is before the patient's lab result IGG of 2025-07-14; "
+				  "correct the date, or mark that record entered in error first (nothing saved)");
+	st.recorded_on = "2025-09-01";
 	ck_assert_int_eq(app_record_status(&f.env, &st, &saved, &err), EF_OK);
 	ck_assert_int_eq(saved.put, STORE_INSERTED);
 	ck_assert_int_eq(saved.alerts.resolved, c.opened); /* every open alert, in the same transaction */
