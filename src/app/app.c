@@ -142,8 +142,8 @@ static int not_before_records(struct store *s, int64_t patient_id, ef_day death,
 	ef_date_format(death, d);
 	ef_date_format(last, l);
 	return ef_errf(err, EF_INVALID,
-		       "the date of death %s is before the patient's %s of %s; correct the date, or mark that record "
-		       "entered in error first (nothing saved)",
+		       "death on %s is before the patient's %s of %s: correct the date or mark that record entered "
+		       "in error (nothing saved)",
 		       d, what, l);
 }
 

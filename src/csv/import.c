@@ -717,8 +717,8 @@ static void row_status(struct imp *im)
 		if (last != EF_NO_DAY && last > d) {
 			ef_date_format(last, ld);
 			report(im, "recorded_on",
-			       "the date of death %s is before the patient's %s of %s; correct the date, or mark that "
-			       "record entered in error first",
+			       "death on %s is before the patient's %s of %s: correct the date or mark that record "
+			       "entered in error",
 			       r.recorded_on, what, ld);
 			return;
 		}

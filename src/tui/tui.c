@@ -508,8 +508,8 @@ static void draw_bar(struct app *a)
 {
 	WINDOW *w = a->bar;
 	struct screen *t = TOP(a);
-	if (a->asking)
-		return; /* draw_question has the row */
+	if (a->asking || a->msg_rows == 2)
+		return; /* draw_question, or a long message, has the row */
 	werase(w);
 	fill_line(w, 0, tui_attr(R_BAR_LABEL));
 	int x = 0, cols = getmaxx(w);
@@ -551,7 +551,7 @@ static void draw_bar(struct app *a)
  * character. */
 static size_t fit_words(const char *s, int cols)
 {
-	char buf[sizeof ((struct app *)0)->question];
+	char buf[sizeof ((struct app *)0)->msg];
 	size_t n = strlen(s), best = 0;
 	if (text_width(s) <= cols || n >= sizeof buf)
 		return n < sizeof buf ? n : 0;
@@ -577,29 +577,22 @@ static size_t fit_words(const char *s, int cols)
 	return best;
 }
 
-/* A y/n question on the status line, and the key bar's row under it when
- * it is longer than one row (the keys of the screen do nothing while it
- * asks). Its end, the choice "(y/n)", is always shown: a question longer
- * than two rows loses words in its middle, marked with an ellipsis. */
-static void draw_question(struct app *a)
+/* Text on the status line, continued on the key bar's row under it when it
+ * is longer than one row. Its end (a question's "(y/n)", an error's
+ * "(nothing saved)") is always shown: text longer than two rows loses words
+ * in its middle, marked with an ellipsis. Returns the rows used. */
+static int draw_two_rows(struct app *a, const char *q, attr_t at)
 {
 	WINDOW *st = a->status, *bar = a->bar;
-	attr_t at = tui_attr(R_STATUS_ERROR);
 	int cols = getmaxx(st);
-	const char *q = a->question;
 	werase(st);
-	werase(bar);
 	fill_line(st, 0, at);
 	if (text_width(q) <= cols) {
 		put_text(st, 0, 0, cols, q, at, 0);
-		fill_line(bar, 0, tui_attr(R_BAR_LABEL));
-		int x = put_text(bar, 0, 0, cols, "y", tui_attr(R_BAR_KEY), 0);
-		x += put_text(bar, 0, x, cols - x, " Yes ", tui_attr(R_BAR_LABEL), 0);
-		x += put_text(bar, 0, x, cols - x, "n", tui_attr(R_BAR_KEY), 0);
-		put_text(bar, 0, x, cols - x, " No (or any other key)", tui_attr(R_BAR_LABEL), 0);
-		return;
+		return 1;
 	}
-	char line[sizeof a->question];
+	werase(bar);
+	char line[sizeof a->msg];
 	size_t n = fit_words(q, cols);
 	memcpy(line, q, n);
 	line[n] = '\0';
@@ -610,9 +603,9 @@ static void draw_question(struct app *a)
 	fill_line(bar, 0, at);
 	if (text_width(rest) <= cols) {
 		put_text(bar, 0, 0, cols, rest, at, 0);
-		return;
+		return 2;
 	}
-	/* the end of the question, after an ellipsis */
+	/* the end of the text, after an ellipsis */
 	const char *dots = a->utf8 ? "\u2026" : "...";
 	int room = cols - text_width(dots);
 	const char *tail = rest;
@@ -623,18 +616,44 @@ static void draw_question(struct app *a)
 	}
 	int x = put_text(bar, 0, 0, cols, dots, at, 0);
 	put_text(bar, 0, x, cols - x, tail, at, 0);
+	return 2;
 }
 
+/* A y/n question (the keys of the screen do nothing while it asks): on one
+ * row, the key bar says what y and n do. */
+static void draw_question(struct app *a)
+{
+	WINDOW *bar = a->bar;
+	int cols = getmaxx(bar);
+	if (draw_two_rows(a, a->question, tui_attr(R_STATUS_ERROR)) == 1) {
+		werase(bar);
+		fill_line(bar, 0, tui_attr(R_BAR_LABEL));
+		int x = put_text(bar, 0, 0, cols, "y", tui_attr(R_BAR_KEY), 0);
+		x += put_text(bar, 0, x, cols - x, " Yes ", tui_attr(R_BAR_LABEL), 0);
+		x += put_text(bar, 0, x, cols - x, "n", tui_attr(R_BAR_KEY), 0);
+		put_text(bar, 0, x, cols - x, " No (or any other key)", tui_attr(R_BAR_LABEL), 0);
+	}
+}
+
+/* The status line: a question, or the message; a message longer than the
+ * row takes the key bar's row too until the next key (never cut). */
 static void draw_status(struct app *a)
 {
 	WINDOW *w = a->status;
+	a->msg_rows = 0;
 	if (a->asking) {
 		draw_question(a);
 		return;
 	}
 	werase(w);
-	if (a->msg[0])
+	if (!a->msg[0])
+		return;
+	if (text_width(a->msg) <= getmaxx(w)) {
 		put_text(w, 0, 0, getmaxx(w), a->msg, tui_attr(a->msg_role), 0);
+		a->msg_rows = 1;
+	} else {
+		a->msg_rows = draw_two_rows(a, a->msg, tui_attr(a->msg_role));
+	}
 }
 
 static void render(struct app *a)

@@ -202,6 +202,7 @@ struct app {
 	int unwind;              /* popping towards this depth (p, Ctrl-C): -1 none */
 	char msg[512];
 	enum role msg_role;
+	int msg_rows;            /* rows the message took when drawn (2: the key bar's too) */
 	int quit;
 	int utf8;
 	int too_small;

@@ -142,8 +142,8 @@ contains "same file: the date of death named" "$T/err" "after the patient's date
 # naming the record; the record marked entered in error no longer counts
 printf 'mrn,recorded_on,status\nT001,2025-07-01,deceased\n' >"$T/early-death.csv"
 check "a death before the patient's latest record" 3 E import status "$T/early-death.csv"
-contains "the later record named" "$T/err" "the date of death 2025-07-01 is before the patient's GVHD assessment of 2025-09-01"
-contains "what to do said" "$T/err" "mark that record entered in error first"
+contains "the later record named" "$T/err" "death on 2025-07-01 is before the patient's GVHD assessment of 2025-09-01"
+contains "what to do said" "$T/err" "correct the date or mark that record entered in error"
 check "export after the refused death" 0 E export followup-status
 contains "T001 still alive" "$T/out" "T001,alive,"
 printf 'mrn,recorded_on,status,entered_in_error\nT001,2025-06-30,deceased,wrong patient\n' >"$T/eie-death.csv"

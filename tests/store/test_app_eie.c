@@ -133,8 +133,8 @@ START_TEST(status_resolves_alerts_and_refuses_later_records)
 	/* a date of death before the IgG of 2025-07-14 contradicts it */
 	st.recorded_on = "2025-07-13";
 	ck_assert_int_eq(app_record_status(&f.env, &st, &saved, &err), EF_INVALID);
-	ck_assert_str_eq(err.msg, "the date of death 2025-07-13 is before the patient's lab result IGG of 2025-07-14; "
-				  "correct the date, or mark that record entered in error first (nothing saved)");
+	ck_assert_str_eq(err.msg, "death on 2025-07-13 is before the patient's lab result IGG of 2025-07-14: correct the "
+				  "date or mark that record entered in error (nothing saved)");
 	st.recorded_on = "2025-09-01";
 	ck_assert_int_eq(app_record_status(&f.env, &st, &saved, &err), EF_OK);
 	ck_assert_int_eq(saved.put, STORE_INSERTED);

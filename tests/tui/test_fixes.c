@@ -142,6 +142,32 @@ START_TEST(long_question_keeps_its_choice_at_80_columns)
 }
 END_TEST
 
+/* A message longer than the status line continues on the key bar's row
+ * until the next key: a refusal's reason and "(nothing saved)" are never
+ * cut at 80 columns (a date of death before the patient's records). */
+START_TEST(long_message_takes_two_rows_until_the_next_key)
+{
+	struct th *t = start(24, 80, 0);
+	open_chart(t, "smith j");
+	th_type(t, "s");
+	th_type(t, "\025" "2024-01-05\t");
+	th_key(t, KEY_RIGHT);
+	th_key(t, KEY_RIGHT); /* alive -> relapse -> deceased */
+	th_key(t, KEY_F(2));
+	char both[300];
+	snprintf(both, sizeof both, "%s", th_line(t, 22));
+	size_t n = strlen(both);
+	snprintf(both + n, sizeof both - n, " %s", th_line(t, 23));
+	ck_assert_msg(strstr(both, "death on 2024-01-05 is before the patient's") && strstr(both, "CD4 of 2024-07-10") &&
+			      strstr(both, "(nothing saved)") && !strstr(both, "\u2026"),
+		      "message: %s", both);
+	ck_assert_int_eq(th_export_count(t, STORE_K_STATUS, "MRN001", "deceased"), 0);
+	th_type(t, "\t"); /* the next key: the bar is back */
+	ck_assert_msg(strstr(th_line(t, 23), "Save"), "bar: %s", th_line(t, 23));
+	th_free(t);
+}
+END_TEST
+
 /* At 50 columns the same kind of question needs more than two rows: its
  * middle gives way (an ellipsis), never its end. */
 START_TEST(question_longer_than_two_rows_loses_its_middle_not_its_choice)
@@ -250,6 +276,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, form_too_small_ignores_keys_and_keeps_its_content);
 	tcase_add_test(tc, terminal_too_small_over_a_form_keeps_it_and_q_asks);
 	tcase_add_test(tc, long_question_keeps_its_choice_at_80_columns);
+	tcase_add_test(tc, long_message_takes_two_rows_until_the_next_key);
 	tcase_add_test(tc, question_longer_than_two_rows_loses_its_middle_not_its_choice);
 	tcase_add_test(tc, no_color_messages_say_highlighted);
 	tcase_add_test(tc, colour_messages_say_red);
