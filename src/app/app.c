@@ -175,6 +175,7 @@ static int save_run(struct save_tx *t, struct ef_err *err)
 static int save(const struct app_env *e, put_fn put, const void *rec, int64_t patient_id, enum store_kind kind,
 		const char *meaning, ef_day on, struct app_saved *out, struct ef_err *err)
 {
+	*out = (struct app_saved){0};
 	struct save_tx t = {e, put, rec, patient_id, kind, meaning, on, out, 0};
 	return save_run(&t, err);
 }
