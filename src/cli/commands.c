@@ -7,7 +7,8 @@ const struct command ef_commands[] = {
 	 "The login that creates the database is its first admin.\n"
 	 "Options:\n"
 	 "  --assets DIR  load the reference tables (cvx.csv, vaccine_schedule.csv,\n"
-	 "                milestones.csv, monitoring.csv, parameters.csv, lab_tests.csv)\n"
+	 "                milestones.csv, monitoring.csv, parameters.csv, lab_tests.csv,\n"
+	 "                loinc.csv)\n"
 	 "                from a site's edited copies in DIR instead of the built-in\n"
 	 "                defaults (admin only)\n"
 	 "  --group GROUP  a clinic's shared database: its directory becomes setgid\n"
@@ -30,7 +31,9 @@ const struct command ef_commands[] = {
 	 "Columns are matched by name, in any order. Every bad row is reported as\n"
 	 "FILE:LINE: column: reason, and then nothing is imported (exit 3).\n"
 	 "Rows whose natural key exists are updated if their values differ,\n"
-	 "so importing the same file again changes nothing.\n",
+	 "so importing the same file again changes nothing.\n"
+	 "KIND hl7 reads HL7 v2 lab results (ORU^R01) and immunizations (VXU^V04)\n"
+	 "instead of a CSV (engraft import hl7 --help: the mapping).\n",
 	 cmd_import, EF_ACT_READ},
 	{"export", "KIND [-o FILE] [--as-of DATE] [--mrn MRN]", "write a CSV file (standard output by default)",
 	 "KIND is an import kind (same columns, so an export imports again),\n"
