@@ -66,4 +66,17 @@ int ef_hl7_kinds(const char *buf, size_t len, const char *name, unsigned *kinds,
 int ef_hl7_import(struct store *s, const char *buf, size_t len, const char *name, const char *sha_hex,
 		  const struct ef_import_opts *opts, struct ef_hl7_result *res, struct ef_err *err);
 
+/* `export vxu`: one VXU^V04 message (MSH, PID, ORC, RXA, RXR; segments
+ * ending in CR, the encoding characters |^~\& and every text escaped) per
+ * dose given here (source administered) on or after `since` (EF_NO_DAY:
+ * all), of one patient (mrn) or all; historical doses are not reported
+ * again. A dose marked entered in error is sent with RXA-21 D, the others
+ * with A. stamp (YYYYMMDDHHMMSS, local) is MSH-7 and the stem of each
+ * MSH-10 (EF<stamp>-N). RXA-6 is 999 (amount not recorded). A dose
+ * recorded by series code instead of a CVX code cannot be reported: each
+ * goes to diag and the result is EF_INVALID with nothing written (one
+ * entered in error was never sent and is left out). *messages: how many. */
+int ef_export_vxu(struct store *s, ef_day since, const char *mrn, const char *stamp, FILE *out, long *messages,
+		  ef_diag_fn diag, void *diag_ctx, struct ef_err *err);
+
 #endif

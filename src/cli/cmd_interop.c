@@ -31,6 +31,18 @@ int cli_import_hl7(struct cli *c, FILE *in, const char *name)
 	return EF_OK;
 }
 
+int cli_export_vxu(struct cli *c, ef_day since, const char *mrn, FILE *out, struct ef_err *err)
+{
+	/* MSH-7: now, local time, as the clock says it (cli.c) */
+	char day[11], stamp[40];
+	int sec = c->now_sec >= 0 ? c->now_sec % 86400 : 0;
+	ef_date_format(c->today, day);
+	snprintf(stamp, sizeof stamp, "%.4s%.2s%.2s%02d%02d%02d", day, day + 5, day + 8, sec / 3600,
+		 sec / 60 % 60, sec % 60);
+	long n;
+	return ef_export_vxu(c->store, since, mrn, stamp, out, &n, print_diag, NULL, err);
+}
+
 void cli_hl7_help(FILE *out)
 {
 	fputs("\nimport hl7 FILE: HL7 v2 (2.3 to 2.5.1) messages, segments ending in CR, LF\n"

@@ -35,16 +35,22 @@ const struct command ef_commands[] = {
 	 "KIND hl7 reads HL7 v2 lab results (ORU^R01) and immunizations (VXU^V04)\n"
 	 "instead of a CSV (engraft import hl7 --help: the mapping).\n",
 	 cmd_import, EF_ACT_READ},
-	{"export", "KIND [-o FILE] [--as-of DATE] [--mrn MRN]", "write a CSV file (standard output by default)",
+	{"export", "KIND [-o FILE] [--as-of DATE] [--mrn MRN] [--since DATE]",
+	 "write a CSV file (standard output by default), or HL7 VXU messages",
 	 "KIND is an import kind (same columns, so an export imports again),\n"
 	 "or a computed kind: alerts, due, engraftment, gvhd, followup-status\n"
 	 "(as of --as-of),\n"
 	 "or audit (the audit log: seq, at, user, action, table, row_key, before,\n"
-	 "after, hash; always the whole log).\n"
+	 "after, hash; always the whole log),\n"
+	 "or vxu (HL7 v2 VXU^V04 messages for the immunization registry: one per\n"
+	 "dose given here; historical doses are not sent again; a dose entered in\n"
+	 "error is sent with RXA-21 D; a dose recorded by series code, not CVX, is\n"
+	 "refused, exit 3).\n"
 	 "Options:\n"
 	 "  -o, --output FILE  write to FILE instead of standard output\n"
 	 "  --as-of DATE       the record as it stood on DATE (later rows left out)\n"
-	 "  --mrn MRN          one patient only\n",
+	 "  --mrn MRN          one patient only\n"
+	 "  --since DATE       vxu: doses given on or after DATE only\n",
 	 cmd_export, EF_ACT_READ},
 	{"check", "[--as-of DATE] [--mrn MRN]", "evaluate all rules; open, keep, reopen or resolve alerts",
 	 "Evaluates every rule for every patient (or one) as the record stood on\n"
