@@ -2,9 +2,11 @@
  * FILE` (HL7 v2 ORU^R01 lab results and VXU^V04 immunizations), and what
  * `import hl7 --help` says about the mapping (interop.h). */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli_int.h"
 #include "engraft/app.h"
+#include "engraft/fhir.h"
 #include "engraft/interop.h"
 
 static void print_diag(void *ctx, const char *msg)
@@ -41,6 +43,20 @@ int cli_export_vxu(struct cli *c, ef_day since, const char *mrn, FILE *out, stru
 		 sec / 60 % 60, sec % 60);
 	long n;
 	return ef_export_vxu(c->store, since, mrn, stamp, out, &n, print_diag, NULL, err);
+}
+
+int cli_export_fhir(struct cli *c, const char *mrn, FILE *out, struct ef_err *err)
+{
+	struct ef_fhir_counts n;
+	if (mrn) { /* one patient who is not there is a mistake, not an empty bundle */
+		int64_t id;
+		int rc = store_patient_id(c->store, mrn, strlen(mrn), &id, NULL, err);
+		if (rc)
+			return rc;
+		if (!id)
+			return ef_errf(err, EF_INVALID, "export fhir: unknown MRN '%s'", mrn);
+	}
+	return ef_export_fhir(c->store, mrn, out, &n, err);
 }
 
 void cli_hl7_help(FILE *out)
