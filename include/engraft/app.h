@@ -209,5 +209,11 @@ int app_draft_count(const struct app_env *e, int64_t *n, struct ef_err *err);
 struct ef_hl7_result;
 int app_import_hl7(const struct app_env *e, int now_sec, FILE *in, const char *name, ef_diag_fn diag,
 		   void *diag_ctx, struct ef_hl7_result *res, struct ef_err *err);
+/* `import fhir`: the same for a FHIR R4 Bundle (fhir.h ef_fhir_import):
+ * Observations need the permission of labs, Immunizations of
+ * vaccinations. */
+struct ef_fhir_result;
+int app_import_fhir(const struct app_env *e, int now_sec, FILE *in, const char *name, ef_diag_fn diag,
+		    void *diag_ctx, struct ef_fhir_result *res, struct ef_err *err);
 
 #endif

@@ -33,6 +33,24 @@ int cli_import_hl7(struct cli *c, FILE *in, const char *name)
 	return EF_OK;
 }
 
+int cli_import_fhir(struct cli *c, FILE *in, const char *name)
+{
+	struct ef_err err = {{0}};
+	int rc = cli_open(c, &err);
+	if (rc)
+		return cli_fail_err(rc, &err);
+	struct app_env env = cli_env(c, NULL);
+	struct ef_fhir_result res;
+	rc = app_import_fhir(&env, c->now_sec, in, name, print_diag, NULL, &res, &err);
+	if (rc)
+		return cli_fail_err(rc, &err);
+	printf("%s: %ld patient%s, %ld record%s: %ld inserted, %ld updated, %ld unchanged; %ld skipped (status), "
+	       "%ld observations not followed (no LOINC code of loinc.csv), %ld other resources\n",
+	       name, res.patients, res.patients == 1 ? "" : "s", res.r.rows, res.r.rows == 1 ? "" : "s", res.r.inserted,
+	       res.r.updated, res.r.unchanged, res.skipped, res.not_followed, res.other);
+	return EF_OK;
+}
+
 int cli_export_vxu(struct cli *c, ef_day since, const char *mrn, FILE *out, struct ef_err *err)
 {
 	/* MSH-7: now, local time, as the clock says it (cli.c) */
@@ -78,6 +96,16 @@ void cli_hl7_help(FILE *out)
 	      "  RXR-2   the site; RXA-10 given_by; RXA-17 (manufacturer) not kept\n"
 	      "  RXA-20  RE, NA: no dose (skipped); RXA-21 D: entered in error\n"
 	      "Importing the same file again changes nothing; one import record and\n"
-	      "audit entry per file, with its SHA-256.\n",
+	      "audit entry per file, with its SHA-256.\n"
+	      "\nimport fhir FILE: the Observations and Immunizations of a FHIR R4\n"
+	      "Bundle (JSON) for registered patients (Patient.identifier of type MR):\n"
+	      "  Observation   LOINC code of loinc.csv (others not followed), status\n"
+	      "                final/amended/corrected, entered-in-error marks,\n"
+	      "                preliminary etc. skipped; effectiveDateTime to local\n"
+	      "                time; valueQuantity value, comparator, code (UCUM)\n"
+	      "  Immunization  CVX vaccineCode, occurrenceDateTime, lotNumber, site;\n"
+	      "                primarySource with lot and site: administered, else\n"
+	      "                historical; not-done skipped\n"
+	      "Problems are FILE: entry[N] Type.element: reason.\n",
 	      out);
 }

@@ -33,7 +33,8 @@ const struct command ef_commands[] = {
 	 "Rows whose natural key exists are updated if their values differ,\n"
 	 "so importing the same file again changes nothing.\n"
 	 "KIND hl7 reads HL7 v2 lab results (ORU^R01) and immunizations (VXU^V04)\n"
-	 "instead of a CSV (engraft import hl7 --help: the mapping).\n",
+	 "instead of a CSV, KIND fhir the Observations and Immunizations of a FHIR\n"
+	 "R4 Bundle (engraft import hl7 --help: both mappings).\n",
 	 cmd_import, EF_ACT_READ},
 	{"export", "KIND [-o FILE] [--as-of DATE] [--mrn MRN] [--since DATE]",
 	 "write a CSV file (standard output by default), or HL7 VXU messages",

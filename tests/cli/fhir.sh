@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# engraft export fhir: a FHIR R4 Bundle checked against the R4 structure a
+# engraft export fhir and import fhir. Export: a FHIR R4 Bundle checked against the R4 structure a
 # test can check without a FHIR server (resourceType, required elements,
 # codings, references that resolve inside the bundle, no empty elements,
 # ids), with the values of the record: LOINC codes of loinc.csv, UCUM
 # units, comparators, local time with its UTC offset, entered-in-error,
 # primarySource; the same bytes under a decimal-comma locale and twice.
+# Import: a Synthea-style bundle (tests/data/fhir), each error with its
+# entry and element, nothing written; the round trip export fhir -> import
+# fhir into a fresh database reproduces the results and doses.
 # usage: fhir.sh ENGRAFT_BINARY DATA_DIR
 set -u
 ENGRAFT=$1
@@ -134,4 +137,97 @@ python3 -c "import json,sys; b=json.load(open('$T/out')); sys.exit(0 if all(e['r
 check "export fhir --mrn unknown" 3 E export fhir --mrn NOSUCH
 contains "unknown MRN named" "$T/err" "export fhir: unknown MRN 'NOSUCH'"
 check "export fhir --as-of refused" 2 E export fhir --as-of 2025-01-01
+
+# ---- import fhir ----
+F=$DATA/fhir
+B() { TZ=Europe/Berlin "$ENGRAFT" --db "$T/b/engraft.db" "$@"; }
+check "B: patients" 0 B import patients "$DATA/patients.csv"
+check "import fhir, Synthea style" 0 B import fhir "$F/synthea_style.json"
+contains "Synthea style: counts" "$T/out" \
+	"synthea_style.json: 1 patient, 3 records: 3 inserted, 0 updated, 0 unchanged; 2 skipped (status), 1 observations not followed (no LOINC code of loinc.csv), 2 other resources"
+B export labs >"$T/b-labs"
+contains "an instant with its offset becomes local time" "$T/b-labs" "T001,2025-06-02T16:00:00,HGB,11.2,g/dL,"
+contains "an integer value" "$T/b-labs" "T001,2025-06-02T16:00:00,WBC,3,10*3/uL,"
+B export vaccinations >"$T/b-vx"
+contains "primarySource without lot and site: historical" "$T/b-vx" "T001,140,2025-06-02,,,,historical,,"
+check "import fhir again" 0 B import fhir "$F/synthea_style.json"
+contains "again: unchanged" "$T/out" "3 records: 0 inserted, 0 updated, 3 unchanged"
+check "B: audit verify" 0 B audit verify
+B export labs >"$T/before"
+check "import fhir, every error" 3 B import fhir "$F/bad.json"
+X=$F/bad.json
+contains "unknown MRN" "$T/err" "engraft: $X: entry[2] Observation.subject: unknown MRN 'NOSUCH' (import the patient first)"
+contains "reference outside the bundle" "$T/err" "entry[3] Observation.subject: 'urn:uuid:nobody' is not a Patient of this bundle"
+contains "time without offset" "$T/err" "entry[4] Observation.effectiveDateTime: '2025-03-01T08:00:00' is not a FHIR dateTime"
+contains "no valueQuantity" "$T/err" "entry[5] Observation.valueQuantity: required: a number with its unit (LOINC 777-3 is PLT)"
+contains "unit refused" "$T/err" "entry[6] Observation.valueQuantity.code: 'mmol/L' is not a unit for PLT"
+contains "comparator >=" "$T/err" "entry[7] Observation.valueQuantity.comparator: '>=' cannot be kept"
+contains "no CVX coding, text not a series code" "$T/err" "entry[8] Immunization.vaccineCode: 'flu shot' is neither a vaccine series code"
+contains "unknown CVX" "$T/err" "entry[9] Immunization.vaccineCode: '99999' is neither a vaccine series code"
+contains "future" "$T/err" "entry[9] Immunization.occurrenceDateTime: 2099-03-01 is in the future"
+contains "summary" "$T/err" "engraft: $X: 9 problems; nothing imported"
+B export labs >"$T/after"
+same "bad bundle: nothing imported" "$T/before" "$T/after"
+printf '{"resourceType": "Bundle", "entry": [' >"$T/broken.json"
+check "not JSON" 3 B import fhir "$T/broken.json"
+contains "not JSON: file and line" "$T/err" "broken.json:1: not JSON"
+printf '{"resourceType": "Patient"}' >"$T/patient.json"
+check "not a Bundle" 3 B import fhir "$T/patient.json"
+contains "not a Bundle: says so" "$T/err" "not a FHIR Bundle with entries (resourceType 'Patient')"
+
+# the round trip: A's bundle into a fresh database C with the same patients
+C() { TZ=Europe/Berlin "$ENGRAFT" --db "$T/c/engraft.db" "$@"; }
+check "C: patients" 0 C import patients "$DATA/patients.csv"
+check "C: import fhir of A's export" 0 C import fhir "$T/bundle.json"
+rows() { # the rows of a kind, times with their seconds, values canonical, marks as marked
+	python3 -c '
+import csv, sys
+for row in csv.DictReader(sys.stdin):
+    if "collected_on" in row and len(row["collected_on"]) == 16:
+        row["collected_on"] += ":00"
+    if row.get("entered_in_error"):
+        row["entered_in_error"] = "marked"
+    if "source" in row and (row["source"] or "historical") == "administered" and not (row["lot"] and row["site"]):
+        row["source"] = "historical"
+    if "source" in row and not row["source"]:
+        row["source"] = "historical"
+    row.pop("override_reason", None)
+    print(repr(sorted(row.items())))
+'
+}
+E export vaccinations | rows >"$T/a-vx"
+C export vaccinations | rows >"$T/c-vx"
+same "round trip: the doses" "$T/a-vx" "$T/c-vx"
+# every result comes back at its patient, time and test; one recorded in a
+# UCUM unit with its value (a number: 2.0 comes back as 2) and unit; one in
+# another unit converted to the canonical one (checked above)
+E export labs >"$T/a-labs"
+C export labs >"$T/c-labs"
+check "round trip: the results" 0 python3 - "$T/a-labs" "$T/c-labs" <<'PY'
+import csv, sys
+UCUM = {"10*9/L", "10*3/uL", "/uL", "/mm3", "g/L", "g/dL", "mg/dL", "umol/L"}
+def load(path):
+    out = {}
+    for r in csv.DictReader(open(path)):
+        t = r["collected_on"] + (":00" if len(r["collected_on"]) == 16 else "")
+        out[(r["mrn"], t, r["test"])] = r
+    return out
+a, c = load(sys.argv[1]), load(sys.argv[2])
+bad = 0
+if set(a) != set(c):
+    print("keys differ:", sorted(set(a) ^ set(c))); bad = 1
+for k, ra in a.items():
+    rc = c.get(k)
+    if not rc:
+        continue
+    if bool(ra["entered_in_error"]) != bool(rc["entered_in_error"]):
+        print("mark differs", k); bad = 1
+    if ra["unit"] in UCUM:
+        num = lambda v: (v[0] if v[0] in "<>" else "", float(v.lstrip("<>")))
+        if ra["unit"] != rc["unit"] or num(ra["value"]) != num(rc["value"]):
+            print("value differs", k, ra["value"], ra["unit"], rc["value"], rc["unit"]); bad = 1
+sys.exit(bad)
+PY
+check "C: import it again" 0 C import fhir "$T/bundle.json"
+contains "C: again unchanged" "$T/out" " 0 inserted, 0 updated,"
 finish

@@ -15,6 +15,7 @@
 #include "../testutil.h"
 #include "engraft/app.h"
 #include "engraft/audit.h"
+#include "engraft/fhir.h"
 #include "engraft/hl7.h"
 #include "engraft/interop.h"
 #include "engraft/refstore.h"
@@ -531,6 +532,47 @@ END_TEST
 
 /* ---- permissions: the action of every kind the file writes ---- */
 
+static int import_fhir_as(enum ef_role role, const char *text)
+{
+	struct ef_err err = {{0}};
+	struct ef_reference ref;
+	ck_assert_int_eq(store_reference_load(db, &ref, &err), EF_OK);
+	struct store_staff me = {.role = role, .active = 1};
+	strcpy(me.login, "someone");
+	struct app_env env = {db, &ref, TODAY, &me};
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	struct ef_fhir_result res;
+	memset(&diag, 0, sizeof diag);
+	int rc = app_import_fhir(&env, 12 * 3600, in, "b.json", tu_diag_fn, &diag, &res, &err);
+	fclose(in);
+	ef_reference_free(&ref);
+	return rc;
+}
+
+#define FHIR_PAT "{\"fullUrl\": \"urn:uuid:p\", \"resource\": {\"resourceType\": \"Patient\", \"identifier\": [{\"value\": \"T001\"}]}}"
+#define FHIR_OBS "{\"resource\": {\"resourceType\": \"Observation\", \"status\": \"final\", \"code\": {\"coding\": [{\"system\": \"http://loinc.org\", \"code\": \"751-8\"}]}, \"subject\": {\"reference\": \"urn:uuid:p\"}, \"effectiveDateTime\": \"2025-03-01\", \"valueQuantity\": {\"value\": 1.5, \"code\": \"10*9/L\"}}}"
+#define FHIR_IMM "{\"resource\": {\"resourceType\": \"Immunization\", \"status\": \"completed\", \"vaccineCode\": {\"coding\": [{\"system\": \"http://hl7.org/fhir/sid/cvx\", \"code\": \"140\"}]}, \"patient\": {\"reference\": \"urn:uuid:p\"}, \"occurrenceDateTime\": \"2025-03-01\"}}"
+
+START_TEST(import_fhir_needs_the_action_of_each_kind)
+{
+	const char *obs = "{\"resourceType\": \"Bundle\", \"type\": \"collection\", \"entry\": [" FHIR_PAT ", " FHIR_OBS "]}";
+	const char *both = "{\"resourceType\": \"Bundle\", \"type\": \"collection\", \"entry\": [" FHIR_PAT ", " FHIR_OBS
+			   ", " FHIR_IMM "]}";
+	char *before = tu_export(db, STORE_K_LABS, EF_NO_DAY, NULL);
+	ck_assert_int_eq(import_fhir_as(EF_ROLE_CLERK, both), EF_DENIED);
+	ck_assert_int_eq(import_fhir_as(EF_ROLE_AUDITOR, obs), EF_DENIED);
+	char *after = tu_export(db, STORE_K_LABS, EF_NO_DAY, NULL);
+	ck_assert_str_eq(before, after);
+	ck_assert_int_eq(import_fhir_as(EF_ROLE_CLERK, obs), EF_OK);
+	ck_assert_int_eq(import_fhir_as(EF_ROLE_NURSE, both), EF_OK);
+	char *e = tu_export(db, STORE_K_LABS, EF_NO_DAY, NULL);
+	ck_assert_ptr_nonnull(strstr(e, "T001,2025-03-01,ANC,1.5,10*9/L,"));
+	free(before);
+	free(after);
+	free(e);
+}
+END_TEST
+
 static int import_as(enum ef_role role, const char *text)
 {
 	struct ef_err err = {{0}};
@@ -603,6 +645,7 @@ static Suite *suite(void)
 	tcase_add_test(d, alternate_loinc_coding_and_explicit_comparators);
 	tcase_add_test(d, every_problem_of_a_file_is_reported);
 	tcase_add_test(d, import_needs_the_action_of_each_kind);
+	tcase_add_test(d, import_fhir_needs_the_action_of_each_kind);
 	suite_add_tcase(s, d);
 	return s;
 }
