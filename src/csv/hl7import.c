@@ -70,7 +70,8 @@ struct rec {
 	long pid_line, date_line, site_line;
 	const char *date_field;    /* "OBX-14", "OBR-7", "RXA-3" */
 	int replaced;              /* a later record of the file has its key */
-	char cell[DOSE_CELLS][CELL_MAX];
+	char *buf;                 /* the cells, one after the other */
+	const char *cell[DOSE_CELLS];
 };
 
 struct hctx {
@@ -86,6 +87,8 @@ struct hctx {
 	size_t n, cap;
 	/* while one record is entered: where its columns came from */
 	const struct rec *cur;
+	/* the record being read, before compact() keeps what it needs */
+	char scratch[DOSE_CELLS][CELL_MAX];
 };
 
 static void say(struct hctx *h, const char *fmt, ...)
@@ -197,7 +200,33 @@ static struct rec *new_rec(struct hctx *h, enum store_kind kind, long line)
 	memset(r, 0, sizeof *r);
 	r->kind = kind;
 	r->line = line;
+	memset(h->scratch, 0, sizeof h->scratch);
 	return r;
+}
+
+/* Keep the scratch cells of r in one block of their own size (a file of a
+ * million results must not cost a million times the largest cell). */
+static int compact(struct hctx *h, struct rec *r)
+{
+	size_t n = r->kind == STORE_K_LABS ? LAB_CELLS : DOSE_CELLS, total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += strlen(h->scratch[i]) + 1;
+	char *b = malloc(total);
+	if (!b)
+		return -1;
+	free(r->buf);
+	r->buf = b;
+	for (size_t i = 0; i < DOSE_CELLS; i++) {
+		if (i >= n) {
+			r->cell[i] = "";
+			continue;
+		}
+		size_t l = strlen(h->scratch[i]) + 1;
+		memcpy(b, h->scratch[i], l);
+		r->cell[i] = b;
+		b += l;
+	}
+	return 0;
 }
 
 /* The message being read. */
@@ -355,7 +384,7 @@ static void read_obx(struct hctx *h, const struct ef_hl7_seg *g, struct msg *m)
 		return;
 	}
 	r->pid_line = m->pid_line;
-	snprintf(r->cell[0], CELL_MAX, "%s", m->mrn);
+	snprintf(h->scratch[0], CELL_MAX, "%s", m->mrn);
 	int bad = 0;
 	char when[64];
 	if (text(h, g, 14, 0, 1, 0, when, sizeof when)) {
@@ -363,24 +392,28 @@ static void read_obx(struct hctx *h, const struct ef_hl7_seg *g, struct msg *m)
 	} else if (when[0]) {
 		r->date_field = "OBX-14";
 		r->date_line = g->line;
-		bad |= hl7_datetime(h, g->line, "OBX-14", when, 1, r->cell[1], CELL_MAX) != 0;
+		bad |= hl7_datetime(h, g->line, "OBX-14", when, 1, h->scratch[1], CELL_MAX) != 0;
 	} else if (m->obr7[0]) {
 		r->date_field = "OBR-7";
 		r->date_line = m->obr7_line;
-		bad |= hl7_datetime(h, m->obr7_line, "OBR-7", m->obr7, 1, r->cell[1], CELL_MAX) != 0;
+		bad |= hl7_datetime(h, m->obr7_line, "OBR-7", m->obr7, 1, h->scratch[1], CELL_MAX) != 0;
 	} else {
 		BAD(h, g->line, "OBX-14", "no time of collection (neither OBX-14 nor OBR-7)");
 		bad = 1;
 	}
-	bad |= obx_test(h, g, r->cell[2], CELL_MAX) != 0;
-	bad |= obx_value(h, g, r->cell[3], CELL_MAX) != 0;
+	bad |= obx_test(h, g, h->scratch[2], CELL_MAX) != 0;
+	bad |= obx_value(h, g, h->scratch[3], CELL_MAX) != 0;
 	char unit[CELL_MAX];
 	if (text(h, g, 6, 0, 1, 0, unit, sizeof unit))
 		bad = 1;
 	else if (!unit[0] && text(h, g, 6, 0, 2, 0, unit, sizeof unit))
 		bad = 1;
-	snprintf(r->cell[4], CELL_MAX, "%s", unit);
-	snprintf(r->cell[5], CELL_MAX, "%s", eie ? "wrong result (HL7 OBX-11 W)" : "");
+	snprintf(h->scratch[4], CELL_MAX, "%s", unit);
+	snprintf(h->scratch[5], CELL_MAX, "%s", eie ? "wrong result (HL7 OBX-11 W)" : "");
+	if (!bad && compact(h, r)) {
+		BAD(h, g->line, "OBX", "out of memory");
+		bad = 1;
+	}
 	if (bad) {
 		h->n--;
 		h->bad++;
@@ -445,18 +478,18 @@ static void read_rxa(struct hctx *h, const struct ef_hl7_seg *g, struct msg *m)
 	r->site_line = g->line;
 	r->date_field = "RXA-3";
 	r->date_line = g->line;
-	snprintf(r->cell[0], CELL_MAX, "%s", m->mrn);
+	snprintf(h->scratch[0], CELL_MAX, "%s", m->mrn);
 	int found;
-	if (coded(h, g, 5, "CVX", r->cell[1], CELL_MAX, &found)) {
+	if (coded(h, g, 5, "CVX", h->scratch[1], CELL_MAX, &found)) {
 		bad = 1;
-	} else if (!r->cell[1][0]) {
+	} else if (!h->scratch[1][0]) {
 		BAD(h, g->line, "RXA-5", "required value is empty (the vaccine's CVX code)");
 		bad = 1;
 	} else if (!found) {
-		BAD(h, g->line, "RXA-5", "'%s' is not coded in CVX (RXA-5.3 or RXA-5.6 must be CVX)", r->cell[1]);
+		BAD(h, g->line, "RXA-5", "'%s' is not coded in CVX (RXA-5.3 or RXA-5.6 must be CVX)", h->scratch[1]);
 		bad = 1;
-	} else if (strspn(r->cell[1], "0123456789") != strlen(r->cell[1])) {
-		BAD(h, g->line, "RXA-5", "'%s' is not a CVX code (digits)", r->cell[1]);
+	} else if (strspn(h->scratch[1], "0123456789") != strlen(h->scratch[1])) {
+		BAD(h, g->line, "RXA-5", "'%s' is not a CVX code (digits)", h->scratch[1]);
 		bad = 1;
 	}
 	char when[64];
@@ -465,13 +498,13 @@ static void read_rxa(struct hctx *h, const struct ef_hl7_seg *g, struct msg *m)
 	else if (!when[0]) {
 		BAD(h, g->line, "RXA-3", "required value is empty (the date the dose was given)");
 		bad = 1;
-	} else if (hl7_datetime(h, g->line, "RXA-3", when, 0, r->cell[2], CELL_MAX)) {
+	} else if (hl7_datetime(h, g->line, "RXA-3", when, 0, h->scratch[2], CELL_MAX)) {
 		bad = 1;
 	}
 	if (ef_hl7_reps(g, 15) > 1) {
 		BAD(h, g->line, "RXA-15", "several lot numbers; engraft keeps one per dose");
 		bad = 1;
-	} else if (text(h, g, 15, 0, 0, 0, r->cell[3], CELL_MAX)) {
+	} else if (text(h, g, 15, 0, 0, 0, h->scratch[3], CELL_MAX)) {
 		bad = 1;
 	}
 	/* RXA-10: the administering provider (XCN: id^family^given) */
@@ -480,22 +513,26 @@ static void read_rxa(struct hctx *h, const struct ef_hl7_seg *g, struct msg *m)
 	    text(h, g, 10, 0, 3, 0, giv, sizeof giv))
 		bad = 1;
 	else if (fam[0] || giv[0])
-		snprintf(r->cell[5], CELL_MAX, "%s%s%s", giv, giv[0] && fam[0] ? " " : "", fam);
+		snprintf(h->scratch[5], CELL_MAX, "%s%s%s", giv, giv[0] && fam[0] ? " " : "", fam);
 	else
-		snprintf(r->cell[5], CELL_MAX, "%s", id);
+		snprintf(h->scratch[5], CELL_MAX, "%s", id);
 	char src[16];
 	if (text(h, g, 9, 0, 1, 0, src, sizeof src))
 		bad = 1;
 	else if (strcmp(src, "00") == 0)
-		snprintf(r->cell[6], CELL_MAX, "administered");
+		snprintf(h->scratch[6], CELL_MAX, "administered");
 	else if (!src[0] || (strlen(src) == 2 && src[0] == '0' && src[1] >= '1' && src[1] <= '8'))
-		snprintf(r->cell[6], CELL_MAX, "historical");
+		snprintf(h->scratch[6], CELL_MAX, "historical");
 	else {
 		BAD(h, g->line, "RXA-9", "'%s' is not an information source of NIP001 (00 administered, 01-08 "
 					 "historical)", src);
 		bad = 1;
 	}
-	snprintf(r->cell[8], CELL_MAX, "%s", strcmp(action, "D") == 0 ? "deleted by the sender (HL7 RXA-21 D)" : "");
+	snprintf(h->scratch[8], CELL_MAX, "%s", strcmp(action, "D") == 0 ? "deleted by the sender (HL7 RXA-21 D)" : "");
+	if (!bad && compact(h, r)) {
+		BAD(h, g->line, "RXA", "out of memory");
+		bad = 1;
+	}
 	if (bad) {
 		h->n--;
 		h->bad++;
@@ -512,12 +549,22 @@ static void read_rxr(struct hctx *h, const struct ef_hl7_seg *g, struct msg *m)
 		return; /* after a dose that was refused or not given */
 	m->last_dose = NULL;
 	char site[CELL_MAX];
-	if (text(h, g, 2, 0, 1, 0, site, sizeof site) || (!site[0] && text(h, g, 2, 0, 2, 0, site, sizeof site))) {
+	int bad = text(h, g, 2, 0, 1, 0, site, sizeof site) || (!site[0] && text(h, g, 2, 0, 2, 0, site, sizeof site));
+	if (!bad) { /* the dose's cells again, with the site */
+		for (size_t i = 0; i < DOSE_CELLS; i++)
+			snprintf(h->scratch[i], CELL_MAX, "%s", r->cell[i]);
+		snprintf(h->scratch[4], CELL_MAX, "%s", site);
+		if (compact(h, r)) {
+			BAD(h, g->line, "RXR", "out of memory");
+			bad = 1;
+		}
+	}
+	if (bad) { /* r is the last record (RXR follows its RXA) */
+		free(r->buf);
 		h->n--;
 		h->bad++;
 		return;
 	}
-	snprintf(r->cell[4], CELL_MAX, "%s", site);
 	r->site_line = g->line;
 }
 
@@ -565,11 +612,45 @@ static void enter_diag(void *ctx, const char *msg)
 }
 
 /* The natural key is the first three cells of both kinds: labs mrn,
- * collected_on, test; doses mrn, vaccine, given_on. */
-static int same_key(const struct rec *a, const struct rec *b)
+ * collected_on, test; doses mrn, vaccine, given_on. Records sorted by key,
+ * then by their order in the file. */
+static int key_cmp(const struct rec *a, const struct rec *b)
 {
-	return a->kind == b->kind && strcmp(a->cell[0], b->cell[0]) == 0 && strcmp(a->cell[1], b->cell[1]) == 0 &&
-	       strcmp(a->cell[2], b->cell[2]) == 0;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	for (int i = 0; i < 3; i++) {
+		int c = strcmp(a->cell[i], b->cell[i]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+static int by_key(const void *x, const void *y)
+{
+	const struct rec *const *a = x, *const *b = y;
+	int c = key_cmp(*a, *b);
+	return c ? c : *a < *b ? -1 : *a > *b;
+}
+
+/* A later record with the key of an earlier one replaces it. */
+static int mark_replaced(struct hctx *h)
+{
+	if (h->n < 2)
+		return 0;
+	struct rec **v = malloc(h->n * sizeof *v);
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < h->n; i++)
+		v[i] = &h->recs[i];
+	qsort(v, h->n, sizeof *v, by_key);
+	for (size_t i = 0; i + 1 < h->n; i++)
+		if (key_cmp(v[i], v[i + 1]) == 0) {
+			v[i]->replaced = 1;
+			h->res->replaced++;
+		}
+	free(v);
+	return 0;
 }
 
 int ef_hl7_kinds(const char *buf, size_t len, const char *name, unsigned *kinds, struct ef_err *err)
@@ -649,12 +730,10 @@ int ef_hl7_import(struct store *s, const char *buf, size_t len, const char *name
 		goto out;
 	}
 	/* a later record with the same key replaces an earlier one */
-	for (size_t i = 0; i < h.n; i++)
-		for (size_t j = i + 1; j < h.n && !h.recs[i].replaced; j++)
-			if (same_key(&h.recs[i], &h.recs[j])) {
-				h.recs[i].replaced = 1;
-				res->replaced++;
-			}
+	if (mark_replaced(&h)) {
+		rc = ef_errf(err, EF_DB, "out of memory");
+		goto out;
+	}
 	/* one import for the file; every record checked and put in order, so
 	 * that every problem is reported (any problem rolls it all back) */
 	if ((rc = store_import_begin(s, "hl7", name, &res->r.import_id, err)))
@@ -699,6 +778,8 @@ out:
 	if (rc)
 		res->r.inserted = res->r.updated = res->r.unchanged = 0;
 	ef_reference_free(&h.loinc);
+	for (size_t i = 0; i < h.n; i++)
+		free(h.recs[i].buf);
 	free(h.recs);
 	free(segs);
 	return rc;
