@@ -33,29 +33,70 @@ struct fctx {
 	size_t n, cap;
 	const struct frec *cur;
 	json_t *patients;        /* reference ("urn:uuid:..", "Patient/id") -> MRN */
+	/* the problems, told in the order of the entries at the end */
+	struct said {
+		long entry, seq;
+		char *msg;
+	} *said;
+	size_t nsaid, capsaid;
 };
 
-static void say(struct fctx *f, const char *fmt, ...)
+#define SAID_MAX 10000
+
+static void say(struct fctx *f, long entry, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
+	__attribute__((format(printf, 3, 4)))
 #endif
 	;
 
-static void say(struct fctx *f, const char *fmt, ...)
+static void say(struct fctx *f, long entry, const char *fmt, ...)
 {
-	int max = f->opts->max_errors > 0 ? f->opts->max_errors : 50;
 	f->problems++;
-	if (!f->opts->diag || f->problems > max)
+	if (!f->opts->diag || f->nsaid >= SAID_MAX)
 		return;
+	if (f->nsaid == f->capsaid) {
+		size_t nc = f->capsaid ? f->capsaid * 2 : 32;
+		struct said *n = realloc(f->said, nc * sizeof *n);
+		if (!n)
+			return;
+		f->said = n;
+		f->capsaid = nc;
+	}
 	char msg[1200];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	f->opts->diag(f->opts->diag_ctx, msg);
+	char *m = strdup(msg);
+	if (m)
+		f->said[f->nsaid++] = (struct said){entry, f->problems, m};
 }
 
-#define BAD(f, i, type, elem, ...) say((f), "%s: entry[%ld] %s.%s: %s", (f)->name, (long)(i), (type), (elem), fmtmsg(__VA_ARGS__))
+static int by_entry(const void *x, const void *y)
+{
+	const struct said *a = x, *b = y;
+	if (a->entry != b->entry)
+		return a->entry < b->entry ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void tell(struct fctx *f)
+{
+	int max = f->opts->max_errors > 0 ? f->opts->max_errors : 50;
+	if (f->nsaid)
+		qsort(f->said, f->nsaid, sizeof *f->said, by_entry);
+	for (size_t i = 0; i < f->nsaid; i++) {
+		if ((long)i < max)
+			f->opts->diag(f->opts->diag_ctx, f->said[i].msg);
+		free(f->said[i].msg);
+	}
+	free(f->said);
+	f->said = NULL;
+	f->nsaid = 0;
+}
+
+#define BAD(f, i, type, elem, ...) \
+	say((f), (long)(i), "%s: entry[%ld] %s.%s: %s", (f)->name, (long)(i), (type), (elem), fmtmsg(__VA_ARGS__))
 
 static const char *fmtmsg(const char *fmt, ...)
 #if defined(__GNUC__)
@@ -343,7 +384,7 @@ static void enter_diag(void *ctx, const char *msg)
 			if (e)
 				elem = e;
 		}
-	say(f, "%s: entry[%ld] %s.%s: %s", f->name, r->entry, r->type, elem, why);
+	say(f, r->entry, "%s: entry[%ld] %s.%s: %s", f->name, r->entry, r->type, elem, why);
 }
 
 static json_t *load(const char *buf, size_t len, const char *name, struct ef_err *err)
@@ -472,6 +513,7 @@ int ef_fhir_import(struct store *s, const char *buf, size_t len, const char *nam
 				      err);
 	if (rc)
 		res->r.inserted = res->r.updated = res->r.unchanged = 0;
+	tell(&f);
 	ef_reference_free(&f.loinc);
 	free(f.recs);
 	json_decref(f.patients);

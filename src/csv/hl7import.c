@@ -89,30 +89,71 @@ struct hctx {
 	const struct rec *cur;
 	/* the record being read, before compact() keeps what it needs */
 	char scratch[DOSE_CELLS][CELL_MAX];
+	/* the problems, told in the order of their lines at the end */
+	struct said {
+		long line, seq;
+		char *msg;
+	} *said;
+	size_t nsaid, capsaid;
 };
 
-static void say(struct hctx *h, const char *fmt, ...)
+#define SAID_MAX 10000 /* problems kept to be told (the first max_errors are) */
+
+static void say(struct hctx *h, long line, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
+	__attribute__((format(printf, 3, 4)))
 #endif
 	;
 
-static void say(struct hctx *h, const char *fmt, ...)
+static void say(struct hctx *h, long line, const char *fmt, ...)
 {
-	int max = h->opts->max_errors > 0 ? h->opts->max_errors : 50;
 	h->problems++;
-	if (!h->opts->diag || h->problems > max)
+	if (!h->opts->diag || h->nsaid >= SAID_MAX)
 		return;
+	if (h->nsaid == h->capsaid) {
+		size_t nc = h->capsaid ? h->capsaid * 2 : 32;
+		struct said *n = realloc(h->said, nc * sizeof *n);
+		if (!n)
+			return; /* still counted in problems */
+		h->said = n;
+		h->capsaid = nc;
+	}
 	char msg[1200];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	h->opts->diag(h->opts->diag_ctx, msg);
+	char *m = strdup(msg);
+	if (m)
+		h->said[h->nsaid++] = (struct said){line, h->problems, m};
+}
+
+static int by_line(const void *x, const void *y)
+{
+	const struct said *a = x, *b = y;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Tell the problems in the order of the file, at most max_errors. */
+static void tell(struct hctx *h)
+{
+	int max = h->opts->max_errors > 0 ? h->opts->max_errors : 50;
+	if (h->nsaid)
+		qsort(h->said, h->nsaid, sizeof *h->said, by_line);
+	for (size_t i = 0; i < h->nsaid; i++) {
+		if ((long)i < max)
+			h->opts->diag(h->opts->diag_ctx, h->said[i].msg);
+		free(h->said[i].msg);
+	}
+	free(h->said);
+	h->said = NULL;
+	h->nsaid = 0;
 }
 
 /* A problem with the segment on `line`, at field `fld` ("OBX-3"). */
-#define BAD(h, line, fld, ...) (say((h), "%s:%ld: %s: %s", (h)->name, (long)(line), (fld), fmtbuf(__VA_ARGS__)))
+#define BAD(h, line, fld, ...) (say((h), (long)(line), "%s:%ld: %s: %s", (h)->name, (long)(line), (fld), fmtbuf(__VA_ARGS__)))
 
 static const char *fmtbuf(const char *fmt, ...)
 #if defined(__GNUC__)
@@ -608,7 +649,7 @@ static void enter_diag(void *ctx, const char *msg)
 		fld = lab ? "OBX-11" : "RXA-21";
 	else
 		fld = lab ? "OBX" : "RXA";
-	say(h, "%s:%ld: %s: %s", h->name, line, fld, why);
+	say(h, line, "%s:%ld: %s: %s", h->name, line, fld, why);
 }
 
 /* The natural key is the first three cells of both kinds: labs mrn,
@@ -777,6 +818,7 @@ int ef_hl7_import(struct store *s, const char *buf, size_t len, const char *name
 out:
 	if (rc)
 		res->r.inserted = res->r.updated = res->r.unchanged = 0;
+	tell(&h);
 	ef_reference_free(&h.loinc);
 	for (size_t i = 0; i < h.n; i++)
 		free(h.recs[i].buf);

@@ -166,6 +166,7 @@ contains "no CVX coding, text not a series code" "$T/err" "entry[8] Immunization
 contains "unknown CVX" "$T/err" "entry[9] Immunization.vaccineCode: '99999' is neither a vaccine series code"
 contains "future" "$T/err" "entry[9] Immunization.occurrenceDateTime: 2099-03-01 is in the future"
 contains "summary" "$T/err" "engraft: $X: 9 problems; nothing imported"
+equals "problems told in the order of the entries" "2 3 4 5 6 7 8 9 9" "$(grep -o 'entry\[[0-9]*\]' "$T/err" | tr -dc '0-9\n' | paste -sd' ')"
 B export labs >"$T/after"
 same "bad bundle: nothing imported" "$T/before" "$T/after"
 printf '{"resourceType": "Bundle", "entry": [' >"$T/broken.json"

@@ -90,6 +90,7 @@ contains "bad date" "$T/err" "engraft: $B:9: OBX-14: '2025-02-30' is not a real 
 contains "bad unit" "$T/err" "engraft: $B:10: OBX-6: 'mmol/L' is not a unit for PLT"
 contains "value type" "$T/err" "engraft: $B:11: OBX-2: value type 'ST' is not imported"
 contains "summary" "$T/err" "engraft: $B: 6 problems; nothing imported"
+equals "problems told in the order of the file" "2 7 8 9 10 11" "$(grep -o 'oru_bad.hl7:[0-9]*:' "$T/err" | cut -d: -f2 | paste -sd' ')"
 E export labs >"$T/after"
 E export vaccinations >>"$T/after"
 same "bad file: nothing imported" "$T/before" "$T/after"

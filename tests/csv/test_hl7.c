@@ -527,6 +527,9 @@ START_TEST(every_problem_of_a_file_is_reported)
 	ck_assert_ptr_nonnull(strstr(diag.text, "m.hl7:3: OBX-3: LOINC 2345-7 is not in loinc.csv"));
 	ck_assert_ptr_nonnull(strstr(diag.text, "m.hl7:4: OBX-6: 'mmol/L' is not a unit for ANC"));
 	ck_assert_ptr_nonnull(strstr(diag.text, "m.hl7:5: PID-3: unknown MRN 'NOPE'"));
+	/* told in the order of the file, whichever check found them */
+	ck_assert(strstr(diag.text, "m.hl7:3:") < strstr(diag.text, "m.hl7:4:"));
+	ck_assert(strstr(diag.text, "m.hl7:4:") < strstr(diag.text, "m.hl7:5:"));
 }
 END_TEST
 
