@@ -11,7 +11,7 @@ SRC=$(cd "$1" && pwd)
 BUILD=$(cd "$2" && pwd)
 SECS=$3
 shift 3
-TARGETS=${*:-parsers csvread import hl7}
+TARGETS=${*:-parsers csvread import hl7 interop}
 CC=${FUZZ_CC:-clang}
 OUT="$BUILD/fuzz"
 mkdir -p "$OUT"
