@@ -131,7 +131,14 @@ static int local_datetime(const char *s, int with_time, char *out, size_t cap)
 	}
 	int Y, M, D, h, m, sec;
 	char rest[16] = "";
-	if (n < 19 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%15s", &Y, &M, &D, &h, &m, &sec, rest) < 6)
+	if (n < 19)
+		return -1;
+	for (int k = 0; k < 19; k++) { /* YYYY-MM-DDThh:mm:ss, digits where digits go */
+		char want = k == 4 || k == 7 ? '-' : k == 10 ? 'T' : k == 13 || k == 16 ? ':' : '0';
+		if (want == '0' ? !(s[k] >= '0' && s[k] <= '9') : s[k] != want)
+			return -1;
+	}
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%15s", &Y, &M, &D, &h, &m, &sec, rest) < 6)
 		return -1;
 	const char *z = rest;
 	if (*z == '.') /* a fraction of a second */
@@ -269,6 +276,14 @@ static void read_observation(struct fctx *f, long i, json_t *r)
 		double d = json_number_value(num);
 		for (int prec = 1; prec <= 17; prec++) {
 			snprintf(v, sizeof v, "%.*g", prec, d);
+			if (strchr(v, 'e')) { /* engraft writes plain decimals */
+				snprintf(v, sizeof v, "%.*f", prec + 8, d);
+				size_t l = strlen(v);
+				while (l > 1 && v[l - 1] == '0' && strchr(v, '.'))
+					v[--l] = '\0';
+				if (l && v[l - 1] == '.')
+					v[--l] = '\0';
+			}
 			for (char *p = v; *p; p++)
 				if (*p == ',')
 					*p = '.';

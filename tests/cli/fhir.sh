@@ -231,4 +231,13 @@ sys.exit(bad)
 PY
 check "C: import it again" 0 C import fhir "$T/bundle.json"
 contains "C: again unchanged" "$T/out" " 0 inserted, 0 updated,"
+# a very small number comes as a plain decimal (JSON may write 5e-05);
+# a dateTime with a sign where a digit goes is refused
+printf '{"resourceType":"Bundle","entry":[{"fullUrl":"urn:uuid:p","resource":{"resourceType":"Patient","identifier":[{"value":"T003"}]}},{"resource":{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"2160-0"}]},"subject":{"reference":"urn:uuid:p"},"effectiveDateTime":"2025-03-01","valueQuantity":{"value":5e-05,"code":"mg/dL"}}}]}' >"$T/small.json"
+check "a small number" 0 C import fhir "$T/small.json"
+C export labs --mrn T003 >"$T/c3"
+contains "a small number as a plain decimal" "$T/c3" "T003,2025-03-01,CREAT,0.00005,mg/dL,"
+sed 's/"2025-03-01"/"2025-+3-01T10:00:00Z"/' "$T/small.json" >"$T/sign.json"
+check "a sign in a dateTime" 3 C import fhir "$T/sign.json"
+contains "a sign in a dateTime: named" "$T/err" "entry[1] Observation.effectiveDateTime: '2025-+3-01T10:00:00Z' is not a FHIR dateTime"
 finish
