@@ -67,9 +67,13 @@ static void say(struct fctx *f, long entry, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	char *m = strdup(msg);
-	if (m)
-		f->said[f->nsaid++] = (struct said){entry, f->problems, m};
+	struct said *d = &f->said[f->nsaid];
+	d->msg = strdup(msg);
+	if (!d->msg)
+		return;
+	d->entry = entry;
+	d->seq = f->problems;
+	f->nsaid++;
 }
 
 static int by_entry(const void *x, const void *y)

@@ -123,9 +123,13 @@ static void say(struct hctx *h, long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	char *m = strdup(msg);
-	if (m)
-		h->said[h->nsaid++] = (struct said){line, h->problems, m};
+	struct said *d = &h->said[h->nsaid];
+	d->msg = strdup(msg);
+	if (!d->msg)
+		return;
+	d->line = line;
+	d->seq = h->problems;
+	h->nsaid++;
 }
 
 static int by_line(const void *x, const void *y)
