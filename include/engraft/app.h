@@ -204,4 +204,23 @@ int app_draft_discard(const struct app_env *e, const struct app_draft_key *k, st
 /* The login's drafts, after deleting those whose patient is gone. */
 int app_draft_count(const struct app_env *e, int64_t *n, struct ef_err *err);
 
+/* ---- interchange formats (interop.h; src/app/interop.c) ---- */
+
+/* `import hl7`: read the whole stream (at most EF_INTEROP_MAX_FILE bytes),
+ * check that e->me may write every kind its messages hold (ORU^R01: labs,
+ * VXU^V04: vaccinations; app_kind_action), then import it in one
+ * transaction (ef_hl7_import: every record checked, one import record and
+ * audit entry with the file's SHA-256, all or nothing). diag receives
+ * "NAME:LINE: SEG-N: reason" per problem. The alerts change at the next
+ * `check`, as after a CSV import. */
+struct ef_hl7_result;
+int app_import_hl7(const struct app_env *e, int now_sec, FILE *in, const char *name, ef_diag_fn diag,
+		   void *diag_ctx, struct ef_hl7_result *res, struct ef_err *err);
+/* `import fhir`: the same for a FHIR R4 Bundle (fhir.h ef_fhir_import):
+ * Observations need the permission of labs, Immunizations of
+ * vaccinations. */
+struct ef_fhir_result;
+int app_import_fhir(const struct app_env *e, int now_sec, FILE *in, const char *name, ef_diag_fn diag,
+		    void *diag_ctx, struct ef_fhir_result *res, struct ef_err *err);
+
 #endif

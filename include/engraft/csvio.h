@@ -25,6 +25,8 @@ struct ef_import_opts {
 	int max_errors;      /* stop reporting after this many (default 50) */
 	ef_diag_fn diag;     /* may be NULL */
 	void *diag_ctx;
+	int64_t import_id;   /* ef_enter_row: the rows belong to this import
+				(store_import_begin; 0: a single entry) */
 };
 
 struct ef_import_result {
@@ -63,7 +65,8 @@ struct ef_enter_result {
  * without its "FILE:LINE: ", and then the result is EF_INVALID with
  * nothing written (every check comes before the put); EF_DB when the
  * database failed (the caller rolls back). Single entries carry no import
- * id: the audit trail records the row itself. */
+ * id: the audit trail records the row itself; the records of an
+ * interchange file (interop.h) carry opts->import_id, the file's import. */
 int ef_enter_row(struct store *s, enum store_kind kind, const char *const *cells, size_t n,
 		 const struct ef_import_opts *opts, struct ef_enter_result *out, struct ef_err *err);
 

@@ -103,6 +103,16 @@
  *   empty = no such limit. Where present they must be ordered
  *   plausible_min <= critical_low <= ref_low <= ref_high <= critical_high
  *   <= plausible_max, and plausible_min < plausible_max.
+ *
+ * loinc.csv - LOINC codes of results that HL7 v2 and FHIR files carry, and
+ *   the engraft test each reports (import hl7, import fhir, export fhir)
+ *   loinc*         LOINC code NNNNN-C (its check digit must be right), at
+ *                  most one row per code; a code without a row is refused
+ *                  by the imports, never guessed (at least one row)
+ *   test*          engraft test code (ANC, ALC, ... CREAT); several codes
+ *                  may report one test (ANC: 751-8 and 26499-4); export
+ *                  fhir codes a test with the first of its rows
+ *   note           what the code is (its LOINC name), free text
  */
 #ifndef ENGRAFT_REFERENCE_H
 #define ENGRAFT_REFERENCE_H
@@ -122,6 +132,7 @@ enum ef_ref_kind {
 	EF_REF_MONITORING,
 	EF_REF_CVX,
 	EF_REF_LAB_TESTS,
+	EF_REF_LOINC,
 	EF_REF_KIND_COUNT
 };
 
@@ -236,6 +247,12 @@ struct ef_lab_limits {
 	unsigned char have[EF_LIM_COUNT];
 };
 
+/* One row of loinc.csv: a LOINC code and the engraft test it reports. */
+struct ef_loinc {
+	char loinc[11];               /* NNNNN-C, check digit verified */
+	enum ef_test test;
+};
+
 struct ef_reference {
 	double param[EF_P_COUNT];     /* numbers; grades/severities as their enum value */
 	unsigned char have[EF_P_COUNT];
@@ -246,6 +263,7 @@ struct ef_reference {
 	struct ef_cvx *cvx; size_t n_cvx, cap_cvx;
 	struct ef_lab_limits lab[EF_T_COUNT]; /* by enum ef_test */
 	size_t n_lab_tests;
+	struct ef_loinc *loinc; size_t n_loinc, cap_loinc;
 };
 
 void ef_reference_init(struct ef_reference *ref);
@@ -265,6 +283,14 @@ int ef_reference_add_row(struct ef_reference *ref, enum ef_ref_kind kind,
  * after_series names a series of the schedule; monitoring rows of one test
  * do not overlap; lab_tests has at least one row. EF_INVALID with a message naming the problem. */
 int ef_reference_finish(struct ef_reference *ref, struct ef_err *err);
+
+/* The engraft test that LOINC code `code` reports (loinc.csv): 0 with *t
+ * set, -1 when the code has no row. */
+int ef_reference_loinc_test(const struct ef_reference *ref, const char *code, enum ef_test *t);
+
+/* Is `code` a well-formed LOINC code: 1 to 7 digits, '-', and the check
+ * digit of LOINC's mod 10 algorithm? */
+int ef_loinc_valid(const char *code);
 
 /* Is `s` (len bytes) a known series code (docs/clinical-rules.md s.11.2)? */
 int ef_series_known(const char *s, size_t len);

@@ -110,4 +110,11 @@ int cmd_staff(struct cli *c, int argc, char **argv);
 /* Derived exports */
 int export_audit(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
 
+/* The interchange kinds of import and export (cmd_interop.c). */
+int cli_import_hl7(struct cli *c, FILE *in, const char *name);
+int cli_import_fhir(struct cli *c, FILE *in, const char *name);
+int cli_export_vxu(struct cli *c, ef_day since, const char *mrn, FILE *out, struct ef_err *err);
+int cli_export_fhir(struct cli *c, const char *mrn, FILE *out, struct ef_err *err);
+void cli_hl7_help(FILE *out);
+
 #endif

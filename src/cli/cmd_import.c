@@ -231,6 +231,10 @@ static int import_help(int argc, char **argv)
 	if (!help)
 		return 0;
 	enum store_kind k;
+	if (kind && (strcmp(kind, "hl7") == 0 || strcmp(kind, "fhir") == 0)) {
+		cli_print_command_help_more(stdout, cli_command(cmd_import), cli_hl7_help);
+		return -1;
+	}
 	if (kind && ef_kind_parse(kind, &k))
 		return cli_fail(EF_USAGE, "import: unknown KIND '%s' (see engraft import --help)", kind);
 	help_kind = kind;
@@ -249,7 +253,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	enum store_kind kind;
-	if (ef_kind_parse(pos[0], &kind))
+	int hl7 = strcmp(pos[0], "hl7") == 0, fhir = strcmp(pos[0], "fhir") == 0;
+	if (!hl7 && !fhir && ef_kind_parse(pos[0], &kind))
 		return cli_fail(EF_USAGE, "import: unknown KIND '%s' (see engraft import --help)", pos[0]);
 	FILE *in = stdin;
 	const char *name = pos[1];
@@ -262,6 +267,12 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		in = fopen(pos[1], "rb");
 		if (!in)
 			return cli_fail(EF_INVALID, "%s: %s", pos[1], strerror(errno));
+	}
+	if (hl7 || fhir) {
+		rc = hl7 ? cli_import_hl7(c, in, name) : cli_import_fhir(c, in, name);
+		if (in != stdin)
+			fclose(in);
+		return rc;
 	}
 	struct ef_err err = {{0}};
 	if ((rc = cli_open(c, &err))) {

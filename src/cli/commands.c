@@ -7,7 +7,8 @@ const struct command ef_commands[] = {
 	 "The login that creates the database is its first admin.\n"
 	 "Options:\n"
 	 "  --assets DIR  load the reference tables (cvx.csv, vaccine_schedule.csv,\n"
-	 "                milestones.csv, monitoring.csv, parameters.csv, lab_tests.csv)\n"
+	 "                milestones.csv, monitoring.csv, parameters.csv, lab_tests.csv,\n"
+	 "                loinc.csv)\n"
 	 "                from a site's edited copies in DIR instead of the built-in\n"
 	 "                defaults (admin only)\n"
 	 "  --group GROUP  a clinic's shared database: its directory becomes setgid\n"
@@ -30,18 +31,29 @@ const struct command ef_commands[] = {
 	 "Columns are matched by name, in any order. Every bad row is reported as\n"
 	 "FILE:LINE: column: reason, and then nothing is imported (exit 3).\n"
 	 "Rows whose natural key exists are updated if their values differ,\n"
-	 "so importing the same file again changes nothing.\n",
+	 "so importing the same file again changes nothing.\n"
+	 "KIND hl7 reads HL7 v2 lab results (ORU^R01) and immunizations (VXU^V04)\n"
+	 "instead of a CSV, KIND fhir the Observations and Immunizations of a FHIR\n"
+	 "R4 Bundle (engraft import hl7 --help: both mappings).\n",
 	 cmd_import, EF_ACT_READ},
-	{"export", "KIND [-o FILE] [--as-of DATE] [--mrn MRN]", "write a CSV file (standard output by default)",
+	{"export", "KIND [-o FILE] [--as-of DATE] [--mrn MRN] [--since DATE]",
+	 "write a CSV file (standard output by default), or HL7 VXU messages",
 	 "KIND is an import kind (same columns, so an export imports again),\n"
 	 "or a computed kind: alerts, due, engraftment, gvhd, followup-status\n"
 	 "(as of --as-of),\n"
 	 "or audit (the audit log: seq, at, user, action, table, row_key, before,\n"
-	 "after, hash; always the whole log).\n"
+	 "after, hash; always the whole log),\n"
+	 "or vxu (HL7 v2 VXU^V04 messages for the immunization registry: one per\n"
+	 "dose given here; historical doses are not sent again; a dose entered in\n"
+	 "error is sent with RXA-21 D; a dose recorded by series code, not CVX, is\n"
+	 "refused, exit 3),\n"
+	 "or fhir (a FHIR R4 Bundle of Patient, Observation, Immunization and\n"
+	 "Condition resources, JSON; --mrn for one patient).\n"
 	 "Options:\n"
 	 "  -o, --output FILE  write to FILE instead of standard output\n"
 	 "  --as-of DATE       the record as it stood on DATE (later rows left out)\n"
-	 "  --mrn MRN          one patient only\n",
+	 "  --mrn MRN          one patient only\n"
+	 "  --since DATE       vxu: doses given on or after DATE only\n",
 	 cmd_export, EF_ACT_READ},
 	{"check", "[--as-of DATE] [--mrn MRN]", "evaluate all rules; open, keep, reopen or resolve alerts",
 	 "Evaluates every rule for every patient (or one) as the record stood on\n"

@@ -54,6 +54,11 @@ static const struct ef_ref_column lab_cols[] = {
 };
 enum { LC_TEST, LC_LIMIT0, LC_SOURCE = LC_LIMIT0 + EF_LIM_COUNT };
 
+static const struct ef_ref_column loinc_cols[] = {
+	{"loinc", 1}, {"test", 1}, {"note", 0},
+};
+enum { NC_LOINC, NC_TEST, NC_NOTE };
+
 static const struct ef_ref_kind_info kinds[EF_REF_KIND_COUNT] = {
 	[EF_REF_PARAMETERS] = {"parameters", "parameters.csv", param_cols, NELEM(param_cols)},
 	[EF_REF_VACCINE_SCHEDULE] = {"vaccine_schedule", "vaccine_schedule.csv", vx_cols, NELEM(vx_cols)},
@@ -61,6 +66,7 @@ static const struct ef_ref_kind_info kinds[EF_REF_KIND_COUNT] = {
 	[EF_REF_MONITORING] = {"monitoring", "monitoring.csv", mon_cols, NELEM(mon_cols)},
 	[EF_REF_CVX] = {"cvx", "cvx.csv", cvx_cols, NELEM(cvx_cols)},
 	[EF_REF_LAB_TESTS] = {"lab_tests", "lab_tests.csv", lab_cols, NELEM(lab_cols)},
+	[EF_REF_LOINC] = {"loinc", "loinc.csv", loinc_cols, NELEM(loinc_cols)},
 };
 
 const struct ef_ref_kind_info *ef_reference_kind(enum ef_ref_kind kind)
@@ -563,6 +569,54 @@ static int add_lab_test(struct ef_reference *ref, const char *const *v, struct e
 	return EF_OK;
 }
 
+int ef_loinc_valid(const char *code)
+{
+	size_t n = strspn(code, "0123456789");
+	if (n < 1 || n > 7 || code[n] != '-' || !(code[n + 1] >= '0' && code[n + 1] <= '9') || code[n + 2])
+		return 0;
+	/* mod 10: from the right, every other digit doubled (starting with the
+	 * rightmost), the digits of the products and the others summed */
+	int sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		int d = code[n - 1 - i] - '0';
+		if (i % 2 == 0)
+			d *= 2;
+		sum += d / 10 + d % 10;
+	}
+	return (10 - sum % 10) % 10 == code[n + 1] - '0';
+}
+
+static int add_loinc(struct ef_reference *ref, const char *const *v, struct ef_err *err)
+{
+	struct ef_loinc x;
+	const char *code = cell(v, NC_LOINC);
+	if (empty(code) || !ef_loinc_valid(code))
+		return BAD("loinc", "'%s' is not a LOINC code (digits, '-', the right check digit: 751-8)", code);
+	strcpy(x.loinc, code);
+	const char *test = cell(v, NC_TEST);
+	if (parse_test(test, &x.test))
+		return BAD("test", "unknown test '%s' (ANC, ALC, WBC, HGB, PLT, CD3, CD4, CD8, CD19, NK, IGG, IGA, "
+				   "IGM, BILI, CREAT)", test);
+	for (size_t i = 0; i < ref->n_loinc; i++)
+		if (strcmp(ref->loinc[i].loinc, x.loinc) == 0)
+			return BAD("loinc", "%s given twice", x.loinc);
+	int rc = grow((void **)&ref->loinc, &ref->cap_loinc, ref->n_loinc, sizeof x, err);
+	if (rc)
+		return rc;
+	ref->loinc[ref->n_loinc++] = x;
+	return EF_OK;
+}
+
+int ef_reference_loinc_test(const struct ef_reference *ref, const char *code, enum ef_test *t)
+{
+	for (size_t i = 0; i < ref->n_loinc; i++)
+		if (strcmp(ref->loinc[i].loinc, code) == 0) {
+			*t = ref->loinc[i].test;
+			return 0;
+		}
+	return -1;
+}
+
 int ef_reference_add_row(struct ef_reference *ref, enum ef_ref_kind kind, const char *const *values,
 			 struct ef_err *err)
 {
@@ -579,6 +633,8 @@ int ef_reference_add_row(struct ef_reference *ref, enum ef_ref_kind kind, const 
 		return add_cvx(ref, values, err);
 	case EF_REF_LAB_TESTS:
 		return add_lab_test(ref, values, err);
+	case EF_REF_LOINC:
+		return add_loinc(ref, values, err);
 	case EF_REF_KIND_COUNT:
 		break;
 	}
@@ -694,6 +750,8 @@ int ef_reference_finish(struct ef_reference *ref, struct ef_err *err)
 	if (ref->n_lab_tests == 0)
 		return ef_errf(err, EF_INVALID,
 			       "lab_tests: no rows (list at least one test; a test whose limits are all empty has none)");
+	if (ref->n_loinc == 0)
+		return ef_errf(err, EF_INVALID, "loinc: no rows (list at least one LOINC code)");
 	int rc = check_live(ref, err);
 	return rc ? rc : check_monitors(ref, err);
 }
@@ -711,6 +769,7 @@ void ef_reference_free(struct ef_reference *ref)
 	free(ref->milestones);
 	free(ref->monitors);
 	free(ref->cvx);
+	free(ref->loinc);
 	ef_reference_init(ref);
 }
 

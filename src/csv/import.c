@@ -873,7 +873,7 @@ int ef_enter_row(struct store *s, enum store_kind kind, const char *const *cells
 	if (n == 0 || n > ef_kinds[kind].ncol)
 		return ef_errf(err, EF_USAGE, "a %s has 1 to %zu cells, not %zu", ef_kind_name(kind), ef_kinds[kind].ncol,
 			       n);
-	struct ef_import_result res = {0};
+	struct ef_import_result res = {.import_id = opts->import_id};
 	struct imp im = {.s = s, .kind = kind, .name = ef_kind_name(kind), .opts = opts, .res = &res, .err = err,
 			 .one_row = 1};
 	int rc = imp_prepare(&im);

@@ -1,5 +1,5 @@
 /* reference.c - load the reference CSV files of assets/ (parameters,
- * vaccine_schedule, milestones, monitoring, lab_tests) into the database,
+ * vaccine_schedule, milestones, monitoring, lab_tests, loinc) into the database,
  * validating every row with the core's parser first (see refstore.h),
  * cvx.csv included. */
 #include <stdio.h>
@@ -134,7 +134,8 @@ int ef_load_reference(struct store *s, const char *dir, struct ef_err *err)
 	return rc;
 }
 
-/* A database from before a reference kind existed (lab_tests, schema 007)
+/* A database from before a reference kind existed (lab_tests, schema 007;
+ * loinc, schema 014)
  * has its other tables filled: that kind alone gets the defaults. The kind
  * requires at least one row (ef_reference_finish), so an empty table is
  * never a site's choice. */
@@ -166,8 +167,10 @@ int ef_ensure_reference(struct store *s, struct ef_err *err)
 	int rc = store_reference_count(s, EF_REF_PARAMETERS, &n, err);
 	if (rc)
 		return rc;
+	if (n && (rc = ensure_kind(s, EF_REF_LAB_TESTS, err)) == EF_OK)
+		rc = ensure_kind(s, EF_REF_LOINC, err);
 	if (n)
-		return ensure_kind(s, EF_REF_LAB_TESTS, err);
+		return rc;
 	if ((rc = store_begin(s, err)))
 		return rc;
 	if ((rc = ef_load_reference(s, NULL, err))) {

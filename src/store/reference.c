@@ -53,6 +53,10 @@ static const struct ref_sql ref_sql[EF_REF_KIND_COUNT] = {
 		"SELECT test, plausible_min, plausible_max, ref_low, ref_high, critical_low, critical_high, source "
 		"FROM lab_tests ORDER BY rowid",
 		"DELETE FROM lab_tests", "SELECT count(*) FROM lab_tests", "lab_tests", "rowid"},
+	[EF_REF_LOINC] = {"TTT",
+		"INSERT INTO loinc_codes (loinc, test, note) VALUES (?1, ?2, ?3)",
+		"SELECT loinc, test, note FROM loinc_codes ORDER BY rowid",
+		"DELETE FROM loinc_codes", "SELECT count(*) FROM loinc_codes", "loinc_codes", "rowid"},
 };
 
 static const struct ref_sql *sql_of(enum ef_ref_kind kind, struct ef_err *err)

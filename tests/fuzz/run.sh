@@ -11,7 +11,7 @@ SRC=$(cd "$1" && pwd)
 BUILD=$(cd "$2" && pwd)
 SECS=$3
 shift 3
-TARGETS=${*:-parsers csvread import}
+TARGETS=${*:-parsers csvread import hl7 interop}
 CC=${FUZZ_CC:-clang}
 OUT="$BUILD/fuzz"
 mkdir -p "$OUT"
@@ -34,7 +34,7 @@ done
 
 FLAGS=(-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I"$SRC/include" -I"$SRC/src/store")
-LIBS=(-lsqlite3 -lcsv -lm)
+LIBS=(-lsqlite3 -lcsv -ljansson -lm)
 CORE=("$SRC"/src/core/*.c)
 ALL=("${CORE[@]}" "$SRC"/src/store/*.c "$SRC"/src/csv/*.c "$BUILD/migrations.c" "$BUILD/assets.c")
 

@@ -42,7 +42,7 @@ static void sql(const char *name, const char *stmt)
 START_TEST(table_columns_are_csv_headers)
 {
 	static const char *const tables[EF_REF_KIND_COUNT] = {"parameters", "vaccine_schedule", "milestones",
-							      "monitoring", "cvx_codes", "lab_tests"};
+							      "monitoring", "cvx_codes", "lab_tests", "loinc_codes"};
 	char path[4200];
 	sqlite3 *h;
 	snprintf(path, sizeof path, "%s/t.db", dir);
@@ -118,7 +118,7 @@ START_TEST(lab_tests_defaults_after_migration)
 	struct ef_err err;
 	struct ef_reference r;
 	store_close(db);
-	sql("t.db", "DROP TABLE status; DROP TABLE lab_tests; DROP TABLE drafts; DROP TABLE signatures; DROP TABLE staff; "
+	sql("t.db", "DROP TABLE loinc_codes; DROP TABLE status; DROP TABLE lab_tests; DROP TABLE drafts; DROP TABLE signatures; DROP TABLE staff; "
 		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold';"
 		    "PRAGMA user_version = 6"); /* before 007: schema 006 is there */
 	db = tu_open(dir, "t.db");
@@ -141,7 +141,7 @@ START_TEST(idle_logoff_default_after_migration)
 	struct ef_err err;
 	struct ef_reference r;
 	store_close(db);
-	sql("t.db", "DROP TABLE status; DROP TABLE drafts; DELETE FROM parameters WHERE key = 'idle_logoff_minutes';"
+	sql("t.db", "DROP TABLE loinc_codes; DROP TABLE status; DROP TABLE drafts; DELETE FROM parameters WHERE key = 'idle_logoff_minutes';"
 		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold'; PRAGMA user_version = 8");
 	db = tu_open(dir, "t.db");
 	ck_assert_int_eq(store_schema_version(db), store_schema_latest());
