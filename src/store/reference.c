@@ -53,6 +53,18 @@ static const struct ref_sql ref_sql[EF_REF_KIND_COUNT] = {
 		"SELECT test, plausible_min, plausible_max, ref_low, ref_high, critical_low, critical_high, source "
 		"FROM lab_tests ORDER BY rowid",
 		"DELETE FROM lab_tests", "SELECT count(*) FROM lab_tests", "lab_tests", "rowid"},
+	[EF_REF_SCREENING] = {"TTIITIT",
+		"INSERT INTO screening (item, name, first_due_months, interval_months, applies_to, min_age_years, "
+		"source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"SELECT item, name, first_due_months, interval_months, applies_to, min_age_years, source "
+		"FROM screening ORDER BY rowid",
+		"DELETE FROM screening", "SELECT count(*) FROM screening", "screening", "rowid"},
+	[EF_REF_REGISTRY_FORMS] = {"TTTTIIIT",
+		"INSERT INTO registry_forms (item, track, transplant_types, time_point, offset_days, offset_months, "
+		"repeat_months, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		"SELECT item, track, transplant_types, time_point, offset_days, offset_months, repeat_months, source "
+		"FROM registry_forms ORDER BY id",
+		"DELETE FROM registry_forms", "SELECT count(*) FROM registry_forms", "registry_forms", "id"},
 };
 
 static const struct ref_sql *sql_of(enum ef_ref_kind kind, struct ef_err *err)
