@@ -1,5 +1,5 @@
 /* The follow-up calendar (followup.h; docs/clinical-rules.md s.19 and the
- * worked cases 33-40 of s.18): one row per situation of issue 16 - day 100
+ * its worked examples): one row per situation of issue 16 - day 100
  * and month-end arithmetic, leap days, a second HCT, autologous rescue vs
  * a new transplant, autologous vs allogeneic items, age limits, done and
  * not done, the grace period, the registry track - with the shipped
