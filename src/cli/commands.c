@@ -26,7 +26,7 @@ const struct command ef_commands[] = {
 	 cmd_demo, EF_ACT_DEMO},
 	{"import", "KIND FILE", "load a CSV file (FILE - for standard input); all rows or none",
 	 "KIND is one of: patients, transplants, labs, transfusions, vaccinations,\n"
-	 "gvhd-acute, gvhd-chronic, immunosuppression, ivig, status.\n"
+	 "gvhd-acute, gvhd-chronic, immunosuppression, ivig, status, followups.\n"
 	 "Columns are matched by name, in any order. Every bad row is reported as\n"
 	 "FILE:LINE: column: reason, and then nothing is imported (exit 3).\n"
 	 "Rows whose natural key exists are updated if their values differ,\n"
