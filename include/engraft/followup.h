@@ -71,4 +71,7 @@ const char *ef_fu_status_str(enum ef_fu_status s);
  * item is known but the time point is not one of it, -1 unknown item. */
 int ef_followup_point_known(const struct ef_reference *ref, const char *item, const char *time_point);
 
+/* Is `item` a screening or registry item of the reference? */
+int ef_item_known(const struct ef_reference *ref, const char *item);
+
 #endif

@@ -249,3 +249,14 @@ int ef_followup_point_known(const struct ef_reference *ref, const char *item, co
 	}
 	return known;
 }
+
+int ef_item_known(const struct ef_reference *ref, const char *item)
+{
+	for (size_t i = 0; i < ref->n_screening; i++)
+		if (strcmp(ref->screening[i].item, item) == 0)
+			return 1;
+	for (size_t i = 0; i < ref->n_registry; i++)
+		if (strcmp(ref->registry[i].item, item) == 0)
+			return 1;
+	return 0;
+}

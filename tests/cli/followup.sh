@@ -73,4 +73,56 @@ check "nothing of the bad files was written" 0 E export followups
 equals "still four rows" 4 "$(tr -d '\r' <"$T/out" | grep -c '^T00')"
 check "audit verify after followups imports" 0 E audit verify
 
+# --- export followup -------------------------------------------------------------
+# Done: T001 CIBMTR D100 (2025-04-28), DENTAL M12 (2026-01-21); T004 CIBMTR M6;
+# T004's D100 row is entered in error (not done).
+fe() { # fe ARGS...: export followup without the header, LF line ends
+	E export followup "$@" | tr -d '\r' | tail -n +2
+}
+check "export followup" 0 E export followup --as-of 2026-02-01
+equals "export followup header" "mrn,item,time_point,due_on,status,reason" "$(tr -d '\r' <"$T/out" | head -1)"
+equals "T001: the second transplant is day 0; done rows left out" \
+	"T001,EYE,M12,2026-01-15,due,screening: eye examination
+T001,DENTAL,M24,2027-01-15,upcoming,screening: dental assessment
+T001,CIBMTR,M6,2025-07-15,overdue,CIBMTR follow-up form (crf track)
+T001,CIBMTR,Y1,2026-01-15,due,CIBMTR follow-up form (crf track)
+T001,CIBMTR,Y2,2027-01-15,upcoming,CIBMTR follow-up form (crf track)" \
+	"$(fe --as-of 2026-02-01 --mrn T001 | grep -E ',(EYE|DENTAL|CIBMTR),')"
+equals "T004: an entered-in-error row is not done" \
+	"T004,CIBMTR,D100,2024-10-08,overdue,CIBMTR follow-up form (crf track)
+T004,CIBMTR,Y1,2025-06-30,overdue,CIBMTR follow-up form (crf track)
+T004,CIBMTR,Y2,2026-06-30,upcoming,CIBMTR follow-up form (crf track)" \
+	"$(fe --as-of 2026-02-01 --mrn T004 | grep ',CIBMTR,')"
+equals "T003 (no transplant) has none" "" "$(fe --as-of 2026-02-01 --mrn T003)"
+equals "before day 0 + 100: only upcoming" "T002,CIBMTR,D100,2025-06-09,upcoming,CIBMTR follow-up form (crf track)" \
+	"$(fe --as-of 2025-04-01 --mrn T002 | grep ',CIBMTR,')"
+equals "30 days after D100: due" "T002,CIBMTR,D100,2025-06-09,due,CIBMTR follow-up form (crf track)" \
+	"$(fe --as-of 2025-07-09 --mrn T002 | grep ',CIBMTR,D100')"
+equals "31 days after D100: overdue" "T002,CIBMTR,D100,2025-06-09,overdue,CIBMTR follow-up form (crf track)" \
+	"$(fe --as-of 2025-07-10 --mrn T002 | grep ',CIBMTR,D100')"
+
+# --- the worklist ----------------------------------------------------------------------
+check "followup worklist" 0 E followup --as-of 2026-02-01
+contains "worklist header" "$T/out" "MRN          NAME                     ITEM         POINT DUE        STATUS   REASON"
+contains "worklist row" "$T/out" "T001         Testperson, Alpha        CIBMTR       Y1    2026-01-15 due      CIBMTR follow-up form"
+lacks "no upcoming without --within" "$T/out" "upcoming"
+lacks "done rows are not listed" "$T/out" "Alpha        DENTAL       M12"
+check "followup --within 60" 0 E followup --as-of 2026-02-01 --within 60
+contains "upcoming within 60 days" "$T/out" "T002         Zed, Jr, Ümit            CIBMTR       Y1    2026-03-01 upcoming"
+lacks "not beyond 60 days" "$T/out" "2027-01-15"
+check "followup --item CIBMTR" 0 E followup --as-of 2026-02-01 --item CIBMTR
+lacks "only the registry forms" "$T/out" "screening"
+contains "registry forms listed" "$T/out" "T004         =HYPERLINK(\"x\"), Formula CIBMTR       D100"
+check "followup --item unknown" 2 E followup --item PODIATRY
+contains "unknown item named" "$T/err" "'PODIATRY' is not an item"
+check "followup as of before any transplant" 0 E followup --as-of 2020-01-01
+contains "nothing due" "$T/out" "nothing due"
+
+# a patient out of care leaves the worklist
+printf 'mrn,recorded_on,status\nT004,2026-01-20,transferred\n' >"$T/tr.csv"
+check "record a transfer" 0 E import status "$T/tr.csv"
+check "worklist after the transfer" 0 E followup --as-of 2026-02-01
+lacks "the transferred patient is off the worklist" "$T/out" "T004"
+equals "and off export followup" "" "$(fe --as-of 2026-02-01 --mrn T004)"
+
 finish
