@@ -118,6 +118,34 @@ contains "unknown item named" "$T/err" "'PODIATRY' is not an item"
 check "followup as of before any transplant" 0 E followup --as-of 2020-01-01
 contains "nothing due" "$T/out" "nothing due"
 
+# --- the rule FOLLOWUP_OVERDUE and its alert life cycle (T002, D0 2025-03-01) ----
+al() { # al AS_OF: T002's CIBMTR:D100 alert as "status,raised_on"
+	E export alerts --as-of "$1" | tr -d '\r' | awk -F, '$2 == "T002" && $3 == "FOLLOWUP_OVERDUE" && $4 == "CIBMTR:D100" { print $6 "," $7 }'
+}
+check "check on the day D100 is 30 days past" 0 E check --as-of 2025-07-09 --mrn T002
+equals "not yet overdue: no alert" "" "$(al 2025-07-09)"
+check "check a day later" 0 E check --as-of 2025-07-10 --mrn T002
+equals "overdue: the alert opens" "open,2025-07-10" "$(al 2025-07-10)"
+check "alerts list it" 0 E alerts --as-of 2025-07-10
+contains "alerts: rule and subject" "$T/out" "FOLLOWUP_OVERDUE"
+contains "alerts: message" "$T/out" "CIBMTR D100 overdue: due since 2025-06-09"
+check "check again" 0 E check --as-of 2025-07-11 --mrn T002
+contains "kept, not duplicated" "$T/out" "opened 0, kept"
+equals "still one alert" "open,2025-07-10" "$(al 2025-07-11)"
+printf 'mrn,item,time_point,done_on\nT002,CIBMTR,D100,2025-07-15\n' >"$T/d100.csv"
+check "record the form done" 0 E import followups "$T/d100.csv"
+check "check after it is done" 0 E check --as-of 2025-07-16 --mrn T002
+equals "done: the alert resolves" "resolved,2025-07-10" "$(al 2025-07-16)"
+printf 'mrn,item,time_point,done_on,entered_in_error\nT002,CIBMTR,D100,2025-07-15,another patient\n' >"$T/d100e.csv"
+check "mark the row entered in error" 0 E import followups "$T/d100e.csv"
+check "check after the mark" 0 E check --as-of 2025-07-17 --mrn T002
+equals "not done after all: the same alert reopens" "open,2025-07-17" "$(al 2025-07-17)"
+printf 'graft_source,type,mrn,transplant_date\nperipheral_blood,allogeneic,T002,2025-07-18\n' >"$T/tx2.csv"
+check "a second allogeneic transplant" 0 E import transplants "$T/tx2.csv"
+check "check after the new transplant" 0 E check --as-of 2025-07-20 --mrn T002
+equals "no longer applicable: the alert resolves" "resolved,2025-07-17" "$(al 2025-07-20)"
+check "audit verify after the life cycle" 0 E audit verify
+
 # a patient out of care leaves the worklist
 printf 'mrn,recorded_on,status\nT004,2026-01-20,transferred\n' >"$T/tr.csv"
 check "record a transfer" 0 E import status "$T/tr.csv"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engraft/followup.h"
+#include "engraft/rules.h"
 #include "helpers.h"
 
 #define MAXW 8
@@ -194,6 +195,54 @@ START_TEST(out_of_care_has_none)
 }
 END_TEST
 
+/* The rule FOLLOWUP_OVERDUE: one warning per overdue time point, subject
+ * ITEM:TIME_POINT, due_on its due date; none while due, none once done. */
+static const struct ef_finding *finding(const struct ef_findings *f, const char *subject)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].rule == EF_RULE_FOLLOWUP_OVERDUE && strcmp(f->v[i].subject, subject) == 0)
+			return &f->v[i];
+	return NULL;
+}
+
+START_TEST(rule_followup_overdue)
+{
+	struct ef_reference ref;
+	struct ef_err err;
+	test_reference(&ref);
+	struct ef_timeline tl;
+	ef_timeline_init(&tl);
+	tl_patient(&tl, "1970-05-05");
+	tl_transplant(&tl, "2025-01-01", EF_HCT_ALLOGENEIC, EF_GRAFT_PERIPHERAL_BLOOD);
+	struct ef_findings f;
+	ef_findings_init(&f);
+	ck_assert_int_eq(ef_rules_evaluate(&tl, &ref, D("2025-05-11"), &f, &err), EF_OK);
+	ck_assert_ptr_null(finding(&f, "CIBMTR:D100")); /* due, not overdue */
+	ck_assert_int_eq(ef_rules_evaluate(&tl, &ref, D("2025-05-12"), &f, &err), EF_OK);
+	const struct ef_finding *x = finding(&f, "CIBMTR:D100");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->severity, EF_SEV_WARNING);
+	ck_assert_int_eq(x->due_on, D("2025-04-11"));
+	ck_assert_str_eq(x->message, "CIBMTR D100 overdue: due since 2025-04-11 (CIBMTR follow-up form (crf track))");
+	ck_assert_str_eq(ef_rule_id(EF_RULE_FOLLOWUP_OVERDUE), "FOLLOWUP_OVERDUE");
+	add_done(&tl, "CIBMTR D100 2025-05-12");
+	ck_assert_int_eq(ef_rules_evaluate(&tl, &ref, D("2025-05-12"), &f, &err), EF_OK);
+	ck_assert_ptr_null(finding(&f, "CIBMTR:D100"));
+	/* a year on: M6 is overdue; Y1 and the screening items of M12 (due
+	 * 2026-01-01) only after 30 days */
+	ck_assert_int_eq(ef_rules_evaluate(&tl, &ref, D("2026-01-25"), &f, &err), EF_OK);
+	ck_assert_ptr_nonnull(finding(&f, "CIBMTR:M6"));
+	ck_assert_ptr_null(finding(&f, "CIBMTR:Y1"));
+	ck_assert_ptr_null(finding(&f, "DENTAL:M12"));
+	ck_assert_int_eq(ef_rules_evaluate(&tl, &ref, D("2026-02-15"), &f, &err), EF_OK);
+	ck_assert_ptr_nonnull(finding(&f, "CIBMTR:Y1"));
+	ck_assert_ptr_nonnull(finding(&f, "DENTAL:M12"));
+	ef_findings_free(&f);
+	ef_timeline_free(&tl);
+	ef_reference_free(&ref);
+}
+END_TEST
+
 static const struct {
 	const char *item, *tp;
 	int want;
@@ -221,6 +270,7 @@ int main(void)
 	TCase *tc = tcase_create("calendar");
 	tcase_add_loop_test(tc, calendar_case, 0, sizeof cases / sizeof cases[0]);
 	tcase_add_test(tc, out_of_care_has_none);
+	tcase_add_test(tc, rule_followup_overdue);
 	tcase_add_loop_test(tc, time_point_known, 0, sizeof points / sizeof points[0]);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
