@@ -19,6 +19,7 @@
 --    (patient, item, time_point). Audit triggers in the order of the kind's
 --    description (include/engraft/columns.h, STORE_COLUMNS_FOLLOWUPS).
 -- 4. The alerts table accepts the rule FOLLOWUP_OVERDUE (below).
+-- 5. drafts accepts the follow-up form's (below).
 -- (Number 015: 014 belongs to another branch; gaps are allowed.)
 
 CREATE TABLE screening (
@@ -197,5 +198,26 @@ BEGIN
   VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ef_user(), 'delete', 'alert_history', OLD.id,
     json_object('id', OLD.id, 'alert_id', OLD.alert_id, 'on_day', OLD.on_day, 'at', OLD.at, 'user', OLD.user, 'event', OLD.event, 'status', OLD.status, 'message', OLD.message, 'reason', OLD.reason, 'until', OLD.until), NULL);
 END;
+
+-- 5. drafts: the terminal's follow-up form (followups) is kept at an
+--    automatic sign-off like the other record forms (011, 013); SQLite
+--    cannot change a CHECK, so the table is made again with 'followup'
+--    added and its rows copied as they are. Drafts are not audited.
+CREATE TABLE drafts_015 (
+  id         INTEGER PRIMARY KEY,
+  login      TEXT    NOT NULL CHECK (length(login) BETWEEN 1 AND 127),
+  form       TEXT    NOT NULL CHECK (form IN ('lab', 'dose', 'gvhd-acute', 'gvhd-chronic', 'ack',
+                                              'entered-in-error', 'transplant', 'immunosuppression', 'ivig',
+                                              'transfusion', 'followup')),
+  patient_id INTEGER NOT NULL CHECK (patient_id >= 1),
+  context    TEXT    NOT NULL DEFAULT '' CHECK (length(context) <= 63),
+  fields     TEXT    NOT NULL CHECK (length(fields) <= 65536),
+  saved_at   TEXT    NOT NULL CHECK (saved_at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z'),
+  UNIQUE (login, form, patient_id, context)
+) STRICT;
+INSERT INTO drafts_015 (id, login, form, patient_id, context, fields, saved_at)
+SELECT id, login, form, patient_id, context, fields, saved_at FROM drafts;
+DROP TABLE drafts;
+ALTER TABLE drafts_015 RENAME TO drafts;
 
 PRAGMA user_version = 15;

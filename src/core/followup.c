@@ -226,7 +226,7 @@ int ef_followup_point_known(const struct ef_reference *ref, const char *item, co
 		int m = point_number(time_point, 'M');
 		if (m < s->first_due_months)
 			return 0;
-		if (s->interval_months < 0)
+		if (s->interval_months <= 0) /* once */
 			return m == s->first_due_months;
 		return (m - s->first_due_months) % s->interval_months == 0;
 	}

@@ -745,7 +745,7 @@ static void row_followup(struct imp *im)
 		else if (known == 0)
 			report(im, "time_point", "'%s' is not a time point of %s", r.time_point, r.item);
 	}
-	if (dated && !im->row_bad && r.patient_id) {
+	if (dated && r.patient_id) {
 		int found;
 		int rc = store_transplant_by(im->s, r.patient_id, r.done_on, &found, im->err);
 		if (rc) {

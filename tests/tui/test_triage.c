@@ -488,26 +488,30 @@ START_TEST(worklist_has_column_headers_and_slash_filters)
 }
 END_TEST
 
-/* f: due within 7 days, overdue, blocked, every dose again. */
-START_TEST(worklist_f_shows_due_this_week_overdue_or_blocked)
+/* d (f until issue 16 made f the follow-up worklist): due within 7 days, overdue, blocked, every dose again. */
+START_TEST(worklist_d_shows_due_this_week_overdue_or_blocked)
 {
 	struct th *t = start_size(_i);
 	th_type(t, "v");
 	ASSERT_SCREEN(t, "Overdue (");
-	th_type(t, "f");
+	th_type(t, "f"); /* f is the follow-up worklist now, from any screen */
+	ASSERT_SCREEN(t, "Follow-up: clinic");
+	th_type(t, "q");
+	ASSERT_SCREEN(t, "Vaccinations: clinic");
+	th_type(t, "d");
 	ASSERT_SCREEN(t, "Filter: due within 7 days");
 	ASSERT_SCREEN(t, "Due now (");
 	ASSERT_NOT_SCREEN(t, "Overdue (");
 	ASSERT_NOT_SCREEN(t, "Blocked (");
-	th_type(t, "f");
+	th_type(t, "d");
 	ASSERT_SCREEN(t, "Filter: overdue");
 	ASSERT_SCREEN(t, "Overdue (");
 	ASSERT_NOT_SCREEN(t, "Due now (");
-	th_type(t, "f");
+	th_type(t, "d");
 	ASSERT_SCREEN(t, "Filter: blocked");
 	ASSERT_SCREEN(t, "Blocked (");
 	ASSERT_NOT_SCREEN(t, "Overdue (");
-	th_type(t, "f"); /* every dose again, the selection where it was */
+	th_type(t, "d"); /* every dose again, the selection where it was */
 	ASSERT_SCREEN(t, "Blocked (");
 	ASSERT_NOT_SCREEN(t, "Filter:");
 	th_key(t, KEY_HOME);
@@ -545,7 +549,7 @@ START_TEST(esc_clears_the_patient_list_filter_before_quitting)
 	ck_assert(!th_quit(t));
 	ASSERT_SCREEN(t, "Patients: 6");
 	ASSERT_SCREEN(t, "Doe, Jane");
-	th_type(t, "f"); /* in care: a filter too */
+	th_type(t, "c"); /* in care: a filter too */
 	ASSERT_SCREEN(t, "in care");
 	th_esc(t);
 	ck_assert(!th_quit(t));
@@ -577,7 +581,7 @@ START_TEST(esc_clears_the_worklist_filters_before_going_back)
 {
 	struct th *t = start_size(0);
 	th_type(t, "v");
-	th_type(t, "/okafor\nf");
+	th_type(t, "/okafor\nd");
 	ASSERT_SCREEN(t, "Filter: \"okafor\" due within 7 days");
 	th_esc(t);
 	ASSERT_SCREEN(t, "Vaccinations: clinic");
@@ -606,7 +610,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, roles_decide_who_marks_and_acknowledges);
 	tcase_add_test(tc, detail_lines_show_the_whole_alert_at_80_columns);
 	tcase_add_loop_test(tc, worklist_has_column_headers_and_slash_filters, 0, N_SIZES);
-	tcase_add_loop_test(tc, worklist_f_shows_due_this_week_overdue_or_blocked, 0, N_SIZES);
+	tcase_add_loop_test(tc, worklist_d_shows_due_this_week_overdue_or_blocked, 0, N_SIZES);
 	tcase_add_test(tc, worklist_shows_the_whole_blocked_reason_at_80_columns);
 	tcase_add_test(tc, esc_clears_the_patient_list_filter_before_quitting);
 	tcase_add_test(tc, esc_clears_the_alert_filters_before_going_back);
