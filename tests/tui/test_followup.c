@@ -90,6 +90,7 @@ START_TEST(r_records_a_time_point_done)
 	th_type(t, "/\025mrn001 m6\n");
 	ck_assert_msg(row_with(t, "MRN001 Smith, John", "2024-07-10") > 0, "MRN001's M6 is still overdue");
 	th_enter(t); /* the chart of the selected row's patient */
+	ASSERT_SCREEN(t, "1 overdue; next EYE M12 2025-01-10 (f: plan)"); /* the plan in one line */
 	th_type(t, "f"); /* that patient's plan */
 	ASSERT_SCREEN(t, "Follow-up: Smith, John");
 	ASSERT_SCREEN(t, "Done since the transplant (1)");
