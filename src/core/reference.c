@@ -858,6 +858,18 @@ int ef_reference_finish(struct ef_reference *ref, struct ef_err *err)
 		return ef_errf(err, EF_INVALID, "screening: no rows (list at least one screening item)");
 	if (ref->n_registry == 0)
 		return ef_errf(err, EF_INVALID, "registry_forms: no rows (list at least one time point)");
+	/* every registry item has time points on the site's track: a track
+	 * without rows would silently schedule nothing */
+	const enum ef_track track = (enum ef_track)lround(ref->param[EF_P_REGISTRY_TRACK]);
+	for (size_t i = 0; i < ref->n_registry; i++) {
+		int found = 0;
+		for (size_t j = 0; j < ref->n_registry && !found; j++)
+			found = strcmp(ref->registry[j].item, ref->registry[i].item) == 0 && ref->registry[j].track == track;
+		if (!found)
+			return ef_errf(err, EF_INVALID,
+				       "registry_forms: %s has no time points on the track %s (parameter registry_track)",
+				       ref->registry[i].item, ef_track_str(track));
+	}
 	int rc = check_live(ref, err);
 	return rc ? rc : check_monitors(ref, err);
 }

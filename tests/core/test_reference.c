@@ -64,6 +64,23 @@ START_TEST(shipped_assets_load)
 }
 END_TEST
 
+/* The registry track the site chooses must have time points: a ted track
+ * without ted rows would schedule no CIBMTR form at all. */
+START_TEST(registry_track_needs_rows)
+{
+	struct ef_reference ref;
+	struct ef_err err;
+	ck_assert_int_eq(test_reference_load(&ref, NULL, 0, &err), EF_OK);
+	ck_assert_int_eq(ref.registry[9].track, EF_TRACK_TED);
+	ref.n_registry = 9; /* the crf rows only */
+	ck_assert_int_eq(ef_reference_finish(&ref, &err), EF_OK);
+	ref.param[EF_P_REGISTRY_TRACK] = EF_TRACK_TED;
+	ck_assert_int_eq(ef_reference_finish(&ref, &err), EF_INVALID);
+	ck_assert_str_eq(err.msg, "registry_forms: CIBMTR has no time points on the track ted (parameter registry_track)");
+	ef_reference_free(&ref);
+}
+END_TEST
+
 /* A site file may omit tests (they have no limits) but not every row. */
 START_TEST(lab_tests_need_one_row)
 {
@@ -222,6 +239,7 @@ static const struct {
 	{{"registry_forms.csv", "time_point", "Y2", "track", "crf", "repeat_months", "12"},
 	 "CIBMTR: only the last time point of a track may repeat"},
 	{{"parameters.csv", "key", "registry_track", NULL, NULL, "value", "full"}, "registry_track must be crf or ted"},
+	{{"registry_forms.csv", "track", "ted", NULL, NULL, "track", "crf"}, "given twice for the same track"},
 	{{"parameters.csv", "key", "followup_grace_days", NULL, NULL, "value", "-1"}, "followup_grace_days must be"},
 };
 
@@ -333,6 +351,7 @@ int main(void)
 	tcase_add_loop_test(tc, bad_set_rejected, 0, sizeof bad_sets / sizeof bad_sets[0]);
 	tcase_add_test(tc, missing_parameter);
 	tcase_add_test(tc, lab_tests_need_one_row);
+	tcase_add_test(tc, registry_track_needs_rows);
 	tcase_add_test(tc, error_names_file_and_line);
 	tcase_add_test(tc, month_rule_alternative);
 	tcase_add_test(tc, kinds_and_columns);
