@@ -8,8 +8,10 @@
  * later next time point and those done since day 0. `r` records the
  * selected time point done (the followups form: date and note, through
  * app_enter_record like every record form); Enter opens the chart (clinic
- * list); `/` filters by MRN, name, item or time point as you type; Esc
- * clears the filter (an unfiltered list: back). The selected row in full
+ * list); `/` filters by MRN, name, item or time point as you type, `d`
+ * shows every row, the overdue, those due now or those coming due (in
+ * turn), as on the vaccination worklist; Esc clears the filters (an
+ * unfiltered list: back). The selected row in full
  * is at the bottom. */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,10 @@ static const char *const section_names[FS_COUNT] = {"Overdue", "Due now", "Comin
 						    "Done since the transplant"};
 static const char *const status_words[FS_COUNT] = {"overdue", "due", "coming due", "upcoming", "done"};
 static const enum role section_roles[FS_COUNT] = {R_OVERDUE, R_DUE, R_DUE, R_UPCOMING, R_DIM};
+
+/* d: which rows the list shows */
+enum fshow { SHOW_ALL = 0, SHOW_OVERDUE, SHOW_DUE, SHOW_SOON, SHOW_COUNT };
+static const char *const show_names[SHOW_COUNT] = {"", "overdue", "due now", "coming due within 31 days"};
 
 /* MRN and name are kept once per patient in the text arena (offsets): a
  * large clinic has many rows per patient. */
@@ -52,6 +58,7 @@ struct fu_st {
 	size_t nvis;
 	int cur, scroll;
 	char filter[128];
+	enum fshow show;
 	int calendar;            /* the reference data is available */
 	int loaded;
 	int touched;             /* something may have changed: load again */
@@ -63,7 +70,9 @@ static const struct keybind keys[] = {
 	 M_NORMAL},
 	{{'/'}, "/", CMD_SEARCH, "Search",
 	 "filter by MRN, name, item or time point as you type (Enter keeps, Esc clears)", M_NORMAL},
-	{{KEY_ESCAPE}, "Esc", CMD_CLEAR_FILTERS, NULL, "clear the filter; with none, back", M_NORMAL},
+	{{'d'}, "d", CMD_FILTER, "Due", "show every row, the overdue, those due now or those coming due (in turn)",
+	 M_NORMAL},
+	{{KEY_ESCAPE}, "Esc", CMD_CLEAR_FILTERS, NULL, "clear the filters; with none, back", M_NORMAL},
 	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_SEARCH_KEEP, "Keep", "while typing a search: keep it, back to the list",
 	 M_SEARCH},
 	{{KEY_ESCAPE}, "Esc", CMD_SEARCH_CLEAR, "Clear", "while typing a search: clear it", M_SEARCH},
@@ -95,6 +104,9 @@ static int revis(struct app *a, struct fu_st *st, size_t keep)
 	for (size_t i = 0; i < st->n; i++) {
 		const struct frow *r = &st->rows[i];
 		const char *texts[] = {txt(st, r->mrn), txt(st, r->name), r->item, r->tp};
+		if ((st->show == SHOW_OVERDUE && r->status != FS_OVERDUE) || (st->show == SHOW_DUE && r->status != FS_DUE) ||
+		    (st->show == SHOW_SOON && r->status != FS_SOON))
+			continue;
 		if (!tui_filter_match(st->filter, texts, NELEM(texts)))
 			continue;
 		if (st->cur < 0 && i >= keep)
@@ -327,17 +339,19 @@ static void fu_draw(struct app *a, struct screen *s, WINDOW *w)
 			put_text(w, bottom, x, 1, "_", A_BLINK | A_BOLD, 0);
 			put_text(w, bottom, x + 2, cols - x - 2, "(MRN, name, item or point; Enter keeps, Esc clears)",
 				 tui_attr(R_DIM), 0);
-		} else if (st->filter[0]) {
-			put_fmt(w, bottom, 0, cols, tui_attr(R_SEARCH), "Filter: \"%s\"   (Esc clears)", st->filter);
+		} else if (st->filter[0] || st->show != SHOW_ALL) {
+			put_fmt(w, bottom, 0, cols, tui_attr(R_SEARCH), "Filter:%s%s%s%s%s   (Esc clears)",
+				st->filter[0] ? " \"" : "", st->filter, st->filter[0] ? "\"" : "",
+				st->show != SHOW_ALL ? " " : "", show_names[st->show]);
 		} else {
-			put_text(w, bottom, 0, cols, "/ searches (cibmtr: the registry forms), r records one done",
+			put_text(w, bottom, 0, cols, "/ searches (cibmtr: the registry forms), d shows due, r records done",
 				 tui_attr(R_DIM), 0);
 		}
 	} else {
 		bottom = h;
 	}
 	if (st->nvis == 0) {
-		const char *none = st->n && st->filter[0] ? "Nothing matches the filter. Esc clears it."
+		const char *none = st->n && (st->filter[0] || st->show != SHOW_ALL) ? "Nothing matches the filters. Esc clears them."
 				   : clinic ? "No follow-up overdue, due or coming due within 31 days."
 					    : "No follow-up plan: no transplant, or not in this clinic's care.";
 		put_text(w, y + 1, 2, cols - 2, none, tui_attr(R_DIM), 0);
@@ -422,12 +436,19 @@ static enum action fu_key(struct app *a, struct screen *s, int key, enum cmd cmd
 		return ACTION_REDRAW;
 	case CMD_SEARCH_CLEAR:
 	case CMD_CLEAR_FILTERS:
-		if (cmd == CMD_CLEAR_FILTERS && !st->filter[0])
+		if (cmd == CMD_CLEAR_FILTERS && !st->filter[0] && st->show == SHOW_ALL)
 			return ACTION_PASS; /* back */
 		s->mode = MODE_NORMAL;
 		s->text_input = 0;
 		st->filter[0] = '\0';
+		if (cmd == CMD_CLEAR_FILTERS)
+			st->show = SHOW_ALL;
 		if (revis(a, st, at))
+			tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
+	case CMD_FILTER:
+		st->show = (enum fshow)((st->show + 1) % SHOW_COUNT);
+		if (revis(a, st, 0))
 			tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	case CMD_OPEN:
@@ -469,8 +490,9 @@ const struct screen_ops followups_ops = {
 		 "with every item's next time point and those done since the transplant. r records the "
 		 "selected time point done (the date and a note); Enter opens the patient's chart. "
 		 "Overdue is more than the site's followup_grace_days past due; the check raises "
-		 "FOLLOWUP_OVERDUE for it. / filters as you type; Esc clears the filter, and on an "
-		 "unfiltered list goes back.",
+		 "FOLLOWUP_OVERDUE for it. / filters as you type; d shows every row, the overdue, those "
+		 "due now or those coming due, in turn; Esc clears the filters, and on an unfiltered "
+		 "list goes back.",
 	.open = fu_open,
 	.load = fu_load,
 	.draw = fu_draw,

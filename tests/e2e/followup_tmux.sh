@@ -87,7 +87,7 @@ keys Tab
 keys f o r m Space 2 1 0 0 Space s e n t
 keys F2
 expect "saved" "Saved CIBMTR D100 done on $TODAY."
-expect "gone from the worklist" "Nothing matches the filter."
+expect "gone from the worklist" "Nothing matches the filters."
 keys Escape
 keys / m r n 0 0 1 Space m 6
 keys Enter

@@ -59,6 +59,24 @@ START_TEST(f_opens_the_clinic_worklist_grouped_by_status)
 	th_esc(t); /* the filter first */
 	ASSERT_NOT_SCREEN(t, "Filter:");
 	ASSERT_SCREEN(t, "Follow-up: clinic");
+	th_type(t, "d"); /* d: the overdue, due now, coming due, every row */
+	ASSERT_SCREEN(t, "Filter: overdue");
+	ASSERT_SCREEN(t, "Overdue (28)");
+	ASSERT_NOT_SCREEN(t, "Due now (");
+	th_type(t, "d");
+	ASSERT_SCREEN(t, "Filter: due now");
+	ASSERT_SCREEN(t, "Due now (1)");
+	ASSERT_NOT_SCREEN(t, "Overdue (");
+	th_type(t, "d");
+	ASSERT_SCREEN(t, "Filter: coming due within 31 days");
+	ASSERT_SCREEN(t, "Coming due within 31 days (1)");
+	th_type(t, "d");
+	ASSERT_NOT_SCREEN(t, "Filter:");
+	th_type(t, "dd");
+	th_esc(t); /* d's filter is cleared by Esc too */
+	ASSERT_NOT_SCREEN(t, "Filter:");
+	th_key(t, KEY_HOME);
+	ASSERT_SCREEN(t, "Overdue (28)");
 	th_esc(t); /* then back */
 	ASSERT_SCREEN(t, "Patients: 6");
 	th_free(t);
@@ -84,7 +102,7 @@ START_TEST(r_records_a_time_point_done)
 	th_key(t, KEY_F(2));
 	ASSERT_SCREEN(t, "Saved CIBMTR D100 done on 2024-09-01.");
 	ASSERT_SCREEN(t, "Follow-up: clinic");
-	ASSERT_SCREEN(t, "Nothing matches the filter.");
+	ASSERT_SCREEN(t, "Nothing matches the filters.");
 	ck_assert_int_eq(th_export_count(t, STORE_K_FOLLOWUPS, "MRN001", "MRN001,CIBMTR,D100,2024-09-01,form 2100 submitted"),
 			 1);
 	th_type(t, "/\025mrn001 m6\n");
