@@ -178,7 +178,7 @@ int app_rules_apply(struct store *s, const struct ef_reference *ref, int64_t pat
 #define APP_DRAFT_MAX_FIELDS 16
 struct app_draft_key {
 	const char *form;        /* lab, dose, gvhd-acute, gvhd-chronic, ack, entered-in-error,
-				    transplant, immunosuppression, ivig, transfusion */
+				    transplant, immunosuppression, ivig, transfusion, followup */
 	int64_t patient_id;
 	const char *context;     /* what else the form is for (vaccine, alert id); NULL: none */
 };

@@ -148,6 +148,17 @@
 	COL("note", 4, SC_MULTI, STORE_STATUS_NOTE_MAX) \
 	DB("import_id", 20, SC_IMPORT) \
 	COL("entered_in_error", 12, SC_IF13, STORE_EIE_MAX)
+/* A follow-up time point done (schema 015): entered_in_error was part of
+ * the table from the start (no SC_006). */
+#define STORE_COLUMNS_FOLLOWUPS(COL, DB) \
+	DB("id", 0, SC_ROWID) \
+	COL("mrn", 1, SC_PATIENT | SC_KEY | SC_REQ, 63) \
+	COL("item", 2, SC_KEY | SC_REQ, 23) \
+	COL("time_point", 3, SC_KEY | SC_REQ, 11) \
+	COL("done_on", 4, SC_REQ | SC_ASOF, 10) \
+	COL("note", 5, SC_MULTI, STORE_FOLLOWUP_NOTE_MAX) \
+	DB("import_id", 20, SC_IMPORT) \
+	COL("entered_in_error", 12, SC_IF13, STORE_EIE_MAX)
 
 /* The kinds, in enum store_kind order (also the audit digest's table
  * order): K(ID, CSV name, table, what a row is in messages); the columns
@@ -162,7 +173,8 @@
 	K(GVHD_CHRONIC, "gvhd-chronic", "gvhd_chronic", "chronic GVHD assessment") \
 	K(IMMUNOSUPPRESSION, "immunosuppression", "immunosuppression", "immunosuppression course") \
 	K(IVIG, "ivig", "ivig", "IVIG dose") \
-	K(STATUS, "status", "status", "status")
+	K(STATUS, "status", "status", "status") \
+	K(FOLLOWUPS, "followups", "followups", "follow-up time point")
 
 /* The same lists as data (src/store/kinds.c). */
 struct store_col {

@@ -89,6 +89,32 @@
  *   CDC CVX code -> series; a code may map to several series (combination
  *   vaccines count toward each); live marks live products.
  *
+ * screening.csv - late-effects screening of survivors (followup.h,
+ *   docs/clinical-rules.md s.19)
+ *   item*          code, 1-23 of A-Z, 0-9, '-', '_' (alert subject ITEM:M12)
+ *   name*          what it is, 1-63 bytes
+ *   first_due_months*  months after day 0 of the first time point (>= 1)
+ *   interval_months    then every N months; empty = once
+ *   applies_to*    all, or a ';'-list of allogeneic, autologous, syngeneic
+ *   min_age_years  a time point is listed only when the patient is at least
+ *                  this old on its due date
+ *   source*
+ *   Time points are named M<months after day 0> (M12, M24, ...).
+ *
+ * registry_forms.csv - a registry's follow-up forms (CIBMTR 2100 / 2450)
+ *   item*          registry code (CIBMTR); not also a screening item
+ *   track*         crf (comprehensive report forms, Form 2100) or ted
+ *                  (Form 2450); the parameter registry_track picks one
+ *   transplant_types  as above (empty = all)
+ *   time_point*    D<days>, M<months> or Y<years>, agreeing with the offset
+ *   offset_days, offset_months   exactly one: the time point's distance
+ *                  from day 0
+ *   repeat_months  only on the last row of an item, track and type: then
+ *                  every N months for ever (named Y<n> when a whole number
+ *                  of years, else M<n>)
+ *   source*
+ *   Rows of one item, track and transplant type must grow strictly later.
+ *
  * lab_tests.csv - limits of each lab test (labref.h uses them)
  *   test*          lab test code, at most one row per test; a test without
  *                  a row has no limits (at least one row is required)
@@ -133,6 +159,8 @@ enum ef_ref_kind {
 	EF_REF_CVX,
 	EF_REF_LAB_TESTS,
 	EF_REF_LOINC,
+	EF_REF_SCREENING,      /* screening.csv (schema 015) */
+	EF_REF_REGISTRY_FORMS, /* registry_forms.csv (schema 015) */
 	EF_REF_KIND_COUNT
 };
 
@@ -179,6 +207,8 @@ enum ef_param {
 	EF_P_OVERDUE_GRACE_DAYS,       /* vaccine_overdue_grace_days, days */
 	EF_P_MONTH_RULE,               /* month_rule, rule: clamp | next_first */
 	EF_P_IDLE_LOGOFF_MINUTES,      /* idle_logoff_minutes, minutes (1-480): TUI automatic logoff */
+	EF_P_FOLLOWUP_GRACE_DAYS,      /* followup_grace_days, days: a follow-up time point is overdue after */
+	EF_P_REGISTRY_TRACK,           /* registry_track, track: crf | ted (registry_forms.csv rows used) */
 	EF_P_COUNT
 };
 
@@ -251,6 +281,34 @@ struct ef_lab_limits {
 struct ef_loinc {
 	char loinc[11];               /* NNNNN-C, check digit verified */
 	enum ef_test test;
+/* screening.csv: one late-effects screening item (followup.h). */
+#define EF_ITEM_LEN 24
+struct ef_screening {
+	char item[EF_ITEM_LEN];  /* DENTAL, THYROID, ... (A-Z, 0-9, '-', '_') */
+	char name[64];
+	int first_due_months;    /* months after day 0 */
+	int interval_months;     /* -1: once */
+	unsigned types;          /* transplant types it applies to */
+	int min_age_years;       /* -1: none; age on the due date */
+};
+
+/* Registry reporting tracks (registry_forms.csv `track`, parameter registry_track). */
+enum ef_track { EF_TRACK_CRF = 0, EF_TRACK_TED, EF_TRACK_COUNT };
+const char *ef_track_str(enum ef_track t); /* "crf", "ted" */
+
+/* The name of the time point at `days` (>= 0) or else `months` after day 0:
+ * D100, Y2 (a whole number of years), M6. */
+void ef_time_point_name(int days, int months, char *out, size_t size);
+
+/* registry_forms.csv: one time point of a registry's follow-up form. */
+struct ef_registry_point {
+	char item[EF_ITEM_LEN];  /* CIBMTR */
+	enum ef_track track;
+	unsigned types;
+	char time_point[12];     /* D100, M6, Y1 ...: agrees with the offset */
+	int offset_days;         /* -1: offset_months instead */
+	int offset_months;       /* -1: offset_days instead */
+	int repeat_months;       /* -1: none; on the last row: then every N months */
 };
 
 struct ef_reference {
@@ -264,6 +322,8 @@ struct ef_reference {
 	struct ef_lab_limits lab[EF_T_COUNT]; /* by enum ef_test */
 	size_t n_lab_tests;
 	struct ef_loinc *loinc; size_t n_loinc, cap_loinc;
+	struct ef_screening *screening; size_t n_screening, cap_screening;
+	struct ef_registry_point *registry; size_t n_registry, cap_registry;
 };
 
 void ef_reference_init(struct ef_reference *ref);

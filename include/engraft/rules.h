@@ -29,7 +29,13 @@
  * GVHD_SEVERE                    assessed_on       critical
  *     the latest acute assessment has grade >= gvhd_severe_acute_min_grade,
  *     or the latest chronic one severity >= gvhd_severe_chronic_min_severity
- *     (any date, also before day 0); both on one day give one finding. */
+ *     (any date, also before day 0); both on one day give one finding.
+ * FOLLOWUP_OVERDUE               ITEM:TIME_POINT   warning
+ *     a time point of the follow-up calendar (followup.h) is overdue: more
+ *     than followup_grace_days past its due date and not done; due_on = the
+ *     due date. It resolves when the time point is done, or when it no
+ *     longer applies (a new transplant restarts the sequence, the patient
+ *     leaves care, the site's files drop the item). */
 #ifndef ENGRAFT_RULES_H
 #define ENGRAFT_RULES_H
 
@@ -52,6 +58,7 @@ enum ef_rule {
 	EF_RULE_VACCINE_OVERDUE,
 	EF_RULE_LIVE_VACCINE_CONTRAINDICATED,
 	EF_RULE_GVHD_SEVERE,
+	EF_RULE_FOLLOWUP_OVERDUE,
 	EF_RULE_COUNT
 };
 

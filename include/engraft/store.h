@@ -178,6 +178,16 @@ struct store_status_rec {
 	const char *entered_in_error;
 	int eie_given;
 };
+/* A follow-up time point done (schema 015): item and time_point of the
+ * calendar (followup.h), done_on a date, note optional free text of at most
+ * STORE_FOLLOWUP_NOTE_MAX bytes. */
+#define STORE_FOLLOWUP_NOTE_MAX 500
+struct store_followup_rec {
+	int64_t patient_id;
+	const char *item, *time_point, *done_on, *note;
+	const char *entered_in_error;
+	int eie_given;
+};
 
 /* The id of the row the last store_put_* inserted, updated or found
  * unchanged (for a signature on it). */
@@ -227,6 +237,10 @@ int store_put_ivig(struct store *s, const struct store_ivig_rec *r, int64_t impo
 		   struct ef_err *err);
 int store_put_status(struct store *s, const struct store_status_rec *r, int64_t import_id, enum store_put *res,
 		     struct ef_err *err);
+int store_put_followup(struct store *s, const struct store_followup_rec *r, int64_t import_id, enum store_put *res,
+		       struct ef_err *err);
+/* *found: the patient has a transplant dated on or before `on` (YYYY-MM-DD). */
+int store_transplant_by(struct store *s, int64_t patient_id, const char *on, int *found, struct ef_err *err);
 
 /* ---- imports ---------------------------------------------------------- */
 
@@ -260,6 +274,7 @@ enum store_kind {
 	STORE_K_IMMUNOSUPPRESSION,
 	STORE_K_IVIG,
 	STORE_K_STATUS,
+	STORE_K_FOLLOWUPS,
 	STORE_K_COUNT
 };
 
@@ -298,7 +313,8 @@ enum store_tl_part {
 	STORE_TL_GVHD = 1u << 3,
 	STORE_TL_IS = 1u << 4,
 	STORE_TL_IVIG = 1u << 5,
-	STORE_TL_ALL = 0x3fu,
+	STORE_TL_FOLLOWUPS = 1u << 6,
+	STORE_TL_ALL = 0x7fu,
 	/* what the vaccine forecaster and the live-vaccine gate read */
 	STORE_TL_VACCINES = STORE_TL_DOSES | STORE_TL_GVHD | STORE_TL_IS | STORE_TL_IVIG,
 };

@@ -136,6 +136,14 @@ struct ef_status_row {
 	enum ef_status_kind kind;
 };
 
+/* A follow-up time point done (CSV kind followups, schema 015). */
+struct ef_followup_done {
+	int64_t id;
+	char item[24];
+	char time_point[12];
+	ef_day day;
+};
+
 struct ef_timeline {
 	struct ef_patient patient;
 	struct ef_transplant *transplants; size_t n_transplants;
@@ -147,6 +155,7 @@ struct ef_timeline {
 	struct ef_immunosuppression *is;   size_t n_is;
 	struct ef_ivig *ivig;              size_t n_ivig;
 	struct ef_status_row *status;      size_t n_status;
+	struct ef_followup_done *followups; size_t n_followups;
 };
 
 void ef_timeline_init(struct ef_timeline *tl);

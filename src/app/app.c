@@ -88,6 +88,7 @@ enum ef_action app_kind_action(enum store_kind kind)
 	case STORE_K_PATIENTS:
 	case STORE_K_TRANSPLANTS:
 	case STORE_K_STATUS:
+	case STORE_K_FOLLOWUPS:
 		return EF_ACT_PATIENTS;
 	case STORE_K_LABS:
 		return EF_ACT_LABS;

@@ -90,6 +90,7 @@ int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_alerts(struct cli *c, int argc, char **argv);
 int cmd_due(struct cli *c, int argc, char **argv);
+int cmd_followup(struct cli *c, int argc, char **argv);
 int cmd_ack(struct cli *c, int argc, char **argv);
 int cmd_letter(struct cli *c, int argc, char **argv);
 
@@ -99,6 +100,7 @@ int export_due(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct e
 int export_engraftment(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
 int export_gvhd(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
 int export_followup_status(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
+int export_followup(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err);
 
 /* Open the database and load the reference data (cmd_rules.c). */
 struct ef_reference;

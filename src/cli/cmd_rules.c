@@ -11,6 +11,7 @@
 #include "engraft/refstore.h"
 #include "engraft/rules.h"
 #include "engraft/text.h"
+#include "engraft/followup.h"
 #include "engraft/vaccines.h"
 
 int cli_reference(struct cli *c, struct ef_reference *ref, struct ef_err *err)
@@ -178,6 +179,76 @@ int cmd_due(struct cli *c, int argc, char **argv)
 	ef_due_list_init(&d.l);
 	rc = store_each_timeline_parts(c->store, d.as_of, NULL, STORE_TL_VACCINES, due_one, &d, &err);
 	ef_due_list_free(&d.l);
+	ef_reference_free(&ref);
+	if (rc)
+		return cli_fail_err(rc, &err);
+	if (d.n == 0)
+		printf("nothing due\n");
+	return EF_OK;
+}
+
+/* ---- followup: the follow-up worklist ------------------------------------------- */
+
+struct fu_ctx {
+	const struct ef_reference *ref;
+	ef_day as_of;
+	long within; /* -1: no upcoming time points */
+	const char *item; /* NULL: every item */
+	struct ef_fu_list l;
+	long n;
+};
+
+static int followup_one(void *ctx, const struct ef_timeline *tl, struct ef_err *err)
+{
+	struct fu_ctx *d = ctx;
+	int rc = ef_followup_calendar(tl, d->ref, d->as_of, &d->l, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < d->l.n; i++) {
+		const struct ef_fu_entry *e = &d->l.v[i];
+		if (e->status == EF_FU_DONE || (d->item && strcmp(d->item, e->item) != 0) ||
+		    (e->status == EF_FU_UPCOMING && !(d->within >= 0 && e->due_on <= d->as_of + d->within)))
+			continue;
+		char full[260], name[128], due[11];
+		snprintf(full, sizeof full, "%s, %s", tl->patient.family_name, tl->patient.given_name);
+		fit(name, sizeof name, full, 24);
+		ef_date_format(e->due_on, due);
+		if (d->n++ == 0)
+			printf("%-12s %-24s %-12s %-5s %-10s %-8s %s\n", "MRN", "NAME", "ITEM", "POINT", "DUE", "STATUS",
+			       "REASON");
+		printf("%-12s %s %-12s %-5s %-10s %-8s %s\n", tl->patient.mrn, name, e->item, e->time_point, due,
+		       ef_fu_status_str(e->status), e->reason);
+	}
+	return EF_OK;
+}
+
+int cmd_followup(struct cli *c, int argc, char **argv)
+{
+	const char *as_of_s = NULL, *within_s = NULL, *item = NULL;
+	const struct cli_opt opts[] = {{"as-of", 1, &as_of_s}, {"within", 1, &within_s}, {"item", 1, &item}, {0, 0, 0}};
+	const char *pos[1];
+	int npos;
+	int rc = cli_parse(cli_command(cmd_followup), argc, argv, opts, pos, 0, 0, &npos);
+	if (rc)
+		return rc;
+	struct fu_ctx d = {.within = -1, .as_of = c->today, .item = item};
+	if (as_of_s && (rc = cli_date("as-of", as_of_s, c->today, &d.as_of)))
+		return rc;
+	if (within_s && (rc = cli_uint("within", within_s, 36500, &d.within)))
+		return rc;
+	struct ef_err err = {{0}};
+	struct ef_reference ref;
+	if ((rc = cli_reference(c, &ref, &err)))
+		return cli_fail_err(rc, &err);
+	d.ref = &ref;
+	if (item && !ef_item_known(&ref, item)) {
+		ef_reference_free(&ref);
+		return cli_fail(EF_USAGE, "followup: --item: '%s' is not an item of screening.csv or registry_forms.csv",
+				item);
+	}
+	ef_fu_list_init(&d.l);
+	rc = store_each_timeline_parts(c->store, d.as_of, NULL, STORE_TL_FOLLOWUPS, followup_one, &d, &err);
+	ef_fu_list_free(&d.l);
 	ef_reference_free(&ref);
 	if (rc)
 		return cli_fail_err(rc, &err);

@@ -27,7 +27,7 @@ const struct command ef_commands[] = {
 	 cmd_demo, EF_ACT_DEMO},
 	{"import", "KIND FILE", "load a CSV file (FILE - for standard input); all rows or none",
 	 "KIND is one of: patients, transplants, labs, transfusions, vaccinations,\n"
-	 "gvhd-acute, gvhd-chronic, immunosuppression, ivig, status.\n"
+	 "gvhd-acute, gvhd-chronic, immunosuppression, ivig, status, followups.\n"
 	 "Columns are matched by name, in any order. Every bad row is reported as\n"
 	 "FILE:LINE: column: reason, and then nothing is imported (exit 3).\n"
 	 "Rows whose natural key exists are updated if their values differ,\n"
@@ -39,8 +39,8 @@ const struct command ef_commands[] = {
 	{"export", "KIND [-o FILE] [--as-of DATE] [--mrn MRN] [--since DATE]",
 	 "write a CSV file (standard output by default), or HL7 VXU messages",
 	 "KIND is an import kind (same columns, so an export imports again),\n"
-	 "or a computed kind: alerts, due, engraftment, gvhd, followup-status\n"
-	 "(as of --as-of),\n"
+	 "or a computed kind: alerts, due, engraftment, gvhd, followup-status,\n"
+	 "followup (as of --as-of),\n"
 	 "or audit (the audit log: seq, at, user, action, table, row_key, before,\n"
 	 "after, hash; always the whole log),\n"
 	 "or vxu (HL7 v2 VXU^V04 messages for the immunization registry: one per\n"
@@ -72,6 +72,16 @@ const struct command ef_commands[] = {
 	 "  --as-of DATE   the worklist as of DATE (default today)\n"
 	 "  --within DAYS  also doses coming due within DAYS days\n",
 	 cmd_due, EF_ACT_READ},
+	{"followup", "[--as-of DATE] [--within DAYS] [--item ITEM]",
+	 "follow-up worklist: screening and registry forms due, overdue (with reason)",
+	 "The follow-up calendar of every patient in care (screening.csv,\n"
+	 "registry_forms.csv): time points due or overdue and not done; the same\n"
+	 "rows as export followup.\n"
+	 "Options:\n"
+	 "  --as-of DATE   the worklist as of DATE (default today)\n"
+	 "  --within DAYS  also time points coming due within DAYS days\n"
+	 "  --item ITEM    only this item (CIBMTR: the registry forms)\n",
+	 cmd_followup, EF_ACT_READ},
 	{"ack", "ALERT_ID --reason TEXT [--until DATE] [--as-of DATE]",
 	 "acknowledge an alert; it comes back after --until if still true",
 	 "Options:\n"
@@ -144,6 +154,7 @@ const struct derived_export ef_derived_exports[] = {
 	{"engraftment", export_engraftment},
 	{"gvhd", export_gvhd},
 	{"followup-status", export_followup_status},
+	{"followup", export_followup},
 	{"audit", export_audit},
 	{0, 0},
 };

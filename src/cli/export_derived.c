@@ -12,6 +12,7 @@
 #include "engraft/engraftment.h"
 #include "engraft/gvhd.h"
 #include "engraft/refstore.h"
+#include "engraft/followup.h"
 #include "engraft/vaccines.h"
 #include "engraft/vital.h"
 
@@ -182,6 +183,34 @@ int export_due(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct e
 {
 	static const char *const cols[] = {"mrn", "vaccine", "dose", "due_on", "status", "reason"};
 	struct derived_ctx d = {.rows = due_rows, .parts = STORE_TL_VACCINES};
+	return run_derived(c, as_of, mrn, out, cols, 6, 1, &d, err);
+}
+
+/* ---- followup (the follow-up calendar, clinical-rules.md s.19) -------------- */
+
+static int followup_rows(struct derived_ctx *d, const struct ef_timeline *tl, struct ef_csv_writer *w,
+			 struct ef_err *err)
+{
+	struct ef_fu_list l;
+	ef_fu_list_init(&l);
+	int rc = ef_followup_calendar(tl, d->ref, d->as_of, &l, err);
+	for (size_t i = 0; rc == EF_OK && i < l.n; i++) {
+		const struct ef_fu_entry *e = &l.v[i];
+		if (e->status == EF_FU_DONE)
+			continue;
+		char due[11];
+		day_or_empty(e->due_on, due);
+		const char *row[] = {tl->patient.mrn, e->item, e->time_point, due, ef_fu_status_str(e->status), e->reason};
+		ef_csv_write_row(w, row, 6);
+	}
+	ef_fu_list_free(&l);
+	return rc;
+}
+
+int export_followup(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err)
+{
+	static const char *const cols[] = {"mrn", "item", "time_point", "due_on", "status", "reason"};
+	struct derived_ctx d = {.rows = followup_rows, .parts = STORE_TL_FOLLOWUPS};
 	return run_derived(c, as_of, mrn, out, cols, 6, 1, &d, err);
 }
 

@@ -63,6 +63,7 @@ enum ef_action ef_ack_action(enum ef_rule rule)
 	case EF_RULE_VACCINE_DUE:
 	case EF_RULE_VACCINE_OVERDUE:
 	case EF_RULE_LAB_MONITORING_OVERDUE:
+	case EF_RULE_FOLLOWUP_OVERDUE:
 		return EF_ACT_ACK_NURSING;
 	default:
 		return EF_ACT_ACK_CLINICAL;

@@ -4,6 +4,7 @@
 #include "engraft/reference.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,17 @@ static const struct ef_ref_column loinc_cols[] = {
 	{"loinc", 1}, {"test", 1}, {"note", 0},
 };
 enum { NC_LOINC, NC_TEST, NC_NOTE };
+static const struct ef_ref_column scr_cols[] = {
+	{"item", 1}, {"name", 1}, {"first_due_months", 1}, {"interval_months", 0},
+	{"applies_to", 1}, {"min_age_years", 0}, {"source", 1},
+};
+enum { SR_ITEM, SR_NAME, SR_FIRST, SR_INTERVAL, SR_APPLIES, SR_MIN_AGE, SR_SOURCE };
+
+static const struct ef_ref_column reg_cols[] = {
+	{"item", 1}, {"track", 1}, {"transplant_types", 0}, {"time_point", 1},
+	{"offset_days", 0}, {"offset_months", 0}, {"repeat_months", 0}, {"source", 1},
+};
+enum { RC_ITEM, RC_TRACK, RC_TYPES, RC_POINT, RC_DAYS, RC_MONTHS, RC_REPEAT, RC_SOURCE };
 
 static const struct ef_ref_kind_info kinds[EF_REF_KIND_COUNT] = {
 	[EF_REF_PARAMETERS] = {"parameters", "parameters.csv", param_cols, NELEM(param_cols)},
@@ -67,6 +79,8 @@ static const struct ef_ref_kind_info kinds[EF_REF_KIND_COUNT] = {
 	[EF_REF_CVX] = {"cvx", "cvx.csv", cvx_cols, NELEM(cvx_cols)},
 	[EF_REF_LAB_TESTS] = {"lab_tests", "lab_tests.csv", lab_cols, NELEM(lab_cols)},
 	[EF_REF_LOINC] = {"loinc", "loinc.csv", loinc_cols, NELEM(loinc_cols)},
+	[EF_REF_SCREENING] = {"screening", "screening.csv", scr_cols, NELEM(scr_cols)},
+	[EF_REF_REGISTRY_FORMS] = {"registry_forms", "registry_forms.csv", reg_cols, NELEM(reg_cols)},
 };
 
 const struct ef_ref_kind_info *ef_reference_kind(enum ef_ref_kind kind)
@@ -87,7 +101,7 @@ int ef_reference_kind_parse(const char *s, enum ef_ref_kind *out)
 
 /* ---- parameters ------------------------------------------------------- */
 
-enum pkind { PK_POS, PK_COUNT, PK_DAY, PK_DAYS, PK_MONTHS, PK_GRADE, PK_SEVERITY, PK_RULE, PK_MINUTES };
+enum pkind { PK_POS, PK_COUNT, PK_DAY, PK_DAYS, PK_MONTHS, PK_GRADE, PK_SEVERITY, PK_RULE, PK_MINUTES, PK_TRACK };
 
 static const struct {
 	const char *key, *unit;
@@ -118,7 +132,27 @@ static const struct {
 	[EF_P_OVERDUE_GRACE_DAYS] = {"vaccine_overdue_grace_days", "days", PK_DAYS},
 	[EF_P_MONTH_RULE] = {"month_rule", "rule", PK_RULE},
 	[EF_P_IDLE_LOGOFF_MINUTES] = {"idle_logoff_minutes", "minutes", PK_MINUTES},
+	[EF_P_FOLLOWUP_GRACE_DAYS] = {"followup_grace_days", "days", PK_DAYS},
+	[EF_P_REGISTRY_TRACK] = {"registry_track", "track", PK_TRACK},
 };
+
+static const char *const track_s[EF_TRACK_COUNT] = {"crf", "ted"};
+
+const char *ef_track_str(enum ef_track t)
+{
+	return (unsigned)t < EF_TRACK_COUNT ? track_s[t] : "";
+}
+
+static int parse_track(const char *s, enum ef_track *out)
+{
+	for (int t = 0; t < EF_TRACK_COUNT; t++) {
+		if (strcmp(s, track_s[t]) == 0) {
+			*out = (enum ef_track)t;
+			return 0;
+		}
+	}
+	return -1;
+}
 
 const char *ef_param_key(enum ef_param p)
 {
@@ -328,6 +362,13 @@ static int add_param(struct ef_reference *ref, const char *const *v, struct ef_e
 			return BAD("value", "%s must be clamp or next_first, not '%s'", key, val);
 		d = ref->month_rule;
 		break;
+	case PK_TRACK: {
+		enum ef_track t;
+		if (parse_track(val, &t))
+			return BAD("value", "%s must be crf or ted, not '%s'", key, val);
+		d = t;
+		break;
+	}
 	}
 	ref->param[p] = d;
 	ref->have[p] = 1;
@@ -615,6 +656,118 @@ int ef_reference_loinc_test(const struct ef_reference *ref, const char *code, en
 			return 0;
 		}
 	return -1;
+static int in_screening(const struct ef_reference *ref, const char *item)
+{
+	for (size_t i = 0; i < ref->n_screening; i++)
+		if (strcmp(ref->screening[i].item, item) == 0)
+			return 1;
+	return 0;
+}
+
+static int in_registry(const struct ef_reference *ref, const char *item)
+{
+	for (size_t i = 0; i < ref->n_registry; i++)
+		if (strcmp(ref->registry[i].item, item) == 0)
+			return 1;
+	return 0;
+}
+
+static int add_screening(struct ef_reference *ref, const char *const *v, struct ef_err *err)
+{
+	struct ef_screening r;
+	memset(&r, 0, sizeof r);
+	const char *item = cell(v, SR_ITEM), *name = cell(v, SR_NAME), *applies = cell(v, SR_APPLIES);
+	if (!valid_id(item, sizeof r.item))
+		return BAD("item", "'%s' must be 1-%zu of A-Z, 0-9, '-', '_'", item, sizeof r.item - 1);
+	strcpy(r.item, item);
+	if (empty(name) || strlen(name) >= sizeof r.name)
+		return BAD("name", "%s needs a name of 1-%zu bytes", item, sizeof r.name - 1);
+	strcpy(r.name, name);
+	if (parse_int(cell(v, SR_FIRST), 1, MAX_MONTHS, &r.first_due_months))
+		return BAD("first_due_months", "must be a whole number of months >= 1, not '%s'", cell(v, SR_FIRST));
+	if (parse_opt_int(cell(v, SR_INTERVAL), 1, MAX_MONTHS, &r.interval_months))
+		return BAD("interval_months", "must be a whole number of months >= 1 or empty (once), not '%s'",
+			   cell(v, SR_INTERVAL));
+	if (strcmp(applies, "all") == 0)
+		r.types = EF_TYPES_ALL;
+	else if (empty(applies) || parse_types(applies, &r.types))
+		return BAD("applies_to", "'%s' is not all or a ';'-list of allogeneic, autologous, syngeneic", applies);
+	if (parse_opt_int(cell(v, SR_MIN_AGE), 0, MAX_AGE, &r.min_age_years))
+		return BAD("min_age_years", "must be whole years, not '%s'", cell(v, SR_MIN_AGE));
+	if (empty(cell(v, SR_SOURCE)))
+		return BAD("source", "%s needs a source", item);
+	if (in_screening(ref, item))
+		return BAD("item", "'%s' given twice", item);
+	if (in_registry(ref, item))
+		return BAD("item", "'%s' is already a registry item", item);
+	int rc = grow((void **)&ref->screening, &ref->cap_screening, ref->n_screening, sizeof r, err);
+	if (rc)
+		return rc;
+	ref->screening[ref->n_screening++] = r;
+	return EF_OK;
+}
+
+/* The name a time point at this offset has: D<days>, Y<years> or M<months>. */
+void ef_time_point_name(int days, int months, char *out, size_t size)
+{
+	if (days >= 0)
+		snprintf(out, size, "D%d", days);
+	else if (months % 12 == 0)
+		snprintf(out, size, "Y%d", months / 12);
+	else
+		snprintf(out, size, "M%d", months);
+}
+
+static int add_registry(struct ef_reference *ref, const char *const *v, struct ef_err *err)
+{
+	struct ef_registry_point r;
+	memset(&r, 0, sizeof r);
+	const char *item = cell(v, RC_ITEM), *tp = cell(v, RC_POINT);
+	if (!valid_id(item, sizeof r.item))
+		return BAD("item", "'%s' must be 1-%zu of A-Z, 0-9, '-', '_'", item, sizeof r.item - 1);
+	strcpy(r.item, item);
+	if (parse_track(cell(v, RC_TRACK), &r.track))
+		return BAD("track", "must be crf or ted, not '%s'", cell(v, RC_TRACK));
+	if (parse_types(cell(v, RC_TYPES), &r.types))
+		return BAD("transplant_types", "'%s' is not a ';'-list of autologous, allogeneic, syngeneic",
+			   cell(v, RC_TYPES));
+	if (parse_opt_int(cell(v, RC_DAYS), 1, MAX_DAYS, &r.offset_days))
+		return BAD("offset_days", "must be a whole number of days >= 1, not '%s'", cell(v, RC_DAYS));
+	if (parse_opt_int(cell(v, RC_MONTHS), 1, MAX_MONTHS, &r.offset_months))
+		return BAD("offset_months", "must be a whole number of months >= 1, not '%s'", cell(v, RC_MONTHS));
+	if ((r.offset_days < 0) == (r.offset_months < 0))
+		return BAD("offset_days", "%s %s needs exactly one of offset_days and offset_months", item, tp);
+	char want[sizeof r.time_point];
+	ef_time_point_name(r.offset_days, r.offset_months, want, sizeof want);
+	if (strcmp(tp, want) != 0)
+		return BAD("time_point", "'%s' does not name its offset (%s)", tp, want);
+	strcpy(r.time_point, want);
+	if (parse_opt_int(cell(v, RC_REPEAT), 1, MAX_MONTHS, &r.repeat_months))
+		return BAD("repeat_months", "must be a whole number of months >= 1, not '%s'", cell(v, RC_REPEAT));
+	if (r.repeat_months > 0 && r.offset_months < 0)
+		return BAD("repeat_months", "%s %s repeats, so it needs offset_months", item, tp);
+	if (empty(cell(v, RC_SOURCE)))
+		return BAD("source", "%s %s needs a source", item, tp);
+	if (in_screening(ref, item))
+		return BAD("item", "'%s' is already a screening item", item);
+	for (size_t i = 0; i < ref->n_registry; i++) {
+		const struct ef_registry_point *o = &ref->registry[i];
+		if (strcmp(o->item, r.item) || o->track != r.track || !(o->types & r.types))
+			continue;
+		if (strcmp(o->time_point, r.time_point) == 0)
+			return BAD("time_point", "%s %s given twice for the same track and transplant type", item, tp);
+		if (o->repeat_months > 0)
+			return BAD("repeat_months", "%s: only the last time point of a track may repeat", item);
+		long a = o->offset_days >= 0 ? o->offset_days : o->offset_months * 31L;
+		long b = r.offset_days >= 0 ? r.offset_days : r.offset_months * 31L;
+		if (b <= a || (o->offset_months >= 0 && r.offset_months >= 0 && r.offset_months <= o->offset_months))
+			return BAD("time_point", "%s %s must come after %s", item, tp, o->time_point);
+	}
+	int rc = grow((void **)&ref->registry, &ref->cap_registry, ref->n_registry, sizeof r, err);
+	if (rc)
+		return rc;
+	ref->registry[ref->n_registry++] = r;
+	return EF_OK;
 }
 
 int ef_reference_add_row(struct ef_reference *ref, enum ef_ref_kind kind, const char *const *values,
@@ -635,6 +788,10 @@ int ef_reference_add_row(struct ef_reference *ref, enum ef_ref_kind kind, const 
 		return add_lab_test(ref, values, err);
 	case EF_REF_LOINC:
 		return add_loinc(ref, values, err);
+	case EF_REF_SCREENING:
+		return add_screening(ref, values, err);
+	case EF_REF_REGISTRY_FORMS:
+		return add_registry(ref, values, err);
 	case EF_REF_KIND_COUNT:
 		break;
 	}
@@ -752,6 +909,22 @@ int ef_reference_finish(struct ef_reference *ref, struct ef_err *err)
 			       "lab_tests: no rows (list at least one test; a test whose limits are all empty has none)");
 	if (ref->n_loinc == 0)
 		return ef_errf(err, EF_INVALID, "loinc: no rows (list at least one LOINC code)");
+	if (ref->n_screening == 0)
+		return ef_errf(err, EF_INVALID, "screening: no rows (list at least one screening item)");
+	if (ref->n_registry == 0)
+		return ef_errf(err, EF_INVALID, "registry_forms: no rows (list at least one time point)");
+	/* every registry item has time points on the site's track: a track
+	 * without rows would silently schedule nothing */
+	const enum ef_track track = (enum ef_track)lround(ref->param[EF_P_REGISTRY_TRACK]);
+	for (size_t i = 0; i < ref->n_registry; i++) {
+		int found = 0;
+		for (size_t j = 0; j < ref->n_registry && !found; j++)
+			found = strcmp(ref->registry[j].item, ref->registry[i].item) == 0 && ref->registry[j].track == track;
+		if (!found)
+			return ef_errf(err, EF_INVALID,
+				       "registry_forms: %s has no time points on the track %s (parameter registry_track)",
+				       ref->registry[i].item, ef_track_str(track));
+	}
 	int rc = check_live(ref, err);
 	return rc ? rc : check_monitors(ref, err);
 }
@@ -770,6 +943,8 @@ void ef_reference_free(struct ef_reference *ref)
 	free(ref->monitors);
 	free(ref->cvx);
 	free(ref->loinc);
+	free(ref->screening);
+	free(ref->registry);
 	ef_reference_init(ref);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engraft/engraftment.h"
+#include "engraft/followup.h"
 #include "engraft/gvhd.h"
 #include "engraft/milestones.h"
 #include "engraft/vaccines.h"
@@ -28,6 +29,7 @@ static const struct {
 	[EF_RULE_VACCINE_OVERDUE] = {"VACCINE_OVERDUE", EF_SEV_WARNING},
 	[EF_RULE_LIVE_VACCINE_CONTRAINDICATED] = {"LIVE_VACCINE_CONTRAINDICATED", EF_SEV_CRITICAL},
 	[EF_RULE_GVHD_SEVERE] = {"GVHD_SEVERE", EF_SEV_CRITICAL},
+	[EF_RULE_FOLLOWUP_OVERDUE] = {"FOLLOWUP_OVERDUE", EF_SEV_WARNING},
 };
 
 static const char *const severities[] = {"critical", "warning", "info"};
@@ -277,6 +279,31 @@ static int vaccine_due(struct ctx *c)
 	return rc;
 }
 
+/* ---- the follow-up calendar ------------------------------------------------------- */
+
+static int followup_overdue(struct ctx *c)
+{
+	struct ef_fu_list l;
+	ef_fu_list_init(&l);
+	int rc = ef_followup_calendar(c->tl, c->ref, c->as_of, &l, c->err);
+	for (size_t i = 0; rc == EF_OK && i < l.n; i++) {
+		const struct ef_fu_entry *e = &l.v[i];
+		if (e->status != EF_FU_OVERDUE)
+			continue;
+		char subj[EF_ITEM_LEN + 16], d[11];
+		/* item <= 23 bytes, a time point <= 6 (D36525): it fits, never cut */
+		if ((size_t)snprintf(subj, sizeof subj, "%s:%s", e->item, e->time_point) >= EF_SUBJECT_LEN) {
+			rc = ef_errf(c->err, EF_DB, "follow-up subject %s too long", subj);
+			break;
+		}
+		ef_date_format(e->due_on, d);
+		rc = emit(c, EF_RULE_FOLLOWUP_OVERDUE, subj, e->due_on, "%s %s overdue: due since %s (%s)", e->item,
+			  e->time_point, d, e->reason);
+	}
+	ef_fu_list_free(&l);
+	return rc;
+}
+
 /* The override reason recorded with a dose of `series` on `day` ("" if none). */
 static const char *override_on(const struct ctx *c, const char *series, ef_day day)
 {
@@ -426,6 +453,8 @@ static int transplant_rules(struct ctx *c)
 		rc = vaccine_due(c);
 	if (rc == EF_OK)
 		rc = live_contraindicated(c);
+	if (rc == EF_OK)
+		rc = followup_overdue(c);
 	return rc;
 }
 

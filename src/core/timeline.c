@@ -107,6 +107,7 @@ void ef_timeline_free(struct ef_timeline *tl)
 	free(tl->is);
 	free(tl->ivig);
 	free(tl->status);
+	free(tl->followups);
 	ef_timeline_init(tl);
 }
 

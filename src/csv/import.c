@@ -22,6 +22,7 @@
 #include "engraft/columns.h"
 #include "engraft/csvio.h"
 #include "engraft/csvread.h"
+#include "engraft/followup.h"
 #include "engraft/gvhd.h"
 #include "engraft/labref.h"
 #include "engraft/refstore.h"
@@ -731,6 +732,53 @@ static void row_status(struct imp *im)
 		e->death = d;
 }
 
+/* A follow-up time point done: item and time point of the site's calendar
+ * (screening.csv, registry_forms.csv), done_on not in the future and not
+ * before the patient's first transplant (day 0). */
+static void row_followup(struct imp *im)
+{
+	struct store_followup_rec r = {0};
+	ef_day birth = EF_NO_DAY, d;
+	patient_cell(im, &r.patient_id, &birth);
+	r.item = cell(im, 1);
+	r.time_point = cell(im, 2);
+	int dated = date_cell(im, 3, birth, &d, &r.done_on) == 0;
+	r.note = cell(im, 4);
+	r.entered_in_error = eie_cell(im, 5, &r.eie_given);
+	if (im->fatal)
+		return;
+	if (r.item && r.time_point) {
+		if (!im->have_ref) {
+			int rc = store_reference_load(im->s, &im->ref, im->err);
+			if (rc) {
+				im->fatal = rc;
+				return;
+			}
+			im->have_ref = 1;
+		}
+		int known = ef_followup_point_known(&im->ref, r.item, r.time_point);
+		if (known < 0)
+			report(im, "item", "unknown item '%s' (not in screening.csv or registry_forms.csv)", r.item);
+		else if (known == 0)
+			report(im, "time_point", "'%s' is not a time point of %s", r.time_point, r.item);
+	}
+	if (dated && r.patient_id) {
+		int found;
+		int rc = store_transplant_by(im->s, r.patient_id, r.done_on, &found, im->err);
+		if (rc) {
+			im->fatal = rc;
+			return;
+		}
+		if (!found)
+			report(im, "done_on", "%s is before day 0 (the patient has no transplant on or before it)",
+			       r.done_on);
+	}
+	if (im->row_bad || im->fatal)
+		return;
+	enum store_put res;
+	count(im, store_put_followup(im->s, &r, im->res->import_id, &res, im->err), &res, im->key);
+}
+
 static void (*const row_fns[STORE_K_COUNT])(struct imp *) = {
 	[STORE_K_PATIENTS] = row_patient,
 	[STORE_K_TRANSPLANTS] = row_transplant,
@@ -742,6 +790,7 @@ static void (*const row_fns[STORE_K_COUNT])(struct imp *) = {
 	[STORE_K_IMMUNOSUPPRESSION] = row_is,
 	[STORE_K_IVIG] = row_ivig,
 	[STORE_K_STATUS] = row_status,
+	[STORE_K_FOLLOWUPS] = row_followup,
 };
 
 static int on_row(void *ctx, const struct ef_csv_row *row, struct ef_err *err)

@@ -167,10 +167,15 @@ int ef_ensure_reference(struct store *s, struct ef_err *err)
 	int rc = store_reference_count(s, EF_REF_PARAMETERS, &n, err);
 	if (rc)
 		return rc;
-	if (n && (rc = ensure_kind(s, EF_REF_LAB_TESTS, err)) == EF_OK)
-		rc = ensure_kind(s, EF_REF_LOINC, err);
-	if (n)
+	if (n) {
+		/* kinds added after the parameters: lab_tests (007), loinc (014),
+		 * screening and registry_forms (015) */
+		static const enum ef_ref_kind later[] = {EF_REF_LAB_TESTS, EF_REF_LOINC, EF_REF_SCREENING,
+							 EF_REF_REGISTRY_FORMS};
+		for (size_t i = 0; i < sizeof later / sizeof later[0] && rc == EF_OK; i++)
+			rc = ensure_kind(s, later[i], err);
 		return rc;
+	}
 	if ((rc = store_begin(s, err)))
 		return rc;
 	if ((rc = ef_load_reference(s, NULL, err))) {

@@ -524,6 +524,45 @@ int store_put_status(struct store *s, const struct store_status_rec *r, int64_t 
 	return put(s, STORE_K_STATUS, bind_status, r, import_id, NULL, res, err);
 }
 
+/* ---- follow-up time points done ---- */
+static int bind_followup(sqlite3_stmt *st, const void *p)
+{
+	const struct store_followup_rec *r = p;
+	sqlite3_bind_int64(st, 1, r->patient_id);
+	store_bind_text(st, 2, r->item);
+	store_bind_text(st, 3, r->time_point);
+	store_bind_text(st, 4, r->done_on);
+	store_bind_opt(st, 5, r->note);
+	bind_eie(st, r->entered_in_error, r->eie_given);
+	return 0;
+}
+
+int store_put_followup(struct store *s, const struct store_followup_rec *r, int64_t import_id, enum store_put *res,
+		       struct ef_err *err)
+{
+	return put(s, STORE_K_FOLLOWUPS, bind_followup, r, import_id, NULL, res, err);
+}
+
+int store_transplant_by(struct store *s, int64_t patient_id, const char *on, int *found, struct ef_err *err)
+{
+	static const char sql[] =
+		"SELECT EXISTS (SELECT 1 FROM transplants WHERE patient_id = ?1 AND transplant_date <= ?2)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return EF_DB;
+	sqlite3_bind_int64(st, 1, patient_id);
+	store_bind_text(st, 2, on);
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	if (rc != SQLITE_ROW) {
+		rc = store_dberr(s, err, "look up the patient's transplants");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return EF_OK;
+}
+
 /* ---- lookups and imports ---- */
 
 /* The date of death: the earliest valid deceased row (engraft/vital.h). */

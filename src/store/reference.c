@@ -57,6 +57,18 @@ static const struct ref_sql ref_sql[EF_REF_KIND_COUNT] = {
 		"INSERT INTO loinc_codes (loinc, test, note) VALUES (?1, ?2, ?3)",
 		"SELECT loinc, test, note FROM loinc_codes ORDER BY rowid",
 		"DELETE FROM loinc_codes", "SELECT count(*) FROM loinc_codes", "loinc_codes", "rowid"},
+	[EF_REF_SCREENING] = {"TTIITIT",
+		"INSERT INTO screening (item, name, first_due_months, interval_months, applies_to, min_age_years, "
+		"source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"SELECT item, name, first_due_months, interval_months, applies_to, min_age_years, source "
+		"FROM screening ORDER BY rowid",
+		"DELETE FROM screening", "SELECT count(*) FROM screening", "screening", "rowid"},
+	[EF_REF_REGISTRY_FORMS] = {"TTTTIIIT",
+		"INSERT INTO registry_forms (item, track, transplant_types, time_point, offset_days, offset_months, "
+		"repeat_months, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		"SELECT item, track, transplant_types, time_point, offset_days, offset_months, repeat_months, source "
+		"FROM registry_forms ORDER BY id",
+		"DELETE FROM registry_forms", "SELECT count(*) FROM registry_forms", "registry_forms", "id"},
 };
 
 static const struct ref_sql *sql_of(enum ef_ref_kind kind, struct ef_err *err)

@@ -18,7 +18,7 @@
 #include <string.h>
 
 struct caps {
-	size_t transplants, labs, transfusions, doses, acute, chronic, is, ivig, status;
+	size_t transplants, labs, transfusions, doses, acute, chronic, is, ivig, status, followups;
 };
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -195,6 +195,18 @@ static int add_status(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
 	return 0;
 }
 
+static int add_followup(struct ef_timeline *tl, struct caps *c, sqlite3_stmt *st)
+{
+	struct ef_followup_done *r = PUSH(tl, c, followups, n_followups, followups);
+	if (!r)
+		return -1;
+	r->id = sqlite3_column_int64(st, 1);
+	col_copy(r->item, sizeof r->item, st, 2);
+	col_copy(r->time_point, sizeof r->time_point, st, 3);
+	r->day = store_col_day(st, 4);
+	return 0;
+}
+
 struct table_loader {
 	const char *all, *one;
 	append_fn add;
@@ -226,6 +238,9 @@ struct table_loader {
 #define T_STATUS                                                                                  \
 	"SELECT patient_id, id, recorded_on, status FROM status WHERE recorded_on <= ?1 "                \
 	"AND entered_in_error IS NULL"
+#define T_FOLLOWUPS                                                                               \
+	"SELECT patient_id, id, item, time_point, done_on FROM followups WHERE done_on <= ?1 "          \
+	"AND entered_in_error IS NULL"
 #define T_IVIG "SELECT patient_id, id, given_on, dose_g FROM ivig WHERE given_on <= ?1 AND entered_in_error IS NULL"
 
 static const struct table_loader loaders[] = {
@@ -246,6 +261,8 @@ static const struct table_loader loaders[] = {
 	/* always: whether the patient is in care decides every finding */
 	{T_STATUS " ORDER BY patient_id, recorded_on", T_STATUS " AND patient_id = ?3 ORDER BY recorded_on", add_status,
 	 0},
+	{T_FOLLOWUPS " ORDER BY patient_id, done_on, item, time_point",
+	 T_FOLLOWUPS " AND patient_id = ?3 ORDER BY done_on, item, time_point", add_followup, STORE_TL_FOLLOWUPS},
 };
 #define N_LOADERS (sizeof loaders / sizeof loaders[0])
 
@@ -258,7 +275,7 @@ static int wanted(const struct table_loader *l, unsigned parts)
 static void clear_counts(struct ef_timeline *tl)
 {
 	tl->n_transplants = tl->n_labs = tl->n_transfusions = tl->n_doses = 0;
-	tl->n_acute = tl->n_chronic = tl->n_is = tl->n_ivig = tl->n_status = 0;
+	tl->n_acute = tl->n_chronic = tl->n_is = tl->n_ivig = tl->n_status = tl->n_followups = 0;
 }
 
 static void fill_patient(struct ef_patient *p, sqlite3_stmt *st)

@@ -10,6 +10,7 @@
 
 #include "engraft/alertstore.h"
 #include "engraft/browse.h"
+#include "engraft/followup.h"
 #include "engraft/engraftment.h"
 #include "engraft/gvhd.h"
 #include "engraft/labref.h"
@@ -54,6 +55,11 @@ struct chart_st {
 	int cur;                 /* selected record, -1: none */
 	int follow;              /* the selection moved: keep it in view */
 	int rec_line0;           /* virtual line of the first record (last draw) */
+	/* the follow-up calendar (followup.h): counts and the next time point */
+	struct followup_view {
+		int have, overdue, due;
+		char next[48];       /* "CIBMTR Y1 2026-01-15" ("" none) */
+	} fu;
 };
 
 static const struct keybind keys[] = {
@@ -159,6 +165,29 @@ static int chart_load(struct app *a, struct screen *s)
 		if (st->tp && st->tl.transplants[i].day0 <= st->tp->day0)
 			st->tp_index++;
 	build_counts(st, a->today);
+	st->fu.have = 0;
+	if (st->ref) {
+		struct ef_fu_list l;
+		ef_fu_list_init(&l);
+		if (ef_followup_calendar(&st->tl, st->ref, a->today, &l, &a->err) == EF_OK && l.day0 != EF_NO_DAY) {
+			const struct ef_fu_entry *next = NULL;
+			st->fu.have = 1;
+			st->fu.overdue = st->fu.due = 0;
+			for (size_t i = 0; i < l.n; i++) {
+				st->fu.overdue += l.v[i].status == EF_FU_OVERDUE;
+				st->fu.due += l.v[i].status == EF_FU_DUE;
+				if (l.v[i].status == EF_FU_UPCOMING && (!next || l.v[i].due_on < next->due_on))
+					next = &l.v[i];
+			}
+			st->fu.next[0] = '\0';
+			if (next) {
+				char d[11];
+				ef_date_format(next->due_on, d);
+				snprintf(st->fu.next, sizeof st->fu.next, "%.23s %.11s %s", next->item, next->time_point, d);
+			}
+		}
+		ef_fu_list_free(&l);
+	}
 	if (!st->recs && !(st->recs = calloc(BROWSE_RECORDS_MAX, sizeof *st->recs)))
 		return ef_errf(&a->err, EF_DB, "out of memory");
 	if ((rc = browse_records(a->s, s->patient_id, st->recs, BROWSE_RECORDS_MAX, &st->n_recs, &st->more_recs,
@@ -399,6 +428,20 @@ static void draw_status_lines(struct app *a, struct chart_st *st, struct pen *pn
 				since++;
 		(void)a;
 		put_fmt(w, r, x, cols - x, A_NORMAL, "Vaccine doses since HCT: %zu (v: worklist)", since);
+	}
+	/* the follow-up plan: screening and registry forms (f: the plan) */
+	if (st->fu.have && (r = row_of(pn)) >= 0) {
+		put_text(w, r, 1, 14, "Follow-up", A_BOLD, 0);
+		int x = 16;
+		if (st->fu.overdue)
+			x += put_fmt(w, r, x, cols - x, tui_attr(R_OVERDUE), "%d overdue", st->fu.overdue);
+		if (st->fu.due)
+			x += put_fmt(w, r, x, cols - x, tui_attr(R_DUE), "%s%d due", st->fu.overdue ? ", " : "", st->fu.due);
+		if (!st->fu.overdue && !st->fu.due)
+			x += put_text(w, r, x, cols - x, "nothing due", tui_attr(R_DIM), 0);
+		if (st->fu.next[0])
+			x += put_fmt(w, r, x, cols - x, A_NORMAL, "; next %s", st->fu.next);
+		put_text(w, r, x, cols - x, " (f: plan)", tui_attr(R_DIM), 0);
 	}
 }
 

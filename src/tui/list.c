@@ -18,7 +18,7 @@ enum nav { NAV_STAY = 0, NAV_FIRST, NAV_LAST, NAV_NEXT_ROW, NAV_PREV_ROW, NAV_NE
 
 struct list_st {
 	char filter[128];
-	enum browse_care care;   /* f: every patient, in care, deceased */
+	enum browse_care care;   /* c: every patient, in care, deceased */
 	char before_search[128];
 	struct browse_key top;   /* first visible row */
 	int have_top;
@@ -35,12 +35,12 @@ struct list_st {
 static const struct keybind keys[] = {
 	{{'/'}, "/", CMD_SEARCH, "Search", "search by MRN or name prefix (incremental)", M_NORMAL},
 	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_OPEN, "Open", "open the selected patient's chart", M_NORMAL},
-	{{'f'}, "f", CMD_FILTER, "Show", "show every patient, those in this clinic's care, or the deceased (in turn)",
+	{{'c'}, "c", CMD_FILTER, "Care", "show every patient, those in this clinic's care, or the deceased (in turn)",
 	 M_NORMAL},
 	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_SEARCH_KEEP, "Keep", "keep the filter and go back to the list",
 	 M_SEARCH},
 	{{KEY_ESCAPE}, "Esc", CMD_SEARCH_CLEAR, "Clear", "clear the filter", M_SEARCH},
-	{{KEY_ESCAPE}, "Esc", CMD_CLEAR_FILTERS, NULL, "clear the search and the f filter; with neither, quit", M_NORMAL},
+	{{KEY_ESCAPE}, "Esc", CMD_CLEAR_FILTERS, NULL, "clear the search and the c filter; with neither, quit", M_NORMAL},
 	{{K(KEY_UP), 'k'}, "Up/k", CMD_UP, NULL, "previous patient", M_NORMAL},
 	{{K(KEY_DOWN), 'j'}, "Down/j", CMD_DOWN, NULL, "next patient", M_NORMAL},
 	{{K(KEY_UP)}, "Up", CMD_UP, NULL, NULL, M_SEARCH},
@@ -387,7 +387,7 @@ const struct screen_ops list_ops = {
 		 "(\"smith j\" also works) to narrow the list as you type; Enter keeps the filter, "
 		 "Esc clears it. Enter on a patient opens the chart. Day is days since the latest "
 		 "transplant (day +N); Alerts counts open alerts, coloured by the worst severity, or says "
-		 "DECEASED, transfer or lost f/u for a patient no longer in this clinic's care. f shows "
+		 "DECEASED, transfer or lost f/u for a patient no longer in this clinic's care. c shows "
 		 "every patient, those in care, or the deceased, in turn.",
 	.open = list_open,
 	.load = list_load,

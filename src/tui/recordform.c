@@ -8,6 +8,8 @@
  *                           ongoing one (its row is updated, same key)
  *   I on the chart          IVIG dose     (ivig)
  *   b on the chart          transfusion   (transfusions)
+ *   r on the follow-up list a follow-up time point done (followups), the
+ *                           item and time point filled from the row
  *
  * There is no validator here: F2 hands the fields, as the cells of one CSV
  * row, to app_enter_record, which checks them with the importer's own
@@ -15,6 +17,7 @@
  * reason" and is shown next to the field that fills that column; nothing
  * is saved while any remains. Choices are the words the importer accepts
  * (core's vocabularies). A new patient's chart opens after the save. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +50,7 @@ struct rf_def {
 
 #define VOC(v) ((int)(v) + 1)
 
-enum { RF_PATIENT, RF_TRANSPLANT, RF_IS, RF_IVIG, RF_TRANSFUSION };
+enum { RF_PATIENT, RF_TRANSPLANT, RF_IS, RF_IVIG, RF_TRANSFUSION, RF_FOLLOWUP };
 
 static const struct rf_def defs[] = {
 	[RF_PATIENT] = {STORE_K_PATIENTS, "patient", "new-patient form", "Register a new patient", 6, {
@@ -78,6 +81,12 @@ static const struct rf_def defs[] = {
 	[RF_TRANSFUSION] = {STORE_K_TRANSFUSIONS, "transfusion", "transfusion form", "New transfusion", 2, {
 		{{"Given on", 10, F_TEXT, "YYYY-MM-DD", 0}, 1, 0, RF_TODAY},
 		{{"Product", 14, F_CHOICE, "Left/Right (required)", 0}, 2, VOC(EF_V_PRODUCT), 0},
+	}},
+	[RF_FOLLOWUP] = {STORE_K_FOLLOWUPS, "followup", "follow-up form", "Follow-up done", 4, {
+		{{"Item", 12, F_TEXT, "CIBMTR, DENTAL, ... (from the worklist)", 23}, 1, 0, 0},
+		{{"Time point", 6, F_TEXT, "D100, M6, Y1, M12 ...", 11}, 2, 0, 0},
+		{{"Done on", 10, F_TEXT, "YYYY-MM-DD", 0}, 3, 0, RF_TODAY},
+		{{"Note", 40, F_TEXT, "optional, e.g. form submitted", STORE_FOLLOWUP_NOTE_MAX}, 4, 0, 0},
 	}},
 };
 
@@ -206,6 +215,12 @@ static int rf_open(struct app *a, struct screen *s, const struct request *rq)
 	}
 	if (d->kind == STORE_K_IMMUNOSUPPRESSION)
 		fform_set_choices(&st->f, 0, st->course_choices, 0);
+	char item[64] = "", tp[64] = "";
+	if (d->kind == STORE_K_FOLLOWUPS && sscanf(rq->text, "%63s %63s", item, tp) == 2) {
+		fform_set(&st->f, 0, item); /* the worklist's row */
+		fform_set(&st->f, 1, tp);
+		fform_focus(&st->f, 2);
+	}
 	st->f.dirty = 0;
 	if (d->kind != STORE_K_PATIENTS)
 		fmt_patient(&st->pat, s->title, sizeof s->title);
@@ -213,7 +228,7 @@ static int rf_open(struct app *a, struct screen *s, const struct request *rq)
 	 * slot has none, so a sign-off says it could not be kept rather than
 	 * letting it go unsaid. */
 	tui_draft_slot(s, d->draft, d->what, rq->patient_id, d->kind == STORE_K_PATIENTS ? "(none yet)" : st->pat.mrn,
-		       NULL);
+		       d->kind == STORE_K_FOLLOWUPS && item[0] ? rq->text : NULL);
 	return EF_OK;
 }
 
@@ -287,6 +302,11 @@ static void saved_words(struct rf_st *st, char cells[][512], int stopping, char 
 		break;
 	case STORE_K_TRANSFUSIONS:
 		snprintf(out, size, "%s transfusion on %s", cells[2], cells[1]);
+		break;
+	case STORE_K_FOLLOWUPS:
+		ef_text_escape(cells[1], a0, sizeof a0);
+		ef_text_escape(cells[2], a1, sizeof a1);
+		snprintf(out, size, "%s %s done on %s", a0, a1, cells[3]);
 		break;
 	default:
 		snprintf(out, size, "the record");
@@ -454,6 +474,11 @@ RF_OPS(ivigform_ops, "IVIG",
        "Record an IVIG dose: the date it was given (today unless you change it) and the dose in grams "
        "(optional). A low IgG drawn soon after IVIG raises no alert, and live vaccines wait after the last "
        "dose (the site's parameters)." RF_COMMON)
+RF_OPS(followupform_ops, "Follow-up done",
+       "Record a follow-up time point done: a screening examination or a registry form submitted. Item and "
+       "time point come from the worklist's row (CIBMTR D100, DENTAL M12, ...); the date it was done (today "
+       "unless you change it; not before day 0) and a note (optional). The FOLLOWUP_OVERDUE alert of that time "
+       "point resolves." RF_COMMON)
 RF_OPS(transfusionform_ops, "Transfusion",
        "Record a transfusion: the date it was given (today unless you change it) and the product, chosen with "
        "Left/Right. Platelet engraftment counts only platelet counts taken long enough after the last platelet "
@@ -469,5 +494,7 @@ static const struct rf_def *def_of(const struct screen_ops *ops)
 		return &defs[RF_IS];
 	if (ops == &ivigform_ops)
 		return &defs[RF_IVIG];
+	if (ops == &followupform_ops)
+		return &defs[RF_FOLLOWUP];
 	return &defs[RF_TRANSFUSION];
 }

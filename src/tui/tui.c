@@ -91,6 +91,8 @@ static const struct keybind global_keys[] = {
 	{{'?', K(KEY_F(1))}, "?", CMD_HELP, "Help", "help for this screen (its keys)", 0},
 	{{'p'}, "p", CMD_PATIENTS, "Patients", "patient list", 0},
 	{{'v'}, "v", CMD_VACCINES, "Vaccines", "vaccination worklist (from a chart: that patient's doses)", 0},
+	{{'f'}, "f", CMD_FOLLOWUP, "Follow",
+	 "follow-up worklist: screening and registry forms (from a chart: that patient's plan)", 0},
 	{{'a'}, "a", CMD_ALERTS, "Alerts", "alerts (from a chart: that patient's alerts)", 0},
 	{{'q', KEY_ESCAPE}, "q/Esc", CMD_BACK, "Back", "back; on the patient list, quit", 0},
 	{{CTRL('c')}, "Ctrl-C", CMD_QUIT, NULL, "quit engraft (asks first about unsaved input)", 0},
@@ -316,6 +318,8 @@ static enum action global_action(struct app *a, enum cmd c)
 		return ACTION_NONE;
 	case CMD_VACCINES:
 		return context_push(a, &vaccines_ops);
+	case CMD_FOLLOWUP:
+		return context_push(a, &followups_ops);
 	case CMD_ALERTS:
 		return context_push(a, &alerts_ops);
 	case CMD_BACK:
@@ -430,6 +434,7 @@ static int cmd_action(enum cmd c)
 		return EF_ACT_LABS; /* the record's kind may need more (app_mark_entered_in_error) */
 	case CMD_NEW_PATIENT:
 	case CMD_TRANSPLANT:
+	case CMD_DONE: /* a follow-up time point done: kind followups */
 		return EF_ACT_PATIENTS;
 	case CMD_IS:
 		return EF_ACT_TREATMENT;
@@ -526,7 +531,8 @@ static void draw_bar(struct app *a)
 					dup = 1;
 			if (k == 1 && ((b->cmd == CMD_PATIENTS && a->depth == 1) ||
 				       (b->cmd == CMD_ALERTS && t->ops == &alerts_ops) ||
-				       (b->cmd == CMD_VACCINES && t->ops == &vaccines_ops)))
+				       (b->cmd == CMD_VACCINES && t->ops == &vaccines_ops) ||
+				       (b->cmd == CMD_FOLLOWUP && t->ops == &followups_ops)))
 				dup = 1; /* already there */
 			if (k == 1 && keys_lookup(t->ops->help, t->mode, b->keys[0]) != CMD_NONE)
 				dup = 1; /* the screen uses this key for something else */

@@ -44,6 +44,7 @@ enum cmd {
 	CMD_MARK, CMD_SEVERITY, CMD_RULE, CMD_EXPAND, CMD_COLLAPSE, CMD_CLEAR_FILTERS,
 	CMD_NEW_PATIENT, CMD_TRANSPLANT, CMD_IS, CMD_IVIG, CMD_TRANSFUSION,
 	CMD_TREND, CMD_TEST_NEXT, CMD_TEST_PREV, CMD_LOG_SCALE,
+	CMD_FOLLOWUP, CMD_DONE,
 };
 
 struct keybind {
@@ -226,6 +227,7 @@ enum { ASK_SCREEN = 1, ASK_DISCARD = 2 };
 extern const struct screen_ops list_ops, chart_ops, labform_ops, gvhdform_ops, vaccines_ops, doseform_ops,
 	alerts_ops, ackform_ops, help_ops, eieform_ops, history_ops, statusform_ops, trend_ops;
 extern const struct screen_ops patientform_ops, transplantform_ops, isform_ops, ivigform_ops, transfusionform_ops;
+extern const struct screen_ops followups_ops, followupform_ops;
 
 /* Text wrapped to width from (top + *y - scroll, x) on, *y counting lines
  * (help.c); and the scrolling keys of a text screen (Up, Down, PgUp, PgDn,

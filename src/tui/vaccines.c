@@ -5,7 +5,7 @@
  * clinical core's forecaster. From a chart: that patient's next doses (also
  * the upcoming ones) and the doses already given. `r` records the selected
  * dose as given (vaccine, date, lot, site) with store_put_vaccination.
- * `/` filters by MRN, name or vaccine as you type, `f` shows every dose,
+ * `/` filters by MRN, name or vaccine as you type, `d` shows every dose,
  * those due within 7 days, the overdue or the blocked (in turn); Esc
  * clears the filters (an unfiltered list: back). The selected row's full
  * reason is wrapped in the lines at the bottom. */
@@ -23,7 +23,7 @@ enum { MODE_NORMAL = 0, MODE_SEARCH = 1 };
 #define M_NORMAL (1u << MODE_NORMAL)
 #define M_SEARCH (1u << MODE_SEARCH)
 
-/* f: which doses the list shows */
+/* d: which doses the list shows */
 enum vshow { SHOW_ALL = 0, SHOW_WEEK, SHOW_OVERDUE, SHOW_BLOCKED, SHOW_COUNT };
 static const char *const show_names[SHOW_COUNT] = {"", "due within 7 days", "overdue", "blocked"};
 
@@ -69,7 +69,7 @@ static const struct keybind keys[] = {
 	 M_NORMAL},
 	{{'/'}, "/", CMD_SEARCH, "Search", "filter by MRN, name or vaccine as you type (Enter keeps, Esc clears)",
 	 M_NORMAL},
-	{{'f'}, "f", CMD_FILTER, "Show", "show every dose, those due within 7 days, the overdue or the blocked (in turn)",
+	{{'d'}, "d", CMD_FILTER, "Due", "show every dose, those due within 7 days, the overdue or the blocked (in turn)",
 	 M_NORMAL},
 	{{KEY_ESCAPE}, "Esc", CMD_CLEAR_FILTERS, NULL, "clear the filters; with none, back", M_NORMAL},
 	{{'\n', '\r', K(KEY_ENTER)}, "Enter", CMD_SEARCH_KEEP, "Keep", "while typing a search: keep it, back to the list",
@@ -116,7 +116,7 @@ static int shows(const struct vac_st *st, const struct vrow *r)
 
 /* The rows the filters let through; the selection stays on row `keep` (an
  * index into rows), or (`exact` 0) the first listed after it, or the last,
- * or (`exact` 1: another set of rows, f) the first row. */
+ * or (`exact` 1: another set of rows, d) the first row. */
 static int revis_ex(struct app *a, struct vac_st *st, size_t keep, int exact)
 {
 	size_t *v = realloc(st->vis, (st->n ? st->n : 1) * sizeof *v);
@@ -472,7 +472,7 @@ static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
 				st->filter[0] ? " \"" : "", st->filter, st->filter[0] ? "\"" : "",
 				st->show != SHOW_ALL ? " " : "", show_names[st->show]);
 		} else {
-			put_text(w, bottom, 0, cols, "/ searches, f shows due within 7 days, overdue or blocked",
+			put_text(w, bottom, 0, cols, "/ searches, d shows due within 7 days, overdue or blocked",
 				 tui_attr(R_DIM), 0);
 		}
 	} else {
@@ -633,7 +633,7 @@ const struct screen_ops vaccines_ops = {
 		 "live vaccine too soon after the transplant). From a chart: that patient's next "
 		 "doses and the doses given since the transplant. r records the selected dose as "
 		 "given; Enter opens the patient's chart. / filters by MRN, name or vaccine as you type; "
-		 "f shows every dose, those due within 7 days (due now or in the next 7 days), the overdue "
+		 "d shows every dose, those due within 7 days (due now or in the next 7 days), the overdue "
 		 "or the blocked, in turn; Esc clears the filters, and on an unfiltered list goes back. "
 		 "The lines at the bottom show the selected row in full (a blocked dose: every reason).",
 	.open = vac_open,

@@ -21,7 +21,7 @@ check "import -h" 0 E import -h
 same "import -h is --help" "$T/out" "$T/import-help"
 KINDS=$(sed -n '/^Kinds and their columns/,/^$/s/^  \([a-z-]*\)$/\1/p' "$T/import-help")
 equals "import --help lists every kind" \
-	"patients transplants labs transfusions vaccinations gvhd-acute gvhd-chronic immunosuppression ivig status" \
+	"patients transplants labs transfusions vaccinations gvhd-acute gvhd-chronic immunosuppression ivig status followups" \
 	"$(echo $KINDS)"
 
 : >"$T/help-columns"

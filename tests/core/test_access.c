@@ -53,6 +53,7 @@ START_TEST(acknowledging_follows_the_rule)
 		{EF_RULE_IMMUNE_MILESTONE_MISSED, EF_ACT_ACK_CLINICAL},
 		{EF_RULE_IGG_LOW, EF_ACT_ACK_CLINICAL},
 		{EF_RULE_GVHD_SEVERE, EF_ACT_ACK_CLINICAL},
+		{EF_RULE_FOLLOWUP_OVERDUE, EF_ACT_ACK_NURSING},
 	};
 	ck_assert_int_eq(sizeof acks / sizeof acks[0], EF_RULE_COUNT);
 	for (size_t i = 0; i < sizeof acks / sizeof acks[0]; i++)

@@ -51,6 +51,32 @@ START_TEST(shipped_assets_load)
 	ck_assert(ref.lab[EF_T_PLT].v[EF_LIM_CRITICAL_LOW] == 20);
 	ck_assert(ref.lab[EF_T_IGG].v[EF_LIM_CRITICAL_LOW] == 400);
 	ck_assert(!ref.lab[EF_T_CD4].have[EF_LIM_CRITICAL_HIGH]);
+	/* the follow-up calendar (issue 16) */
+	ck_assert_int_eq(ef_ref_int(&ref, EF_P_FOLLOWUP_GRACE_DAYS), 30);
+	ck_assert_int_eq(ef_ref_int(&ref, EF_P_REGISTRY_TRACK), EF_TRACK_CRF);
+	ck_assert_uint_eq(ref.n_screening, 7);
+	ck_assert_str_eq(ref.screening[0].item, "EYE");
+	ck_assert_int_eq(ref.screening[0].interval_months, -1);
+	ck_assert_uint_eq(ref.n_registry, 12);
+	ck_assert_str_eq(ref.registry[0].time_point, "D100");
+	ck_assert_int_eq(ref.registry[8].repeat_months, 24);
+	ef_reference_free(&ref);
+}
+END_TEST
+
+/* The registry track the site chooses must have time points: a ted track
+ * without ted rows would schedule no CIBMTR form at all. */
+START_TEST(registry_track_needs_rows)
+{
+	struct ef_reference ref;
+	struct ef_err err;
+	ck_assert_int_eq(test_reference_load(&ref, NULL, 0, &err), EF_OK);
+	ck_assert_int_eq(ref.registry[9].track, EF_TRACK_TED);
+	ref.n_registry = 9; /* the crf rows only */
+	ck_assert_int_eq(ef_reference_finish(&ref, &err), EF_OK);
+	ref.param[EF_P_REGISTRY_TRACK] = EF_TRACK_TED;
+	ck_assert_int_eq(ef_reference_finish(&ref, &err), EF_INVALID);
+	ck_assert_str_eq(err.msg, "registry_forms: CIBMTR has no time points on the track ted (parameter registry_track)");
 	ef_reference_free(&ref);
 }
 END_TEST
@@ -135,6 +161,23 @@ static const struct {
 	{EF_REF_CVX, {"MMR", "MMR", "1", ""}, "cvx:"},
 	{EF_REF_CVX, {"03", "MEASLES", "1", ""}, "series: unknown series"},
 	{EF_REF_CVX, {"03", "MMR", "2", ""}, "live:"},
+	/* screening: item, name, first_due_months, interval_months, applies_to, min_age_years, source */
+	{EF_REF_SCREENING, {"dental", "dental", "12", "12", "all", "", "s"}, "item: 'dental' must be"},
+	{EF_REF_SCREENING, {"DENTAL", "", "12", "12", "all", "", "s"}, "name: DENTAL needs a name"},
+	{EF_REF_SCREENING, {"DENTAL", "dental", "0", "12", "all", "", "s"}, "first_due_months:"},
+	{EF_REF_SCREENING, {"DENTAL", "dental", "12", "0", "all", "", "s"}, "interval_months:"},
+	{EF_REF_SCREENING, {"DENTAL", "dental", "12", "12", "everyone", "", "s"}, "applies_to: 'everyone'"},
+	{EF_REF_SCREENING, {"DENTAL", "dental", "12", "12", "", "", "s"}, "applies_to:"},
+	{EF_REF_SCREENING, {"DENTAL", "dental", "12", "12", "all", "adult", "s"}, "min_age_years:"},
+	{EF_REF_SCREENING, {"DENTAL", "dental", "12", "12", "all", "", ""}, "source: DENTAL needs a source"},
+	/* registry_forms: item, track, transplant_types, time_point, offset_days, offset_months, repeat_months, source */
+	{EF_REF_REGISTRY_FORMS, {"CIBMTR", "full", "", "D100", "100", "", "", "s"}, "track: must be crf or ted"},
+	{EF_REF_REGISTRY_FORMS, {"CIBMTR", "crf", "", "D100", "100", "3", "", "s"}, "offset_days: CIBMTR D100 needs exactly one"},
+	{EF_REF_REGISTRY_FORMS, {"CIBMTR", "crf", "", "D100", "", "", "", "s"}, "needs exactly one"},
+	{EF_REF_REGISTRY_FORMS, {"CIBMTR", "crf", "", "D90", "100", "", "", "s"}, "time_point: 'D90' does not name its offset (D100)"},
+	{EF_REF_REGISTRY_FORMS, {"CIBMTR", "crf", "", "M12", "", "12", "", "s"}, "time_point: 'M12' does not name its offset (Y1)"},
+	{EF_REF_REGISTRY_FORMS, {"CIBMTR", "crf", "", "D100", "100", "", "12", "s"}, "repeat_months: CIBMTR D100 repeats"},
+	{EF_REF_REGISTRY_FORMS, {"CIBMTR", "crf", "", "Y1", "", "12", "", ""}, "source: CIBMTR Y1 needs a source"},
 	/* lab_tests: test, plausible_min, plausible_max, ref_low, ref_high, critical_low, critical_high, source */
 	{EF_REF_LAB_TESTS, {"CMV", "0", "10", "1", "2", "", "", "s"}, "test: unknown test 'CMV'"},
 	{EF_REF_LAB_TESTS, {"HGB", "0", "30", "17.5", "12", "", "", "s"},
@@ -189,6 +232,15 @@ static const struct {
 	{{"cvx.csv", "cvx", "03", NULL, NULL, "live", "0"}, "cvx: 03 counts toward MMR, a live series, so it must be live"},
 	{{"cvx.csv", "cvx", "94", "series", "VAR", "live", "0"}, "cvx: 94 counts toward VAR, a live series"},
 	{{"lab_tests.csv", "test", "ALC", NULL, NULL, "test", "ANC"}, "lab_tests.csv:3: test: ANC given twice"},
+	{{"screening.csv", "item", "SKIN", NULL, NULL, "item", "DENTAL"}, "item: 'DENTAL' given twice"},
+	{{"screening.csv", "item", "SKIN", NULL, NULL, "item", "CIBMTR"}, "item: 'CIBMTR' is already a screening item"},
+	{{"registry_forms.csv", "time_point", "Y3", "track", "crf", "time_point", "Y2"}, "does not name its offset"},
+	{{"registry_forms.csv", "time_point", "Y3", "track", "crf", "offset_months", "18"}, "does not name its offset"},
+	{{"registry_forms.csv", "time_point", "Y2", "track", "crf", "repeat_months", "12"},
+	 "CIBMTR: only the last time point of a track may repeat"},
+	{{"parameters.csv", "key", "registry_track", NULL, NULL, "value", "full"}, "registry_track must be crf or ted"},
+	{{"registry_forms.csv", "track", "ted", NULL, NULL, "track", "crf"}, "given twice for the same track"},
+	{{"parameters.csv", "key", "followup_grace_days", NULL, NULL, "value", "-1"}, "followup_grace_days must be"},
 };
 
 START_TEST(bad_set_rejected)
@@ -299,6 +351,7 @@ int main(void)
 	tcase_add_loop_test(tc, bad_set_rejected, 0, sizeof bad_sets / sizeof bad_sets[0]);
 	tcase_add_test(tc, missing_parameter);
 	tcase_add_test(tc, lab_tests_need_one_row);
+	tcase_add_test(tc, registry_track_needs_rows);
 	tcase_add_test(tc, error_names_file_and_line);
 	tcase_add_test(tc, month_rule_alternative);
 	tcase_add_test(tc, kinds_and_columns);

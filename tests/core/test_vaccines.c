@@ -574,6 +574,47 @@ START_TEST(no_transplant_no_list)
 }
 END_TEST
 
+/* Issue 16 item 7: a second transplant restarts every series from its
+ * day 0 - doses of every series given between the two count no longer:
+ * the next dose of each is dose 1 again, due from the new day 0. */
+START_TEST(second_transplant_restarts_every_series)
+{
+	static const char *const series[] = {"FLU",  "PCV",  "PPSV23",  "TDAP", "HIB", "HEPB", "HEPA",
+					     "IPV",  "MENACWY", "MENB", "RZV",  "COVID19", "MMR", "VAR"};
+	struct ef_reference ref;
+	struct ef_err err;
+	test_reference(&ref);
+	struct ef_timeline tl;
+	ef_timeline_init(&tl);
+	tl_patient(&tl, "1980-05-05");
+	tl_transplant(&tl, "2022-01-10", EF_HCT_ALLOGENEIC, EF_GRAFT_BONE_MARROW);
+	tl_transplant(&tl, "2024-09-01", EF_HCT_ALLOGENEIC, EF_GRAFT_BONE_MARROW);
+	for (size_t i = 0; i < sizeof series / sizeof series[0]; i++)
+		for (int k = 0; k < 3; k++) /* three doses of each, 2023 to 2024 */
+			tl_dose(&tl, D("2023-02-01") + 90 * k + (ef_day)i, series[i],
+				strcmp(series[i], "MMR") == 0 || strcmp(series[i], "VAR") == 0);
+	struct ef_due_list l;
+	ef_due_list_init(&l);
+	/* before the second transplant the doses count */
+	ck_assert_int_eq(ef_vaccines_forecast(&tl, &ref, D("2024-08-31"), &l, &err), EF_OK);
+	int later = 0;
+	for (size_t i = 0; i < l.n; i++)
+		later += l.v[i].dose > 1;
+	ck_assert_int_gt(later, 0);
+	/* after it, every listed series starts again at dose 1, from the new day 0 */
+	ck_assert_int_eq(ef_vaccines_forecast(&tl, &ref, D("2024-10-01"), &l, &err), EF_OK);
+	ck_assert_uint_ge(l.n, 12);
+	for (size_t i = 0; i < l.n; i++) {
+		ck_assert_msg(l.v[i].dose == 1, "%s dose %d after the second transplant", l.v[i].series, l.v[i].dose);
+		ck_assert_msg(l.v[i].due_on == EF_NO_DAY || l.v[i].due_on > D("2024-09-01"), "%s due before day 0",
+			      l.v[i].series);
+	}
+	ef_due_list_free(&l);
+	ef_timeline_free(&tl);
+	ef_reference_free(&ref);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vaccines");
@@ -585,6 +626,7 @@ int main(void)
 	tcase_add_test(tc, case25_profile_edit);
 	tcase_add_test(tc, whole_list);
 	tcase_add_test(tc, no_transplant_no_list);
+	tcase_add_test(tc, second_transplant_restarts_every_series);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -68,16 +68,16 @@ expect "others again" "MRN MRN004"
 keys Escape
 expect "back to the list" "Patients: 6"
 
-# the worklist: f, /, the blocked reason in full
+# the worklist: d, /, the blocked reason in full
 keys v
 expect "worklist" "Vaccinations: clinic"
 expect "headers" "MRN and name"
-keys f
-expect "f: this week" "Filter: due within 7 days"
-keys f f
-expect "f: blocked" "Filter: blocked"
+keys d
+expect "d: this week" "Filter: due within 7 days"
+keys d d
+expect "d: blocked" "Filter: blocked"
 expect "blocked section" "Blocked ("
-keys f
+keys d
 keys / m r n 0 0 1 Space m m r
 keys Enter
 expect "one row" "MRN001 Smith, John"

@@ -124,7 +124,8 @@ START_TEST(audit_triggers_write_the_json_verify_expects)
 END_TEST
 
 /* The kinds whose tables existed before migration 006 (status came with
- * schema 012, entered_in_error and all: it has no earlier era). */
+ * schema 012 and followups with 015, entered_in_error and all: they have no
+ * earlier era; they are the last kinds). */
 #define KINDS_BEFORE_006 STORE_K_STATUS
 
 /* Entries written before migration 006 hold the JSON of the 005 triggers:

@@ -41,8 +41,11 @@ static void sql(const char *name, const char *stmt)
 /* Every asset kind's table has exactly the CSV header names as columns. */
 START_TEST(table_columns_are_csv_headers)
 {
-	static const char *const tables[EF_REF_KIND_COUNT] = {"parameters", "vaccine_schedule", "milestones",
-							      "monitoring", "cvx_codes", "lab_tests", "loinc_codes"};
+	static const char *const tables[EF_REF_KIND_COUNT] = {
+		[EF_REF_PARAMETERS] = "parameters", [EF_REF_VACCINE_SCHEDULE] = "vaccine_schedule",
+		[EF_REF_MILESTONES] = "milestones", [EF_REF_MONITORING] = "monitoring", [EF_REF_CVX] = "cvx_codes",
+		[EF_REF_LAB_TESTS] = "lab_tests", [EF_REF_LOINC] = "loinc_codes", [EF_REF_SCREENING] = "screening",
+		[EF_REF_REGISTRY_FORMS] = "registry_forms"};
 	char path[4200];
 	sqlite3 *h;
 	snprintf(path, sizeof path, "%s/t.db", dir);
@@ -118,7 +121,8 @@ START_TEST(lab_tests_defaults_after_migration)
 	struct ef_err err;
 	struct ef_reference r;
 	store_close(db);
-	sql("t.db", "DROP TABLE loinc_codes; DROP TABLE status; DROP TABLE lab_tests; DROP TABLE drafts; DROP TABLE signatures; DROP TABLE staff; "
+	sql("t.db", "DROP TABLE loinc_codes; DROP TABLE followups; DROP TABLE screening; DROP TABLE registry_forms; "
+		    "DELETE FROM parameters WHERE key IN ('followup_grace_days', 'registry_track'); DROP TABLE status; DROP TABLE lab_tests; DROP TABLE drafts; DROP TABLE signatures; DROP TABLE staff; "
 		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold';"
 		    "PRAGMA user_version = 6"); /* before 007: schema 006 is there */
 	db = tu_open(dir, "t.db");
@@ -141,12 +145,39 @@ START_TEST(idle_logoff_default_after_migration)
 	struct ef_err err;
 	struct ef_reference r;
 	store_close(db);
-	sql("t.db", "DROP TABLE loinc_codes; DROP TABLE status; DROP TABLE drafts; DELETE FROM parameters WHERE key = 'idle_logoff_minutes';"
+	sql("t.db", "DROP TABLE loinc_codes; DROP TABLE followups; DROP TABLE screening; DROP TABLE registry_forms; "
+		    "DELETE FROM parameters WHERE key IN ('followup_grace_days', 'registry_track'); DROP TABLE status; DROP TABLE drafts; DELETE FROM parameters WHERE key = 'idle_logoff_minutes';"
 		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold'; PRAGMA user_version = 8");
 	db = tu_open(dir, "t.db");
 	ck_assert_int_eq(store_schema_version(db), store_schema_latest());
 	ck_assert_msg(store_reference_load(db, &r, &err) == EF_OK, "%s", err.msg);
 	ck_assert_int_eq(ef_ref_int(&r, EF_P_IDLE_LOGOFF_MINUTES), 15);
+	ck_assert(r.param[EF_P_ANC_THRESHOLD] == 1.0);
+	ef_reference_free(&r);
+}
+END_TEST
+
+/* A database from before schema 015 (the follow-up calendar): migrating
+ * adds the two parameters, and the first use loads the default screening
+ * and registry_forms rows; the site's other rows stay. */
+START_TEST(followup_defaults_after_migration)
+{
+	int64_t n;
+	struct ef_err err;
+	struct ef_reference r;
+	store_close(db);
+	sql("t.db", "DROP TABLE followups; DROP TABLE screening; DROP TABLE registry_forms; "
+		    "DELETE FROM parameters WHERE key IN ('followup_grace_days', 'registry_track'); "
+		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold'; PRAGMA user_version = 13");
+	db = tu_open(dir, "t.db");
+	ck_assert_int_eq(store_schema_version(db), store_schema_latest());
+	ck_assert_int_eq(store_reference_count(db, EF_REF_SCREENING, &n, &err), EF_OK);
+	ck_assert_int_eq(n, 7);
+	ck_assert_int_eq(store_reference_count(db, EF_REF_REGISTRY_FORMS, &n, &err), EF_OK);
+	ck_assert_int_eq(n, 12);
+	ck_assert_msg(store_reference_load(db, &r, &err) == EF_OK, "%s", err.msg);
+	ck_assert_int_eq(ef_ref_int(&r, EF_P_FOLLOWUP_GRACE_DAYS), 30);
+	ck_assert_int_eq(ef_ref_int(&r, EF_P_REGISTRY_TRACK), EF_TRACK_CRF);
 	ck_assert(r.param[EF_P_ANC_THRESHOLD] == 1.0);
 	ef_reference_free(&r);
 }
@@ -444,6 +475,7 @@ int main(void)
 	tcase_add_test(tc, defaults_loaded_on_first_use);
 	tcase_add_test(tc, lab_tests_defaults_after_migration);
 	tcase_add_test(tc, idle_logoff_default_after_migration);
+	tcase_add_test(tc, followup_defaults_after_migration);
 	tcase_add_test(tc, site_assets_replace_defaults);
 	tcase_add_test(tc, bad_site_asset_changes_nothing);
 	tcase_add_test(tc, bad_site_cvx_row_changes_nothing);

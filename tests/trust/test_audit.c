@@ -63,9 +63,9 @@ static const char *history(const char *name)
 }
 
 /* The entries of a new database before anything is entered: its first
- * admin (schema 008) and the first rows of the seven reference tables (010;
- * loinc_codes since 014). */
-#define NEW_DB_ENTRIES 8
+ * admin (schema 008) and the first rows of the nine reference tables (010;
+ * loinc_codes since 014, screening and registry_forms since 015). */
+#define NEW_DB_ENTRIES 10
 
 START_TEST(history_of_every_table_verifies)
 {
@@ -198,17 +198,17 @@ static const struct {
 	{"edit an entry", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET user = 'mallory' WHERE seq = 3;",
 	 "entry 3 does not match its hash"},
 	{"edit an entry's JSON", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = "
-				 "replace(after, 'Janet', 'Jane') WHERE seq = 18;",
-	 "entry 18 does not match its hash"},
+				 "replace(after, 'Janet', 'Jane') WHERE seq = 20;",
+	 "entry 20 does not match its hash"},
 	{"delete an entry", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 5;",
 	 "entries 5 to 5 are missing"},
 	{"reorder entries", "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET seq = -1 WHERE seq = 4; "
 			    "UPDATE audit_log SET seq = 4 WHERE seq = 5; UPDATE audit_log SET seq = 5 WHERE seq = -1;",
 	 "entry 4 does not match its hash"},
-	{"cut the tail", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 24;",
+	{"cut the tail", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 26;",
 	 "cut from the end"},
-	{"cut the tail and move the head", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 24; "
-					   "UPDATE audit_head SET seq = 24, hash = (SELECT hash FROM audit_log WHERE seq = 24);",
+	{"cut the tail and move the head", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 26; "
+					   "UPDATE audit_head SET seq = 26, hash = (SELECT hash FROM audit_log WHERE seq = 26);",
 	 "not in the audit log"},
 	{"change an imported row", "DROP TRIGGER audit_lab_results_update; UPDATE lab_results SET value = '9.9', "
 				   "canonical = 9.9 WHERE id = 2;",
@@ -549,12 +549,12 @@ START_TEST(recorded_head_catches_a_cut_log)
 {
 	const char *path = history("cuthead.db");
 	struct store *s = th_open(path);
-	ck_assert_int_eq(th_verify(s, "33:0000000000000000000000000000000000000000000000000000000000000000", NULL),
+	ck_assert_int_eq(th_verify(s, "35:0000000000000000000000000000000000000000000000000000000000000000", NULL),
 			 EF_AUDIT);
 	ck_assert_ptr_nonnull(strstr(th_msgs, "not the 0000"));
-	ck_assert_int_eq(th_verify(s, "34:0000000000000000000000000000000000000000000000000000000000000000", NULL),
+	ck_assert_int_eq(th_verify(s, "36:0000000000000000000000000000000000000000000000000000000000000000", NULL),
 			 EF_AUDIT);
-	ck_assert_ptr_nonnull(strstr(th_msgs, "has no entry 34"));
+	ck_assert_ptr_nonnull(strstr(th_msgs, "has no entry 36"));
 	struct store_audit_summary sum;
 	ck_assert_int_eq(th_verify(s, "nonsense", &sum), EF_USAGE);
 	store_close(s);

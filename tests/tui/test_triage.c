@@ -4,8 +4,9 @@
  * after an acknowledgement, one reason for several alerts of one patient,
  * the selected row in full at 80 columns, j/k, and Esc clearing a list's
  * filters before it goes back. The fixture (tests/data/tui) as of
- * 2024-09-01 has 72 open alerts: MRN004 16 (1 critical, 8 warning, 7 info),
- * then MRN005, MRN003, MRN001 and MRN002 7 (5 warning, 2 info). */
+ * 2024-09-01 has 100 open alerts (72 before FOLLOWUP_OVERDUE, issue 16: 28
+ * of them): MRN004 17 (1 critical, 9 warning, 7 info), then MRN005, MRN003,
+ * MRN001 and MRN002 7 (5 warning, 2 info). */
 #include <check.h>
 #include <curses.h>
 #include <sqlite3.h>
@@ -84,7 +85,7 @@ static int detail_row(struct th *t)
 static void open_alerts(struct th *t)
 {
 	th_type(t, "a");
-	ASSERT_SCREEN(t, "Alerts: clinic, 72 open");
+	ASSERT_SCREEN(t, "Alerts: clinic, 100 open");
 }
 
 /* ---- alerts ---- */
@@ -94,7 +95,7 @@ START_TEST(alerts_are_grouped_by_patient_with_counts_and_expand)
 	struct th *t = start_size(_i);
 	open_alerts(t);
 	const char *first = th_line(t, 2);
-	ck_assert_msg(strstr(first, "Müller, Jürgen  MRN MRN004  16 alerts (1 critical, 8 warning, 7 info)"), "row: %s",
+	ck_assert_msg(strstr(first, "Müller, Jürgen  MRN MRN004  17 alerts (1 critical, 9 warning, 7 info)"), "row: %s",
 		      first);
 	int y2 = th_find(t, "Smithers, Anna  MRN MRN002  7 alerts (5 warning, 2 info)");
 	ck_assert_int_gt(y2, th_find(t, "MRN MRN001")); /* worst first: MRN002's worst is due last */
@@ -145,17 +146,17 @@ START_TEST(slash_filters_alerts_by_mrn_name_or_rule)
 	open_alerts(t);
 	th_type(t, "/müll");
 	ASSERT_SCREEN(t, "Search: müll_");
-	ASSERT_SCREEN(t, "72 open, 16 shown");
+	ASSERT_SCREEN(t, "100 open, 17 shown");
 	ASSERT_SCREEN(t, "MRN MRN004");
 	ASSERT_NOT_SCREEN(t, "MRN MRN005");
 	th_type(t, "\025mrn002");
-	ASSERT_SCREEN(t, "72 open, 7 shown");
+	ASSERT_SCREEN(t, "100 open, 7 shown");
 	ASSERT_SCREEN(t, "Smithers, Anna");
 	th_type(t, "\025igg_low");
-	ASSERT_SCREEN(t, "72 open, 1 shown");
+	ASSERT_SCREEN(t, "100 open, 1 shown");
 	ASSERT_SCREEN(t, "Smith, John  MRN MRN001  1 alert (1 warning)");
 	th_type(t, "\025okafor immune"); /* name and rule */
-	ASSERT_SCREEN(t, "72 open, 2 shown");
+	ASSERT_SCREEN(t, "100 open, 2 shown");
 	th_enter(t); /* keeps the filter */
 	ASSERT_SCREEN(t, "Filter: \"okafor immune\"");
 	th_key(t, KEY_RIGHT);
@@ -178,18 +179,21 @@ START_TEST(severity_and_rule_keys_filter_alerts)
 	ASSERT_NOT_SCREEN(t, "MRN MRN005");
 	th_type(t, "s");
 	ASSERT_SCREEN(t, "Filter: severity warning");
-	ASSERT_SCREEN(t, "72 open, 62 shown");
+	ASSERT_SCREEN(t, "100 open, 90 shown");
 	th_type(t, "s");
 	ASSERT_SCREEN(t, "Filter: severity info");
 	ASSERT_SCREEN(t, "MRN MRN004  7 alerts (7 info)");
 	ASSERT_SCREEN(t, "MRN MRN002  2 alerts (2 info)");
 	ASSERT_NOT_SCREEN(t, "MRN MRN001");
 	th_type(t, "s"); /* every severity again */
-	ASSERT_SCREEN(t, "Alerts: clinic, 72 open");
+	ASSERT_SCREEN(t, "Alerts: clinic, 100 open");
 	ASSERT_NOT_SCREEN(t, "shown");
 	th_type(t, "r"); /* the first rule by name */
+	ASSERT_SCREEN(t, "Filter: rule FOLLOWUP_OVERDUE");
+	ASSERT_SCREEN(t, "100 open, 28 shown");
+	th_type(t, "r");
 	ASSERT_SCREEN(t, "Filter: rule IGG_LOW");
-	ASSERT_SCREEN(t, "72 open, 1 shown");
+	ASSERT_SCREEN(t, "100 open, 1 shown");
 	th_type(t, "r");
 	ASSERT_SCREEN(t, "Filter: rule IMMUNE_MILESTONE_MISSED");
 	th_type(t, "s");
@@ -215,7 +219,7 @@ START_TEST(selection_stays_in_place_after_an_ack)
 	th_type(t, "creatinine drawn at the outside lab");
 	th_key(t, KEY_F(2));
 	ASSERT_SCREEN(t, "Acknowledged LAB_MONITORING_OVERDUE CREAT.");
-	ASSERT_SCREEN(t, "Alerts: clinic, 71 open");
+	ASSERT_SCREEN(t, "Alerts: clinic, 99 open");
 	d = detail_row(t);
 	ck_assert_msg(strstr(th_line(t, d + 1), "MRN002 Smithers, Anna: PLT due"), "selection after the ack: %s",
 		      th_line(t, d + 1));
@@ -255,7 +259,7 @@ START_TEST(one_reason_acknowledges_the_marked_alerts_of_one_patient)
 	th_type(t, "reviewed at the transplant MDT");
 	th_key(t, KEY_F(2));
 	ASSERT_SCREEN(t, "Acknowledged 7 alerts of MRN MRN002.");
-	ASSERT_SCREEN(t, "Alerts: clinic, 65 open");
+	ASSERT_SCREEN(t, "Alerts: clinic, 93 open");
 	ASSERT_NOT_SCREEN(t, "Smithers, Anna"); /* no open alert left */
 	ck_assert_int_eq(sql_count(t, "SELECT count(*) FROM alerts a JOIN patients p ON p.id = a.patient_id "
 				      "WHERE p.mrn = 'MRN002' AND a.status = 'acknowledged' "
@@ -302,20 +306,20 @@ START_TEST(roles_decide_who_marks_and_acknowledges)
 	open_alerts(t);
 	ck_assert_msg(strstr(th_line(t, 23), "Mark") && strstr(th_line(t, 23), "Ack"), "nurse's bar: %s", th_line(t, 23));
 	th_type(t, " A"); /* MRN004: a graft failure among vaccine and lab alerts */
-	ASSERT_SCREEN(t, "Acknowledge 16 alerts of MRN MRN004");
+	ASSERT_SCREEN(t, "Acknowledge 17 alerts of MRN MRN004");
 	th_type(t, "seen");
 	th_key(t, KEY_F(2));
 	ASSERT_SCREEN(t, "not permitted");
 	ck_assert_int_eq(sql_count(t, "SELECT count(*) FROM alerts WHERE status = 'acknowledged'"), 0);
 	th_esc(t);
 	th_type(t, "y");
-	ASSERT_SCREEN(t, "16 marked"); /* still marked: nothing was acknowledged */
+	ASSERT_SCREEN(t, "17 marked"); /* still marked: nothing was acknowledged */
 	th_type(t, " "); /* Space on the patient's row again: unmarked */
 	ASSERT_NOT_SCREEN(t, "marked");
 	th_key(t, KEY_DOWN); /* MRN005: vaccine, monitoring and milestone alerts */
 	th_type(t, " ");
 	th_type(t, "A");
-	ASSERT_SCREEN(t, "Acknowledge 19 alerts of MRN MRN005");
+	ASSERT_SCREEN(t, "Acknowledge 34 alerts of MRN MRN005");
 	th_type(t, "seen");
 	th_key(t, KEY_F(2));
 	ASSERT_SCREEN(t, "not permitted"); /* the milestones are the clinician's */
@@ -326,6 +330,7 @@ START_TEST(roles_decide_who_marks_and_acknowledges)
 	th_esc(t);
 	th_key(t, KEY_DOWN);
 	th_key(t, KEY_RIGHT);
+	th_type(t, "r"); /* FOLLOWUP_OVERDUE */
 	th_type(t, "r"); /* IGG_LOW */
 	th_type(t, "r"); /* IMMUNE_MILESTONE_MISSED */
 	th_type(t, "r"); /* LAB_MONITORING_OVERDUE */
@@ -483,26 +488,30 @@ START_TEST(worklist_has_column_headers_and_slash_filters)
 }
 END_TEST
 
-/* f: due within 7 days, overdue, blocked, every dose again. */
-START_TEST(worklist_f_shows_due_this_week_overdue_or_blocked)
+/* d (f until issue 16 made f the follow-up worklist): due within 7 days, overdue, blocked, every dose again. */
+START_TEST(worklist_d_shows_due_this_week_overdue_or_blocked)
 {
 	struct th *t = start_size(_i);
 	th_type(t, "v");
 	ASSERT_SCREEN(t, "Overdue (");
-	th_type(t, "f");
+	th_type(t, "f"); /* f is the follow-up worklist now, from any screen */
+	ASSERT_SCREEN(t, "Follow-up: clinic");
+	th_type(t, "q");
+	ASSERT_SCREEN(t, "Vaccinations: clinic");
+	th_type(t, "d");
 	ASSERT_SCREEN(t, "Filter: due within 7 days");
 	ASSERT_SCREEN(t, "Due now (");
 	ASSERT_NOT_SCREEN(t, "Overdue (");
 	ASSERT_NOT_SCREEN(t, "Blocked (");
-	th_type(t, "f");
+	th_type(t, "d");
 	ASSERT_SCREEN(t, "Filter: overdue");
 	ASSERT_SCREEN(t, "Overdue (");
 	ASSERT_NOT_SCREEN(t, "Due now (");
-	th_type(t, "f");
+	th_type(t, "d");
 	ASSERT_SCREEN(t, "Filter: blocked");
 	ASSERT_SCREEN(t, "Blocked (");
 	ASSERT_NOT_SCREEN(t, "Overdue (");
-	th_type(t, "f"); /* every dose again, the selection where it was */
+	th_type(t, "d"); /* every dose again, the selection where it was */
 	ASSERT_SCREEN(t, "Blocked (");
 	ASSERT_NOT_SCREEN(t, "Filter:");
 	th_key(t, KEY_HOME);
@@ -540,7 +549,7 @@ START_TEST(esc_clears_the_patient_list_filter_before_quitting)
 	ck_assert(!th_quit(t));
 	ASSERT_SCREEN(t, "Patients: 6");
 	ASSERT_SCREEN(t, "Doe, Jane");
-	th_type(t, "f"); /* in care: a filter too */
+	th_type(t, "c"); /* in care: a filter too */
 	ASSERT_SCREEN(t, "in care");
 	th_esc(t);
 	ck_assert(!th_quit(t));
@@ -559,7 +568,7 @@ START_TEST(esc_clears_the_alert_filters_before_going_back)
 	th_type(t, "s");
 	ASSERT_SCREEN(t, "Filter: \"okafor\" severity critical");
 	th_esc(t);
-	ASSERT_SCREEN(t, "Alerts: clinic, 72 open");
+	ASSERT_SCREEN(t, "Alerts: clinic, 100 open");
 	ASSERT_NOT_SCREEN(t, "shown");
 	ASSERT_SCREEN(t, "MRN MRN005");
 	th_esc(t);
@@ -572,7 +581,7 @@ START_TEST(esc_clears_the_worklist_filters_before_going_back)
 {
 	struct th *t = start_size(0);
 	th_type(t, "v");
-	th_type(t, "/okafor\nf");
+	th_type(t, "/okafor\nd");
 	ASSERT_SCREEN(t, "Filter: \"okafor\" due within 7 days");
 	th_esc(t);
 	ASSERT_SCREEN(t, "Vaccinations: clinic");
@@ -601,7 +610,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, roles_decide_who_marks_and_acknowledges);
 	tcase_add_test(tc, detail_lines_show_the_whole_alert_at_80_columns);
 	tcase_add_loop_test(tc, worklist_has_column_headers_and_slash_filters, 0, N_SIZES);
-	tcase_add_loop_test(tc, worklist_f_shows_due_this_week_overdue_or_blocked, 0, N_SIZES);
+	tcase_add_loop_test(tc, worklist_d_shows_due_this_week_overdue_or_blocked, 0, N_SIZES);
 	tcase_add_test(tc, worklist_shows_the_whole_blocked_reason_at_80_columns);
 	tcase_add_test(tc, esc_clears_the_patient_list_filter_before_quitting);
 	tcase_add_test(tc, esc_clears_the_alert_filters_before_going_back);

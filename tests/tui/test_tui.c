@@ -721,13 +721,13 @@ START_TEST(status_form_records_a_death_and_the_list_filters_by_care)
 	int y = th_find(t, "Doe, Jane");
 	ck_assert_msg(y >= 0 && strstr(th_line(t, y), "DECEASED"), "the list does not mark the deceased");
 	ck_assert_msg(th_find(t, "Smith, John") >= 0, "every patient is listed at first");
-	th_type(t, "f"); /* in care */
+	th_type(t, "c"); /* in care */
 	ASSERT_NOT_SCREEN(t, "Doe, Jane");
 	ASSERT_SCREEN(t, "Smith, John");
-	th_type(t, "f"); /* deceased */
+	th_type(t, "c"); /* deceased */
 	ASSERT_SCREEN(t, "Doe, Jane");
 	ASSERT_NOT_SCREEN(t, "Smith, John");
-	th_type(t, "f"); /* every patient again */
+	th_type(t, "c"); /* every patient again */
 	ASSERT_SCREEN(t, "Smith, John");
 	ASSERT_SCREEN(t, "Doe, Jane");
 	th_type(t, "?");
