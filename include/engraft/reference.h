@@ -281,6 +281,8 @@ struct ef_lab_limits {
 struct ef_loinc {
 	char loinc[11];               /* NNNNN-C, check digit verified */
 	enum ef_test test;
+};
+
 /* screening.csv: one late-effects screening item (followup.h). */
 #define EF_ITEM_LEN 24
 struct ef_screening {

@@ -656,6 +656,8 @@ int ef_reference_loinc_test(const struct ef_reference *ref, const char *code, en
 			return 0;
 		}
 	return -1;
+}
+
 static int in_screening(const struct ef_reference *ref, const char *item)
 {
 	for (size_t i = 0; i < ref->n_screening; i++)
