@@ -7,8 +7,10 @@
  * Day 0 is the latest transplant on or before as_of that restarts the
  * sequence: the first transplant does, and so does every later one except
  * an autologous transplant after an allogeneic one (an autologous rescue
- * for graft failure, CIBMTR FIM Form 2100 [R30]). Its type decides which
- * items and registry rows apply.
+ * for graft failure, CIBMTR FIM Form 2100 [R30]). A cellular therapy
+ * (CAR-T) never starts or restarts it: CIBMTR reports cellular therapy on
+ * its own forms, so a CAR-T-only patient has no follow-up day 0. Its type
+ * decides which items and registry rows apply.
  *
  * Each item gives time points (screening: M<months>, first_due_months then
  * every interval_months; registry: the rows of its track and type, the last

@@ -44,10 +44,19 @@ const struct ef_transplant *ef_followup_day0(const struct ef_timeline *tl, ef_da
 		}
 		if (!next)
 			break;
-		/* several on one day: an allogeneic one decides */
+		/* several on one day: an allogeneic one decides, any HCT before a
+		 * cellular therapy */
 		for (size_t i = 0; i < tl->n_transplants; i++)
-			if (tl->transplants[i].day0 == next->day0 && tl->transplants[i].type == EF_HCT_ALLOGENEIC)
+			if (tl->transplants[i].day0 == next->day0 &&
+			    (tl->transplants[i].type == EF_HCT_ALLOGENEIC || next->type == EF_HCT_CELLULAR_THERAPY))
 				next = &tl->transplants[i];
+		if (next->type == EF_HCT_CELLULAR_THERAPY) {
+			/* a cellular therapy (CAR-T) neither starts nor restarts the
+			 * HCT follow-up sequence: CIBMTR reports it on its own forms
+			 * (docs/clinical-rules.md s.20) */
+			after = next->day0;
+			continue;
+		}
 		if (!cur || !(next->type == EF_HCT_AUTOLOGOUS && seen_allo))
 			cur = next; /* an autologous rescue after an allogeneic HCT does not restart */
 		if (next->type == EF_HCT_ALLOGENEIC)
