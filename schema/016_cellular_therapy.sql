@@ -17,7 +17,8 @@
 --      cellular_therapy row; the row they replace, if it applied to every
 --      type (transplant_types NULL), is narrowed to the HCT types, so that
 --      no two rows of a (series, dose) share a type. A series the site
---      removed gets no row.
+--      removed gets no row; a (series, dose) that already names
+--      cellular_therapy is left alone (so is a database migrated twice).
 --    - milestones that applied to every type are narrowed to the HCT types:
 --      no immune milestone is defined after a cellular therapy.
 --    The store records these changes in the audit trail as an update by
@@ -97,6 +98,11 @@ INSERT INTO ct_rows VALUES
    'Walti, Hill et al. 2023 (PMC10909447) table 3: live vaccines (MMR, 2 doses) >= 12 months after CAR-T, live-vaccine gate (live_min_months_after_cellular_therapy)'),
   ('VAR', 1, 12, NULL, NULL, NULL, NULL, NULL, 1, NULL,
    'Walti, Hill et al. 2023 (PMC10909447) table 3: live vaccines (VZV LAVV, 2 doses) >= 12 months after CAR-T, live-vaccine gate (live_min_months_after_cellular_therapy)');
+-- a (series, dose) that already names cellular_therapy is left as it is
+DELETE FROM ct_rows
+WHERE EXISTS (SELECT 1 FROM vaccine_schedule v
+              WHERE v.series = ct_rows.series AND v.dose = ct_rows.dose
+                AND instr(';' || v.transplant_types || ';', ';cellular_therapy;') > 0);
 UPDATE vaccine_schedule SET transplant_types = 'autologous;allogeneic;syngeneic'
 WHERE transplant_types IS NULL
   AND EXISTS (SELECT 1 FROM ct_rows c WHERE c.series = vaccine_schedule.series AND c.dose = vaccine_schedule.dose);
