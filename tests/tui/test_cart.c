@@ -76,6 +76,7 @@ START_TEST(transplant_form_records_a_car_t_infusion)
 	ck_assert_int_eq(th_export_count(t, STORE_K_TRANSPLANTS, "MRN006",
 					 "MRN006,2024-08-20,cellular_therapy,peripheral_blood,self,"),
 			 1);
+	ASSERT_SCREEN(t, "Cell therapy 2024-08-20  cellular_therapy, PBSC, donor self");
 	chart_find(t, "engraftment: not applicable (cellular therapy)");
 	ASSERT_NOT_SCREEN(t, "ANC pending");
 	th_type(t, "q");
