@@ -20,7 +20,9 @@
 --      removed gets no row; a (series, dose) that already names
 --      cellular_therapy is left alone (so is a database migrated twice).
 --    - milestones that applied to every type are narrowed to the HCT types:
---      no immune milestone is defined after a cellular therapy.
+--      no immune milestone is defined after a cellular therapy;
+--    - registry_forms: likewise the CIBMTR rows (Forms 2100, 2450), and the
+--      item CIBMTR-CT (Form 4100) is added.
 --    The store records these changes in the audit trail as an update by
 --    the login that migrated (src/store/store.c, store_reference_log).
 
@@ -118,5 +120,29 @@ ORDER BY rowid;
 DROP TABLE ct_rows;
 
 UPDATE milestones SET transplant_types = 'autologous;allogeneic;syngeneic' WHERE transplant_types IS NULL;
+
+-- registry_forms: the rows of 015 (CIBMTR Forms 2100 and 2450) are for HCTs;
+-- a cellular therapy has its own item, CIBMTR-CT (Form 4100): day 100, 6
+-- months, then yearly to 15 years, on either track, counted from the
+-- infusion (src/core/followup.c).
+UPDATE registry_forms SET transplant_types = 'autologous;allogeneic;syngeneic' WHERE transplant_types IS NULL;
+INSERT INTO registry_forms (item, track, transplant_types, time_point, offset_days, offset_months, repeat_months,
+                            source)
+WITH RECURSIVE tracks(track, k) AS (VALUES ('crf', 0), ('ted', 1)),
+     points(n) AS (SELECT -1 UNION ALL SELECT n + 1 FROM points WHERE n < 15)
+SELECT 'CIBMTR-CT', track, 'cellular_therapy',
+       CASE n WHEN -1 THEN 'D100' WHEN 0 THEN 'M6' ELSE 'Y' || n END,
+       CASE n WHEN -1 THEN 100 END,
+       CASE n WHEN -1 THEN NULL WHEN 0 THEN 6 ELSE 12 * n END,
+       NULL,
+       'CIBMTR FIM Form 4100, Cellular Therapy Essential Data Follow-Up '
+       || '(https://www.cibmtr.org/manuals/fim/1/en/topic/4100): for recipients of cellular therapy, at 100 days, '
+       || 'six months and annually' || CASE WHEN n > 0 THEN ' (year ' || n || ' of 15)' ELSE '' END
+       || '; CIBMTR Training and Reference Manual, Cell therapy reporting tracks: a genetically modified product '
+       || 'such as CAR-T follows up from 100 days to 15 years, on either track'
+FROM tracks, points
+WHERE EXISTS (SELECT 1 FROM registry_forms)
+  AND NOT EXISTS (SELECT 1 FROM registry_forms WHERE item = 'CIBMTR-CT')
+ORDER BY k, n;
 
 PRAGMA user_version = 16;

@@ -3,7 +3,8 @@
 # docs/clinical-rules.md s.20), end to end through the binary: import and
 # export of the type, engraftment not applicable, the CAR-T vaccine schedule
 # (inactivated from 3 months, live from 12), no engraftment alert, no HCT
-# follow-up calendar; an unknown type is refused naming the words.
+# follow-up calendar but Form 4100's own; an unknown type is refused
+# naming the words.
 # usage: cart.sh ENGRAFT_BINARY
 set -u
 ENGRAFT=$1
@@ -65,10 +66,19 @@ check "alerts" 0 E export alerts --as-of 2025-04-01
 lacks "no graft failure after CAR-T" "$T/out" "NEUTROPHIL_ENGRAFTMENT_MISSED"
 lacks "no platelet delay after CAR-T" "$T/out" "PLATELET_ENGRAFTMENT_DELAYED"
 
-# the HCT follow-up calendar: none for C001, C002's runs from the HCT
+# the HCT follow-up calendar: none for C001, C002's runs from the HCT; the
+# CAR-T infusion's own form (CIBMTR-CT, Form 4100) from the infusion
 check "followup" 0 E export followup --as-of 2025-04-01
-lacks "no CIBMTR for CAR-T only" "$T/out" "C001,"
+lacks "no HCT form for CAR-T only" "$T/out" "C001,CIBMTR,"
+lacks "no screening for CAR-T only" "$T/out" "C001,EYE"
+contains "C001 Form 4100 day 100" "$T/out" "C001,CIBMTR-CT,D100,2025-04-25,upcoming"
 contains "C002 from the HCT" "$T/out" "C002,CIBMTR,Y1,2025-03-01,overdue"
+contains "C002 Form 4100 from the CAR-T" "$T/out" "C002,CIBMTR-CT,D100,2025-04-25,upcoming"
+printf 'mrn,item,time_point,done_on\nC001,CIBMTR-CT,D100,2025-04-28\n' >"$T/fu.csv"
+check "Form 4100 done" 0 E import followups "$T/fu.csv"
+check "followup after" 0 E export followup --as-of 2025-05-01 --mrn C001
+contains "D100 done" "$T/out" "C001,CIBMTR-CT,M6,2025-07-15,upcoming"
+lacks "D100 no longer listed" "$T/out" "C001,CIBMTR-CT,D100"
 
 printf 'mrn,transplant_date,type,graft_source\nC001,2025-02-01,car_t,peripheral_blood\n' >"$T/bad.csv"
 check "unknown type refused" 3 E import transplants "$T/bad.csv"

@@ -166,7 +166,7 @@ START_TEST(followup_defaults_after_migration)
 	struct ef_err err;
 	struct ef_reference r;
 	store_close(db);
-	sql("t.db", "DROP TABLE followups; DROP TABLE screening; DROP TABLE registry_forms; "
+	sql("t.db", "DROP TABLE loinc_codes; DROP TABLE followups; DROP TABLE screening; DROP TABLE registry_forms; "
 		    "DELETE FROM parameters WHERE key IN ('followup_grace_days', 'registry_track'); "
 		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold'; PRAGMA user_version = 13");
 	db = tu_open(dir, "t.db");
@@ -174,7 +174,7 @@ START_TEST(followup_defaults_after_migration)
 	ck_assert_int_eq(store_reference_count(db, EF_REF_SCREENING, &n, &err), EF_OK);
 	ck_assert_int_eq(n, 7);
 	ck_assert_int_eq(store_reference_count(db, EF_REF_REGISTRY_FORMS, &n, &err), EF_OK);
-	ck_assert_int_eq(n, 12);
+	ck_assert_int_eq(n, 46); /* CIBMTR 12, CIBMTR-CT 34 (schema 016) */
 	ck_assert_msg(store_reference_load(db, &r, &err) == EF_OK, "%s", err.msg);
 	ck_assert_int_eq(ef_ref_int(&r, EF_P_FOLLOWUP_GRACE_DAYS), 30);
 	ck_assert_int_eq(ef_ref_int(&r, EF_P_REGISTRY_TRACK), EF_TRACK_CRF);
