@@ -166,7 +166,7 @@ START_TEST(followup_defaults_after_migration)
 	struct ef_err err;
 	struct ef_reference r;
 	store_close(db);
-	sql("t.db", "DROP TABLE loinc_codes; DROP TABLE followups; DROP TABLE screening; DROP TABLE registry_forms; "
+	sql("t.db", "DROP TABLE followups; DROP TABLE screening; DROP TABLE registry_forms; "
 		    "DELETE FROM parameters WHERE key IN ('followup_grace_days', 'registry_track'); "
 		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold'; PRAGMA user_version = 13");
 	db = tu_open(dir, "t.db");
