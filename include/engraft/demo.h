@@ -14,6 +14,7 @@
 
 #include "engraft/date.h"
 #include "engraft/error.h"
+#include "engraft/reference.h"
 #include "engraft/store.h"
 
 #define EF_DEMO_MAX_PATIENTS 1000000L
@@ -23,6 +24,8 @@ struct ef_demo_opts {
 	long patients;  /* 1 .. EF_DEMO_MAX_PATIENTS */
 	uint64_t seed;
 	ef_day as_of;   /* nothing is dated after it */
+	const struct ef_reference *ref; /* the site's follow-up calendar: most time
+					 * points due are recorded done; NULL: none are */
 };
 
 struct ef_demo_counts {

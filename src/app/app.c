@@ -802,7 +802,10 @@ int app_draft_count(const struct app_env *e, int64_t *n, struct ef_err *err)
 int app_demo(const struct app_env *e, const struct ef_demo_opts *o, struct ef_demo_counts *out, struct ef_err *err)
 {
 	int rc = app_permit(e->me, EF_ACT_DEMO, err);
-	return rc ? rc : ef_demo_generate(e->s, o, out, err);
+	struct ef_demo_opts with = *o; /* the site's follow-up calendar */
+	if (!with.ref)
+		with.ref = e->ref;
+	return rc ? rc : ef_demo_generate(e->s, &with, out, err);
 }
 
 /* ---- reference data ---- */

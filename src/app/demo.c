@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "engraft/csvio.h"
+#include "engraft/followup.h"
 #include "engraft/gvhd.h"
 #include "engraft/units.h"
 
@@ -152,6 +153,7 @@ struct gen {
 	ef_day ivig[MAX_IVIG];
 	int n_ivig;
 	struct ep ep;
+	const struct ef_reference *ref; /* the follow-up calendar (NULL: no follow-up rows) */
 };
 
 /* ---- writing rows (with the generator's own sanity checks) ---- */
@@ -1355,6 +1357,45 @@ static int emit_episode(struct gen *g, int age)
 	return emit_vaccines(g, age);
 }
 
+/* ---- the follow-up calendar's time points done ----
+ * From the site's calendar (followup.h) of the patient as written so far:
+ * most time points due by as-of are done within three weeks of their due
+ * date, fewer the less adherent the patient, so a demo clinic has a few
+ * overdue forms and screenings, not every one. */
+static int emit_followups(struct gen *g)
+{
+	if (!g->ref)
+		return EF_OK;
+	struct ef_timeline tl;
+	struct ef_fu_list l;
+	ef_timeline_init(&tl);
+	ef_fu_list_init(&l);
+	int rc = store_load_timeline(g->s, g->pid, g->as_of, &tl, g->err);
+	if (!rc)
+		rc = ef_followup_calendar(&tl, g->ref, g->as_of, &l, g->err);
+	static const int done_permille[] = {940, 820, 600}; /* by adherence */
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		const struct ef_fu_entry *x = &l.v[i];
+		if (x->status == EF_FU_UPCOMING)
+			continue; /* done ones too: a second run draws and writes the same */
+		if (!chance(&g->r, done_permille[g->adherence]))
+			continue;
+		ef_day on = x->due_on + rnd(&g->r, 0, 20);
+		if (on > g->as_of)
+			continue; /* not yet: it is due now */
+		char d[11];
+		ef_date_format(on, d);
+		struct store_followup_rec r = {g->pid, x->item, x->time_point, d, NULL, NULL, 0};
+		enum store_put res;
+		if (!(rc = check_day(g, on, "follow-up")) &&
+		    !(rc = store_put_followup(g->s, &r, g->import_id, &res, g->err)))
+			rc = count_put(g, STORE_K_FOLLOWUPS, res);
+	}
+	ef_fu_list_free(&l);
+	ef_timeline_free(&tl);
+	return rc;
+}
+
 static int gen_patient(struct gen *g, uint64_t seed, long k)
 {
 	struct rng *r = &g->r;
@@ -1454,9 +1495,9 @@ static int gen_patient(struct gen *g, uint64_t seed, long k)
 		g->ep.a_has = g->ep.c_has = 0;
 	struct course c;
 	plan_course(r, &g->ep, &c);
-	if ((rc = emit_episode(g, age + (int)((last.day0 - first_day0) / 365))))
+	if ((rc = emit_episode(g, age + (int)((last.day0 - first_day0) / 365))) || (rc = emit_course(g, &c)))
 		return rc;
-	return emit_course(g, &c);
+	return emit_followups(g);
 }
 
 /* One batch of patients as one import, in one transaction. */
@@ -1487,7 +1528,7 @@ int ef_demo_generate(struct store *s, const struct ef_demo_opts *o, struct ef_de
 	memset(out, 0, sizeof *out);
 	if (o->patients < 1 || o->patients > EF_DEMO_MAX_PATIENTS)
 		return ef_errf(err, EF_USAGE, "demo: --patients must be from 1 to %ld", EF_DEMO_MAX_PATIENTS);
-	struct gen g = {.s = s, .cnt = out, .err = err, .as_of = o->as_of};
+	struct gen g = {.s = s, .cnt = out, .err = err, .as_of = o->as_of, .ref = o->ref};
 	char asof[11];
 	ef_date_format(o->as_of, asof);
 	for (long first = 1; first <= o->patients; first += EF_DEMO_BATCH) {

@@ -45,8 +45,13 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c, &err)))
 		return cli_fail_err(rc, &err);
 	struct ef_demo_counts n;
-	struct app_env env = cli_env(c, NULL);
-	if ((rc = app_demo(&env, &o, &n, &err)))
+	struct ef_reference ref; /* the follow-up calendar: the demo records most time points done */
+	if ((rc = cli_reference(c, &ref, &err)))
+		return cli_fail_err(rc, &err);
+	struct app_env env = cli_env(c, &ref);
+	rc = app_demo(&env, &o, &n, &err);
+	ef_reference_free(&ref);
+	if (rc)
 		return cli_fail_err(rc, &err);
 	char asof[11];
 	ef_date_format(o.as_of, asof);

@@ -707,6 +707,11 @@ static void draw_records(struct app *a, struct chart_st *st, struct pen *pn)
 	st->rec_line0 = pn->y;
 	if (st->n_recs == 0 && (r = row_of(pn)) >= 0)
 		put_text(w, r, 2, cols - 2, "None.", tui_attr(R_DIM), 0);
+	/* the date column: wide enough for a time with seconds (never cut) */
+	int onw = 16;
+	for (int i = 0; i < st->n_recs; i++)
+		if (text_width(st->recs[i].on) > onw)
+			onw = text_width(st->recs[i].on);
 	for (int i = 0; i < st->n_recs; i++) {
 		const struct browse_record *b = &st->recs[i];
 		if ((r = row_of(pn)) < 0)
@@ -714,8 +719,8 @@ static void draw_records(struct app *a, struct chart_st *st, struct pen *pn)
 		int sel = i == st->cur;
 		attr_t ra = sel ? tui_attr(R_SELECTED) : b->eie[0] ? A_DIM : A_NORMAL;
 		fill_line(w, r, sel ? ra : A_NORMAL);
-		int x = 1 + put_text(w, r, 1, 17, b->on, ra, 0);
-		x = x < 18 ? 18 : x;
+		int x = 1 + put_text(w, r, 1, onw, b->on, ra, 0);
+		x = x < onw + 2 ? onw + 2 : x;
 		x += put_fmt(w, r, x, cols - x, ra, "%-5s%s", kind_label(b->kind), b->what);
 		if (b->eie[0])
 			put_fmt(w, r, x, cols - x, ra | (sel ? 0 : tui_attr(R_DIM)), "  [error: %s]", b->eie);

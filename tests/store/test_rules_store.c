@@ -168,7 +168,7 @@ START_TEST(followup_defaults_after_migration)
 	store_close(db);
 	sql("t.db", "DROP TABLE followups; DROP TABLE screening; DROP TABLE registry_forms; "
 		    "DELETE FROM parameters WHERE key IN ('followup_grace_days', 'registry_track'); "
-		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold'; PRAGMA user_version = 13");
+		    "UPDATE parameters SET value = '1.0' WHERE key = 'anc_threshold'; PRAGMA user_version = 14");
 	db = tu_open(dir, "t.db");
 	ck_assert_int_eq(store_schema_version(db), store_schema_latest());
 	ck_assert_int_eq(store_reference_count(db, EF_REF_SCREENING, &n, &err), EF_OK);

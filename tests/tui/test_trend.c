@@ -371,6 +371,20 @@ END_TEST
 
 /* Found by hand: a chart scrolled down lost its header block (name, MRN,
  * diagnosis, day +N) after a resize, until PgUp. */
+/* A result collected at a time with seconds (HL7 and FHIR send them) is
+ * listed among the records with its whole time, not cut at the minute. */
+START_TEST(chart_records_show_a_time_with_seconds_whole)
+{
+	struct th *t = start_size(_i);
+	import_csv(t, "labs", "mrn,collected_on,test,value,unit\nMRN001,2024-08-30T08:15:07,WBC,4.1,10^9/L\n");
+	open_chart(t, "smith j");
+	th_key(t, KEY_DOWN); /* the newest record: this result */
+	int y = chart_find(t, "2024-08-30T08:15:07");
+	ck_assert_msg(strstr(th_line(t, y), "lab  WBC 4.1"), "row: %s", th_line(t, y));
+	th_free(t);
+}
+END_TEST
+
 START_TEST(resized_scrolled_chart_keeps_its_header)
 {
 	struct th *t = start_size(_i);
@@ -423,6 +437,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, chart_milestones_panel_states, 0, N_SIZES);
 	tcase_add_loop_test(tc, chart_shows_treatments, 0, N_SIZES);
 	tcase_add_loop_test(tc, treatment_entered_on_the_chart_shows_on_chart_and_trend, 0, N_SIZES);
+	tcase_add_loop_test(tc, chart_records_show_a_time_with_seconds_whole, 0, N_SIZES);
 	tcase_add_loop_test(tc, resized_scrolled_chart_keeps_its_header, 0, N_SIZES);
 	tcase_add_test(tc, enlarged_chart_that_fits_is_not_left_scrolled);
 	suite_add_tcase(s, tc);
