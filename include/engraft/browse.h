@@ -31,7 +31,7 @@ struct browse_patient {
 	ef_day birth;         /* EF_NO_DAY if unreadable */
 	char diagnosis[128];
 	ef_day day0;          /* latest transplant on or before `today`, EF_NO_DAY if none */
-	char type[16];        /* its type ("allogeneic"), "" if none */
+	char type[24];        /* its type ("allogeneic", "cellular_therapy"), "" if none */
 	int alerts_open;      /* alerts with status open */
 	int alerts_worst;     /* worst open severity: 0 critical, 1 warning, 2 info; -1 none */
 	char care[20];        /* "" in care on `today`; "deceased", "transferred", "lost_to_followup" */

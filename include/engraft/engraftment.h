@@ -23,6 +23,8 @@
  *                   last measured day is "pending": docs/clinical-rules.md
  *                   s.4.1, s.18 case 6)
  *   pending         anything else, including no ANC value at all
+ * A cellular therapy (CAR-T) does not engraft: both statuses are
+ * not_applicable and not_engraftable is set (docs/clinical-rules.md s.20).
  * Secondary graft failure: after the engraftment run, the first of
  * secondary_graft_failure_run_length consecutive below days; a later run of
  * anc_run_length at/above days counts as recovery and clears it.
@@ -81,6 +83,10 @@ struct ef_engraftment {
 	struct ef_recovery plt;       /* plt_threshold (20) */
 	struct ef_recovery plt_high;  /* plt_threshold_high (50) */
 	ef_day plt_deadline;          /* day0 + platelet_delayed_day */
+	/* 1 for a transplant type that does not engraft (cellular_therapy,
+	 * ef_hct_type_engrafts): both statuses not_applicable, deadlines
+	 * EF_NO_DAY, nothing evaluated */
+	int not_engraftable;
 };
 
 /* Evaluate transplant tp (one of tl->transplants) as of as_of. tp may be an

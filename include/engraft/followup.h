@@ -7,8 +7,14 @@
  * Day 0 is the latest transplant on or before as_of that restarts the
  * sequence: the first transplant does, and so does every later one except
  * an autologous transplant after an allogeneic one (an autologous rescue
- * for graft failure, CIBMTR FIM Form 2100 [R30]). Its type decides which
- * items and registry rows apply.
+ * for graft failure, CIBMTR FIM Form 2100 [R30]). A cellular therapy
+ * (CAR-T) never starts or restarts it: CIBMTR reports cellular therapy on
+ * its own form (4100 [R34]). Its type decides which items and registry rows
+ * apply. Registry rows for cellular_therapy (CIBMTR-CT) count instead from
+ * the latest cellular therapy on or before as_of (ef_followup_ct_day0);
+ * screening items follow the HCT sequence only. An item's rows are meant
+ * for HCT types or for cellular_therapy, not both (both would list its time
+ * points twice, once from each day 0).
  *
  * Each item gives time points (screening: M<months>, first_due_months then
  * every interval_months; registry: the rows of its track and type, the last
@@ -49,7 +55,8 @@ struct ef_fu_entry {
 struct ef_fu_list {
 	struct ef_fu_entry *v;
 	size_t n, cap;
-	ef_day day0;           /* the day 0 used; EF_NO_DAY when there is none */
+	ef_day day0;           /* the HCT sequence's day 0 (else the cellular
+				* therapy's); EF_NO_DAY when there is none */
 };
 
 void ef_fu_list_init(struct ef_fu_list *l);
@@ -58,6 +65,9 @@ void ef_fu_list_free(struct ef_fu_list *l);
 /* The transplant that is day 0 of the follow-up sequence on as_of (see
  * above), or NULL if none. */
 const struct ef_transplant *ef_followup_day0(const struct ef_timeline *tl, ef_day as_of);
+/* The latest cellular therapy on or before as_of, or NULL: day 0 of the
+ * registry rows for cellular_therapy (each infusion starts them again). */
+const struct ef_transplant *ef_followup_ct_day0(const struct ef_timeline *tl, ef_day as_of);
 
 /* Fill out (emptied first) with the calendar; EF_DB only when out of memory. */
 int ef_followup_calendar(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,

@@ -37,7 +37,7 @@
  *                  HPV, RZV, COVID19, MMR)
  *   dose*          1, 2, ... (N counted from 1 after the current transplant)
  *   transplant_types  empty = all; else ';'-separated list of autologous,
- *                  allogeneic, syngeneic. For a given series, dose and
+ *                  allogeneic, syngeneic, cellular_therapy. For a given series, dose and
  *                  transplant type exactly one row must match.
  *   start_months   earliest month after day 0 (required for dose 1)
  *   min_interval_days, min_interval_months
@@ -95,7 +95,8 @@
  *   name*          what it is, 1-63 bytes
  *   first_due_months*  months after day 0 of the first time point (>= 1)
  *   interval_months    then every N months; empty = once
- *   applies_to*    all, or a ';'-list of allogeneic, autologous, syngeneic
+ *   applies_to*    all, or a ';'-list of allogeneic, autologous, syngeneic,
+ *                  cellular_therapy
  *   min_age_years  a time point is listed only when the patient is at least
  *                  this old on its due date
  *   source*
@@ -209,6 +210,7 @@ enum ef_param {
 	EF_P_IDLE_LOGOFF_MINUTES,      /* idle_logoff_minutes, minutes (1-480): TUI automatic logoff */
 	EF_P_FOLLOWUP_GRACE_DAYS,      /* followup_grace_days, days: a follow-up time point is overdue after */
 	EF_P_REGISTRY_TRACK,           /* registry_track, track: crf | ted (registry_forms.csv rows used) */
+	EF_P_LIVE_MIN_MONTHS_CT,       /* live_min_months_after_cellular_therapy, months (live gate after CAR-T) */
 	EF_P_COUNT
 };
 

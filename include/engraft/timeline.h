@@ -15,7 +15,11 @@
 #include "engraft/units.h"
 
 enum ef_sex { EF_SEX_UNKNOWN = 0, EF_SEX_F, EF_SEX_M, EF_SEX_X };
-enum ef_hct_type { EF_HCT_AUTOLOGOUS = 0, EF_HCT_ALLOGENEIC, EF_HCT_SYNGENEIC, EF_HCT_COUNT };
+/* EF_HCT_CELLULAR_THERAPY: CAR-T and other cellular therapies (issue 16
+ * item 7; docs/clinical-rules.md s.20): a day 0 for the vaccine series, but
+ * no engraftment (ef_hct_type_engrafts) and no restart of the HCT follow-up
+ * sequence (followup.h). */
+enum ef_hct_type { EF_HCT_AUTOLOGOUS = 0, EF_HCT_ALLOGENEIC, EF_HCT_SYNGENEIC, EF_HCT_CELLULAR_THERAPY, EF_HCT_COUNT };
 enum ef_graft { EF_GRAFT_BONE_MARROW = 0, EF_GRAFT_PERIPHERAL_BLOOD, EF_GRAFT_CORD_BLOOD, EF_GRAFT_COUNT };
 enum ef_donor { EF_DONOR_UNKNOWN = 0, EF_DONOR_SELF, EF_DONOR_RELATED, EF_DONOR_UNRELATED, EF_DONOR_HAPLO, EF_DONOR_COUNT };
 enum ef_conditioning { EF_COND_UNKNOWN = 0, EF_COND_MYELOABLATIVE, EF_COND_REDUCED_INTENSITY, EF_COND_NONMYELOABLATIVE, EF_COND_COUNT };
@@ -33,7 +37,10 @@ enum ef_status_kind {
 
 /* Names as written in CSV (docs/formats.md s.4). Parse returns 0 or -1. */
 const char *ef_sex_str(enum ef_sex v);             /* "F", "M", "X", "" */
-const char *ef_hct_type_str(enum ef_hct_type v);   /* "autologous", ... */
+const char *ef_hct_type_str(enum ef_hct_type v);   /* "autologous", ..., "cellular_therapy" */
+/* 1 when neutrophil/platelet engraftment applies to the type (a transplant
+ * of stem cells), 0 for cellular_therapy: engraftment.h says not_applicable. */
+int ef_hct_type_engrafts(enum ef_hct_type v);
 const char *ef_graft_str(enum ef_graft v);         /* "bone_marrow", ... */
 const char *ef_donor_str(enum ef_donor v);         /* "" for unknown */
 const char *ef_conditioning_str(enum ef_conditioning v);

@@ -83,7 +83,7 @@ static const struct col_format col_formats[] = {
 	{NULL, "status", "one of: ", EF_V_STATUS, -1, NULL, 0},
 	{NULL, "note", "free text (TAB and line breaks allowed)", -1, -1, NULL, 1},
 	{NULL, "item", "a screening item of screening.csv (DENTAL, EYE...) or a registry item of registry_forms.csv "
-		       "(CIBMTR)", -1, -1, NULL, 1},
+		       "(CIBMTR, CIBMTR-CT)", -1, -1, NULL, 1},
 	{NULL, "time_point", "a time point of the item: M12, M24... (screening), D100, M6, Y1... (registry)", -1, -1,
 	 NULL, 1},
 	{NULL, "done_on", DATE_PAST ", not before day 0 (the first transplant)", -1, -1, NULL, 0},

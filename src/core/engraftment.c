@@ -295,6 +295,15 @@ int ef_engraftment_eval(const struct ef_timeline *tl, const struct ef_transplant
 	recovery_init(&out->anc, ef_ref_num(ref, EF_P_ANC_THRESHOLD));
 	recovery_init(&out->plt, ef_ref_num(ref, EF_P_PLT_THRESHOLD));
 	recovery_init(&out->plt_high, ef_ref_num(ref, EF_P_PLT_THRESHOLD_HIGH));
+	if (!ef_hct_type_engrafts(tp->type)) {
+		/* a cellular therapy (CAR-T): no stem cells, nothing engrafts; no
+		 * deadline, so no graft-failure or delay finding either */
+		out->status = EF_ENGRAFT_NOT_APPLICABLE;
+		out->plt_status = EF_PLT_NOT_APPLICABLE;
+		out->anc_deadline = out->plt_deadline = EF_NO_DAY;
+		out->not_engraftable = 1;
+		return EF_OK;
+	}
 	ef_day last = ef_transplant_last_day(tl, tp, as_of);
 	int rc = eval_anc(tl, tp, ref, as_of, last, out, err);
 	if (rc)

@@ -44,10 +44,19 @@ const struct ef_transplant *ef_followup_day0(const struct ef_timeline *tl, ef_da
 		}
 		if (!next)
 			break;
-		/* several on one day: an allogeneic one decides */
+		/* several on one day: an allogeneic one decides, any HCT before a
+		 * cellular therapy */
 		for (size_t i = 0; i < tl->n_transplants; i++)
-			if (tl->transplants[i].day0 == next->day0 && tl->transplants[i].type == EF_HCT_ALLOGENEIC)
+			if (tl->transplants[i].day0 == next->day0 &&
+			    (tl->transplants[i].type == EF_HCT_ALLOGENEIC || next->type == EF_HCT_CELLULAR_THERAPY))
 				next = &tl->transplants[i];
+		if (next->type == EF_HCT_CELLULAR_THERAPY) {
+			/* a cellular therapy (CAR-T) neither starts nor restarts the
+			 * HCT follow-up sequence: CIBMTR reports it on its own forms
+			 * (docs/clinical-rules.md s.20) */
+			after = next->day0;
+			continue;
+		}
 		if (!cur || !(next->type == EF_HCT_AUTOLOGOUS && seen_allo))
 			cur = next; /* an autologous rescue after an allogeneic HCT does not restart */
 		if (next->type == EF_HCT_ALLOGENEIC)
@@ -55,6 +64,17 @@ const struct ef_transplant *ef_followup_day0(const struct ef_timeline *tl, ef_da
 		after = next->day0;
 	}
 	return cur;
+}
+
+const struct ef_transplant *ef_followup_ct_day0(const struct ef_timeline *tl, ef_day as_of)
+{
+	const struct ef_transplant *best = NULL;
+	for (size_t i = 0; i < tl->n_transplants; i++) {
+		const struct ef_transplant *t = &tl->transplants[i];
+		if (t->type == EF_HCT_CELLULAR_THERAPY && t->day0 <= as_of && (!best || t->day0 > best->day0))
+			best = t;
+	}
+	return best;
 }
 
 struct cal {
@@ -168,36 +188,52 @@ static int registry(struct cal *c, const char *item, enum ef_track track, enum e
 	return EF_OK;
 }
 
+/* Each registry item once, in file order, with the rows of `type`. */
+static int registry_items(struct cal *c, enum ef_track track, enum ef_hct_type type)
+{
+	for (size_t i = 0; i < c->ref->n_registry; i++) {
+		const char *item = c->ref->registry[i].item;
+		size_t j = 0;
+		while (j < i && strcmp(c->ref->registry[j].item, item) != 0)
+			j++;
+		if (j < i)
+			continue;
+		int rc = registry(c, item, track, type);
+		if (rc)
+			return rc;
+	}
+	return EF_OK;
+}
+
 int ef_followup_calendar(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
 			 struct ef_fu_list *out, struct ef_err *err)
 {
 	out->n = 0;
 	out->day0 = EF_NO_DAY;
-	const struct ef_transplant *tp = ef_followup_day0(tl, as_of);
+	const struct ef_transplant *tp = ef_followup_day0(tl, as_of), *ct = ef_followup_ct_day0(tl, as_of);
 	struct ef_vital v;
 	ef_vital_status(tl, as_of, &v);
-	if (!tp || !v.in_care) /* a patient out of care is on no worklist */
+	if ((!tp && !ct) || !v.in_care) /* a patient out of care is on no worklist */
 		return EF_OK;
-	struct cal c = {tl, ref, as_of, tp->day0, ef_ref_int(ref, EF_P_FOLLOWUP_GRACE_DAYS), out, err};
-	out->day0 = tp->day0;
-	for (size_t i = 0; i < ref->n_screening; i++) {
-		if (!(ref->screening[i].types & (1u << tp->type)))
-			continue;
-		int rc = screening(&c, &ref->screening[i]);
+	const int grace = ef_ref_int(ref, EF_P_FOLLOWUP_GRACE_DAYS);
+	const enum ef_track track = (enum ef_track)ef_ref_int(ref, EF_P_REGISTRY_TRACK);
+	out->day0 = tp ? tp->day0 : ct ? ct->day0 : EF_NO_DAY;
+	if (tp) {
+		struct cal c = {tl, ref, as_of, tp->day0, grace, out, err};
+		for (size_t i = 0; i < ref->n_screening; i++) {
+			if (!(ref->screening[i].types & (1u << tp->type)))
+				continue;
+			int rc = screening(&c, &ref->screening[i]);
+			if (rc)
+				return rc;
+		}
+		int rc = registry_items(&c, track, tp->type);
 		if (rc)
 			return rc;
 	}
-	const enum ef_track track = (enum ef_track)ef_ref_int(ref, EF_P_REGISTRY_TRACK);
-	for (size_t i = 0; i < ref->n_registry; i++) {
-		const char *item = ref->registry[i].item;
-		size_t j = 0;
-		while (j < i && strcmp(ref->registry[j].item, item) != 0)
-			j++;
-		if (j < i)
-			continue; /* each item once, in file order */
-		int rc = registry(&c, item, track, tp->type);
-		if (rc)
-			return rc;
+	if (ct) { /* the cellular therapy's own forms (CIBMTR Form 4100) */
+		struct cal c = {tl, ref, as_of, ct->day0, grace, out, err};
+		return registry_items(&c, track, EF_HCT_CELLULAR_THERAPY);
 	}
 	return EF_OK;
 }

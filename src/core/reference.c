@@ -134,6 +134,7 @@ static const struct {
 	[EF_P_IDLE_LOGOFF_MINUTES] = {"idle_logoff_minutes", "minutes", PK_MINUTES},
 	[EF_P_FOLLOWUP_GRACE_DAYS] = {"followup_grace_days", "days", PK_DAYS},
 	[EF_P_REGISTRY_TRACK] = {"registry_track", "track", PK_TRACK},
+	[EF_P_LIVE_MIN_MONTHS_CT] = {"live_min_months_after_cellular_therapy", "months", PK_MONTHS},
 };
 
 static const char *const track_s[EF_TRACK_COUNT] = {"crf", "ted"};
@@ -385,7 +386,7 @@ static int add_vaccine_rule(struct ef_reference *ref, const char *const *v, stru
 	if (parse_int(cell(v, VC_DOSE), 1, 99, &r.dose))
 		return BAD("dose", "must be a dose number 1-99, not '%s'", cell(v, VC_DOSE));
 	if (parse_types(cell(v, VC_TYPES), &r.types))
-		return BAD("transplant_types", "'%s' is not a ';'-list of autologous, allogeneic, syngeneic",
+		return BAD("transplant_types", "'%s' is not a ';'-list of autologous, allogeneic, syngeneic, cellular_therapy",
 			   cell(v, VC_TYPES));
 	if (parse_opt_int(cell(v, VC_START), 0, MAX_MONTHS, &r.start_months))
 		return BAD("start_months", "must be a whole number of months, not '%s'", cell(v, VC_START));
@@ -492,7 +493,7 @@ static int add_milestone(struct ef_reference *ref, const char *const *v, struct 
 	if (m.window_end < m.window_start)
 		return BAD("window_end_day", "%s window ends before it starts", id);
 	if (parse_types(cell(v, MC_TYPES), &m.types))
-		return BAD("transplant_types", "'%s' is not a ';'-list of autologous, allogeneic, syngeneic",
+		return BAD("transplant_types", "'%s' is not a ';'-list of autologous, allogeneic, syngeneic, cellular_therapy",
 			   cell(v, MC_TYPES));
 	if (empty(desc) || strlen(desc) >= sizeof m.description)
 		return BAD("description", "%s needs a description of 1-%zu bytes", id, sizeof m.description - 1);
@@ -525,7 +526,7 @@ static int add_monitor(struct ef_reference *ref, const char *const *v, struct ef
 		return BAD("max_interval_days", "must be a whole number of days >= 1, not '%s'",
 			   cell(v, OC_INTERVAL));
 	if (parse_types(cell(v, OC_TYPES), &m.types))
-		return BAD("transplant_types", "'%s' is not a ';'-list of autologous, allogeneic, syngeneic",
+		return BAD("transplant_types", "'%s' is not a ';'-list of autologous, allogeneic, syngeneic, cellular_therapy",
 			   cell(v, OC_TYPES));
 	if (empty(cell(v, OC_SOURCE)))
 		return BAD("source", "%s row needs a source", ef_test_code(m.test));
@@ -693,7 +694,7 @@ static int add_screening(struct ef_reference *ref, const char *const *v, struct 
 	if (strcmp(applies, "all") == 0)
 		r.types = EF_TYPES_ALL;
 	else if (empty(applies) || parse_types(applies, &r.types))
-		return BAD("applies_to", "'%s' is not all or a ';'-list of allogeneic, autologous, syngeneic", applies);
+		return BAD("applies_to", "'%s' is not all or a ';'-list of allogeneic, autologous, syngeneic, cellular_therapy", applies);
 	if (parse_opt_int(cell(v, SR_MIN_AGE), 0, MAX_AGE, &r.min_age_years))
 		return BAD("min_age_years", "must be whole years, not '%s'", cell(v, SR_MIN_AGE));
 	if (empty(cell(v, SR_SOURCE)))
@@ -731,7 +732,7 @@ static int add_registry(struct ef_reference *ref, const char *const *v, struct e
 	if (parse_track(cell(v, RC_TRACK), &r.track))
 		return BAD("track", "must be crf or ted, not '%s'", cell(v, RC_TRACK));
 	if (parse_types(cell(v, RC_TYPES), &r.types))
-		return BAD("transplant_types", "'%s' is not a ';'-list of autologous, allogeneic, syngeneic",
+		return BAD("transplant_types", "'%s' is not a ';'-list of autologous, allogeneic, syngeneic, cellular_therapy",
 			   cell(v, RC_TYPES));
 	if (parse_opt_int(cell(v, RC_DAYS), 1, MAX_DAYS, &r.offset_days))
 		return BAD("offset_days", "must be a whole number of days >= 1, not '%s'", cell(v, RC_DAYS));

@@ -5,7 +5,10 @@
 #include <string.h>
 
 static const char *const sex_s[] = {"", "F", "M", "X"};
-static const char *const hct_s[] = {"autologous", "allogeneic", "syngeneic"};
+static const char *const hct_s[] = {"autologous", "allogeneic", "syngeneic", "cellular_therapy"};
+_Static_assert(sizeof hct_s / sizeof hct_s[0] == EF_HCT_COUNT, "one word per transplant type");
+/* a cellular therapy (CAR-T) infuses no stem cells: nothing engrafts */
+static const unsigned char hct_engrafts[EF_HCT_COUNT] = {1, 1, 1, 0};
 static const char *const graft_s[] = {"bone_marrow", "peripheral_blood", "cord_blood"};
 static const char *const donor_s[] = {"", "self", "related", "unrelated", "haploidentical"};
 static const char *const cond_s[] = {"", "myeloablative", "reduced_intensity", "nonmyeloablative"};
@@ -15,6 +18,11 @@ static const char *const status_s[] = {"alive",       "relapse",          "decea
 _Static_assert(sizeof status_s / sizeof status_s[0] == EF_ST_COUNT, "one word per status");
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+int ef_hct_type_engrafts(enum ef_hct_type v)
+{
+	return (unsigned)v < EF_HCT_COUNT && hct_engrafts[v];
+}
 
 static int lookup(const char *const *tab, size_t n, const char *s, size_t len)
 {

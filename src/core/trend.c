@@ -58,9 +58,11 @@ size_t ef_trend_thresholds(const struct ef_reference *ref, const struct ef_trans
 	size_t n = 0;
 	if (!ref)
 		return 0;
-	if (t == EF_T_ANC && ref->have[EF_P_ANC_THRESHOLD])
+	/* no engraftment line after a cellular therapy: nothing engrafts */
+	const int engrafts = !tp || ef_hct_type_engrafts(tp->type);
+	if (t == EF_T_ANC && engrafts && ref->have[EF_P_ANC_THRESHOLD])
 		n = add_threshold(out, n, max, ef_ref_num(ref, EF_P_ANC_THRESHOLD), EF_THR_ENGRAFTMENT, "engraftment");
-	if (t == EF_T_PLT && ref->have[EF_P_PLT_THRESHOLD])
+	if (t == EF_T_PLT && engrafts && ref->have[EF_P_PLT_THRESHOLD])
 		n = add_threshold(out, n, max, ef_ref_num(ref, EF_P_PLT_THRESHOLD), EF_THR_ENGRAFTMENT, "engraftment");
 	if (t == EF_T_IGG && ref->have[EF_P_IGG_LOW])
 		n = add_threshold(out, n, max, ef_ref_num(ref, EF_P_IGG_LOW), EF_THR_IGG_LOW, "IgG low");

@@ -35,17 +35,46 @@ static void append(char *buf, size_t size, const char *fmt, ...)
 
 /* ---- live-vaccine gate ------------------------------------------------- */
 
-static void gate_transplant(const struct ef_transplant *tp, const struct ef_reference *ref, ef_day on,
-			    struct ef_live_gate *g, ef_day *dates)
+/* The gate's months after each transplant type's day 0 (parameters.csv). */
+static const enum ef_param live_min_param[EF_HCT_COUNT] = {
+	[EF_HCT_AUTOLOGOUS] = EF_P_LIVE_MIN_MONTHS,
+	[EF_HCT_ALLOGENEIC] = EF_P_LIVE_MIN_MONTHS,
+	[EF_HCT_SYNGENEIC] = EF_P_LIVE_MIN_MONTHS,
+	[EF_HCT_CELLULAR_THERAPY] = EF_P_LIVE_MIN_MONTHS_CT,
+};
+
+/* Returns the day the transplant's condition opens; it counts only when
+ * that is after `floor` (EF_NO_DAY: always). */
+static ef_day gate_one(const struct ef_transplant *t, const struct ef_reference *ref, ef_day on, ef_day floor,
+		       struct ef_live_gate *g, ef_day *dates)
 {
-	int months = ef_ref_int(ref, EF_P_LIVE_MIN_MONTHS);
-	ef_day ok = ef_ref_add_months(ref, tp->day0, months);
+	enum ef_hct_type ty = (unsigned)t->type < EF_HCT_COUNT ? t->type : EF_HCT_ALLOGENEIC;
+	int months = ef_ref_int(ref, live_min_param[ty]);
+	ef_day ok = ef_ref_add_months(ref, t->day0, months);
+	if (floor != EF_NO_DAY && ok <= floor)
+		return ok;
 	*dates = later(*dates, ok);
 	if (on < ok) {
 		char d[11];
-		ef_date_format(tp->day0, d);
+		ef_date_format(t->day0, d);
 		g->open = 0;
 		append(g->reason, sizeof g->reason, "transplant %s < %d months", d, months);
+	}
+	return ok;
+}
+
+/* Every transplant up to `on` keeps its own months: a CAR-T infusion (12
+ * months) does not shorten the 24 months after an HCT before it (Walti et
+ * al. 2023, PMC10909447 table 3: no live vaccine with an HCT <= 2 years
+ * prior). With HCTs only the latest one decides, as before. */
+static void gate_transplant(const struct ef_timeline *tl, const struct ef_transplant *tp,
+			    const struct ef_reference *ref, ef_day on, struct ef_live_gate *g, ef_day *dates)
+{
+	const ef_day floor = gate_one(tp, ref, on, EF_NO_DAY, g, dates);
+	for (size_t i = 0; tl && i < tl->n_transplants; i++) {
+		const struct ef_transplant *t = &tl->transplants[i];
+		if (t != tp && t->day0 < tp->day0 && t->day0 <= on)
+			gate_one(t, ref, on, floor, g, dates);
 	}
 }
 
@@ -208,7 +237,7 @@ void ef_live_gate_eval(const struct ef_timeline *tl, const struct ef_transplant 
 	ef_day date_based = EF_NO_DAY, gvhd = EF_NO_DAY;
 	memset(out, 0, sizeof *out);
 	out->open = 1;
-	gate_transplant(tp, ref, on, out, &date_based);
+	gate_transplant(tl, tp, ref, on, out, &date_based);
 	int nodate = gate_is(tl, ref, on, out, &date_based);
 	gate_ivig(tl, ref, on, out, &date_based);
 	nodate |= gate_gvhd(tl, ref, on, out, &gvhd);

@@ -269,13 +269,15 @@ static void draw_header(struct app *a, struct chart_st *st, WINDOW *w)
 	ef_date_format(st->tp->day0, d0);
 	fmt_day_n(st->tp->day0, a->today, dn, sizeof dn);
 	x = put_fmt(w, 2, 1, cols - 1, A_BOLD, "Day %s", dn);
+	/* a cellular therapy (CAR-T) is no HCT: say what day 0 is */
+	const char *what = ef_hct_type_engrafts(st->tp->type) ? "HCT" : "Cell therapy";
 	char ord[64] = "";
 	if (st->tl.n_transplants > 1)
-		snprintf(ord, sizeof ord, " (HCT %d of %zu)", st->tp_index, st->tl.n_transplants);
+		snprintf(ord, sizeof ord, " (%d of %zu)", st->tp_index, st->tl.n_transplants);
 	static const char *const graft[] = {"bone marrow", "PBSC", "cord blood"};
 	static const char *const cond[] = {"", ", MAC", ", RIC", ", NMA"};
 	const char *donor = ef_donor_str(st->tp->donor);
-	put_fmt(w, 2, 1 + x, cols - 1 - x, A_NORMAL, "   HCT %s%s  %s, %s%s%s%s", d0, ord, ef_hct_type_str(st->tp->type),
+	put_fmt(w, 2, 1 + x, cols - 1 - x, A_NORMAL, "   %s %s%s  %s, %s%s%s%s", what, d0, ord, ef_hct_type_str(st->tp->type),
 		(unsigned)st->tp->graft < 3 ? graft[st->tp->graft] : "", donor[0] ? ", donor " : "", donor,
 		(unsigned)st->tp->conditioning < 4 ? cond[st->tp->conditioning] : "");
 }
@@ -316,6 +318,8 @@ static void draw_status_lines(struct app *a, struct chart_st *st, struct pen *pn
 			put_text(w, r, x, cols - x, "no transplant", tui_attr(R_DIM), 0);
 		} else if (!st->eng.have) {
 			put_text(w, r, x, cols - x, "not evaluated (reference data missing)", tui_attr(R_WARNING), 0);
+		} else if (st->eng.e.not_engraftable) {
+			put_text(w, r, x, cols - x, "engraftment: not applicable (cellular therapy)", A_NORMAL, 0);
 		} else {
 			const struct ef_engraftment *e = &st->eng.e;
 			const ef_day d0 = st->tp->day0;
@@ -427,7 +431,7 @@ static void draw_status_lines(struct app *a, struct chart_st *st, struct pen *pn
 			if (st->tp && st->tl.doses[i].day >= st->tp->day0)
 				since++;
 		(void)a;
-		put_fmt(w, r, x, cols - x, A_NORMAL, "Vaccine doses since HCT: %zu (v: worklist)", since);
+		put_fmt(w, r, x, cols - x, A_NORMAL, "Vaccine doses since day 0: %zu (v: worklist)", since);
 	}
 	/* the follow-up plan: screening and registry forms (f: the plan) */
 	if (st->fu.have && (r = row_of(pn)) >= 0) {

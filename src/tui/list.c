@@ -215,6 +215,8 @@ static const char *short_type(const char *t)
 		return "auto";
 	if (strcmp(t, "syngeneic") == 0)
 		return "syn";
+	if (strcmp(t, "cellular_therapy") == 0)
+		return "CAR-T";
 	return t;
 }
 
@@ -257,7 +259,7 @@ static void list_draw(struct app *a, struct screen *s, WINDOW *w)
 		char d[16];
 		fmt_day_n(p->day0, a->today, d, sizeof d);
 		put_text(w, y, c_day, w_day, d, ra, 0);
-		put_text(w, y, c_type, w_type, wide ? p->type : short_type(p->type), ra, 0);
+		put_text(w, y, c_type, w_type, wide && strlen(p->type) <= (size_t)w_type ? p->type : short_type(p->type), ra, 0);
 		if (wide) {
 			if (p->birth != EF_NO_DAY)
 				put_fmt(w, y, c_age, w_age, ra, "%d", ef_age_years(p->birth, a->today));

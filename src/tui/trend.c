@@ -418,6 +418,10 @@ static void draw_events(struct app *a, struct trend_st *st, WINDOW *w, const str
 		x += put_fmt(w, y, x, cols - x, tui_attr(R_GOOD), "E engrafted %s", dn);
 		x += put_text(w, y, x, cols - x, "  ", A_NORMAL, 0);
 	}
+	if (st->have_eng && st->eng.not_engraftable && (st->test == EF_T_ANC || st->test == EF_T_PLT)) {
+		x += put_text(w, y, x, cols - x, "engraftment: not applicable (cellular therapy)", A_NORMAL, 0);
+		x += put_text(w, y, x, cols - x, "  ", A_NORMAL, 0);
+	}
 	x += put_fmt(w, y, x, cols - x, A_NORMAL, "T transfusions %d  I IVIG %d", n_t, n_i);
 	x += put_text(w, y, x, cols - x, "  ", A_NORMAL, 0);
 	x += put_text(w, y, x, cols - x, a->utf8 ? "\u2022" : "o", tui_attr(R_INFO) | A_BOLD, 0);

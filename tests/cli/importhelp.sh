@@ -50,7 +50,7 @@ done
 contains "patients: mrn format" "$T/help-patients" "printable ASCII without spaces; at most 63 bytes"
 contains "patients: sex words" "$T/help-patients" "one of: F, M, X (empty: unknown)"
 contains "patients: birth date" "$T/help-patients" "date YYYY-MM-DD, not in the future"
-contains "transplants: type words" "$T/help-transplants" "one of: autologous, allogeneic, syngeneic"
+contains "transplants: type words" "$T/help-transplants" "one of: autologous, allogeneic, syngeneic, cellular_therapy"
 contains "labs: test codes" "$T/help-labs" "a test code: ANC, ALC, WBC"
 contains "labs: key" "$T/help-labs" "Columns of labs (natural key: mrn, collected_on, test):"
 contains "gvhd-acute: upper_gi 0-1" "$T/help-gvhd-acute" "MAGIC stage, one digit 0-1"

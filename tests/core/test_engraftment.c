@@ -303,6 +303,45 @@ START_TEST(two_transplants)
 }
 END_TEST
 
+/* A cellular therapy (CAR-T) infuses no stem cells: engraftment is not
+ * applicable however low the counts (docs/clinical-rules.md s.20). The same
+ * values after an autologous HCT are a graft failure and a platelet delay. */
+START_TEST(cellular_therapy_not_applicable)
+{
+	static const enum ef_hct_type types[] = {EF_HCT_AUTOLOGOUS, EF_HCT_CELLULAR_THERAPY};
+	struct ef_reference ref;
+	struct ef_err err;
+	test_reference(&ref);
+	for (size_t k = 0; k < 2; k++) {
+		struct ef_timeline tl;
+		struct ef_engraftment e;
+		ef_timeline_init(&tl);
+		tl_transplant(&tl, "2025-01-15", types[k], EF_GRAFT_PERIPHERAL_BLOOD);
+		ef_day t = D("2025-01-15");
+		add_points(&tl, t, EF_T_ANC, "3:0.2 10:0.1 20:0.3 30:0.2 50:0.1 70:0.2");
+		add_points(&tl, t, EF_T_PLT, "3:10 10:8 20:12 30:9 50:11 70:12");
+		ck_assert_int_eq(ef_engraftment_eval(&tl, &tl.transplants[0], &ref, t + 75, &e, &err), EF_OK);
+		if (types[k] == EF_HCT_AUTOLOGOUS) {
+			ck_assert_int_eq(e.status, EF_ENGRAFT_GRAFT_FAILURE);
+			ck_assert_int_eq(e.plt_status, EF_PLT_DELAYED);
+			ck_assert_int_eq(e.not_engraftable, 0);
+		} else {
+			ck_assert_int_eq(e.status, EF_ENGRAFT_NOT_APPLICABLE);
+			ck_assert_int_eq(e.plt_status, EF_PLT_NOT_APPLICABLE);
+			ck_assert_int_eq(e.not_engraftable, 1);
+			ck_assert_int_eq(e.secondary_failure, EF_NO_DAY);
+			ck_assert_int_eq(e.anc_deadline, EF_NO_DAY);
+			ck_assert_int_eq(e.plt_deadline, EF_NO_DAY);
+			ck_assert_str_eq(ef_engraft_status_str(e.status), "not_applicable");
+		}
+		ef_timeline_free(&tl);
+	}
+	ck_assert_int_eq(ef_hct_type_engrafts(EF_HCT_ALLOGENEIC), 1);
+	ck_assert_int_eq(ef_hct_type_engrafts(EF_HCT_CELLULAR_THERAPY), 0);
+	ef_reference_free(&ref);
+}
+END_TEST
+
 /* Leap day and month-end day 0: day arithmetic crosses Feb 29. */
 START_TEST(leap_day_deadline)
 {
@@ -335,6 +374,7 @@ int main(void)
 	tcase_add_test(tc, case10_units_feed_a_run);
 	tcase_add_test(tc, two_transplants);
 	tcase_add_test(tc, leap_day_deadline);
+	tcase_add_test(tc, cellular_therapy_not_applicable);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -86,6 +86,28 @@ static const struct {
 	{"grace is a site parameter", "1970-05-05", {"2025-01-01 allogeneic"}, {0}, "2025-05-12",
 	 {"parameters.csv", "key", "followup_grace_days", NULL, NULL, "value", "60"},
 	 {"CIBMTR D100 2025-04-11 due"}, {0}},
+	/* a cellular therapy (CAR-T) neither restarts nor starts the HCT sequence;
+	 * its own form (CIBMTR-CT, Form 4100) counts from the infusion
+	 * (docs/clinical-rules.md s.20) */
+	{"a CAR-T infusion after an allogeneic HCT does not restart", "1970-05-05",
+	 {"2024-01-10 allogeneic", "2024-09-01 cellular_therapy"}, {0}, "2024-12-20", {0},
+	 {"CIBMTR D100 2024-04-19 overdue", "CIBMTR M6 2024-07-10 overdue", "CIBMTR Y1 2025-01-10 upcoming",
+	  "EYE M12 2025-01-10 upcoming", "CIBMTR-CT D100 2024-12-10 due", "CIBMTR-CT M6 2025-03-01 upcoming"},
+	 {"CIBMTR M12", "EYE M24"}},
+	{"a CAR-T infusion alone: only its own form", "1970-05-05", {"2025-01-01 cellular_therapy"},
+	 {"CIBMTR-CT D100 2025-04-12"}, "2026-01-31", {0},
+	 {"CIBMTR-CT D100 2025-04-11 done", "CIBMTR-CT M6 2025-07-01 overdue", "CIBMTR-CT Y1 2026-01-01 due",
+	  "CIBMTR-CT Y2 2027-01-01 upcoming"},
+	 {"CIBMTR D100", "CIBMTR Y1", "EYE M12", "DENTAL M12"}},
+	{"Form 4100 ends at 15 years", "1970-05-05", {"2010-03-01 cellular_therapy"}, {0}, "2026-02-01", {0},
+	 {"CIBMTR-CT Y15 2025-03-01 overdue", "CIBMTR-CT Y14 2024-03-01 overdue"}, {"CIBMTR-CT Y16", "CIBMTR-CT Y17"}},
+	{"a second CAR-T infusion starts Form 4100 again", "1970-05-05",
+	 {"2024-01-10 cellular_therapy", "2024-09-01 cellular_therapy"}, {0}, "2024-12-10", {0},
+	 {"CIBMTR-CT D100 2024-12-10 due", "CIBMTR-CT M6 2025-03-01 upcoming"}, {"CIBMTR-CT Y1"}},
+	{"an HCT after a CAR-T infusion starts the HCT sequence", "1970-05-05",
+	 {"2024-01-10 cellular_therapy", "2024-06-01 allogeneic"}, {0}, "2024-09-10", {0},
+	 {"CIBMTR D100 2024-09-09 due", "CIBMTR M6 2024-12-01 upcoming", "CIBMTR-CT M6 2024-07-10 overdue",
+	  "CIBMTR-CT Y1 2025-01-10 upcoming"}, {0}},
 	{"no transplant: nothing", "1970-05-05", {0}, {0}, "2025-05-12", {0}, {0}, {"CIBMTR D100", "EYE M12"}},
 	{"a transplant after as-of: nothing yet", "1970-05-05", {"2025-06-01 allogeneic"}, {0}, "2025-05-12", {0},
 	 {0}, {"CIBMTR D100"}},
@@ -108,9 +130,9 @@ static void build(struct ef_timeline *tl, int i)
 	ef_timeline_init(tl);
 	tl_patient(tl, cases[i].birth);
 	for (int k = 0; k < 3 && cases[i].tx[k]; k++) {
-		char day[11], type[16];
+		char day[11], type[24];
 		enum ef_hct_type t;
-		ck_assert_int_eq(sscanf(cases[i].tx[k], "%10s %15s", day, type), 2);
+		ck_assert_int_eq(sscanf(cases[i].tx[k], "%10s %23s", day, type), 2);
 		ck_assert_int_eq(ef_hct_type_parse(type, strlen(type), &t), 0);
 		tl_transplant(tl, day, t, EF_GRAFT_PERIPHERAL_BLOOD);
 	}

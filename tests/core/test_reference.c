@@ -57,7 +57,7 @@ START_TEST(shipped_assets_load)
 	ck_assert_uint_eq(ref.n_screening, 7);
 	ck_assert_str_eq(ref.screening[0].item, "EYE");
 	ck_assert_int_eq(ref.screening[0].interval_months, -1);
-	ck_assert_uint_eq(ref.n_registry, 12);
+	ck_assert_uint_eq(ref.n_registry, 46); /* CIBMTR 12, CIBMTR-CT 34 */
 	ck_assert_str_eq(ref.registry[0].time_point, "D100");
 	ck_assert_int_eq(ref.registry[8].repeat_months, 24);
 	ef_reference_free(&ref);

@@ -346,6 +346,52 @@ static void evaluate(const struct ef_reference *ref, void (*setup)(struct ef_tim
 	ef_timeline_free(&tl);
 }
 
+/* A CAR-T patient whose counts stay low for 90 days and who has no CD4
+ * result: no engraftment finding and no immune milestone (none is defined
+ * after a cellular therapy: milestones.csv names the HCT types); the same
+ * record after an autologous HCT raises both (docs/clinical-rules.md s.20). */
+static void low_counts(struct ef_timeline *tl, enum ef_hct_type type)
+{
+	tl_patient(tl, "1970-05-05");
+	tl_transplant(tl, "2025-01-15", type, EF_GRAFT_PERIPHERAL_BLOOD);
+	for (int d = 2; d <= 380; d += 7) {
+		tl_lab(tl, DAY0 + d, EF_T_ANC, "0.2");
+		tl_lab(tl, DAY0 + d, EF_T_PLT, "9");
+	}
+}
+
+START_TEST(cellular_therapy_has_no_engraftment_or_milestone_findings)
+{
+	static const char *const rules[] = {"NEUTROPHIL_ENGRAFTMENT_MISSED", "PLATELET_ENGRAFTMENT_DELAYED",
+					    "IMMUNE_MILESTONE_MISSED"};
+	static const enum ef_hct_type types[] = {EF_HCT_AUTOLOGOUS, EF_HCT_CELLULAR_THERAPY};
+	struct ef_reference ref;
+	struct ef_err err;
+	DAY0 = D("2025-01-15");
+	test_reference(&ref);
+	for (size_t k = 0; k < 2; k++) {
+		struct ef_timeline tl;
+		struct ef_findings f;
+		ef_timeline_init(&tl);
+		ef_findings_init(&f);
+		low_counts(&tl, types[k]);
+		ck_assert_int_eq(ef_rules_evaluate(&tl, &ref, DAY0 + 400, &f, &err), EF_OK);
+		for (size_t r = 0; r < 3; r++) {
+			int n = 0;
+			for (size_t i = 0; i < f.n; i++)
+				n += strcmp(ef_rule_id(f.v[i].rule), rules[r]) == 0;
+			if (types[k] == EF_HCT_CELLULAR_THERAPY)
+				ck_assert_msg(n == 0, "CAR-T: %s raised %d times", rules[r], n);
+			else
+				ck_assert_msg(n > 0, "autologous: %s not raised", rules[r]);
+		}
+		ef_findings_free(&f);
+		ef_timeline_free(&tl);
+	}
+	ef_reference_free(&ref);
+}
+END_TEST
+
 START_TEST(rule_table)
 {
 	const struct rcase *c = &cases[_i];
@@ -507,6 +553,7 @@ int main(void)
 	tcase_add_loop_test(tc, rule_table, 0, sizeof cases / sizeof cases[0]);
 	tcase_add_loop_test(tc, edited_row_changes_result, 0, sizeof edits / sizeof edits[0]);
 	tcase_add_test(tc, names);
+	tcase_add_test(tc, cellular_therapy_has_no_engraftment_or_milestone_findings);
 	tcase_add_loop_test(tc, gvhd_class_follows_site_parameters, 0, sizeof classes / sizeof classes[0]);
 	tcase_add_test(tc, latest_assessment_on_or_before_as_of);
 	suite_add_tcase(s, tc);

@@ -117,7 +117,7 @@ START_TEST(vocabularies_parse_their_own_words)
 		const char *words;
 	} vs[] = {
 		{EF_V_SEX, "F, M, X"},
-		{EF_V_HCT_TYPE, "autologous, allogeneic, syngeneic"},
+		{EF_V_HCT_TYPE, "autologous, allogeneic, syngeneic, cellular_therapy"},
 		{EF_V_GRAFT, "bone_marrow, peripheral_blood, cord_blood"},
 		{EF_V_DONOR, "self, related, unrelated, haploidentical"},
 		{EF_V_CONDITIONING, "myeloablative, reduced_intensity, nonmyeloablative"},

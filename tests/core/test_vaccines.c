@@ -276,6 +276,49 @@ static void combination(struct ef_timeline *tl)
 	ef_reference_free(&ref);
 }
 
+/* ---- cellular therapy (CAR-T), docs/clinical-rules.md s.20 ---------------
+ * Walti, Hill et al. 2023 (PMC10909447) table 3: inactivated vaccines from
+ * 3 months after the infusion, live vaccines from 12 months with no
+ * ongoing immunosuppression, none in the prior 12 months (expert centres)
+ * and no IVIG in the prior 8 months; no HCT <= 2 years before. */
+static void car_t(struct ef_timeline *tl)
+{
+	tl_patient(tl, "1980-05-05");
+	tl_transplant(tl, "2025-01-15", EF_HCT_CELLULAR_THERAPY, EF_GRAFT_PERIPHERAL_BLOOD);
+}
+
+/* IVIG for hypogammaglobulinaemia after CAR-T, last 2025-09-01 */
+static void car_t_ivig(struct ef_timeline *tl)
+{
+	car_t(tl);
+	tl_ivig(tl, D("2025-06-01"));
+	tl_ivig(tl, D("2025-09-01"));
+}
+
+/* steroids for CRS/ICANS, stopped 2025-06-01 */
+static void car_t_is_stopped(struct ef_timeline *tl)
+{
+	car_t(tl);
+	tl_is(tl, "dexamethasone", D("2025-01-18"), D("2025-06-01"));
+}
+
+static void car_t_is_ongoing(struct ef_timeline *tl)
+{
+	car_t(tl);
+	tl_is(tl, "prednisone", D("2025-11-01"), EF_NO_DAY);
+}
+
+/* an allogeneic HCT 2024-03-01, relapse, CAR-T 2025-01-15 */
+static void hct_then_car_t(struct ef_timeline *tl)
+{
+	tl_patient(tl, "1980-05-05");
+	tl_transplant(tl, "2024-03-01", EF_HCT_ALLOGENEIC, EF_GRAFT_PERIPHERAL_BLOOD);
+	tl_transplant(tl, "2025-01-15", EF_HCT_CELLULAR_THERAPY, EF_GRAFT_PERIPHERAL_BLOOD);
+	tl_dose(tl, D("2024-06-03"), "PCV", 0);
+	tl_dose(tl, D("2024-07-01"), "PCV", 0);
+	tl_dose(tl, D("2024-09-02"), "FLU", 0);
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 static const struct vcase {
@@ -367,6 +410,51 @@ static const struct vcase {
 	{"CVX 110 counts for HEPB", combination, "2025-07-20", "HEPB", 2, "upcoming", "2025-08-12", NULL},
 	{"CVX 110 counts for IPV", combination, "2025-07-20", "IPV", 2, "upcoming", "2025-08-12", NULL},
 	{"MENB not in the profile", allo, "2025-07-20", "MENB", 0, NULL, NULL, NULL},
+	/* cellular therapy (CAR-T) day 0 2025-01-15: at 2, 3, 11 and 12 months */
+	{"CAR-T 2 months FLU", car_t, "2025-03-15", "FLU", 1, "upcoming", "2025-04-15", "3 months after transplant"},
+	{"CAR-T 2 months MMR", car_t, "2025-03-15", "MMR", 1, "blocked", "2026-01-15", "transplant 2025-01-15 < 12 months"},
+	{"CAR-T 3 months FLU", car_t, "2025-04-15", "FLU", 1, "due", "2025-04-15", "3 months after transplant"},
+	{"CAR-T 3 months TDAP", car_t, "2025-04-15", "TDAP", 1, "due", "2025-04-15", NULL},
+	{"CAR-T 3 months HIB", car_t, "2025-04-15", "HIB", 1, "due", "2025-04-15", NULL},
+	{"CAR-T 3 months IPV", car_t, "2025-04-15", "IPV", 1, "due", "2025-04-15", NULL},
+	{"CAR-T 3 months HEPB", car_t, "2025-04-15", "HEPB", 1, "due", "2025-04-15", NULL},
+	{"CAR-T 3 months HEPA", car_t, "2025-04-15", "HEPA", 1, "due", "2025-04-15", NULL},
+	{"CAR-T 3 months MENACWY", car_t, "2025-04-15", "MENACWY", 1, "due", "2025-04-15", NULL},
+	{"CAR-T 3 months RZV", car_t, "2025-04-15", "RZV", 1, "due", "2025-04-15", NULL},
+	{"CAR-T 3 months PCV", car_t, "2025-04-15", "PCV", 1, "due", "2025-04-15", NULL},
+	{"CAR-T 3 months COVID19", car_t, "2025-04-15", "COVID19", 1, "due", "2025-04-15", NULL},
+	{"CAR-T 3 months MMR", car_t, "2025-04-15", "MMR", 1, "blocked", "2026-01-15", "transplant 2025-01-15 < 12 months"},
+	{"CAR-T 11 months MMR", car_t, "2025-12-15", "MMR", 1, "blocked", "2026-01-15", "transplant 2025-01-15 < 12 months"},
+	{"CAR-T 11 months VAR", car_t, "2025-12-15", "VAR", 1, "blocked", "2026-01-15", NULL},
+	{"CAR-T 12 months MMR", car_t, "2026-01-15", "MMR", 1, "due", "2026-01-15", "12 months after transplant"},
+	{"CAR-T 12 months VAR", car_t, "2026-01-15", "VAR", 1, "due", "2026-01-15", NULL},
+	/* with IVIG: inactivated vaccines are not gated (the expert centres' "no IVIG in the prior 2
+	 * months" is not modelled), live ones wait 8 months after the last IVIG */
+	{"CAR-T IVIG FLU", car_t_ivig, "2025-04-15", "FLU", 1, "due", "2025-04-15", NULL},
+	{"CAR-T IVIG 11 months", car_t_ivig, "2025-12-15", "MMR", 1, "blocked", "2026-05-01",
+	 "transplant 2025-01-15 < 12 months; IVIG 2025-09-01 < 8 months"},
+	{"CAR-T IVIG 12 months", car_t_ivig, "2026-01-15", "MMR", 1, "blocked", "2026-05-01", "IVIG 2025-09-01 < 8 months"},
+	{"CAR-T IVIG gate opens", car_t_ivig, "2026-05-01", "MMR", 1, "due", "2026-05-01",
+	 "live-vaccine gate open since 2026-05-01"},
+	/* with immunosuppression: 12 months off it */
+	{"CAR-T IS stopped 11 months", car_t_is_stopped, "2025-12-15", "MMR", 1, "blocked", "2026-06-01",
+	 "transplant 2025-01-15 < 12 months; immunosuppression stopped 2025-06-01 < 12 months"},
+	{"CAR-T IS stopped 12 months", car_t_is_stopped, "2026-01-15", "MMR", 1, "blocked", "2026-06-01",
+	 "immunosuppression stopped 2025-06-01 < 12 months"},
+	{"CAR-T IS stopped gate opens", car_t_is_stopped, "2026-06-01", "MMR", 1, "due", "2026-06-01", NULL},
+	{"CAR-T IS ongoing 12 months", car_t_is_ongoing, "2026-01-15", "MMR", 1, "blocked", "",
+	 "on immunosuppression (prednisone since 2025-11-01)"},
+	{"CAR-T IS ongoing FLU", car_t_is_ongoing, "2025-12-15", "FLU", 1, "overdue", "2025-04-15", NULL},
+	/* CAR-T after an HCT: the series restart from the infusion, and the live gate keeps the
+	 * HCT's 24 months (no HCT <= 2 years before) */
+	{"HCT then CAR-T PCV restarts", hct_then_car_t, "2025-03-01", "PCV", 1, "upcoming", "2025-04-15",
+	 "3 months after transplant"},
+	{"HCT then CAR-T FLU restarts", hct_then_car_t, "2025-03-01", "FLU", 1, "upcoming", "2025-04-15", NULL},
+	{"HCT then CAR-T MMR at 12", hct_then_car_t, "2026-01-15", "MMR", 1, "blocked", "2026-03-01",
+	 "transplant 2024-03-01 < 24 months"},
+	{"HCT then CAR-T MMR at 24 after HCT", hct_then_car_t, "2026-03-01", "MMR", 1, "due", "2026-03-01", NULL},
+	{"HCT before CAR-T MMR", hct_then_car_t, "2025-01-14", "MMR", 1, "blocked", "2026-03-01",
+	 "transplant 2024-03-01 < 24 months"},
 	/* status boundaries around due 2025-04-15, grace 28 days */
 	{"day before due", allo, "2025-04-14", "PCV", 1, "upcoming", "2025-04-15", NULL},
 	{"last day of grace", allo, "2025-05-13", "PCV", 1, "due", "2025-04-15", NULL},
@@ -577,6 +665,11 @@ END_TEST
 /* Issue 16 item 7: a second transplant restarts every series from its
  * day 0 - doses of every series given between the two count no longer:
  * the next dose of each is dose 1 again, due from the new day 0. */
+/* _i: the second transplant's type - an allogeneic HCT, or a CAR-T
+ * infusion (Walti, Hill et al. 2023, PMC10909447: revaccination after
+ * cellular therapy, whatever was given before it). */
+static const enum ef_hct_type second_types[] = {EF_HCT_ALLOGENEIC, EF_HCT_CELLULAR_THERAPY};
+
 START_TEST(second_transplant_restarts_every_series)
 {
 	static const char *const series[] = {"FLU",  "PCV",  "PPSV23",  "TDAP", "HIB", "HEPB", "HEPA",
@@ -588,7 +681,7 @@ START_TEST(second_transplant_restarts_every_series)
 	ef_timeline_init(&tl);
 	tl_patient(&tl, "1980-05-05");
 	tl_transplant(&tl, "2022-01-10", EF_HCT_ALLOGENEIC, EF_GRAFT_BONE_MARROW);
-	tl_transplant(&tl, "2024-09-01", EF_HCT_ALLOGENEIC, EF_GRAFT_BONE_MARROW);
+	tl_transplant(&tl, "2024-09-01", second_types[_i], EF_GRAFT_BONE_MARROW);
 	for (size_t i = 0; i < sizeof series / sizeof series[0]; i++)
 		for (int k = 0; k < 3; k++) /* three doses of each, 2023 to 2024 */
 			tl_dose(&tl, D("2023-02-01") + 90 * k + (ef_day)i, series[i],
@@ -626,7 +719,8 @@ int main(void)
 	tcase_add_test(tc, case25_profile_edit);
 	tcase_add_test(tc, whole_list);
 	tcase_add_test(tc, no_transplant_no_list);
-	tcase_add_test(tc, second_transplant_restarts_every_series);
+	tcase_add_loop_test(tc, second_transplant_restarts_every_series, 0,
+			    sizeof second_types / sizeof second_types[0]);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

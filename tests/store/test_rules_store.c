@@ -174,7 +174,7 @@ START_TEST(followup_defaults_after_migration)
 	ck_assert_int_eq(store_reference_count(db, EF_REF_SCREENING, &n, &err), EF_OK);
 	ck_assert_int_eq(n, 7);
 	ck_assert_int_eq(store_reference_count(db, EF_REF_REGISTRY_FORMS, &n, &err), EF_OK);
-	ck_assert_int_eq(n, 12);
+	ck_assert_int_eq(n, 46); /* CIBMTR 12, CIBMTR-CT 34 (schema 016) */
 	ck_assert_msg(store_reference_load(db, &r, &err) == EF_OK, "%s", err.msg);
 	ck_assert_int_eq(ef_ref_int(&r, EF_P_FOLLOWUP_GRACE_DAYS), 30);
 	ck_assert_int_eq(ef_ref_int(&r, EF_P_REGISTRY_TRACK), EF_TRACK_CRF);

@@ -682,6 +682,87 @@ START_TEST(migration_006_keeps_existing_rows_verifying)
 }
 END_TEST
 
+/* Schema 016 rebuilds transplants for the type cellular_therapy: a
+ * database of schema 15 (the CHECK without it, the reference rows without
+ * the CAR-T ones) migrates with its transplants' ids and rows, their index
+ * and audit triggers intact, verifies, then accepts a CAR-T infusion. The
+ * reference rows it adds are an update entry of the migrating login. */
+START_TEST(migration_016_keeps_transplants_and_verifies)
+{
+	static const char rows_q[] =
+		"SELECT group_concat(r, ';') FROM (SELECT id || '|' || patient_id || '|' || transplant_date || '|' || "
+		"type || '|' || graft_source || '|' || ifnull(donor, '') || '|' || ifnull(conditioning, '') || '|' || "
+		"ifnull(import_id, '') AS r FROM transplants ORDER BY id)";
+	const char *path = th_path("v15.db");
+	struct store *s = th_open(path);
+	ck_assert_int_eq(th_import(s, "patients", "mrn,family_name,given_name,birth_date\n"
+						  "C1,Car,One,1960-01-01\nC2,Car,Two,1970-02-02\n", NULL), 0);
+	ck_assert_int_eq(th_import(s, "transplants", "mrn,transplant_date,type,graft_source,donor,conditioning\n"
+						     "C1,2023-03-01,allogeneic,peripheral_blood,unrelated,myeloablative\n"
+						     "C2,2024-05-05,autologous,peripheral_blood,self,\n", NULL), 0);
+	/* an update entry too: the conditioning recorded later */
+	ck_assert_int_eq(th_import(s, "transplants", "mrn,transplant_date,type,graft_source,donor,conditioning\n"
+						     "C2,2024-05-05,autologous,peripheral_blood,self,myeloablative\n", NULL), 0);
+	char before[1024], after[1024];
+	q_text(s, rows_q, before, sizeof before);
+	store_close(s);
+	/* back to schema 15 as 015 left it */
+	ck_assert_int_eq(th_raw(path, "PRAGMA writable_schema = ON;"
+				      "UPDATE sqlite_schema SET sql = replace(sql, ', ''cellular_therapy''', '') "
+				      "WHERE type = 'table' AND name = 'transplants';"
+				      "PRAGMA writable_schema = OFF;"
+				      "DELETE FROM parameters WHERE key = 'live_min_months_after_cellular_therapy';"
+				      "DELETE FROM vaccine_schedule WHERE transplant_types = 'cellular_therapy';"
+				      "UPDATE vaccine_schedule SET transplant_types = NULL "
+				      "WHERE transplant_types = 'autologous;allogeneic;syngeneic';"
+				      "UPDATE milestones SET transplant_types = NULL;"
+				      "DELETE FROM registry_forms WHERE item = 'CIBMTR-CT';"
+				      "UPDATE registry_forms SET transplant_types = NULL;"
+				      "PRAGMA user_version = 15;"),
+			 SQLITE_OK);
+	sqlite3 *raw; /* schema 15 refuses the type (stand-ins for the triggers' functions) */
+	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(raw, "ef_user", 0, SQLITE_UTF8, NULL, fake_user, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_create_function(raw, "ef_audit_hash", 9, SQLITE_UTF8, NULL, fake_hash, NULL, NULL),
+			 SQLITE_OK);
+	int rc = sqlite3_exec(raw, "INSERT INTO transplants (patient_id, transplant_date, type, graft_source) "
+				   "VALUES (2, '2025-01-15', 'cellular_therapy', 'peripheral_blood')",
+			      NULL, NULL, NULL);
+	ck_assert_msg(rc == SQLITE_CONSTRAINT, "%d %s", rc, sqlite3_errmsg(raw));
+	sqlite3_close(raw);
+	s = th_open(path);
+	ck_assert_int_eq(store_schema_version(s), store_schema_latest());
+	q_text(s, rows_q, after, sizeof after);
+	ck_assert_str_eq(after, before);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = "
+				  "'transplants' AND name IN ('audit_transplants_insert', 'audit_transplants_update', "
+				  "'audit_transplants_delete')"),
+			 3);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM pragma_index_list('transplants') WHERE \"unique\" = 1"), 1);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM sqlite_schema WHERE name = 'transplants_new'"), 0);
+	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
+	/* the schedule's rows come back in another order than the file's (the
+	 * CAR-T rows appended): an update entry of the migrating login */
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM audit_log WHERE tbl = 'vaccine_schedule' AND action = 'update'"),
+			 1);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM vaccine_schedule WHERE transplant_types = 'cellular_therapy'"),
+			 12);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM milestones WHERE transplant_types IS NULL"), 0);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM registry_forms WHERE item = 'CIBMTR-CT' "
+				  "AND transplant_types = 'cellular_therapy'"),
+			 34);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM registry_forms WHERE transplant_types IS NULL"), 0);
+	/* the new type, imported and through the trail */
+	struct ef_import_result r;
+	ck_assert_int_eq(th_import(s, "transplants", "mrn,transplant_date,type,graft_source,donor\n"
+						     "C2,2025-01-15,cellular_therapy,peripheral_blood,self\n", &r), 0);
+	ck_assert_int_eq(r.inserted, 1);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM transplants WHERE type = 'cellular_therapy'"), 1);
+	ck_assert_msg(th_verify(s, NULL, NULL) == 0, "%s", th_msgs);
+	store_close(s);
+}
+END_TEST
+
 /* Alerts (migration 004) and the demo cohort go through the trail too:
  * every alert state change is an entry; a status changed in the shell is
  * caught. Through the binary. */
@@ -746,6 +827,7 @@ int main(void)
 	tcase_add_test(tc, migration_baselines_existing_rows);
 	tcase_add_test(tc, migration_006_keeps_existing_rows_verifying);
 	tcase_add_test(tc, alerts_and_demo_are_audited);
+	tcase_add_test(tc, migration_016_keeps_transplants_and_verifies);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
