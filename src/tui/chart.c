@@ -319,7 +319,7 @@ static void draw_status_lines(struct app *a, struct chart_st *st, struct pen *pn
 		} else if (!st->eng.have) {
 			put_text(w, r, x, cols - x, "not evaluated (reference data missing)", tui_attr(R_WARNING), 0);
 		} else if (st->eng.e.not_engraftable) {
-			put_text(w, r, x, cols - x, "engraftment: not applicable (cellular therapy)", A_NORMAL, 0);
+			put_text(w, r, x, cols - x, "not applicable (cellular therapy)", A_NORMAL, 0);
 		} else {
 			const struct ef_engraftment *e = &st->eng.e;
 			const ef_day d0 = st->tp->day0;

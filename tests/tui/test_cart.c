@@ -77,7 +77,8 @@ START_TEST(transplant_form_records_a_car_t_infusion)
 					 "MRN006,2024-08-20,cellular_therapy,peripheral_blood,self,"),
 			 1);
 	ASSERT_SCREEN(t, "Cell therapy 2024-08-20  cellular_therapy, PBSC, donor self");
-	chart_find(t, "engraftment: not applicable (cellular therapy)");
+	ck_assert_msg(strstr(th_line(t, chart_find(t, "Engraftment ")), "Engraftment    not applicable (cellular therapy)"),
+		      "engraftment line: %s", th_line(t, chart_find(t, "Engraftment ")));
 	ASSERT_NOT_SCREEN(t, "ANC pending");
 	th_type(t, "q");
 	ASSERT_SCREEN(t, "Patients");
