@@ -122,6 +122,11 @@ const char *app_reason_problem(const char *reason);
 int app_mark_entered_in_error(const struct app_env *e, int64_t patient_id, enum store_kind kind, int64_t id,
 			      const char *reason, struct app_saved *out, struct ef_err *err);
 
+/* EF_OK when a file's name may be kept in the import record and the audit
+ * trail (text without control characters, at most 1000 bytes), else
+ * EF_USAGE saying so. */
+int app_file_name_ok(const char *name, struct ef_err *err);
+
 /* Import one CSV stream of a kind: every row validated (nothing dated
  * after now: e->today and now_sec, seconds since local midnight), all rows
  * or none, in one transaction (csvio.h ef_import). The alerts change at the

@@ -618,15 +618,19 @@ int app_mark_entered_in_error(const struct app_env *e, int64_t patient_id, enum 
 
 /* ---- import a file ---- */
 
-int app_import_file(const struct app_env *e, int now_sec, enum store_kind kind, FILE *in, const char *name,
-		    ef_diag_fn diag, void *diag_ctx, struct ef_import_result *res, struct ef_err *err)
+int app_file_name_ok(const char *name, struct ef_err *err)
 {
-	/* The file name is kept in the import record and the audit trail. */
 	if (ef_text_problem(name, strlen(name), 0) || strlen(name) > 1000)
 		return ef_errf(err, EF_USAGE, "import: the file name '%.200s' has control characters or is over 1000 "
 					      "bytes; rename the file (or use - and standard input)", name);
-	int rc = app_permit(e->me, app_kind_action(kind), err);
-	if (rc)
+	return EF_OK;
+}
+
+int app_import_file(const struct app_env *e, int now_sec, enum store_kind kind, FILE *in, const char *name,
+		    ef_diag_fn diag, void *diag_ctx, struct ef_import_result *res, struct ef_err *err)
+{
+	int rc = app_file_name_ok(name, err);
+	if (rc || (rc = app_permit(e->me, app_kind_action(kind), err)))
 		return rc;
 	struct ef_import_opts opts = {.today = e->today, .now_sec = now_sec, .max_errors = 50, .diag = diag,
 				      .diag_ctx = diag_ctx};
