@@ -571,6 +571,17 @@ int store_open(const char *path, int flags, struct store **out, struct ef_err *e
 	const int readonly = flags & STORE_READONLY;
 	if ((rc = check_or_create_file(path, flags, err)))
 		return rc;
+	/* In a shared directory every login must be able to write the -wal
+	 * and -shm files whoever creates them. SQLite creates them with the
+	 * database's mode less the umask and corrects the mode only after the
+	 * file exists: a login opening the -shm in between (umask 022: mode
+	 * 0640) gets it read-only, and every write of its session fails with
+	 * "attempt to write a readonly database". So the process's umask keeps
+	 * the group's read and write (and still masks others). */
+	if (!readonly && create_mode(path) == 0660) {
+		mode_t m = umask(0);
+		umask((m & ~(mode_t)0060) | 0007);
+	}
 	struct store *s = calloc(1, sizeof *s);
 	if (!s)
 		return ef_errf(err, EF_DB, "out of memory");

@@ -647,6 +647,25 @@ START_TEST(shared_directory_makes_group_files_whatever_the_umask)
 	ck_assert_int_eq(stat(wal, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0660);
 	store_close(s);
+	/* a login whose umask takes the group's write (022) creates the -wal and
+	 * -shm group-writable from the start: SQLite corrects their mode only
+	 * after creating them, and another login opening the -shm in between got
+	 * it read-only for its whole session (trust-multi: "attempt to write a
+	 * readonly database") */
+	umask(022);
+	ck_assert_int_eq(store_open(path, 0, &s, &err), EF_OK);
+	mode_t now = umask(077);
+	ck_assert_msg((now & 0060) == 0 && (now & 0007) == 0007, "umask after opening a shared database: %04o",
+		      (unsigned)now);
+	store_close(s);
+	/* a private database leaves the umask alone */
+	char priv[4400];
+	snprintf(priv, sizeof priv, "%s/private.db", dir);
+	umask(022);
+	ck_assert_int_eq(store_open(priv, 0, &s, &err), EF_OK);
+	ck_assert_int_eq(umask(077), 022);
+	store_close(s);
+	unlink(priv);
 	/* idempotent; an unknown group is a usage error */
 	ck_assert_int_eq(store_make_shared(path, group, &err), EF_OK);
 	ck_assert_int_eq(store_make_shared(path, "no-such-group-ef", &err), EF_USAGE);
