@@ -12,6 +12,7 @@
 #include "engraft/fhir.h"
 #include "engraft/refstore.h"
 #include "engraft/units.h"
+#include "said.h"
 
 #define CELL_MAX 512
 #define NCELL 9
@@ -28,20 +29,13 @@ struct fctx {
 	const struct ef_import_opts *opts;
 	struct ef_fhir_result *res;
 	struct ef_reference loinc;
-	long problems;
 	struct frec *recs;
 	size_t n, cap;
 	const struct frec *cur;
 	json_t *patients;        /* reference ("urn:uuid:..", "Patient/id") -> MRN */
-	/* the problems, told in the order of the entries at the end */
-	struct said {
-		long entry, seq;
-		char *msg;
-	} *said;
-	size_t nsaid, capsaid;
+	struct said_list said; /* the problems, told in the order of the file at the end */
 };
 
-#define SAID_MAX 10000
 
 static void say(struct fctx *f, long entry, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -51,53 +45,12 @@ static void say(struct fctx *f, long entry, const char *fmt, ...)
 
 static void say(struct fctx *f, long entry, const char *fmt, ...)
 {
-	f->problems++;
-	if (!f->opts->diag || f->nsaid >= SAID_MAX)
-		return;
-	if (f->nsaid == f->capsaid) {
-		size_t nc = f->capsaid ? f->capsaid * 2 : 32;
-		struct said *n = realloc(f->said, nc * sizeof *n);
-		if (!n)
-			return;
-		f->said = n;
-		f->capsaid = nc;
-	}
-	char msg[1200];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	said_add(&f->said, f->opts, entry, fmt, ap);
 	va_end(ap);
-	struct said *d = &f->said[f->nsaid];
-	d->msg = strdup(msg);
-	if (!d->msg)
-		return;
-	d->entry = entry;
-	d->seq = f->problems;
-	f->nsaid++;
 }
 
-static int by_entry(const void *x, const void *y)
-{
-	const struct said *a = x, *b = y;
-	if (a->entry != b->entry)
-		return a->entry < b->entry ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-static void tell(struct fctx *f)
-{
-	int max = f->opts->max_errors > 0 ? f->opts->max_errors : 50;
-	if (f->nsaid)
-		qsort(f->said, f->nsaid, sizeof *f->said, by_entry);
-	for (size_t i = 0; i < f->nsaid; i++) {
-		if ((long)i < max)
-			f->opts->diag(f->opts->diag_ctx, f->said[i].msg);
-		free(f->said[i].msg);
-	}
-	free(f->said);
-	f->said = NULL;
-	f->nsaid = 0;
-}
 
 #define BAD(f, i, type, elem, ...) \
 	say((f), (long)(i), "%s: entry[%ld] %s.%s: %s", (f)->name, (long)(i), (type), (elem), fmtmsg(__VA_ARGS__))
@@ -524,15 +477,15 @@ int ef_fhir_import(struct store *s, const char *buf, size_t len, const char *nam
 		else if (!rc)
 			res->r.unchanged++;
 	}
-	if (!rc && f.problems)
-		rc = ef_errf(err, EF_INVALID, "%s: %ld problem%s; nothing imported", name, f.problems,
-			     f.problems == 1 ? "" : "s");
+	if (!rc && f.said.problems)
+		rc = ef_errf(err, EF_INVALID, "%s: %ld problem%s; nothing imported", name, f.said.problems,
+			     f.said.problems == 1 ? "" : "s");
 	if (!rc)
 		rc = store_import_end(s, res->r.import_id, sha_hex, res->r.inserted, res->r.updated, res->r.unchanged,
 				      err);
 	if (rc)
 		res->r.inserted = res->r.updated = res->r.unchanged = 0;
-	tell(&f);
+	said_tell(&f.said, f.opts);
 	ef_reference_free(&f.loinc);
 	free(f.recs);
 	json_decref(f.patients);

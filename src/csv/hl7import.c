@@ -13,6 +13,7 @@
 #include "engraft/refstore.h"
 #include "engraft/sha256.h"
 #include "engraft/units.h"
+#include "said.h"
 
 int ef_interop_read(FILE *in, const char *name, char **buf, size_t *len, char sha_hex[65], struct ef_err *err)
 {
@@ -81,7 +82,6 @@ struct hctx {
 	struct ef_hl7_result *res;
 	struct ef_err *err;
 	struct ef_reference loinc;
-	long problems;             /* every message reported */
 	long bad;                  /* records or segments with a problem */
 	struct rec *recs;
 	size_t n, cap;
@@ -89,15 +89,9 @@ struct hctx {
 	const struct rec *cur;
 	/* the record being read, before compact() keeps what it needs */
 	char scratch[DOSE_CELLS][CELL_MAX];
-	/* the problems, told in the order of their lines at the end */
-	struct said {
-		long line, seq;
-		char *msg;
-	} *said;
-	size_t nsaid, capsaid;
+	struct said_list said; /* the problems, told in the order of the file at the end */
 };
 
-#define SAID_MAX 10000 /* problems kept to be told (the first max_errors are) */
 
 static void say(struct hctx *h, long line, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -107,54 +101,12 @@ static void say(struct hctx *h, long line, const char *fmt, ...)
 
 static void say(struct hctx *h, long line, const char *fmt, ...)
 {
-	h->problems++;
-	if (!h->opts->diag || h->nsaid >= SAID_MAX)
-		return;
-	if (h->nsaid == h->capsaid) {
-		size_t nc = h->capsaid ? h->capsaid * 2 : 32;
-		struct said *n = realloc(h->said, nc * sizeof *n);
-		if (!n)
-			return; /* still counted in problems */
-		h->said = n;
-		h->capsaid = nc;
-	}
-	char msg[1200];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	said_add(&h->said, h->opts, line, fmt, ap);
 	va_end(ap);
-	struct said *d = &h->said[h->nsaid];
-	d->msg = strdup(msg);
-	if (!d->msg)
-		return;
-	d->line = line;
-	d->seq = h->problems;
-	h->nsaid++;
 }
 
-static int by_line(const void *x, const void *y)
-{
-	const struct said *a = x, *b = y;
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-/* Tell the problems in the order of the file, at most max_errors. */
-static void tell(struct hctx *h)
-{
-	int max = h->opts->max_errors > 0 ? h->opts->max_errors : 50;
-	if (h->nsaid)
-		qsort(h->said, h->nsaid, sizeof *h->said, by_line);
-	for (size_t i = 0; i < h->nsaid; i++) {
-		if ((long)i < max)
-			h->opts->diag(h->opts->diag_ctx, h->said[i].msg);
-		free(h->said[i].msg);
-	}
-	free(h->said);
-	h->said = NULL;
-	h->nsaid = 0;
-}
 
 /* A problem with the segment on `line`, at field `fld` ("OBX-3"). */
 #define BAD(h, line, fld, ...) (say((h), (long)(line), "%s:%ld: %s: %s", (h)->name, (long)(line), (fld), fmtbuf(__VA_ARGS__)))
@@ -814,15 +766,15 @@ int ef_hl7_import(struct store *s, const char *buf, size_t len, const char *name
 			res->r.unchanged++;
 	}
 	if (h.bad || res->r.errors) {
-		rc = ef_errf(err, EF_INVALID, "%s: %ld problem%s; nothing imported", name, h.problems,
-			     h.problems == 1 ? "" : "s");
+		rc = ef_errf(err, EF_INVALID, "%s: %ld problem%s; nothing imported", name, h.said.problems,
+			     h.said.problems == 1 ? "" : "s");
 		goto out;
 	}
 	rc = store_import_end(s, res->r.import_id, sha_hex, res->r.inserted, res->r.updated, res->r.unchanged, err);
 out:
 	if (rc)
 		res->r.inserted = res->r.updated = res->r.unchanged = 0;
-	tell(&h);
+	said_tell(&h.said, h.opts);
 	ef_reference_free(&h.loinc);
 	for (size_t i = 0; i < h.n; i++)
 		free(h.recs[i].buf);
