@@ -213,3 +213,42 @@ void fmt_day_n(ef_day day0, ef_day on, char *out, size_t size)
 	else
 		snprintf(out, size, "%+d", (int)(on - day0));
 }
+
+void draw_sections(WINDOW *w, int top, int bottom, size_t n, int cur, int *scroll, const char *const *names, int utf8,
+		   int (*sec)(const void *ctx, size_t v), void (*row)(void *ctx, size_t v, int y, int sel), void *ctx)
+{
+	int avail = bottom - top > 0 ? bottom - top : 1;
+	/* the line of the current row, kept on screen */
+	int line = 0, cur_line = 0;
+	for (size_t v = 0; v < n; v++) {
+		if (v == 0 || sec(ctx, v) != sec(ctx, v - 1))
+			line++;
+		if ((int)v == cur)
+			cur_line = line;
+		line++;
+	}
+	if (cur_line < *scroll)
+		*scroll = cur_line > 0 ? cur_line - 1 : 0;
+	if (cur_line >= *scroll + avail)
+		*scroll = cur_line - avail + 1;
+	line = 0;
+	for (size_t v = 0; v < n; v++) {
+		int s = sec(ctx, v);
+		if (v == 0 || s != sec(ctx, v - 1)) {
+			int cnt = 0;
+			for (size_t k = v; k < n && sec(ctx, k) == s; k++)
+				cnt++;
+			int sy = top + line - *scroll;
+			if (sy >= top && sy < bottom) {
+				char t[80];
+				snprintf(t, sizeof t, "%s (%d)", names[s], cnt);
+				draw_rule(w, sy, t, utf8);
+			}
+			line++;
+		}
+		int ry = top + line - *scroll;
+		line++;
+		if (ry >= top && ry < bottom)
+			row(ctx, v, ry, (int)v == cur);
+	}
+}

@@ -310,6 +310,39 @@ static int detail_rows(int h)
 	return h >= 18 ? 4 : 2;
 }
 
+/* A row of the follow-up list (draw_sections). */
+struct fu_lines {
+	const struct fu_st *st;
+	WINDOW *w;
+	int cols, clinic, c_name, w_name, c_item, c_tp, c_date, c_reason;
+};
+
+static int fu_section(const void *ctx, size_t v)
+{
+	const struct fu_st *st = ((const struct fu_lines *)ctx)->st;
+	return (int)st->rows[st->vis[v]].status;
+}
+
+static void fu_row(void *ctx, size_t v, int ry, int sel)
+{
+	const struct fu_lines *l = ctx;
+	const struct fu_st *st = l->st;
+	WINDOW *w = l->w;
+	const int cols = l->cols, clinic = l->clinic, c_name = l->c_name, w_name = l->w_name, c_item = l->c_item,
+		  c_tp = l->c_tp, c_date = l->c_date, c_reason = l->c_reason;
+	const struct frow *r = &st->rows[st->vis[v]];
+	attr_t ra = sel ? tui_attr(R_SELECTED) : A_NORMAL;
+	fill_line(w, ry, ra);
+	if (clinic)
+		put_fmt(w, ry, c_name, w_name, ra, "%s %s", txt(st, r->mrn), txt(st, r->name));
+	char d[11];
+	ef_date_format(r->status == FS_DONE ? r->done_on : r->due_on, d);
+	put_text(w, ry, c_item, 12, r->item, ra | A_BOLD, 0);
+	put_text(w, ry, c_tp, 5, r->tp, ra | A_BOLD, 0);
+	put_text(w, ry, c_date, 11, d, sel ? ra : tui_attr(section_roles[r->status]), 0);
+	put_text(w, ry, c_reason, cols - c_reason, r->reason, sel ? ra : tui_attr(R_DIM), 0);
+}
+
 static void fu_draw(struct app *a, struct screen *s, WINDOW *w)
 {
 	struct fu_st *st = s->st;
@@ -357,50 +390,8 @@ static void fu_draw(struct app *a, struct screen *s, WINDOW *w)
 		put_text(w, y + 1, 2, cols - 2, none, tui_attr(R_DIM), 0);
 		return;
 	}
-	int top = y, avail = bottom - top > 0 ? bottom - top : 1;
-	int line = 0, cur_line = 0;
-	for (size_t v = 0; v < st->nvis; v++) {
-		if (v == 0 || st->rows[st->vis[v]].status != st->rows[st->vis[v - 1]].status)
-			line++;
-		if ((int)v == st->cur)
-			cur_line = line;
-		line++;
-	}
-	if (cur_line < st->scroll)
-		st->scroll = cur_line > 0 ? cur_line - 1 : 0;
-	if (cur_line >= st->scroll + avail)
-		st->scroll = cur_line - avail + 1;
-	line = 0;
-	for (size_t v = 0; v < st->nvis; v++) {
-		const struct frow *r = &st->rows[st->vis[v]];
-		if (v == 0 || r->status != st->rows[st->vis[v - 1]].status) {
-			int cnt = 0;
-			for (size_t k = v; k < st->nvis && st->rows[st->vis[k]].status == r->status; k++)
-				cnt++;
-			int sy = top + line - st->scroll;
-			if (sy >= top && sy < bottom) {
-				char t[80];
-				snprintf(t, sizeof t, "%s (%d)", section_names[r->status], cnt);
-				draw_rule(w, sy, t, a->utf8);
-			}
-			line++;
-		}
-		int ry = top + line - st->scroll;
-		line++;
-		if (ry < top || ry >= bottom)
-			continue;
-		int sel = (int)v == st->cur;
-		attr_t ra = sel ? tui_attr(R_SELECTED) : A_NORMAL;
-		fill_line(w, ry, ra);
-		if (clinic)
-			put_fmt(w, ry, c_name, w_name, ra, "%s %s", txt(st, r->mrn), txt(st, r->name));
-		char d[11];
-		ef_date_format(r->status == FS_DONE ? r->done_on : r->due_on, d);
-		put_text(w, ry, c_item, 12, r->item, ra | A_BOLD, 0);
-		put_text(w, ry, c_tp, 5, r->tp, ra | A_BOLD, 0);
-		put_text(w, ry, c_date, 11, d, sel ? ra : tui_attr(section_roles[r->status]), 0);
-		put_text(w, ry, c_reason, cols - c_reason, r->reason, sel ? ra : tui_attr(R_DIM), 0);
-	}
+	struct fu_lines l = {st, w, cols, clinic, c_name, w_name, c_item, c_tp, c_date, c_reason};
+	draw_sections(w, y, bottom, st->nvis, st->cur, &st->scroll, section_names, a->utf8, fu_section, fu_row, &l);
 	if (bottom >= h)
 		return;
 	const struct frow *r = &st->rows[st->vis[st->cur]];

@@ -275,6 +275,12 @@ enum cmd keys_lookup(const struct keybind *t, int mode, int key);
 int cursor_move(enum cmd cmd, int *cur, size_t n, int page);
 /* A section rule "── Title ──────" across the width. */
 void draw_rule(WINDOW *w, int y, const char *title, int utf8);
+/* A list of n rows in sections: before each run of rows of one section a
+ * rule "Name (count)"; on lines top..bottom-1, scrolled (*scroll, in lines)
+ * so that row cur shows. sec(ctx, v) is row v's section (an index of
+ * names); row(ctx, v, y, sel) draws row v on line y. */
+void draw_sections(WINDOW *w, int top, int bottom, size_t n, int cur, int *scroll, const char *const *names, int utf8,
+		   int (*sec)(const void *ctx, size_t v), void (*row)(void *ctx, size_t v, int y, int sel), void *ctx);
 /* A patient as the title bar names them: "Family, Given  MRN X". */
 void fmt_patient(const struct ef_patient *p, char *out, size_t size);
 /* day number as "+N" or "-N" relative to day 0, or "-" */

@@ -437,6 +437,45 @@ static int vdetail_rows(int h)
 /* Virtual lines: a section header before each group, then its rows; the
  * column headers on the first line; at the bottom the filter line and the
  * selected row in full, wrapped. */
+/* A row of the worklist's list (draw_sections). */
+struct vac_lines {
+	const struct vac_st *st;
+	WINDOW *w;
+	int cols, clinic, c_name, w_name, c_vx, c_date, c_reason;
+};
+
+static int vac_section(const void *ctx, size_t v)
+{
+	const struct vac_st *st = ((const struct vac_lines *)ctx)->st;
+	return (int)st->rows[st->vis[v]].status;
+}
+
+static void vac_row(void *ctx, size_t v, int ry, int sel)
+{
+	const struct vac_lines *l = ctx;
+	const struct vac_st *st = l->st;
+	WINDOW *w = l->w;
+	const int cols = l->cols, clinic = l->clinic, c_name = l->c_name, w_name = l->w_name, c_vx = l->c_vx,
+		  c_date = l->c_date, c_reason = l->c_reason;
+	const struct vrow *r = &st->rows[st->vis[v]];
+	attr_t ra = sel ? tui_attr(R_SELECTED) : A_NORMAL;
+	fill_line(w, ry, ra);
+	if (clinic)
+		put_fmt(w, ry, c_name, w_name, ra, "%s %s", txt(st, r->mrn), txt(st, r->name));
+	char d[11];
+	ef_date_format(r->due_on, d);
+	if (r->status == VS_GIVEN) {
+		put_text(w, ry, c_vx, 11, r->vaccine, ra | A_BOLD, 0);
+		put_text(w, ry, c_date, 11, d, ra, 0);
+		if (txt(st, r->reason)[0])
+			put_fmt(w, ry, c_reason, cols - c_reason, ra, "counts toward %s", txt(st, r->reason));
+	} else {
+		put_fmt(w, ry, c_vx, 11, ra | A_BOLD, "%s:%d", r->series, r->dose);
+		put_text(w, ry, c_date, 11, r->due_on == EF_NO_DAY ? "-" : d, sel ? ra : tui_attr(section_roles[r->status]), 0);
+		put_text(w, ry, c_reason, cols - c_reason, txt(st, r->reason), sel ? ra : tui_attr(R_DIM), 0);
+	}
+}
+
 static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
 {
 	struct vac_st *st = s->st;
@@ -485,60 +524,8 @@ static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
 		put_text(w, y + 1, 2, cols - 2, none, tui_attr(R_DIM), 0);
 		return;
 	}
-	/* lines: compute the line of the current row to keep it visible */
-	int top = y;
-	int avail = bottom - top;
-	if (avail < 1)
-		avail = 1;
-	int line = 0, cur_line = 0;
-	for (size_t v = 0; v < st->nvis; v++) {
-		if (v == 0 || st->rows[st->vis[v]].status != st->rows[st->vis[v - 1]].status)
-			line++;
-		if ((int)v == st->cur)
-			cur_line = line;
-		line++;
-	}
-	if (cur_line < st->scroll)
-		st->scroll = cur_line > 0 ? cur_line - 1 : 0;
-	if (cur_line >= st->scroll + avail)
-		st->scroll = cur_line - avail + 1;
-	line = 0;
-	for (size_t v = 0; v < st->nvis; v++) {
-		const struct vrow *r = &st->rows[st->vis[v]];
-		if (v == 0 || r->status != st->rows[st->vis[v - 1]].status) {
-			int cnt = 0;
-			for (size_t k = v; k < st->nvis && st->rows[st->vis[k]].status == r->status; k++)
-				cnt++;
-			int sy = top + line - st->scroll;
-			if (sy >= top && sy < bottom) {
-				char t[80];
-				snprintf(t, sizeof t, "%s (%d)", section_names[r->status], cnt);
-				draw_rule(w, sy, t, a->utf8);
-			}
-			line++;
-		}
-		int ry = top + line - st->scroll;
-		line++;
-		if (ry < top || ry >= bottom)
-			continue;
-		int sel = (int)v == st->cur;
-		attr_t ra = sel ? tui_attr(R_SELECTED) : A_NORMAL;
-		fill_line(w, ry, ra);
-		if (clinic)
-			put_fmt(w, ry, c_name, w_name, ra, "%s %s", txt(st, r->mrn), txt(st, r->name));
-		char d[11];
-		ef_date_format(r->due_on, d);
-		if (r->status == VS_GIVEN) {
-			put_text(w, ry, c_vx, 11, r->vaccine, ra | A_BOLD, 0);
-			put_text(w, ry, c_date, 11, d, ra, 0);
-			if (txt(st, r->reason)[0])
-				put_fmt(w, ry, c_reason, cols - c_reason, ra, "counts toward %s", txt(st, r->reason));
-		} else {
-			put_fmt(w, ry, c_vx, 11, ra | A_BOLD, "%s:%d", r->series, r->dose);
-			put_text(w, ry, c_date, 11, r->due_on == EF_NO_DAY ? "-" : d, sel ? ra : tui_attr(section_roles[r->status]), 0);
-			put_text(w, ry, c_reason, cols - c_reason, txt(st, r->reason), sel ? ra : tui_attr(R_DIM), 0);
-		}
-	}
+	struct vac_lines l = {st, w, cols, clinic, c_name, w_name, c_vx, c_date, c_reason};
+	draw_sections(w, y, bottom, st->nvis, st->cur, &st->scroll, section_names, a->utf8, vac_section, vac_row, &l);
 	/* the selected row in full */
 	if (bottom >= h)
 		return;
