@@ -434,9 +434,6 @@ static int vdetail_rows(int h)
 	return h >= 18 ? 5 : 2;
 }
 
-/* Virtual lines: a section header before each group, then its rows; the
- * column headers on the first line; at the bottom the filter line and the
- * selected row in full, wrapped. */
 /* A row of the worklist's list (draw_sections). */
 struct vac_lines {
 	const struct vac_st *st;
@@ -476,6 +473,9 @@ static void vac_row(void *ctx, size_t v, int ry, int sel)
 	}
 }
 
+/* The worklist: its rows in sections (draw_sections); the
+ * column headers on the first line; at the bottom the filter line and the
+ * selected row in full, wrapped. */
 static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
 {
 	struct vac_st *st = s->st;
