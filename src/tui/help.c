@@ -24,7 +24,8 @@ static const struct keybind keys[] = {
 
 /* The screen the help is about: the one under it on the stack. (At open
  * the help is not on the stack yet: the screen under it is then the top,
- * not tui_below's, which once named the chart over the alerts' help.) */
+ * not the one under the top, which once named the chart over the alerts'
+ * help.) */
 static struct screen *under(struct app *a, const struct screen *s)
 {
 	return s > a->stack && s < a->stack + MAX_DEPTH ? (struct screen *)(s - 1) : NULL;

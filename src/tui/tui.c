@@ -55,7 +55,6 @@ static const struct {
 	[MSG_NO_MATCH] = {R_STATUS, "No patient matches \"%s\"."},
 	[MSG_CANCELLED] = {R_STATUS, "Cancelled; nothing was discarded."},
 	[MSG_DISCARDED] = {R_STATUS, "Discarded the unsaved %s."},
-	[MSG_TOO_SMALL] = {R_STATUS_ERROR, "Window too small for this form: make it at least 80x24."},
 	[MSG_MARKED] = {R_STATUS_OK, "Marked %s entered in error.%s"},
 	[MSG_ALREADY_MARKED] = {R_STATUS, "Already entered in error: %s"},
 	[MSG_DRAFT_DISCARDED] = {R_STATUS, "Discarded the draft; the form is empty again."},
@@ -132,11 +131,6 @@ int tui_idle_wait_ms(const struct app *a)
 }
 
 #define TOP(a) (&(a)->stack[(a)->depth - 1])
-
-struct screen *tui_below(struct app *a)
-{
-	return a->depth >= 2 ? &a->stack[a->depth - 2] : NULL;
-}
 
 /* ---- layout ---- */
 static void place_windows(struct app *a)

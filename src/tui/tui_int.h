@@ -107,7 +107,6 @@ enum msg {
 	MSG_NO_MATCH,
 	MSG_CANCELLED,
 	MSG_DISCARDED,
-	MSG_TOO_SMALL,
 	MSG_MARKED,
 	MSG_ALREADY_MARKED,
 	MSG_DRAFT_DISCARDED,
@@ -245,8 +244,6 @@ int tui_may(const struct app *a, enum cmd c);
 void tui_msg(struct app *a, enum msg m, ...);
 /* Status line: a database or other error as text. */
 void tui_msg_err(struct app *a, const struct ef_err *e);
-/* The screen under the top one (help shows its keys), or NULL. */
-struct screen *tui_below(struct app *a);
 
 /* ---- drawing helpers (draw.c) ---- */
 /* Write UTF-8 text at (y, x) using at most `width` columns; pad with blanks
