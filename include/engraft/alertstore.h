@@ -35,6 +35,7 @@ struct store_alert {
 
 struct ef_check_counts {
 	long opened, kept, reopened, resolved;
+	long evaluated, patients; /* `check`: patients looked at, of how many */
 };
 
 /* Apply one patient's findings as of as_of (inside the caller's

@@ -16,6 +16,7 @@
 #include "engraft/date.h"
 #include "engraft/demo.h"
 #include "engraft/error.h"
+#include "engraft/keptstore.h"
 #include "engraft/reference.h"
 #include "engraft/staff.h"
 #include "engraft/store.h"
@@ -160,16 +161,40 @@ int app_enter_record(const struct app_env *e, int now_sec, enum store_kind kind,
 int app_check_patient(const struct app_env *e, int64_t patient_id, struct ef_check_counts *counts,
 		      struct ef_err *err);
 
-/* `check`: every patient's rules (or the one with `mrn`, which must
- * exist: EF_INVALID otherwise) as of as_of, in one transaction. The alert
- * state written is dated as_of, so as_of after e->today is refused
- * (EF_USAGE): nothing is ever dated in the future. */
-int app_check_clinic(const struct app_env *e, ef_day as_of, const char *mrn, struct ef_check_counts *counts,
+/* `check` as of as_of, in one transaction: the rules of every patient
+ * whose kept findings do not hold on as_of (new records since, or a day
+ * on which they may change: keptstore.h), applied to its alerts, and the
+ * forecasts that do not hold refreshed; `all`: every patient. With `mrn`
+ * (which must exist: EF_INVALID otherwise) that patient alone, always.
+ * counts->kept counts every alert left open or acknowledged that was
+ * neither opened nor reopened (also those of patients not looked at);
+ * counts->evaluated and ->patients say how many were looked at, of how
+ * many. The alert state written is dated as_of, so as_of after e->today
+ * is refused (EF_USAGE): nothing is ever dated in the future. */
+int app_check_clinic(const struct app_env *e, ef_day as_of, const char *mrn, int all, struct ef_check_counts *counts,
 		     struct ef_err *err);
 
-/* Inside a transaction the caller already holds (the use cases above, and
- * `check` over the whole clinic): evaluate one patient's rules as of
- * as_of and apply the findings to its alerts. */
+/* Refresh, in one transaction, every kept forecast (vaccines, follow-up
+ * calendar) that does not hold on e->today, so that the worklists read
+ * them (keptstore.h store_each_kept_due, ...). Derived data only: any
+ * signed-on staff member may. */
+int app_forecasts_refresh(const struct app_env *e, struct ef_err *err);
+
+/* Every patient's (or the one with mrn's) vaccine forecast as of as_of
+ * (any day), in MRN order, one call of fn per entry: the kept one where it
+ * holds on as_of, else computed from the records (e->ref). Reads only. */
+typedef int (*app_due_fn)(void *ctx, const struct store_kept_patient *p, const struct ef_due *d, struct ef_err *err);
+int app_each_due(const struct app_env *e, ef_day as_of, const char *mrn, app_due_fn fn, void *ctx,
+		 struct ef_err *err);
+/* The same for the follow-up calendar (every entry, done ones too). */
+typedef int (*app_fu_fn)(void *ctx, const struct store_kept_patient *p, const struct ef_fu_entry *f,
+			 struct ef_err *err);
+int app_each_followup(const struct app_env *e, ef_day as_of, const char *mrn, app_fu_fn fn, void *ctx,
+		      struct ef_err *err);
+
+/* Inside a transaction the caller already holds (the use cases above):
+ * evaluate one patient's rules as of as_of (e->today) and apply the
+ * findings to its alerts; keep them, and its forecasts. */
 int app_rules_apply(struct store *s, const struct ef_reference *ref, int64_t patient_id, ef_day as_of,
 		    struct ef_check_counts *counts, struct ef_err *err);
 

@@ -27,6 +27,11 @@ struct ef_import_opts {
 	void *diag_ctx;
 	int64_t import_id;   /* ef_enter_row: the rows belong to this import
 				(store_import_begin; 0: a single entry) */
+	/* ef_import: called after the last row, before the commit, in the
+	 * import's transaction (the application refreshes what the rows
+	 * made stale); NULL: none. An error rolls the import back. */
+	int (*before_commit)(struct store *s, void *ctx, struct ef_err *err);
+	void *before_commit_ctx;
 };
 
 struct ef_import_result {

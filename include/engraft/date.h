@@ -13,6 +13,8 @@ typedef int32_t ef_day;
 
 /* "no date" (ongoing course, not reached, unknown). */
 #define EF_NO_DAY INT32_MIN
+/* "never": a next-change day that does not come */
+#define EF_DAY_NEVER INT32_MAX
 
 /* Month arithmetic conventions (docs/clinical-rules.md s.1). */
 enum ef_month_rule {

@@ -55,6 +55,7 @@ struct ef_fu_entry {
 struct ef_fu_list {
 	struct ef_fu_entry *v;
 	size_t n, cap;
+	ef_day next_change;     /* as ef_findings.next_change (rules.h) */
 	ef_day day0;           /* the HCT sequence's day 0 (else the cellular
 				* therapy's); EF_NO_DAY when there is none */
 };

@@ -78,6 +78,9 @@ struct ef_finding {
 struct ef_findings {
 	struct ef_finding *v;
 	size_t n, cap;
+	/* The earliest day after as_of on which the same timeline could give
+	 * other findings (EF_DAY_NEVER: none). */
+	ef_day next_change;
 	/* Why every open alert of the patient resolves ("" when the findings
 	 * decide alone): the patient is not in this clinic's care as of the
 	 * date (engraft/vital.h: "deceased on DATE", "transferred on DATE",

@@ -65,6 +65,7 @@ struct ef_due {
 struct ef_due_list {
 	struct ef_due *v;
 	size_t n, cap;
+	ef_day next_change;     /* as ef_findings.next_change (rules.h) */
 };
 
 struct ef_live_gate {

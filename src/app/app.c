@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app_int.h"
 #include "engraft/access.h"
 #include "engraft/app.h"
 #include "engraft/columns.h"
@@ -23,17 +24,6 @@ void app_local_now(ef_day *day, int *sec)
 	*sec = tm.tm_hour * 3600 + tm.tm_min * 60 + (tm.tm_sec > 59 ? 59 : tm.tm_sec);
 }
 
-/* One patient's rules over its timeline, applied to its alerts (f is
- * scratch space, reused across patients by `check`). */
-static int rules_on(struct store *s, const struct ef_reference *ref, const struct ef_timeline *tl, ef_day as_of,
-		    struct ef_findings *f, struct ef_check_counts *counts, struct ef_err *err)
-{
-	int rc = ef_rules_evaluate(tl, ref, as_of, f, err);
-	if (rc)
-		return rc;
-	return store_alerts_apply(s, tl->patient.id, as_of, f, counts, err);
-}
-
 int app_rules_apply(struct store *s, const struct ef_reference *ref, int64_t patient_id, ef_day as_of,
 		    struct ef_check_counts *counts, struct ef_err *err)
 {
@@ -43,7 +33,9 @@ int app_rules_apply(struct store *s, const struct ef_reference *ref, int64_t pat
 	ef_findings_init(&f);
 	int rc = store_load_timeline(s, patient_id, as_of, &tl, err);
 	if (rc == EF_OK)
-		rc = rules_on(s, ref, &tl, as_of, &f, counts, err);
+		rc = app_rules_keep(s, ref, &tl, as_of, as_of, &f, counts, err);
+	if (rc == EF_OK)
+		rc = app_keep_forecasts(s, ref, &tl, as_of, as_of, err);
 	ef_findings_free(&f);
 	ef_timeline_free(&tl);
 	return rc;
@@ -409,59 +401,6 @@ int app_check_patient(const struct app_env *e, int64_t patient_id, struct ef_che
 	return store_tx(e->s, check_body, &t, err);
 }
 
-/* ---- check the clinic ---- */
-
-struct clinic_tx {
-	struct store *s;
-	const struct ef_reference *ref;
-	ef_day as_of;
-	const char *mrn;
-	struct ef_findings f;
-	struct ef_check_counts *counts;
-};
-
-static int clinic_one(void *ctx, const struct ef_timeline *tl, struct ef_err *err)
-{
-	struct clinic_tx *t = ctx;
-	return rules_on(t->s, t->ref, tl, t->as_of, &t->f, t->counts, err);
-}
-
-static int clinic_body(struct store *s, void *ctx, struct ef_err *err)
-{
-	struct clinic_tx *t = ctx;
-	if (t->mrn) {
-		int64_t id = 0;
-		ef_day birth;
-		int rc = store_patient_id(s, t->mrn, strlen(t->mrn), &id, &birth, err);
-		if (rc)
-			return rc;
-		if (!id)
-			return ef_errf(err, EF_INVALID, "no patient with MRN '%s'", t->mrn);
-	}
-	return store_each_timeline(s, t->as_of, t->mrn, clinic_one, t, err);
-}
-
-int app_check_clinic(const struct app_env *e, ef_day as_of, const char *mrn, struct ef_check_counts *counts,
-		     struct ef_err *err)
-{
-	if (as_of > e->today) {
-		char a[11], t[11];
-		ef_date_format(as_of, a);
-		ef_date_format(e->today, t);
-		return ef_errf(err, EF_USAGE,
-			       "check --as-of %s is after today (%s): alert state is never dated in the future "
-			       "(export, alerts and due may preview a later date)", a, t);
-	}
-	int rc = app_permit(e->me, EF_ACT_CHECK, err);
-	if (rc)
-		return rc;
-	struct clinic_tx t = {e->s, e->ref, as_of, mrn, {0}, counts};
-	ef_findings_init(&t.f);
-	rc = store_tx(e->s, clinic_body, &t, err);
-	ef_findings_free(&t.f);
-	return rc;
-}
-
 /* ---- acknowledge ---- */
 
 /* Why a reason (an acknowledgement's, an entered-in-error mark's) of at
@@ -633,7 +572,7 @@ int app_import_file(const struct app_env *e, int now_sec, enum store_kind kind, 
 	if (rc || (rc = app_permit(e->me, app_kind_action(kind), err)))
 		return rc;
 	struct ef_import_opts opts = {.today = e->today, .now_sec = now_sec, .max_errors = 50, .diag = diag,
-				      .diag_ctx = diag_ctx};
+				      .diag_ctx = diag_ctx, .before_commit = app_refresh_hook, .before_commit_ctx = (void *)e};
 	return ef_import(e->s, kind, in, name, &opts, res, err);
 }
 
@@ -809,7 +748,10 @@ int app_demo(const struct app_env *e, const struct ef_demo_opts *o, struct ef_de
 	struct ef_demo_opts with = *o; /* the site's follow-up calendar */
 	if (!with.ref)
 		with.ref = e->ref;
-	return rc ? rc : ef_demo_generate(e->s, &with, out, err);
+	if (rc == EF_OK)
+		rc = ef_demo_generate(e->s, &with, out, err);
+	/* the worklists read the kept forecasts: the cohort's, as of today */
+	return rc ? rc : store_tx(e->s, app_refresh_hook, (void *)e, err);
 }
 
 /* ---- reference data ---- */

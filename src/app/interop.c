@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_int.h"
 #include "engraft/app.h"
 #include "engraft/fhir.h"
 #include "engraft/interop.h"
@@ -17,6 +18,7 @@ struct format {
 };
 
 struct import_tx {
+	const struct app_env *e;
 	const struct format *f;
 	const char *buf, *name, *sha;
 	size_t len;
@@ -27,7 +29,8 @@ struct import_tx {
 static int import_body(struct store *s, void *ctx, struct ef_err *err)
 {
 	struct import_tx *t = ctx;
-	return t->f->import(s, t->buf, t->len, t->name, t->sha, t->opts, t->res, err);
+	int rc = t->f->import(s, t->buf, t->len, t->name, t->sha, t->opts, t->res, err);
+	return rc ? rc : app_refresh_hook(s, (void *)t->e, err);
 }
 
 /* Read the whole file, check that e->me may write every kind it holds,
@@ -51,7 +54,7 @@ static int import_file(const struct app_env *e, const struct format *f, int now_
 	if (!rc) {
 		struct ef_import_opts opts = {.today = e->today, .now_sec = now_sec, .max_errors = 50, .diag = diag,
 					      .diag_ctx = diag_ctx};
-		struct import_tx t = {f, buf, name, sha, len, &opts, res};
+		struct import_tx t = {e, f, buf, name, sha, len, &opts, res};
 		rc = store_tx(e->s, import_body, &t, err);
 	}
 	free(buf);

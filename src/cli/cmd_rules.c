@@ -26,8 +26,8 @@ int cli_reference(struct cli *c, struct ef_reference *ref, struct ef_err *err)
 
 int cmd_check(struct cli *c, int argc, char **argv)
 {
-	const char *as_of_s = NULL, *mrn = NULL;
-	const struct cli_opt opts[] = {{"as-of", 1, &as_of_s}, {"mrn", 1, &mrn}, {0, 0, 0}};
+	const char *as_of_s = NULL, *mrn = NULL, *all = NULL;
+	const struct cli_opt opts[] = {{"as-of", 1, &as_of_s}, {"mrn", 1, &mrn}, {"all", 0, &all}, {0, 0, 0}};
 	const char *pos[1];
 	int npos;
 	int rc = cli_parse(cli_command(cmd_check), argc, argv, opts, pos, 0, 0, &npos);
@@ -45,12 +45,16 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		return cli_fail_err(rc, &err);
 	struct app_env env = cli_env(c, &ref);
 	struct ef_check_counts counts = {0};
-	rc = app_check_clinic(&env, as_of, mrn, &counts, &err);
+	rc = app_check_clinic(&env, as_of, mrn, all != NULL, &counts, &err);
 	ef_reference_free(&ref);
 	if (rc)
 		return cli_fail_err(rc, &err);
 	printf("opened %ld, kept %ld, reopened %ld, resolved %ld\n", counts.opened, counts.kept, counts.reopened,
 	       counts.resolved);
+	/* the counts line is what scripts read; this one is for people */
+	fprintf(stderr, "evaluated %ld of %ld patient%s%s\n", counts.evaluated, counts.patients, counts.patients == 1 ? "" : "s",
+	       counts.evaluated < counts.patients ? " (the others: no new record and no change due since their last check)"
+						  : "");
 	return EF_OK;
 }
 
@@ -101,18 +105,15 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
 /* ---- due ------------------------------------------------------------------- */
 
 struct due_ctx {
-	const struct ef_reference *ref;
 	ef_day as_of;
-	long within; /* -1: no upcoming doses */
-	struct ef_due_list l;
+	long within; /* -1: no upcoming entries */
+	const char *item; /* followup: NULL for every item */
 	long n;
 };
 
-static int listed(const struct due_ctx *d, const struct ef_due *e)
+static int listed(const struct due_ctx *d, int upcoming, ef_day due_on)
 {
-	if (e->status != EF_DUE_UPCOMING)
-		return 1;
-	return d->within >= 0 && e->due_on <= d->as_of + d->within;
+	return !upcoming || (d->within >= 0 && due_on <= d->as_of + d->within);
 }
 
 /* Copy at most `width` UTF-8 characters of s (never half a character) and
@@ -134,51 +135,64 @@ static void fit(char *out, size_t size, const char *s, size_t width)
 	out[o] = '\0';
 }
 
-static int due_one(void *ctx, const struct ef_timeline *tl, struct ef_err *err)
+static void name_of(const struct store_kept_patient *p, char name[128])
+{
+	char full[260];
+	snprintf(full, sizeof full, "%s, %s", p->family_name, p->given_name);
+	fit(name, 128, full, 24);
+}
+
+static int due_one(void *ctx, const struct store_kept_patient *p, const struct ef_due *e, struct ef_err *err)
 {
 	struct due_ctx *d = ctx;
-	int rc = ef_vaccines_forecast(tl, d->ref, d->as_of, &d->l, err);
+	(void)err;
+	if (!listed(d, e->status == EF_DUE_UPCOMING, e->due_on))
+		return EF_OK;
+	char name[128], due[11];
+	name_of(p, name);
+	ef_date_format(e->due_on, due);
+	if (d->n++ == 0)
+		printf("%-12s %-24s %-8s %4s  %-10s %-8s %s\n", "MRN", "NAME", "VACCINE", "DOSE", "DUE", "STATUS",
+		       "REASON");
+	printf("%-12s %s %-8s %4d  %-10s %-8s %s\n", p->mrn, name, e->series, e->dose, due[0] ? due : "-",
+	       ef_due_status_str(e->status), e->reason);
+	return EF_OK;
+}
+
+/* Options of `due` and `followup`; the reference data in ref. */
+static int due_args(struct cli *c, int (*cmd)(struct cli *, int, char **), int argc, char **argv,
+		    struct due_ctx *d, struct ef_reference *ref)
+{
+	const char *as_of_s = NULL, *within_s = NULL;
+	*d = (struct due_ctx){.within = -1, .as_of = c->today};
+	const struct cli_opt due_opts[] = {{"as-of", 1, &as_of_s}, {"within", 1, &within_s}, {0, 0, 0}};
+	const struct cli_opt fu_opts[] = {{"as-of", 1, &as_of_s}, {"within", 1, &within_s}, {"item", 1, &d->item},
+					  {0, 0, 0}};
+	const char *pos[1];
+	int npos;
+	int rc = cli_parse(cli_command(cmd), argc, argv, cmd == cmd_due ? due_opts : fu_opts, pos, 0, 0, &npos);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < d->l.n; i++) {
-		const struct ef_due *e = &d->l.v[i];
-		if (!listed(d, e))
-			continue;
-		char full[260], name[128], due[11];
-		snprintf(full, sizeof full, "%s, %s", tl->patient.family_name, tl->patient.given_name);
-		fit(name, sizeof name, full, 24);
-		ef_date_format(e->due_on, due);
-		if (d->n++ == 0)
-			printf("%-12s %-24s %-8s %4s  %-10s %-8s %s\n", "MRN", "NAME", "VACCINE", "DOSE", "DUE", "STATUS",
-			       "REASON");
-		printf("%-12s %s %-8s %4d  %-10s %-8s %s\n", tl->patient.mrn, name, e->series, e->dose,
-		       due[0] ? due : "-", ef_due_status_str(e->status), e->reason);
-	}
+	if (as_of_s && (rc = cli_date("as-of", as_of_s, c->today, &d->as_of)))
+		return rc;
+	if (within_s && (rc = cli_uint("within", within_s, 36500, &d->within)))
+		return rc;
+	struct ef_err err = {{0}};
+	if ((rc = cli_reference(c, ref, &err)))
+		return cli_fail_err(rc, &err);
 	return EF_OK;
 }
 
 int cmd_due(struct cli *c, int argc, char **argv)
 {
-	const char *as_of_s = NULL, *within_s = NULL;
-	const struct cli_opt opts[] = {{"as-of", 1, &as_of_s}, {"within", 1, &within_s}, {0, 0, 0}};
-	const char *pos[1];
-	int npos;
-	int rc = cli_parse(cli_command(cmd_due), argc, argv, opts, pos, 0, 0, &npos);
+	struct due_ctx d;
+	struct ef_reference ref;
+	int rc = due_args(c, cmd_due, argc, argv, &d, &ref);
 	if (rc)
 		return rc;
-	struct due_ctx d = {.within = -1, .as_of = c->today};
-	if (as_of_s && (rc = cli_date("as-of", as_of_s, c->today, &d.as_of)))
-		return rc;
-	if (within_s && (rc = cli_uint("within", within_s, 36500, &d.within)))
-		return rc;
 	struct ef_err err = {{0}};
-	struct ef_reference ref;
-	if ((rc = cli_reference(c, &ref, &err)))
-		return cli_fail_err(rc, &err);
-	d.ref = &ref;
-	ef_due_list_init(&d.l);
-	rc = store_each_timeline_parts(c->store, d.as_of, NULL, STORE_TL_VACCINES, due_one, &d, &err);
-	ef_due_list_free(&d.l);
+	struct app_env env = cli_env(c, &ref);
+	rc = app_each_due(&env, d.as_of, NULL, due_one, &d, &err);
 	ef_reference_free(&ref);
 	if (rc)
 		return cli_fail_err(rc, &err);
@@ -189,66 +203,40 @@ int cmd_due(struct cli *c, int argc, char **argv)
 
 /* ---- followup: the follow-up worklist ------------------------------------------- */
 
-struct fu_ctx {
-	const struct ef_reference *ref;
-	ef_day as_of;
-	long within; /* -1: no upcoming time points */
-	const char *item; /* NULL: every item */
-	struct ef_fu_list l;
-	long n;
-};
-
-static int followup_one(void *ctx, const struct ef_timeline *tl, struct ef_err *err)
+static int followup_one(void *ctx, const struct store_kept_patient *p, const struct ef_fu_entry *e,
+			struct ef_err *err)
 {
-	struct fu_ctx *d = ctx;
-	int rc = ef_followup_calendar(tl, d->ref, d->as_of, &d->l, err);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < d->l.n; i++) {
-		const struct ef_fu_entry *e = &d->l.v[i];
-		if (e->status == EF_FU_DONE || (d->item && strcmp(d->item, e->item) != 0) ||
-		    (e->status == EF_FU_UPCOMING && !(d->within >= 0 && e->due_on <= d->as_of + d->within)))
-			continue;
-		char full[260], name[128], due[11];
-		snprintf(full, sizeof full, "%s, %s", tl->patient.family_name, tl->patient.given_name);
-		fit(name, sizeof name, full, 24);
-		ef_date_format(e->due_on, due);
-		if (d->n++ == 0)
-			printf("%-12s %-24s %-12s %-5s %-10s %-8s %s\n", "MRN", "NAME", "ITEM", "POINT", "DUE", "STATUS",
-			       "REASON");
-		printf("%-12s %s %-12s %-5s %-10s %-8s %s\n", tl->patient.mrn, name, e->item, e->time_point, due,
-		       ef_fu_status_str(e->status), e->reason);
-	}
+	struct due_ctx *d = ctx;
+	(void)err;
+	if (e->status == EF_FU_DONE || (d->item && strcmp(d->item, e->item) != 0) ||
+	    !listed(d, e->status == EF_FU_UPCOMING, e->due_on))
+		return EF_OK;
+	char name[128], due[11];
+	name_of(p, name);
+	ef_date_format(e->due_on, due);
+	if (d->n++ == 0)
+		printf("%-12s %-24s %-12s %-5s %-10s %-8s %s\n", "MRN", "NAME", "ITEM", "POINT", "DUE", "STATUS",
+		       "REASON");
+	printf("%-12s %s %-12s %-5s %-10s %-8s %s\n", p->mrn, name, e->item, e->time_point, due,
+	       ef_fu_status_str(e->status), e->reason);
 	return EF_OK;
 }
 
 int cmd_followup(struct cli *c, int argc, char **argv)
 {
-	const char *as_of_s = NULL, *within_s = NULL, *item = NULL;
-	const struct cli_opt opts[] = {{"as-of", 1, &as_of_s}, {"within", 1, &within_s}, {"item", 1, &item}, {0, 0, 0}};
-	const char *pos[1];
-	int npos;
-	int rc = cli_parse(cli_command(cmd_followup), argc, argv, opts, pos, 0, 0, &npos);
+	struct due_ctx d;
+	struct ef_reference ref;
+	int rc = due_args(c, cmd_followup, argc, argv, &d, &ref);
 	if (rc)
 		return rc;
-	struct fu_ctx d = {.within = -1, .as_of = c->today, .item = item};
-	if (as_of_s && (rc = cli_date("as-of", as_of_s, c->today, &d.as_of)))
-		return rc;
-	if (within_s && (rc = cli_uint("within", within_s, 36500, &d.within)))
-		return rc;
-	struct ef_err err = {{0}};
-	struct ef_reference ref;
-	if ((rc = cli_reference(c, &ref, &err)))
-		return cli_fail_err(rc, &err);
-	d.ref = &ref;
-	if (item && !ef_item_known(&ref, item)) {
+	if (d.item && !ef_item_known(&ref, d.item)) {
 		ef_reference_free(&ref);
 		return cli_fail(EF_USAGE, "followup: --item: '%s' is not an item of screening.csv or registry_forms.csv",
-				item);
+				d.item);
 	}
-	ef_fu_list_init(&d.l);
-	rc = store_each_timeline_parts(c->store, d.as_of, NULL, STORE_TL_FOLLOWUPS, followup_one, &d, &err);
-	ef_fu_list_free(&d.l);
+	struct ef_err err = {{0}};
+	struct app_env env = cli_env(c, &ref);
+	rc = app_each_followup(&env, d.as_of, NULL, followup_one, &d, &err);
 	ef_reference_free(&ref);
 	if (rc)
 		return cli_fail_err(rc, &err);

@@ -55,12 +55,17 @@ const struct command ef_commands[] = {
 	 "  --mrn MRN          one patient only\n"
 	 "  --since DATE       vxu: doses given on or after DATE only\n",
 	 cmd_export, EF_ACT_READ},
-	{"check", "[--as-of DATE] [--mrn MRN]", "evaluate all rules; open, keep, reopen or resolve alerts",
+	{"check", "[--as-of DATE] [--mrn MRN] [--all]", "evaluate all rules; open, keep, reopen or resolve alerts",
 	 "Evaluates every rule for every patient (or one) as the record stood on\n"
-	 "DATE and prints: opened N, kept N, reopened N, resolved N.\n"
+	 "DATE and prints: opened N, kept N, reopened N, resolved N, then how many\n"
+	 "patients it evaluated. A patient whose records did not change since its\n"
+	 "last check, and whose findings cannot have changed by DATE (no due date,\n"
+	 "deadline or acknowledgement end came), is not evaluated again: its alerts\n"
+	 "are kept as they are. The kept forecasts the worklists read are refreshed.\n"
 	 "Options:\n"
 	 "  --as-of DATE  evaluate as of DATE (default today)\n"
-	 "  --mrn MRN     one patient only\n",
+	 "  --mrn MRN     one patient only (always evaluated)\n"
+	 "  --all         evaluate every patient again\n",
 	 cmd_check, EF_ACT_CHECK},
 	{"alerts", "[--as-of DATE] [--all]", "list open alerts as a table (export alerts for CSV)",
 	 "Options:\n"

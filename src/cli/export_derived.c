@@ -119,7 +119,6 @@ struct derived_ctx {
 	struct chunks chunks;
 	int (*rows)(struct derived_ctx *d, const struct ef_timeline *tl, struct ef_csv_writer *w, struct ef_err *err);
 	unsigned parts; /* enum store_tl_part: what the rows read */
-	struct ef_due_list due;
 };
 
 static int derived_one(void *ctx, const struct ef_timeline *tl, struct ef_err *err)
@@ -145,12 +144,10 @@ static int run_derived(struct cli *c, ef_day as_of, const char *mrn, FILE *out, 
 			return rc;
 		d->ref = &ref;
 	}
-	ef_due_list_init(&d->due);
 	rc = write_header(out, cols, n, err);
 	if (rc == EF_OK)
 		rc = store_each_timeline_parts(c->store, as_of, mrn, d->parts, derived_one, d, err);
 	int rc2 = chunks_write(&d->chunks, out, err);
-	ef_due_list_free(&d->due);
 	if (need_ref)
 		ef_reference_free(&ref);
 	d->ref = NULL; /* it pointed at this frame */
@@ -162,56 +159,71 @@ static void day_or_empty(ef_day d, char out[11])
 	ef_date_format(d, out);
 }
 
-/* ---- due ------------------------------------------------------------------- */
+/* ---- due and followup: the kept forecasts, in MRN order (app_each_due) ----- */
 
-static int due_rows(struct derived_ctx *d, const struct ef_timeline *tl, struct ef_csv_writer *w,
+struct kept_out {
+	struct ef_csv_writer w;
+};
+
+static int due_row(void *ctx, const struct store_kept_patient *p, const struct ef_due *e, struct ef_err *err)
+{
+	struct kept_out *k = ctx;
+	char dose[12], due[11];
+	(void)err;
+	snprintf(dose, sizeof dose, "%d", e->dose);
+	day_or_empty(e->due_on, due);
+	const char *row[] = {p->mrn, e->series, dose, due, ef_due_status_str(e->status), e->reason};
+	ef_csv_write_row(&k->w, row, 6);
+	return EF_OK;
+}
+
+static int followup_row(void *ctx, const struct store_kept_patient *p, const struct ef_fu_entry *e,
+			struct ef_err *err)
+{
+	struct kept_out *k = ctx;
+	char due[11];
+	(void)err;
+	if (e->status == EF_FU_DONE)
+		return EF_OK;
+	day_or_empty(e->due_on, due);
+	const char *row[] = {p->mrn, e->item, e->time_point, due, ef_fu_status_str(e->status), e->reason};
+	ef_csv_write_row(&k->w, row, 6);
+	return EF_OK;
+}
+
+static int run_kept(struct cli *c, ef_day as_of, const char *mrn, FILE *out, const char *const *cols, int due,
 		    struct ef_err *err)
 {
-	int rc = ef_vaccines_forecast(tl, d->ref, d->as_of, &d->due, err);
-	for (size_t i = 0; rc == EF_OK && i < d->due.n; i++) {
-		const struct ef_due *e = &d->due.v[i];
-		char dose[12], due[11];
-		snprintf(dose, sizeof dose, "%d", e->dose);
-		day_or_empty(e->due_on, due);
-		const char *row[] = {tl->patient.mrn, e->series, dose, due, ef_due_status_str(e->status), e->reason};
-		ef_csv_write_row(w, row, 6);
+	struct ef_reference ref;
+	struct kept_out k;
+	int rc = store_reference_load(c->store, &ref, err);
+	if (rc)
+		return rc;
+	if (ef_csv_writer_init(&k.w, out)) {
+		ef_reference_free(&ref);
+		return ef_errf(err, EF_DB, "out of memory");
 	}
+	ef_csv_write_row(&k.w, cols, 6);
+	struct app_env env = cli_env(c, &ref);
+	rc = due ? app_each_due(&env, as_of, mrn, due_row, &k, err)
+		 : app_each_followup(&env, as_of, mrn, followup_row, &k, err);
+	int bad = ef_csv_writer_finish(&k.w);
+	ef_reference_free(&ref);
+	if (rc == EF_OK && bad)
+		rc = ef_csv_writer_errf(&k.w, err);
 	return rc;
 }
 
 int export_due(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err)
 {
 	static const char *const cols[] = {"mrn", "vaccine", "dose", "due_on", "status", "reason"};
-	struct derived_ctx d = {.rows = due_rows, .parts = STORE_TL_VACCINES};
-	return run_derived(c, as_of, mrn, out, cols, 6, 1, &d, err);
-}
-
-/* ---- followup (the follow-up calendar, clinical-rules.md s.19) -------------- */
-
-static int followup_rows(struct derived_ctx *d, const struct ef_timeline *tl, struct ef_csv_writer *w,
-			 struct ef_err *err)
-{
-	struct ef_fu_list l;
-	ef_fu_list_init(&l);
-	int rc = ef_followup_calendar(tl, d->ref, d->as_of, &l, err);
-	for (size_t i = 0; rc == EF_OK && i < l.n; i++) {
-		const struct ef_fu_entry *e = &l.v[i];
-		if (e->status == EF_FU_DONE)
-			continue;
-		char due[11];
-		day_or_empty(e->due_on, due);
-		const char *row[] = {tl->patient.mrn, e->item, e->time_point, due, ef_fu_status_str(e->status), e->reason};
-		ef_csv_write_row(w, row, 6);
-	}
-	ef_fu_list_free(&l);
-	return rc;
+	return run_kept(c, as_of, mrn, out, cols, 1, err);
 }
 
 int export_followup(struct cli *c, ef_day as_of, const char *mrn, FILE *out, struct ef_err *err)
 {
 	static const char *const cols[] = {"mrn", "item", "time_point", "due_on", "status", "reason"};
-	struct derived_ctx d = {.rows = followup_rows, .parts = STORE_TL_FOLLOWUPS};
-	return run_derived(c, as_of, mrn, out, cols, 6, 1, &d, err);
+	return run_kept(c, as_of, mrn, out, cols, 0, err);
 }
 
 /* ---- engraftment ----------------------------------------------------------- */

@@ -209,6 +209,7 @@ int ef_followup_calendar(const struct ef_timeline *tl, const struct ef_reference
 			 struct ef_fu_list *out, struct ef_err *err)
 {
 	out->n = 0;
+	out->next_change = as_of + 1;
 	out->day0 = EF_NO_DAY;
 	const struct ef_transplant *tp = ef_followup_day0(tl, as_of), *ct = ef_followup_ct_day0(tl, as_of);
 	struct ef_vital v;

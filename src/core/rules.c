@@ -463,6 +463,7 @@ int ef_rules_evaluate(const struct ef_timeline *tl, const struct ef_reference *r
 {
 	struct ctx c = {tl, ref, ef_current_transplant(tl, as_of), as_of, out, err};
 	out->n = 0;
+	out->next_change = as_of + 1;
 	struct ef_vital v;
 	ef_vital_status(tl, as_of, &v);
 	ef_vital_reason(&v, out->resolve_reason, sizeof out->resolve_reason);

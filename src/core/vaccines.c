@@ -504,6 +504,7 @@ int ef_vaccines_forecast(const struct ef_timeline *tl, const struct ef_reference
 			 struct ef_due_list *out, struct ef_err *err)
 {
 	out->n = 0;
+	out->next_change = as_of + 1;
 	const struct ef_transplant *tp = ef_current_transplant(tl, as_of);
 	struct ef_vital v;
 	ef_vital_status(tl, as_of, &v);

@@ -885,6 +885,8 @@ int ef_import(struct store *s, enum store_kind kind, FILE *in, const char *name,
 	ef_sha256_hex(digest, file_sha);
 	if ((rc = store_import_end(s, res->import_id, file_sha, res->inserted, res->updated, res->unchanged, err)))
 		goto fail;
+	if (opts->before_commit && (rc = opts->before_commit(s, opts->before_commit_ctx, err)))
+		goto fail;
 	rc = store_commit(s, err);
 	cache_free(&im.pats);
 	if (im.have_ref)

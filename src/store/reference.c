@@ -1,6 +1,8 @@
 /* reference.c - reference rows (assets/) in typed tables; see refstore.h. */
 #include "store_int.h"
 
+#include "engraft/keptstore.h"
+
 #include "engraft/units.h"
 
 #include <stdio.h>
@@ -88,7 +90,9 @@ int store_reference_clear(struct store *s, enum ef_ref_kind kind, struct ef_err 
 	sqlite3_stmt *st = store_stmt(s, q->clear, err);
 	if (!st)
 		return EF_DB;
-	return store_exec_stmt(s, st, err, ef_reference_kind(kind)->name);
+	int rc = store_exec_stmt(s, st, err, ef_reference_kind(kind)->name);
+	/* every kept finding and forecast was computed from the old rows */
+	return rc ? rc : store_kept_invalidate(s, err);
 }
 
 int store_reference_add(struct store *s, enum ef_ref_kind kind, const char *const *values, struct ef_err *err)
