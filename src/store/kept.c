@@ -8,6 +8,8 @@
 
 #include "engraft/keptstore.h"
 
+static int exec_id(struct store *s, const char *sql, int64_t id, struct ef_err *err, const char *what);
+
 static void bind_day(sqlite3_stmt *st, int i, ef_day d)
 {
 	char buf[11];
@@ -107,6 +109,18 @@ int store_rules_kept(struct store *s, int64_t patient_id, ef_day as_of, ef_day u
 	bind_day(st, 2, as_of);
 	bind_day(st, 3, until);
 	return store_exec_stmt(s, st, err, "keep the check state");
+}
+
+int store_kept_mark_rules(struct store *s, int64_t patient_id, struct ef_err *err)
+{
+	static const char sql[] =
+		"UPDATE patient_checks SET rules_on = NULL WHERE patient_id = ?1 AND rules_on IS NOT NULL";
+	if (s->in_tx && patient_id == s->kept_marked)
+		return EF_OK; /* marked by this transaction, which no check can see */
+	int rc = exec_id(s, sql, patient_id, err, "mark the kept state stale");
+	if (rc == EF_OK && s->in_tx)
+		s->kept_marked = patient_id;
+	return rc;
 }
 
 int store_kept_invalidate(struct store *s, struct ef_err *err)

@@ -230,7 +230,8 @@ static int digest_lab(struct store *s, const struct store_lab_rec *r, int64_t id
 int store_put_lab(struct store *s, const struct store_lab_rec *r, int64_t import_id, enum store_put *res,
 		  struct ef_err *err)
 {
-	return put(s, STORE_K_LABS, bind_lab, r, import_id, NULL, res, err);
+	int rc = put(s, STORE_K_LABS, bind_lab, r, import_id, NULL, res, err);
+	return rc || *res == STORE_UNCHANGED ? rc : store_kept_mark_rules(s, r->patient_id, err);
 }
 
 /* ---- lab results in batches (imports) ----
@@ -386,6 +387,9 @@ int store_lab_batch_flush(struct store *s, struct store_lab_batch *b, int64_t im
 		for (int k = 0; k < b->n && !rc; k++)
 			rc = store_put_lab(s, &b->row[k].rec, import_id, &res[k], err);
 	}
+	for (int k = 0; k < b->n && !rc; k++)
+		if (res[k] != STORE_UNCHANGED)
+			rc = store_kept_mark_rules(s, b->row[k].rec.patient_id, err);
 	b->n = 0;
 	return rc;
 }

@@ -685,6 +685,7 @@ int store_begin(struct store *s, struct ef_err *err)
 	int rc = exec_sql(s, "BEGIN IMMEDIATE", err, "begin transaction");
 	if (rc == EF_OK)
 		s->in_tx = 1;
+	s->kept_marked = 0;
 	return rc;
 }
 
@@ -695,6 +696,7 @@ int store_commit(struct store *s, struct ef_err *err)
 		s->in_tx = 0;
 	else
 		store_rollback(s);
+	s->kept_marked = 0;
 	return rc;
 }
 
@@ -703,6 +705,7 @@ void store_rollback(struct store *s)
 	if (sqlite3_get_autocommit(s->db) == 0)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = 0;
+	s->kept_marked = 0;
 }
 
 int store_tx(struct store *s, store_tx_fn fn, void *ctx, struct ef_err *err)

@@ -29,7 +29,15 @@ struct store {
 	int64_t audit_count[16];
 	int64_t audit_maxlogged[16];
 	int audit_digest_on;
+	/* The patient whose kept rules state a lab result written in this
+	 * transaction last made stale (kept.c store_kept_mark_rules): the rows
+	 * of an import or the demo come patient by patient. 0: none. */
+	int64_t kept_marked;
 };
+
+/* A lab result of the patient was inserted or changed: its kept findings
+ * no longer hold (schema 017 leaves lab inserts to this, for speed). */
+int store_kept_mark_rules(struct store *s, int64_t patient_id, struct ef_err *err);
 
 /* A cached prepared statement for a static SQL string, reset and with its
  * bindings cleared; NULL on error (err filled, EF_DB). */

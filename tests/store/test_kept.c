@@ -313,12 +313,16 @@ START_TEST(incremental_check_equals_full_check)
 	both_check("the next day", &c);
 
 	set_today("2025-07-15");
+	both_check("the day of the imports, before them", &c);
+	/* records of the day checked already: only their patients are looked
+	 * at again (a lab result, a dose: their kept state was marked stale) */
 	both_import("new labs", STORE_K_LABS,
 		    "mrn,collected_on,test,value,unit\nDEMO000003,2025-07-14,ANC,0.2,10*9/L\n"
 		    "DEMO000010,2025-07-15,IGG,310,mg/dL\nDEMO000011,2025-07-10,CD4,40,cells/uL\n");
 	both_import("a dose", STORE_K_VACCINATIONS,
 		    "mrn,vaccine,given_on,lot,site,given_by\nDEMO000004,PCV,2025-07-15,L1,left deltoid,nurse\n");
 	both_check("after the imports", &c);
+	ck_assert_int_eq(c.evaluated, 4);
 
 	both_ack("VACCINE_OVERDUE", "2025-08-01");
 	set_today("2025-08-01");
