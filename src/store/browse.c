@@ -42,6 +42,16 @@
 	" OR (p.given_name LIKE ?1 ESCAPE '\\' AND p.family_name LIKE ?2 ESCAPE '\\')))) "               \
 	"AND (?8 IS NULL OR (?8 = 'in_care' AND " P_CARE " IS NULL) OR (?8 = 'deceased' AND " P_CARE     \
 	" = 'deceased'))"
+/* With a filter: the patients whose MRN, family or given name starts with
+ * the first word (?9 folded to lower case, ?10 the first string after every
+ * such prefix) come from the NOCASE indexes of schema 020, a few rows
+ * instead of a walk through the whole name index; P_FILTER still decides. */
+#define P_CAND                                                                                     \
+	" AND p.id IN (SELECT id FROM patients WHERE mrn >= ?9 COLLATE NOCASE AND mrn < ?10 COLLATE NOCASE " \
+	"UNION ALL SELECT id FROM patients WHERE family_name >= ?9 COLLATE NOCASE "                        \
+	" AND family_name < ?10 COLLATE NOCASE "                                                          \
+	"UNION ALL SELECT id FROM patients WHERE given_name >= ?9 COLLATE NOCASE "                         \
+	" AND given_name < ?10 COLLATE NOCASE)"
 #define P_ASC " ORDER BY p.family_name, p.given_name, p.mrn LIMIT ?7"
 #define P_DESC " ORDER BY p.family_name DESC, p.given_name DESC, p.mrn DESC LIMIT ?7"
 
@@ -54,12 +64,23 @@ static const char sql_after[] =
 static const char sql_before[] =
 	P_COLS "WHERE " P_FILTER " AND (p.family_name, p.given_name, p.mrn) < (?4, ?5, ?6)" P_DESC;
 static const char sql_count[] = "SELECT count(*) FROM patients p WHERE " P_FILTER;
+/* the same with P_CAND */
+static const char sqlc_first[] = P_COLS "WHERE " P_FILTER P_CAND P_ASC;
+static const char sqlc_last[] = P_COLS "WHERE " P_FILTER P_CAND P_DESC;
+static const char sqlc_from[] =
+	P_COLS "WHERE " P_FILTER P_CAND " AND (p.family_name, p.given_name, p.mrn) >= (?4, ?5, ?6)" P_ASC;
+static const char sqlc_after[] =
+	P_COLS "WHERE " P_FILTER P_CAND " AND (p.family_name, p.given_name, p.mrn) > (?4, ?5, ?6)" P_ASC;
+static const char sqlc_before[] =
+	P_COLS "WHERE " P_FILTER P_CAND " AND (p.family_name, p.given_name, p.mrn) < (?4, ?5, ?6)" P_DESC;
+static const char sqlc_count[] = "SELECT count(*) FROM patients p WHERE " P_FILTER P_CAND;
 
 /* Split the filter into at most two words and turn each into a LIKE prefix
  * pattern (\ escapes % _ and \). */
 struct filter {
 	char w[2][200];
 	int n;
+	char lo[200], hi[200]; /* P_CAND's range of the first word ("": none) */
 };
 
 static void parse_filter(const char *f, struct filter *out)
@@ -86,6 +107,22 @@ static void parse_filter(const char *f, struct filter *out)
 		w[k] = '\0';
 		out->n++;
 	}
+	/* the first word as typed, ASCII folded as NOCASE and LIKE fold it */
+	out->lo[0] = out->hi[0] = '\0';
+	if (out->n) {
+		size_t k = 0;
+		for (const char *c = out->w[0]; *c && c[1]; c++) { /* up to the '%' */
+			if (*c == '\\')
+				c++;
+			out->lo[k++] = (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c;
+		}
+		out->lo[k] = '\0';
+		memcpy(out->hi, out->lo, k + 1);
+		if (k == 0 || (unsigned char)out->hi[k - 1] == 0xff)
+			out->lo[0] = out->hi[0] = '\0'; /* no range: the plain walk */
+		else
+			out->hi[k - 1] = (char)((unsigned char)out->hi[k - 1] + 1);
+	}
 }
 
 static void bind_filter(sqlite3_stmt *st, const struct filter *f, enum browse_care care, ef_day today)
@@ -100,6 +137,10 @@ static void bind_filter(sqlite3_stmt *st, const struct filter *f, enum browse_ca
 		sqlite3_bind_text(st, 1, f->w[0], -1, SQLITE_TRANSIENT);
 	if (f->n >= 2)
 		sqlite3_bind_text(st, 2, f->w[1], -1, SQLITE_TRANSIENT);
+	if (f->lo[0]) {
+		sqlite3_bind_text(st, 9, f->lo, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 10, f->hi, -1, SQLITE_TRANSIENT);
+	}
 }
 
 static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
@@ -122,15 +163,18 @@ int browse_patients(struct store *s, const char *filter, enum browse_care care, 
 	*n = 0;
 	if (max <= 0)
 		return EF_OK;
+	struct filter f;
+	parse_filter(filter, &f);
+	const int c = f.lo[0] != '\0';
 	if (!key)
-		sql = dir == BROWSE_BEFORE ? sql_last : sql_first;
+		sql = dir == BROWSE_BEFORE ? (c ? sqlc_last : sql_last) : (c ? sqlc_first : sql_first);
+	else if (dir == BROWSE_FROM)
+		sql = c ? sqlc_from : sql_from;
 	else
-		sql = dir == BROWSE_FROM ? sql_from : dir == BROWSE_AFTER ? sql_after : sql_before;
+		sql = dir == BROWSE_AFTER ? (c ? sqlc_after : sql_after) : (c ? sqlc_before : sql_before);
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return EF_DB;
-	struct filter f;
-	parse_filter(filter, &f);
 	bind_filter(st, &f, care, today);
 	if (key) {
 		sqlite3_bind_text(st, 4, key->family_name, -1, SQLITE_STATIC);
@@ -179,11 +223,11 @@ int browse_patients(struct store *s, const char *filter, enum browse_care care, 
 int browse_patient_count(struct store *s, const char *filter, enum browse_care care, ef_day today, int64_t *n,
 			 struct ef_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, sql_count, err);
-	if (!st)
-		return EF_DB;
 	struct filter f;
 	parse_filter(filter, &f);
+	sqlite3_stmt *st = store_stmt(s, f.lo[0] ? sqlc_count : sql_count, err);
+	if (!st)
+		return EF_DB;
 	bind_filter(st, &f, care, today);
 	int r = sqlite3_step(st);
 	if (r != SQLITE_ROW) {
