@@ -84,6 +84,16 @@ struct ef_findings {
 	 * "lost to follow-up on DATE"), so there are no findings. Recorded in
 	 * the alert history with each resolution. */
 	char resolve_reason[64];
+	/* The earliest day after as_of on which evaluating the same timeline
+	 * could give a different result (any finding added or removed, any
+	 * field: subject, severity, due_on, message; resolve_reason), and also
+	 * the vaccine forecast or the follow-up calendar the rules use (their
+	 * next_change: a blocked dose's or an upcoming time point's change
+	 * counts though no finding shows it); EF_DAY_NEVER if none.
+	 * Never later than the true next change, as_of + 1 only when the
+	 * result moves daily (docs/architecture.md, "When findings can
+	 * change"). */
+	ef_day next_change;
 };
 
 void ef_findings_init(struct ef_findings *f);

@@ -20,6 +20,7 @@ void ef_fu_list_init(struct ef_fu_list *l)
 {
 	memset(l, 0, sizeof *l);
 	l->day0 = EF_NO_DAY;
+	l->next_change = EF_DAY_NEVER;
 }
 
 void ef_fu_list_free(struct ef_fu_list *l)
@@ -110,6 +111,10 @@ static int point(struct cal *c, const char *item, const char *tp, ef_day due, in
 	e.due_on = due;
 	e.done_on = done;
 	e.registry = registry;
+	if (done == EF_NO_DAY) { /* due on its date, overdue after the grace days */
+		ef_until(&c->out->next_change, c->as_of, due);
+		ef_until(&c->out->next_change, c->as_of, due + c->grace + 1);
+	}
 	if (done != EF_NO_DAY)
 		e.status = EF_FU_DONE;
 	else if (due > c->as_of)
@@ -210,6 +215,7 @@ int ef_followup_calendar(const struct ef_timeline *tl, const struct ef_reference
 {
 	out->n = 0;
 	out->day0 = EF_NO_DAY;
+	out->next_change = ef_timeline_next_record(tl, as_of); /* what is dated later counts then */
 	const struct ef_transplant *tp = ef_followup_day0(tl, as_of), *ct = ef_followup_ct_day0(tl, as_of);
 	struct ef_vital v;
 	ef_vital_status(tl, as_of, &v);

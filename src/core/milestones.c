@@ -58,6 +58,7 @@ int ef_milestone_eval(const struct ef_timeline *tl, const struct ef_transplant *
 {
 	memset(out, 0, sizeof *out);
 	out->day = EF_NO_DAY;
+	out->next_change = EF_DAY_NEVER;
 	out->lo = tp->day0 + m->window_start;
 	out->hi = tp->day0 + m->window_end;
 	out->open = as_of >= out->lo;
@@ -66,8 +67,10 @@ int ef_milestone_eval(const struct ef_timeline *tl, const struct ef_transplant *
 		return EF_OK;
 	}
 	out->state = EF_MS_PENDING;
-	if (!out->open)
+	if (!out->open) {
+		ef_until(&out->next_change, as_of, out->lo); /* it opens */
 		return EF_OK;
+	}
 	struct ef_dayval *v;
 	size_t n;
 	int rc = ef_day_series(tl, m->test, out->lo, out->hi < as_of ? out->hi : as_of, m->threshold, &v, &n, err);
@@ -76,6 +79,7 @@ int ef_milestone_eval(const struct ef_timeline *tl, const struct ef_transplant *
 	if (n == 0) {
 		if (as_of > out->hi)
 			out->state = EF_MS_MISSED;
+		ef_until(&out->next_change, as_of, out->hi + 1); /* it closes with no result */
 		return EF_OK;
 	}
 	const struct ef_dayval *last = &v[n - 1];
