@@ -86,10 +86,10 @@ struct ef_findings {
 	char resolve_reason[64];
 	/* The earliest day after as_of on which evaluating the same timeline
 	 * could give a different result (any finding added or removed, any
-	 * field: subject, severity, due_on, message; resolve_reason), and also
-	 * the vaccine forecast or the follow-up calendar the rules use (their
-	 * next_change: a blocked dose's or an upcoming time point's change
-	 * counts though no finding shows it); EF_DAY_NEVER if none.
+	 * field: rule, subject, severity, due_on, message; resolve_reason);
+	 * EF_DAY_NEVER if none. Only what findings show counts: a blocked
+	 * dose's moving due date or an upcoming time point turning due do
+	 * not (the forecast's and the calendar's own next_change do).
 	 * Never later than the true next change, as_of + 1 only when the
 	 * result moves daily (docs/architecture.md, "When findings can
 	 * change"). */

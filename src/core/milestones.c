@@ -62,15 +62,14 @@ int ef_milestone_eval(const struct ef_timeline *tl, const struct ef_transplant *
 	out->lo = tp->day0 + m->window_start;
 	out->hi = tp->day0 + m->window_end;
 	out->open = as_of >= out->lo;
+	ef_until(&out->next_change, as_of, out->lo); /* it opens */
 	if (!(m->types & (1u << tp->type))) {
 		out->state = EF_MS_NOT_APPLICABLE;
 		return EF_OK;
 	}
 	out->state = EF_MS_PENDING;
-	if (!out->open) {
-		ef_until(&out->next_change, as_of, out->lo); /* it opens */
+	if (!out->open)
 		return EF_OK;
-	}
 	struct ef_dayval *v;
 	size_t n;
 	int rc = ef_day_series(tl, m->test, out->lo, out->hi < as_of ? out->hi : as_of, m->threshold, &v, &n, err);

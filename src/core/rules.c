@@ -271,8 +271,9 @@ static int vaccine_due(struct ctx *c)
 {
 	struct ef_due_list l;
 	ef_due_list_init(&l);
-	int rc = ef_vaccines_forecast(c->tl, c->ref, c->as_of, &l, c->err);
-	ef_until(&c->out->next_change, c->as_of, l.next_change);
+	ef_day shown;
+	int rc = ef_vaccines_forecast_shown(c->tl, c->ref, c->as_of, &l, &shown, c->err);
+	ef_until(&c->out->next_change, c->as_of, shown);
 	for (size_t i = 0; rc == EF_OK && i < l.n; i++) {
 		const struct ef_due *e = &l.v[i];
 		char subj[EF_SUBJECT_LEN], d[11];
@@ -295,8 +296,9 @@ static int followup_overdue(struct ctx *c)
 {
 	struct ef_fu_list l;
 	ef_fu_list_init(&l);
-	int rc = ef_followup_calendar(c->tl, c->ref, c->as_of, &l, c->err);
-	ef_until(&c->out->next_change, c->as_of, l.next_change);
+	ef_day shown;
+	int rc = ef_followup_calendar_shown(c->tl, c->ref, c->as_of, &l, &shown, c->err);
+	ef_until(&c->out->next_change, c->as_of, shown);
 	for (size_t i = 0; rc == EF_OK && i < l.n; i++) {
 		const struct ef_fu_entry *e = &l.v[i];
 		if (e->status != EF_FU_OVERDUE)

@@ -8,6 +8,7 @@
 
 #include "engraft/gvhd.h"
 #include "engraft/vital.h"
+#include "internal.h"
 
 /* EF_NO_DAY is INT32_MIN, so it loses every max(). */
 static ef_day later(ef_day a, ef_day b)
@@ -439,6 +440,7 @@ struct forecast_ctx {
 	ef_day as_of;
 	int chronic;
 	struct ef_live_gate gate;
+	ef_day *shown; /* the next change of the due and overdue entries (internal.h) */
 };
 
 /* The due date of a dose blocked by its prerequisite (r) were the first
@@ -524,6 +526,7 @@ static int forecast_series(const struct forecast_ctx *fc, const char *series, st
 	}
 	if (r->live) /* the gate decides blocked, the reason or the date */
 		ef_until(&nc, fc->as_of, fc->gate.next_change);
+	ef_day shown = nc; /* what changes due and overdue entries */
 	if (r->live && !fc->gate.open) {
 		blocked = 1;
 		nodate |= fc->gate.date == EF_NO_DAY;
@@ -542,33 +545,46 @@ static int forecast_series(const struct forecast_ctx *fc, const char *series, st
 		e.due_on = c.day;
 		snprintf(e.reason, sizeof e.reason, "%s", c.basis);
 		set_status(fc, &e, &nc);
+		shown = nc;
 	}
 	ef_day age_on = e.due_on == EF_NO_DAY ? c.day : e.due_on;
 	if (too_old(fc->ref, fc->tl, r, age_on, fc->as_of))
 		return EF_OK; /* and stays so: neither the date nor as_of goes back */
-	if (r->max_age_years >= 0 && fc->tl->patient.birth != EF_NO_DAY) /* too old from then */
-		ef_until(&nc, fc->as_of,
-			 ef_ref_add_months(fc->ref, fc->tl->patient.birth, 12 * (r->max_age_years + 1)));
+	if (r->max_age_years >= 0 && fc->tl->patient.birth != EF_NO_DAY) { /* too old from then */
+		ef_day limit = ef_ref_add_months(fc->ref, fc->tl->patient.birth, 12 * (r->max_age_years + 1));
+		ef_until(&nc, fc->as_of, limit);
+		if (!blocked)
+			ef_until(&shown, fc->as_of, limit);
+	}
 	if (blocked && !nodate && earliest != EF_NO_DAY) { /* the prerequisite's date may move */
 		ef_until(&nc, fc->as_of, prerequisite_moves(fc, r, bound, e.due_on, err, &rc));
 		if (rc)
 			return rc;
 	}
 	ef_until(&out->next_change, fc->as_of, nc);
+	ef_until(fc->shown, fc->as_of, shown);
 	return list_push(out, &e, err);
 }
 
 int ef_vaccines_forecast(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
 			 struct ef_due_list *out, struct ef_err *err)
 {
+	ef_day shown;
+	return ef_vaccines_forecast_shown(tl, ref, as_of, out, &shown, err);
+}
+
+int ef_vaccines_forecast_shown(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
+			       struct ef_due_list *out, ef_day *shown, struct ef_err *err)
+{
 	out->n = 0;
 	out->next_change = ef_timeline_next_record(tl, as_of); /* what is dated later counts then */
+	*shown = out->next_change;
 	const struct ef_transplant *tp = ef_current_transplant(tl, as_of);
 	struct ef_vital v;
 	ef_vital_status(tl, as_of, &v);
 	if (!tp || !v.in_care) /* a patient out of care is on no worklist */
 		return EF_OK;
-	struct forecast_ctx fc = {tl, tp, ref, as_of, ef_with_chronic_gvhd(tl, tp, ref, as_of), {0}};
+	struct forecast_ctx fc = {tl, tp, ref, as_of, ef_with_chronic_gvhd(tl, tp, ref, as_of), {0}, shown};
 	ef_live_gate_eval(tl, tp, ref, as_of, &fc.gate);
 	for (size_t i = 0; i < ref->n_rules; i++) {
 		const char *series = ref->rules[i].series;
