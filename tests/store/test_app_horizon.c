@@ -116,8 +116,9 @@ static int walk_patient(void *ctx, const struct ef_timeline *tl, struct ef_err *
 				ef_date_format(d, d_s);
 				ef_date_format(e, e_s);
 				ef_date_format(nc, nc_s);
-				ck_abort_msg("%s as of %s: next_change %s, but it changed on %s\nbefore:\n%s\nafter:\n%s",
-					     tl->patient.mrn, d_s, nc_s, e_s, at, o);
+				fprintf(stderr, "before:\n%s\nafter:\n%s", at, o); /* too long for a Check message */
+				ck_abort_msg("%s as of %s: next_change %s, but it changed on %s", tl->patient.mrn, d_s,
+					     nc_s, e_s);
 			}
 			free(o);
 		}
