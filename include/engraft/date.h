@@ -13,8 +13,18 @@ typedef int32_t ef_day;
 
 /* "no date" (ongoing course, not reached, unknown). */
 #define EF_NO_DAY INT32_MIN
-/* "never": a next-change day that does not come */
+
+/* "never": the next_change of an evaluation whose result no day can change
+ * (docs/architecture.md, "When findings can change"). */
 #define EF_DAY_NEVER INT32_MAX
+
+/* *nc = the earlier of *nc and d when d is after as_of (a day on which an
+ * evaluation as of as_of could change); EF_NO_DAY is never after as_of. */
+static inline void ef_until(ef_day *nc, ef_day as_of, ef_day d)
+{
+	if (d > as_of && d < *nc)
+		*nc = d;
+}
 
 /* Month arithmetic conventions (docs/clinical-rules.md s.1). */
 enum ef_month_rule {

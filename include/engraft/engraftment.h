@@ -87,6 +87,11 @@ struct ef_engraftment {
 	 * ef_hct_type_engrafts): both statuses not_applicable, deadlines
 	 * EF_NO_DAY, nothing evaluated */
 	int not_engraftable;
+	/* The earliest day after as_of on which a status could differ with no
+	 * record dated after as_of (graft_failure / delayed from the day
+	 * after a deadline); EF_DAY_NEVER if none. Records dated after as_of
+	 * are the caller's (ef_timeline_next_record). */
+	ef_day next_change;
 };
 
 /* Evaluate transplant tp (one of tl->transplants) as of as_of. tp may be an

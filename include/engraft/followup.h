@@ -55,9 +55,15 @@ struct ef_fu_entry {
 struct ef_fu_list {
 	struct ef_fu_entry *v;
 	size_t n, cap;
-	ef_day next_change;     /* as ef_findings.next_change (rules.h) */
 	ef_day day0;           /* the HCT sequence's day 0 (else the cellular
 				* therapy's); EF_NO_DAY when there is none */
+	/* The earliest day after as_of on which evaluating the same timeline
+	 * could give a different result (any entry added or removed, any
+	 * field: status, due_on, done_on, time point, reason); EF_DAY_NEVER if none.
+	 * Never later than the true next change, as_of + 1 only when the
+	 * result moves daily (docs/architecture.md, "When findings can
+	 * change"). */
+	ef_day next_change;
 };
 
 void ef_fu_list_init(struct ef_fu_list *l);

@@ -35,6 +35,11 @@ struct ef_ms_status {
 	enum ef_qual qual;    /* and its value (canonical unit) */
 	double value;
 	int undecidable;      /* missed because the qualifier leaves it open */
+	/* The earliest day after as_of on which this status could differ with
+	 * no record dated after as_of: the window opens (lo), or closes without
+	 * a result (hi + 1); EF_DAY_NEVER if none. Records dated after as_of
+	 * are the caller's (ef_timeline_next_record). */
+	ef_day next_change;
 };
 
 /* Evaluate milestone m for transplant tp (day 0) as of as_of.

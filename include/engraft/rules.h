@@ -78,15 +78,22 @@ struct ef_finding {
 struct ef_findings {
 	struct ef_finding *v;
 	size_t n, cap;
-	/* The earliest day after as_of on which the same timeline could give
-	 * other findings (EF_DAY_NEVER: none). */
-	ef_day next_change;
 	/* Why every open alert of the patient resolves ("" when the findings
 	 * decide alone): the patient is not in this clinic's care as of the
 	 * date (engraft/vital.h: "deceased on DATE", "transferred on DATE",
 	 * "lost to follow-up on DATE"), so there are no findings. Recorded in
 	 * the alert history with each resolution. */
 	char resolve_reason[64];
+	/* The earliest day after as_of on which evaluating the same timeline
+	 * could give a different result (any finding added or removed, any
+	 * field: rule, subject, severity, due_on, message; resolve_reason);
+	 * EF_DAY_NEVER if none. Only what findings show counts: a blocked
+	 * dose's moving due date or an upcoming time point turning due do
+	 * not (the forecast's and the calendar's own next_change do).
+	 * Never later than the true next change, as_of + 1 only when the
+	 * result moves daily (docs/architecture.md, "When findings can
+	 * change"). */
+	ef_day next_change;
 };
 
 void ef_findings_init(struct ef_findings *f);

@@ -173,4 +173,11 @@ void ef_timeline_free(struct ef_timeline *tl);
  * or NULL if none. */
 const struct ef_transplant *ef_current_transplant(const struct ef_timeline *tl, ef_day as_of);
 
+/* The earliest day after as_of of any record in the timeline (any date
+ * column: transplants, labs, transfusions, doses, GVHD assessments,
+ * immunosuppression starts and stops, IVIG, status rows, follow-ups done),
+ * EF_DAY_NEVER when none: every evaluation as of a date ignores what is
+ * dated later, so its result can change on that day. */
+ef_day ef_timeline_next_record(const struct ef_timeline *tl, ef_day as_of);
+
 #endif

@@ -65,7 +65,13 @@ struct ef_due {
 struct ef_due_list {
 	struct ef_due *v;
 	size_t n, cap;
-	ef_day next_change;     /* as ef_findings.next_change (rules.h) */
+	/* The earliest day after as_of on which evaluating the same timeline
+	 * could give a different result (any entry added or removed, any
+	 * field: status, due_on, dose, live, reason); EF_DAY_NEVER if none.
+	 * Never later than the true next change, as_of + 1 only when the
+	 * result moves daily (docs/architecture.md, "When findings can
+	 * change"). */
+	ef_day next_change;
 };
 
 struct ef_live_gate {
@@ -76,6 +82,12 @@ struct ef_live_gate {
 	 * EF_NO_DAY when a non-date condition fails. */
 	ef_day date;
 	char reason[EF_REASON_LEN]; /* closed: every failed condition */
+	/* The earliest day after `on` on which the gate (open, date, reason)
+	 * could differ with the same records (a date-based condition ends:
+	 * months after a transplant, an immunosuppression stop or an IVIG,
+	 * active acute GVHD's window); EF_DAY_NEVER if none. Records dated
+	 * after `on` are the caller's (ef_timeline_next_record). */
+	ef_day next_change;
 };
 
 /* The gate for transplant tp on date `on`. Pure; never fails. */

@@ -195,8 +195,11 @@ static int eval_anc(const struct ef_timeline *tl, const struct ef_transplant *tp
 		out->status = EF_ENGRAFT_ENGRAFTED;
 	else if (missed(r, out->anc_deadline, as_of))
 		out->status = EF_ENGRAFT_GRAFT_FAILURE;
-	else
+	else {
 		out->status = EF_ENGRAFT_PENDING;
+		if (missed(r, out->anc_deadline, out->anc_deadline + 1)) /* missed from the day after it */
+			ef_until(&out->next_change, as_of, out->anc_deadline + 1);
+	}
 	free(ok);
 	free(d);
 	return EF_OK;
@@ -278,8 +281,11 @@ static int eval_plt(const struct ef_timeline *tl, const struct ef_transplant *tp
 		out->plt_status = EF_PLT_ENGRAFTED;
 	else if (missed(r, out->plt_deadline, as_of))
 		out->plt_status = EF_PLT_DELAYED;
-	else
+	else {
 		out->plt_status = EF_PLT_PENDING;
+		if (missed(r, out->plt_deadline, out->plt_deadline + 1)) /* missed from the day after it */
+			ef_until(&out->next_change, as_of, out->plt_deadline + 1);
+	}
 	return EF_OK;
 }
 
@@ -292,6 +298,7 @@ int ef_engraftment_eval(const struct ef_timeline *tl, const struct ef_transplant
 	memset(out, 0, sizeof *out);
 	out->day0 = tp->day0;
 	out->secondary_failure = EF_NO_DAY;
+	out->next_change = EF_DAY_NEVER;
 	recovery_init(&out->anc, ef_ref_num(ref, EF_P_ANC_THRESHOLD));
 	recovery_init(&out->plt, ef_ref_num(ref, EF_P_PLT_THRESHOLD));
 	recovery_init(&out->plt_high, ef_ref_num(ref, EF_P_PLT_THRESHOLD_HIGH));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engraft/vital.h"
+#include "internal.h"
 
 #define MAX_MONTHS_AHEAD (12 * 150) /* no time point beyond a lifetime */
 
@@ -20,6 +21,7 @@ void ef_fu_list_init(struct ef_fu_list *l)
 {
 	memset(l, 0, sizeof *l);
 	l->day0 = EF_NO_DAY;
+	l->next_change = EF_DAY_NEVER;
 }
 
 void ef_fu_list_free(struct ef_fu_list *l)
@@ -83,6 +85,7 @@ struct cal {
 	ef_day as_of, day0;
 	int grace;
 	struct ef_fu_list *out;
+	ef_day *shown; /* overdue entries' next change (internal.h) */
 	struct ef_err *err;
 };
 
@@ -110,6 +113,11 @@ static int point(struct cal *c, const char *item, const char *tp, ef_day due, in
 	e.due_on = due;
 	e.done_on = done;
 	e.registry = registry;
+	if (done == EF_NO_DAY) { /* due on its date, overdue after the grace days */
+		ef_until(&c->out->next_change, c->as_of, due);
+		ef_until(&c->out->next_change, c->as_of, due + c->grace + 1);
+		ef_until(c->shown, c->as_of, due + c->grace + 1);
+	}
 	if (done != EF_NO_DAY)
 		e.status = EF_FU_DONE;
 	else if (due > c->as_of)
@@ -208,9 +216,17 @@ static int registry_items(struct cal *c, enum ef_track track, enum ef_hct_type t
 int ef_followup_calendar(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
 			 struct ef_fu_list *out, struct ef_err *err)
 {
+	ef_day shown;
+	return ef_followup_calendar_shown(tl, ref, as_of, out, &shown, err);
+}
+
+int ef_followup_calendar_shown(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
+			       struct ef_fu_list *out, ef_day *shown, struct ef_err *err)
+{
 	out->n = 0;
-	out->next_change = as_of + 1;
 	out->day0 = EF_NO_DAY;
+	out->next_change = ef_timeline_next_record(tl, as_of); /* what is dated later counts then */
+	*shown = out->next_change;
 	const struct ef_transplant *tp = ef_followup_day0(tl, as_of), *ct = ef_followup_ct_day0(tl, as_of);
 	struct ef_vital v;
 	ef_vital_status(tl, as_of, &v);
@@ -220,7 +236,7 @@ int ef_followup_calendar(const struct ef_timeline *tl, const struct ef_reference
 	const enum ef_track track = (enum ef_track)ef_ref_int(ref, EF_P_REGISTRY_TRACK);
 	out->day0 = tp ? tp->day0 : ct ? ct->day0 : EF_NO_DAY;
 	if (tp) {
-		struct cal c = {tl, ref, as_of, tp->day0, grace, out, err};
+		struct cal c = {tl, ref, as_of, tp->day0, grace, out, shown, err};
 		for (size_t i = 0; i < ref->n_screening; i++) {
 			if (!(ref->screening[i].types & (1u << tp->type)))
 				continue;
@@ -233,7 +249,7 @@ int ef_followup_calendar(const struct ef_timeline *tl, const struct ef_reference
 			return rc;
 	}
 	if (ct) { /* the cellular therapy's own forms (CIBMTR Form 4100) */
-		struct cal c = {tl, ref, as_of, ct->day0, grace, out, err};
+		struct cal c = {tl, ref, as_of, ct->day0, grace, out, shown, err};
 		return registry_items(&c, track, EF_HCT_CELLULAR_THERAPY);
 	}
 	return EF_OK;

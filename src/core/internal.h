@@ -30,6 +30,18 @@ int ef_day_series(const struct ef_timeline *tl, enum ef_test test, ef_day lo, ef
 ef_day ef_transplant_last_day(const struct ef_timeline *tl, const struct ef_transplant *tp,
 			      ef_day as_of);
 
+/* ef_vaccines_forecast and ef_followup_calendar for the rules, which see
+ * only some entries (due and overdue doses, overdue time points): *shown is
+ * the earliest day after as_of on which those could change (never later
+ * than out->next_change; a blocked dose's moving date is not one). */
+struct ef_due_list;
+struct ef_fu_list;
+struct ef_reference;
+int ef_vaccines_forecast_shown(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
+			       struct ef_due_list *out, ef_day *shown, struct ef_err *err);
+int ef_followup_calendar_shown(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
+			       struct ef_fu_list *out, ef_day *shown, struct ef_err *err);
+
 /* "<0.1", "0.6", ">1000" with %g. */
 void ef_format_value(char *buf, size_t size, enum ef_qual q, double v);
 

@@ -58,9 +58,11 @@ int ef_milestone_eval(const struct ef_timeline *tl, const struct ef_transplant *
 {
 	memset(out, 0, sizeof *out);
 	out->day = EF_NO_DAY;
+	out->next_change = EF_DAY_NEVER;
 	out->lo = tp->day0 + m->window_start;
 	out->hi = tp->day0 + m->window_end;
 	out->open = as_of >= out->lo;
+	ef_until(&out->next_change, as_of, out->lo); /* it opens */
 	if (!(m->types & (1u << tp->type))) {
 		out->state = EF_MS_NOT_APPLICABLE;
 		return EF_OK;
@@ -76,6 +78,7 @@ int ef_milestone_eval(const struct ef_timeline *tl, const struct ef_transplant *
 	if (n == 0) {
 		if (as_of > out->hi)
 			out->state = EF_MS_MISSED;
+		ef_until(&out->next_change, as_of, out->hi + 1); /* it closes with no result */
 		return EF_OK;
 	}
 	const struct ef_dayval *last = &v[n - 1];

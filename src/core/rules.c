@@ -74,6 +74,7 @@ int ef_severity_parse(const char *s, enum ef_severity *out)
 void ef_findings_init(struct ef_findings *f)
 {
 	memset(f, 0, sizeof *f);
+	f->next_change = EF_DAY_NEVER;
 }
 
 void ef_findings_free(struct ef_findings *f)
@@ -137,6 +138,7 @@ static int engraftment_rules(struct ctx *c)
 		return rc;
 	char subj[11], d[11];
 	ef_date_format(c->tp->day0, subj);
+	ef_until(&c->out->next_change, c->as_of, e.next_change); /* a deadline passes */
 	if (e.status == EF_ENGRAFT_GRAFT_FAILURE) {
 		ef_date_format(e.anc_deadline, d);
 		rc = emit(c, EF_RULE_NEUTROPHIL_ENGRAFTMENT_MISSED, subj, e.anc_deadline,
@@ -170,6 +172,8 @@ static int milestone(struct ctx *c, const struct ef_milestone *m)
 {
 	struct ef_ms_status ms;
 	int rc = ef_milestone_eval(c->tl, c->tp, m, c->as_of, &ms, c->err);
+	if (rc == EF_OK && ms.state == EF_MS_PENDING) /* missed once the window closes */
+		ef_until(&c->out->next_change, c->as_of, ms.hi + 1);
 	if (rc || ms.state != EF_MS_MISSED)
 		return rc;
 	char d1[11], d2[11], val[32];
@@ -232,13 +236,18 @@ static ef_day latest_lab(const struct ef_timeline *tl, enum ef_test t, ef_day lo
 static int monitoring(struct ctx *c, const struct ef_monitor *m)
 {
 	ef_day day0 = c->tp->day0, from = day0 + m->from_day;
-	if (!(m->types & (1u << c->tp->type)) || c->as_of < from ||
-	    (m->to_day >= 0 && c->as_of > day0 + m->to_day))
+	if (!(m->types & (1u << c->tp->type)))
 		return EF_OK;
 	ef_day last = latest_lab(c->tl, m->test, day0, c->as_of);
 	ef_day anchor = last > from ? last : from;
 	ef_day due = anchor + m->max_interval_days;
-	if (c->as_of <= due)
+	/* overdue from due + 1 (due >= from) to the window's last day */
+	if (m->to_day < 0 || due < day0 + m->to_day) {
+		ef_until(&c->out->next_change, c->as_of, due + 1);
+		if (m->to_day >= 0)
+			ef_until(&c->out->next_change, c->as_of, day0 + m->to_day + 1);
+	}
+	if (c->as_of < from || (m->to_day >= 0 && c->as_of > day0 + m->to_day) || c->as_of <= due)
 		return EF_OK;
 	char d[11], l[11], span[40];
 	ef_date_format(due, d);
@@ -262,7 +271,9 @@ static int vaccine_due(struct ctx *c)
 {
 	struct ef_due_list l;
 	ef_due_list_init(&l);
-	int rc = ef_vaccines_forecast(c->tl, c->ref, c->as_of, &l, c->err);
+	ef_day shown;
+	int rc = ef_vaccines_forecast_shown(c->tl, c->ref, c->as_of, &l, &shown, c->err);
+	ef_until(&c->out->next_change, c->as_of, shown);
 	for (size_t i = 0; rc == EF_OK && i < l.n; i++) {
 		const struct ef_due *e = &l.v[i];
 		char subj[EF_SUBJECT_LEN], d[11];
@@ -285,7 +296,9 @@ static int followup_overdue(struct ctx *c)
 {
 	struct ef_fu_list l;
 	ef_fu_list_init(&l);
-	int rc = ef_followup_calendar(c->tl, c->ref, c->as_of, &l, c->err);
+	ef_day shown;
+	int rc = ef_followup_calendar_shown(c->tl, c->ref, c->as_of, &l, &shown, c->err);
+	ef_until(&c->out->next_change, c->as_of, shown);
 	for (size_t i = 0; rc == EF_OK && i < l.n; i++) {
 		const struct ef_fu_entry *e = &l.v[i];
 		if (e->status != EF_FU_OVERDUE)
@@ -463,7 +476,7 @@ int ef_rules_evaluate(const struct ef_timeline *tl, const struct ef_reference *r
 {
 	struct ctx c = {tl, ref, ef_current_transplant(tl, as_of), as_of, out, err};
 	out->n = 0;
-	out->next_change = as_of + 1;
+	out->next_change = ef_timeline_next_record(tl, as_of); /* what is dated later counts then */
 	struct ef_vital v;
 	ef_vital_status(tl, as_of, &v);
 	ef_vital_reason(&v, out->resolve_reason, sizeof out->resolve_reason);

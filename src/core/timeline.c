@@ -129,3 +129,31 @@ const struct ef_transplant *ef_current_transplant(const struct ef_timeline *tl, 
 	}
 	return best;
 }
+
+ef_day ef_timeline_next_record(const struct ef_timeline *tl, ef_day as_of)
+{
+	ef_day nc = EF_DAY_NEVER;
+	for (size_t i = 0; i < tl->n_transplants; i++)
+		ef_until(&nc, as_of, tl->transplants[i].day0);
+	for (size_t i = 0; i < tl->n_labs; i++)
+		ef_until(&nc, as_of, tl->labs[i].day);
+	for (size_t i = 0; i < tl->n_transfusions; i++)
+		ef_until(&nc, as_of, tl->transfusions[i].day);
+	for (size_t i = 0; i < tl->n_doses; i++)
+		ef_until(&nc, as_of, tl->doses[i].day);
+	for (size_t i = 0; i < tl->n_acute; i++)
+		ef_until(&nc, as_of, tl->acute[i].day);
+	for (size_t i = 0; i < tl->n_chronic; i++)
+		ef_until(&nc, as_of, tl->chronic[i].day);
+	for (size_t i = 0; i < tl->n_is; i++) {
+		ef_until(&nc, as_of, tl->is[i].start);
+		ef_until(&nc, as_of, tl->is[i].stop);
+	}
+	for (size_t i = 0; i < tl->n_ivig; i++)
+		ef_until(&nc, as_of, tl->ivig[i].day);
+	for (size_t i = 0; i < tl->n_status; i++)
+		ef_until(&nc, as_of, tl->status[i].day);
+	for (size_t i = 0; i < tl->n_followups; i++)
+		ef_until(&nc, as_of, tl->followups[i].day);
+	return nc;
+}

@@ -8,6 +8,7 @@
 
 #include "engraft/gvhd.h"
 #include "engraft/vital.h"
+#include "internal.h"
 
 /* EF_NO_DAY is INT32_MIN, so it loses every max(). */
 static ef_day later(ef_day a, ef_day b)
@@ -54,6 +55,7 @@ static ef_day gate_one(const struct ef_transplant *t, const struct ef_reference 
 	if (floor != EF_NO_DAY && ok <= floor)
 		return ok;
 	*dates = later(*dates, ok);
+	ef_until(&g->next_change, on, ok);
 	if (on < ok) {
 		char d[11];
 		ef_date_format(t->day0, d);
@@ -107,6 +109,7 @@ static int gate_is(const struct ef_timeline *tl, const struct ef_reference *ref,
 	int months = ef_ref_int(ref, EF_P_LIVE_IS_OFF_MONTHS);
 	ef_day ok = ef_ref_add_months(ref, last_stop, months);
 	*dates = later(*dates, ok);
+	ef_until(&g->next_change, on, ok);
 	if (on < ok) {
 		char d[11];
 		ef_date_format(last_stop, d);
@@ -128,6 +131,7 @@ static void gate_ivig(const struct ef_timeline *tl, const struct ef_reference *r
 	int months = ef_ref_int(ref, EF_P_LIVE_IVIG_MONTHS);
 	ef_day ok = ef_ref_add_months(ref, last, months);
 	*dates = later(*dates, ok);
+	ef_until(&g->next_change, on, ok);
 	if (on < ok) {
 		char d[11];
 		ef_date_format(last, d);
@@ -213,6 +217,8 @@ static int gate_gvhd(const struct ef_timeline *tl, const struct ef_reference *re
 		append(g->reason, sizeof g->reason, "active acute GVHD (grade %s on %s)",
 		       ef_agvhd_grade_str(ef_agvhd_grade_of(a)), d);
 		active = 1;
+		/* inactive once its window ends */
+		ef_until(&g->next_change, on, a->day + ef_ref_int(ref, EF_P_ACUTE_ACTIVE_DAYS) + 1);
 	} else {
 		*dates = later(*dates, since);
 	}
@@ -237,6 +243,7 @@ void ef_live_gate_eval(const struct ef_timeline *tl, const struct ef_transplant 
 	ef_day date_based = EF_NO_DAY, gvhd = EF_NO_DAY;
 	memset(out, 0, sizeof *out);
 	out->open = 1;
+	out->next_change = EF_DAY_NEVER;
 	gate_transplant(tl, tp, ref, on, out, &date_based);
 	int nodate = gate_is(tl, ref, on, out, &date_based);
 	gate_ivig(tl, ref, on, out, &date_based);
@@ -364,9 +371,11 @@ static void schedule_date(const struct ef_reference *ref, const struct ef_timeli
 
 /* The prerequisite of r (after_series). Returns 1 when it is met: then
  * c has its date. Returns 0 when fewer than after_dose doses were given:
- * *earliest is the earliest date r could follow (EF_NO_DAY if unknown). */
+ * *earliest is the earliest date r could follow (EF_NO_DAY if unknown),
+ * the first missing dose given on max(its due date, from): from is as_of,
+ * or a later day to ask when *earliest would move (forecast_series). */
 static int prerequisite(const struct ef_timeline *tl, const struct ef_transplant *tp,
-			const struct ef_reference *ref, ef_day as_of, const struct ef_vaccine_rule *r,
+			const struct ef_reference *ref, ef_day as_of, ef_day from, const struct ef_vaccine_rule *r,
 			struct cand *c, ef_day *earliest, struct ef_err *err, int *rc)
 {
 	ef_day *days;
@@ -394,7 +403,7 @@ static int prerequisite(const struct ef_timeline *tl, const struct ef_transplant
 			return 0;
 		struct cand pc = {EF_NO_DAY, ""};
 		schedule_date(ref, tl, tp, pr, prev, k - 1, &pc);
-		prev = k == (int)n + 1 ? later(pc.day, as_of) : pc.day;
+		prev = k == (int)n + 1 ? later(pc.day, from) : pc.day;
 	}
 	*earliest = prev + after_days;
 	return 0;
@@ -431,13 +440,52 @@ struct forecast_ctx {
 	ef_day as_of;
 	int chronic;
 	struct ef_live_gate gate;
+	ef_day *shown; /* the next change of the due and overdue entries (internal.h) */
 };
 
-static void set_status(const struct forecast_ctx *fc, struct ef_due *e)
+/* The due date of a dose blocked by its prerequisite (r) were the first
+ * missing prerequisite dose given on max(its due date, from): the latest of
+ * floor and the prerequisite's earliest. */
+static ef_day due_from(const struct forecast_ctx *fc, const struct ef_vaccine_rule *r, ef_day floor, ef_day from,
+		       struct ef_err *err, int *rc)
 {
+	struct cand c = {EF_NO_DAY, ""};
+	ef_day earliest;
+	prerequisite(fc->tl, fc->tp, fc->ref, fc->as_of, from, r, &c, &earliest, err, rc);
+	return later(floor, earliest);
+}
+
+/* The first day after as_of on which that due date (due_on as of as_of)
+ * moves: it never gets earlier for a later `from`, so bisect. Not moved
+ * within two centuries: that day, which is early enough. */
+static ef_day prerequisite_moves(const struct forecast_ctx *fc, const struct ef_vaccine_rule *r, ef_day floor,
+				 ef_day due_on, struct ef_err *err, int *rc)
+{
+	ef_day lo = fc->as_of, hi = fc->as_of + 2 * 36525; /* not moved on lo */
+	if (due_from(fc, r, floor, hi, err, rc) == due_on)
+		return hi;
+	while (!*rc && hi - lo > 1) {
+		ef_day mid = lo + (hi - lo) / 2;
+		if (due_from(fc, r, floor, mid, err, rc) != due_on)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/* The due date's status, and the days it changes: due on due_on, overdue
+ * after the grace days. */
+static void set_status(const struct forecast_ctx *fc, struct ef_due *e, ef_day *nc)
+{
+	int grace = ef_ref_int(fc->ref, EF_P_OVERDUE_GRACE_DAYS);
+	if (e->due_on != EF_NO_DAY) {
+		ef_until(nc, fc->as_of, e->due_on);
+		ef_until(nc, fc->as_of, e->due_on + grace + 1);
+	}
 	if (e->due_on > fc->as_of)
 		e->status = EF_DUE_UPCOMING;
-	else if (fc->as_of > e->due_on + ef_ref_int(fc->ref, EF_P_OVERDUE_GRACE_DAYS))
+	else if (fc->as_of > e->due_on + grace)
 		e->status = EF_DUE_OVERDUE;
 	else
 		e->status = EF_DUE_DUE;
@@ -465,18 +513,20 @@ static int forecast_series(const struct forecast_ctx *fc, const char *series, st
 	struct cand c = {EF_NO_DAY, ""};
 	schedule_date(fc->ref, fc->tl, fc->tp, r, prev, (int)n, &c);
 	int blocked = 0, nodate = 0;
-	ef_day bound = c.day;
+	/* blocked: due on the latest of bound and the prerequisite's earliest */
+	ef_day bound = c.day, earliest = EF_NO_DAY, nc = EF_DAY_NEVER;
 	if (r->after_series[0]) {
-		ef_day earliest;
-		if (!prerequisite(fc->tl, fc->tp, fc->ref, fc->as_of, r, &c, &earliest, err, &rc)) {
+		if (!prerequisite(fc->tl, fc->tp, fc->ref, fc->as_of, fc->as_of, r, &c, &earliest, err, &rc)) {
 			if (rc)
 				return rc;
 			blocked = 1;
 			nodate |= earliest == EF_NO_DAY;
-			bound = later(bound, earliest);
 			append(e.reason, sizeof e.reason, "needs %s:%d first", r->after_series, r->after_dose);
 		}
 	}
+	if (r->live) /* the gate decides blocked, the reason or the date */
+		ef_until(&nc, fc->as_of, fc->gate.next_change);
+	ef_day shown = nc; /* what changes due and overdue entries */
 	if (r->live && !fc->gate.open) {
 		blocked = 1;
 		nodate |= fc->gate.date == EF_NO_DAY;
@@ -489,28 +539,52 @@ static int forecast_series(const struct forecast_ctx *fc, const char *series, st
 	}
 	if (blocked) {
 		e.status = EF_DUE_BLOCKED;
-		e.due_on = nodate ? EF_NO_DAY : later(bound, c.day);
+		bound = later(bound, c.day);
+		e.due_on = nodate ? EF_NO_DAY : later(bound, earliest);
 	} else {
 		e.due_on = c.day;
 		snprintf(e.reason, sizeof e.reason, "%s", c.basis);
-		set_status(fc, &e);
+		set_status(fc, &e, &nc);
+		shown = nc;
 	}
-	if (too_old(fc->ref, fc->tl, r, e.due_on == EF_NO_DAY ? c.day : e.due_on, fc->as_of))
-		return EF_OK;
+	ef_day age_on = e.due_on == EF_NO_DAY ? c.day : e.due_on;
+	if (too_old(fc->ref, fc->tl, r, age_on, fc->as_of))
+		return EF_OK; /* and stays so: neither the date nor as_of goes back */
+	if (r->max_age_years >= 0 && fc->tl->patient.birth != EF_NO_DAY) { /* too old from then */
+		ef_day limit = ef_ref_add_months(fc->ref, fc->tl->patient.birth, 12 * (r->max_age_years + 1));
+		ef_until(&nc, fc->as_of, limit);
+		if (!blocked)
+			ef_until(&shown, fc->as_of, limit);
+	}
+	if (blocked && !nodate && earliest != EF_NO_DAY) { /* the prerequisite's date may move */
+		ef_until(&nc, fc->as_of, prerequisite_moves(fc, r, bound, e.due_on, err, &rc));
+		if (rc)
+			return rc;
+	}
+	ef_until(&out->next_change, fc->as_of, nc);
+	ef_until(fc->shown, fc->as_of, shown);
 	return list_push(out, &e, err);
 }
 
 int ef_vaccines_forecast(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
 			 struct ef_due_list *out, struct ef_err *err)
 {
+	ef_day shown;
+	return ef_vaccines_forecast_shown(tl, ref, as_of, out, &shown, err);
+}
+
+int ef_vaccines_forecast_shown(const struct ef_timeline *tl, const struct ef_reference *ref, ef_day as_of,
+			       struct ef_due_list *out, ef_day *shown, struct ef_err *err)
+{
 	out->n = 0;
-	out->next_change = as_of + 1;
+	out->next_change = ef_timeline_next_record(tl, as_of); /* what is dated later counts then */
+	*shown = out->next_change;
 	const struct ef_transplant *tp = ef_current_transplant(tl, as_of);
 	struct ef_vital v;
 	ef_vital_status(tl, as_of, &v);
 	if (!tp || !v.in_care) /* a patient out of care is on no worklist */
 		return EF_OK;
-	struct forecast_ctx fc = {tl, tp, ref, as_of, ef_with_chronic_gvhd(tl, tp, ref, as_of), {0}};
+	struct forecast_ctx fc = {tl, tp, ref, as_of, ef_with_chronic_gvhd(tl, tp, ref, as_of), {0}, shown};
 	ef_live_gate_eval(tl, tp, ref, as_of, &fc.gate);
 	for (size_t i = 0; i < ref->n_rules; i++) {
 		const char *series = ref->rules[i].series;
@@ -529,6 +603,7 @@ int ef_vaccines_forecast(const struct ef_timeline *tl, const struct ef_reference
 void ef_due_list_init(struct ef_due_list *l)
 {
 	memset(l, 0, sizeof *l);
+	l->next_change = EF_DAY_NEVER;
 }
 
 void ef_due_list_free(struct ef_due_list *l)

@@ -311,6 +311,9 @@ START_TEST(incremental_check_equals_full_check)
 
 	set_today("2025-07-01");
 	both_check("the next day", &c);
+	/* only the patients a due date, deadline or window came for */
+	ck_assert_int_gt(c.evaluated, 0);
+	ck_assert_int_lt(c.evaluated, PATIENTS / 2);
 
 	set_today("2025-07-15");
 	both_check("the day of the imports, before them", &c);
