@@ -18,33 +18,39 @@
 -- comma-separated: the filters by severity, rule and typed words are
 -- decided from them without reading the alerts.
 --
+-- name is the patient's "Family, Given" (the list shows it and `/` looks
+-- in it: a join with patients for each row cost more than the rest of a
+-- scan); the trigger below keeps it when a name is corrected.
+--
 -- The table is derived data, not audited (audit.c audits the alerts
 -- themselves); it is filled here from the alerts already there. IF NOT
--- EXISTS and OR REPLACE: the tests that fake an older schema run this
--- again over a database that has it.
+-- EXISTS, DROP ... IF EXISTS and OR REPLACE: the tests that fake an older
+-- schema run this again over a database that has it.
 
 CREATE TABLE IF NOT EXISTS alert_groups (
   patient_id  INTEGER PRIMARY KEY REFERENCES patients(id),
   mrn         TEXT NOT NULL,
+  name        TEXT NOT NULL,
   open_key    TEXT,
   all_key     TEXT NOT NULL,
   open_alerts TEXT NOT NULL,
   all_alerts  TEXT NOT NULL,
   CHECK (length(mrn) BETWEEN 1 AND 63
+    AND length(name) BETWEEN 4 AND 256
     AND (open_key IS NULL OR length(open_key) = 2 OR length(open_key) = 12)
     AND (length(all_key) = 2 OR length(all_key) = 12)
     AND (open_key IS NULL) = (open_alerts = ''))
 ) STRICT;
 
-CREATE INDEX IF NOT EXISTS alert_groups_open ON alert_groups (open_key, mrn) WHERE open_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS alert_groups_all ON alert_groups (all_key, mrn);
+-- Covering: a walk of the list in its order (a typed filter's count)
+-- reads the index alone, not the table row by row.
+CREATE INDEX IF NOT EXISTS alert_groups_open ON alert_groups (open_key, mrn, name, open_alerts)
+  WHERE open_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS alert_groups_all ON alert_groups (all_key, mrn, name, all_alerts);
 
--- `r` steps through the rules present: the next one after a rule is one
--- seek per status.
-CREATE INDEX IF NOT EXISTS alerts_status_rule ON alerts (status, rule);
 
-INSERT OR REPLACE INTO alert_groups (patient_id, mrn, open_key, all_key, open_alerts, all_alerts)
-SELECT p.id, p.mrn, min(CASE WHEN a.status = 'open' THEN a.k END), min(a.k),
+INSERT OR REPLACE INTO alert_groups (patient_id, mrn, name, open_key, all_key, open_alerts, all_alerts)
+SELECT p.id, p.mrn, p.family_name || ', ' || p.given_name, min(CASE WHEN a.status = 'open' THEN a.k END), min(a.k),
        coalesce(group_concat(CASE WHEN a.status = 'open' THEN a.t END, ','), ''), group_concat(a.t, ',')
 FROM (SELECT patient_id, status,
              CASE severity WHEN 'critical' THEN '0' WHEN 'warning' THEN '1' ELSE '2' END
@@ -53,5 +59,49 @@ FROM (SELECT patient_id, status,
       FROM alerts) a
 JOIN patients p ON p.id = a.patient_id
 GROUP BY p.id;
+
+DROP TRIGGER IF EXISTS alert_groups_name;
+CREATE TRIGGER alert_groups_name AFTER UPDATE OF family_name, given_name ON patients
+BEGIN
+  UPDATE alert_groups SET name = NEW.family_name || ', ' || NEW.given_name WHERE patient_id = NEW.id;
+END;
+
+-- How many alerts there are of each status, severity and rule: the list's
+-- title counts the clinic's open alerts, and those a severity or rule
+-- filter shows, without counting hundreds of thousands of index entries.
+-- Kept by the triggers below on every change to an alert.
+CREATE TABLE IF NOT EXISTS alert_counts (
+  status   TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  rule     TEXT NOT NULL,
+  n        INTEGER NOT NULL CHECK (n >= 0),
+  PRIMARY KEY (status, severity, rule)
+) STRICT, WITHOUT ROWID;
+
+DELETE FROM alert_counts;
+INSERT INTO alert_counts (status, severity, rule, n)
+SELECT status, severity, rule, count(*) FROM alerts GROUP BY status, severity, rule;
+
+DROP TRIGGER IF EXISTS alert_counts_insert;
+CREATE TRIGGER alert_counts_insert AFTER INSERT ON alerts
+BEGIN
+  INSERT INTO alert_counts (status, severity, rule, n) VALUES (NEW.status, NEW.severity, NEW.rule, 1)
+    ON CONFLICT (status, severity, rule) DO UPDATE SET n = n + 1;
+END;
+
+DROP TRIGGER IF EXISTS alert_counts_update;
+CREATE TRIGGER alert_counts_update AFTER UPDATE OF status, severity, rule ON alerts
+WHEN OLD.status IS NOT NEW.status OR OLD.severity IS NOT NEW.severity OR OLD.rule IS NOT NEW.rule
+BEGIN
+  UPDATE alert_counts SET n = n - 1 WHERE status = OLD.status AND severity = OLD.severity AND rule = OLD.rule;
+  INSERT INTO alert_counts (status, severity, rule, n) VALUES (NEW.status, NEW.severity, NEW.rule, 1)
+    ON CONFLICT (status, severity, rule) DO UPDATE SET n = n + 1;
+END;
+
+DROP TRIGGER IF EXISTS alert_counts_delete;
+CREATE TRIGGER alert_counts_delete AFTER DELETE ON alerts
+BEGIN
+  UPDATE alert_counts SET n = n - 1 WHERE status = OLD.status AND severity = OLD.severity AND rule = OLD.rule;
+END;
 
 PRAGMA user_version = 18;

@@ -102,8 +102,15 @@ int store_alert_groups_page(struct store *s, const struct store_alert_filter *f,
 int store_alert_group_get(struct store *s, const struct store_alert_filter *f, int64_t patient_id,
 			  struct store_alert_group *g, int *found, struct ef_err *err);
 
+/* Every group that has alerts passing f, in list order (one walk of the
+ * list: for a filter, its count and its window at once). */
+typedef int (*store_alert_group_fn)(void *ctx, const struct store_alert_group *g, struct ef_err *err);
+int store_alert_groups_each(struct store *s, const struct store_alert_filter *f, store_alert_group_fn fn, void *ctx,
+			    struct ef_err *err);
+
 /* The alerts in the filter's scope (open or every status; one patient or
- * all) and those of them that pass its severity, rule and words. */
+ * all) and those of them that pass its severity, rule and words (from
+ * schema 018's alert_counts; words: every group is looked at). */
 int store_alert_groups_count(struct store *s, const struct store_alert_filter *f, long *total, long *shown,
 			     struct ef_err *err);
 

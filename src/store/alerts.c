@@ -178,8 +178,8 @@ static int resolved(struct store *s, int64_t id, ef_day as_of, const char *reaso
 static int refresh_group(struct store *s, int64_t patient_id, struct ef_err *err)
 {
 	static const char sql[] =
-		"INSERT OR REPLACE INTO alert_groups (patient_id, mrn, open_key, all_key, open_alerts, all_alerts) "
-		"SELECT p.id, p.mrn, min(CASE WHEN a.status = 'open' THEN a.k END), min(a.k), "
+		"INSERT OR REPLACE INTO alert_groups (patient_id, mrn, name, open_key, all_key, open_alerts, all_alerts) "
+		"SELECT p.id, p.mrn, p.family_name || ', ' || p.given_name, min(CASE WHEN a.status = 'open' THEN a.k END), min(a.k), "
 		"coalesce(group_concat(CASE WHEN a.status = 'open' THEN a.t END, ','), ''), group_concat(a.t, ',') "
 		"FROM (SELECT patient_id, status, " SEV_RANK("") " || coalesce('0' || due_on, '1') AS k, "
 		"rule || ':' || substr(severity, 1, 1) AS t FROM alerts WHERE patient_id = ?1) a "
@@ -473,11 +473,6 @@ static void gfilter_init(struct gfilter *g, const struct store_alert_filter *f)
 		snprintf(g->needle, sizeof g->needle, ":%c", sev_letter[sev]);
 }
 
-static int gfilter_any(const struct gfilter *g)
-{
-	return g->needle[0] || g->nw;
-}
-
 /* ?3 the needle, ?4..?7 the words: a superset of the groups that pass
  * (eval_group decides alert by alert). */
 static void bind_prefilter(sqlite3_stmt *st, const struct gfilter *g)
@@ -528,40 +523,43 @@ static void eval_group(const struct gfilter *g, const char *alerts, struct store
 	}
 }
 
-/* Columns: patient_id, key, mrn, family_name, given_name, alerts. */
+/* A text column into dst, cut to its size (the schema's limits keep it
+ * within): the walk's hot path, without snprintf. */
+static void col_copy(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+	size_t n = v ? (size_t)sqlite3_column_bytes(st, col) : 0;
+	if (n >= size)
+		n = size - 1;
+	if (n)
+		memcpy(dst, v, n);
+	dst[n] = '\0';
+}
+
+/* Columns: patient_id, key, mrn, name, alerts. */
 static void group_row(sqlite3_stmt *st, const struct gfilter *g, struct store_alert_group *out)
 {
 	out->patient_id = sqlite3_column_int64(st, 0);
-	col_text(out->key, sizeof out->key, st, 1);
-	col_text(out->mrn, sizeof out->mrn, st, 2);
-	const char *fam = (const char *)sqlite3_column_text(st, 3);
-	const char *giv = (const char *)sqlite3_column_text(st, 4);
-	snprintf(out->name, sizeof out->name, "%s, %s", fam ? fam : "", giv ? giv : "");
-	const char *alerts = (const char *)sqlite3_column_text(st, 5);
+	col_copy(out->key, sizeof out->key, st, 1);
+	col_copy(out->mrn, sizeof out->mrn, st, 2);
+	col_copy(out->name, sizeof out->name, st, 3);
+	const char *alerts = (const char *)sqlite3_column_text(st, 4);
 	eval_group(g, alerts ? alerts : "", out);
 }
 
+#define G_WORD(A, N) "AND (?" N " IS NULL OR instr(lower(mrn || char(10) || name || char(10) || " A "), ?" N ")) "
 #define G_SELECT(K, A)                                                                                     \
-	"SELECT g.patient_id, g." K ", g.mrn, p.family_name, p.given_name, g." A " "                         \
-	"FROM alert_groups g JOIN patients p ON p.id = g.patient_id WHERE g." K " IS NOT NULL "              \
-	"AND (?3 IS NULL OR instr(',' || g." A ", ?3)) "                                                     \
-	"AND (?4 IS NULL OR instr(lower(g.mrn || char(10) || p.family_name || ', ' || p.given_name "         \
-	"|| char(10) || g." A "), ?4)) "                                                                     \
-	"AND (?5 IS NULL OR instr(lower(g.mrn || char(10) || p.family_name || ', ' || p.given_name "         \
-	"|| char(10) || g." A "), ?5)) "                                                                     \
-	"AND (?6 IS NULL OR instr(lower(g.mrn || char(10) || p.family_name || ', ' || p.given_name "         \
-	"|| char(10) || g." A "), ?6)) "                                                                     \
-	"AND (?7 IS NULL OR instr(lower(g.mrn || char(10) || p.family_name || ', ' || p.given_name "         \
-	"|| char(10) || g." A "), ?7)) "
+	"SELECT patient_id, " K ", mrn, name, " A " FROM alert_groups WHERE " K " IS NOT NULL "                \
+	"AND (?3 IS NULL OR instr(',' || " A ", ?3)) " G_WORD(A, "4") G_WORD(A, "5") G_WORD(A, "6") G_WORD(A, "7")
 #define G_PAGES(K, A)                                                                                      \
-	G_SELECT(K, A) "ORDER BY g." K ", g.mrn",                                                            \
-	G_SELECT(K, A) "ORDER BY g." K " DESC, g.mrn DESC",                                                  \
-	G_SELECT(K, A) "AND (g." K ", g.mrn) > (?1, ?2) ORDER BY g." K ", g.mrn",                             \
-	G_SELECT(K, A) "AND (g." K ", g.mrn) < (?1, ?2) ORDER BY g." K " DESC, g.mrn DESC"
+	G_SELECT(K, A) "ORDER BY " K ", mrn",                                                                \
+	G_SELECT(K, A) "ORDER BY " K " DESC, mrn DESC",                                                      \
+	G_SELECT(K, A) "AND (" K ", mrn) > (?1, ?2) ORDER BY " K ", mrn",                                     \
+	G_SELECT(K, A) "AND (" K ", mrn) < (?1, ?2) ORDER BY " K " DESC, mrn DESC"
 
 static const char *const group_pages[8] = {G_PAGES("open_key", "open_alerts"), G_PAGES("all_key", "all_alerts")};
-static const char group_one_open[] = G_SELECT("open_key", "open_alerts") "AND g.patient_id = ?1";
-static const char group_one_all[] = G_SELECT("all_key", "all_alerts") "AND g.patient_id = ?1";
+static const char group_one_open[] = G_SELECT("open_key", "open_alerts") "AND patient_id = ?1";
+static const char group_one_all[] = G_SELECT("all_key", "all_alerts") "AND patient_id = ?1";
 static const char group_scan_open[] = G_SELECT("open_key", "open_alerts");
 static const char group_scan_all[] = G_SELECT("all_key", "all_alerts");
 
@@ -634,28 +632,61 @@ int store_alert_groups_page(struct store *s, const struct store_alert_filter *f,
 	return rc;
 }
 
+int store_alert_groups_each(struct store *s, const struct store_alert_filter *f, store_alert_group_fn fn, void *ctx,
+			    struct ef_err *err)
+{
+	struct gfilter gf;
+	gfilter_init(&gf, f);
+	struct store_alert_group g;
+	if (f->patient_id) {
+		int found, rc = group_one(s, &gf, f->patient_id, &g, &found, err);
+		return rc == EF_OK && found ? fn(ctx, &g, err) : rc;
+	}
+	sqlite3_stmt *st = store_stmt(s, group_pages[f->history ? 4 : 0], err);
+	if (!st)
+		return EF_DB;
+	bind_prefilter(st, &gf);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		group_row(st, &gf, &g);
+		if (g.n > 0 && (rc = fn(ctx, &g, err))) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? EF_OK : store_dberr(s, err, "read the alert list");
+	sqlite3_reset(st);
+	return rc;
+}
+
 int store_alert_groups_count(struct store *s, const struct store_alert_filter *f, long *total, long *shown,
 			     struct ef_err *err)
 {
-	static const char open_sql[] = "SELECT count(*) FROM alerts WHERE status = 'open'";
-	static const char all_sql[] = "SELECT count(*) FROM alerts";
-	static const char one_sql[] = "SELECT count(*) FROM alerts WHERE patient_id = ?1 AND (?2 OR status = 'open')";
+	/* alert_counts (schema 018): the clinic's, by status, severity and rule */
+	static const char clinic_sql[] = "SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN (?2 IS NULL OR severity = ?2) "
+					 "AND (?3 IS NULL OR rule = ?3) THEN n END), 0) FROM alert_counts "
+					 "WHERE (?1 OR status = 'open')";
+	static const char one_sql[] = "SELECT count(*), count(CASE WHEN (?2 IS NULL OR severity = ?2) "
+				      "AND (?3 IS NULL OR rule = ?3) THEN 1 END) FROM alerts "
+				      "WHERE patient_id = ?4 AND (?1 OR status = 'open')";
 	struct gfilter gf;
 	gfilter_init(&gf, f);
-	sqlite3_stmt *st = store_stmt(s, f->patient_id ? one_sql : f->history ? all_sql : open_sql, err);
+	sqlite3_stmt *st = store_stmt(s, f->patient_id ? one_sql : clinic_sql, err);
 	if (!st)
 		return EF_DB;
-	if (f->patient_id) {
-		sqlite3_bind_int64(st, 1, f->patient_id);
-		sqlite3_bind_int(st, 2, f->history != 0);
-	}
+	sqlite3_bind_int(st, 1, f->history != 0);
+	store_bind_opt(st, 2, f->severity >= 0 && f->severity <= EF_SEV_INFO ? ef_severity_str(f->severity) : NULL);
+	store_bind_opt(st, 3, f->rule);
+	if (f->patient_id)
+		sqlite3_bind_int64(st, 4, f->patient_id);
 	int rc = sqlite3_step(st);
 	*total = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	*shown = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 1) : 0;
 	rc = rc == SQLITE_ROW ? EF_OK : store_dberr(s, err, "count alerts");
 	sqlite3_reset(st);
-	*shown = *total;
-	if (rc || !gfilter_any(&gf))
+	if (rc || !gf.nw)
 		return rc;
+	/* words: alert by alert, every group */
 	*shown = 0;
 	struct store_alert_group g;
 	if (f->patient_id) {
@@ -727,11 +758,8 @@ int store_alert_items(struct store *s, const struct store_alert_filter *f, const
 int store_alert_next_rule(struct store *s, const struct store_alert_filter *f, const char *after, char out[40],
 			  struct ef_err *err)
 {
-	static const char open_sql[] = "SELECT min(rule) FROM alerts WHERE status = 'open' AND rule > ?1";
-	static const char all_sql[] =
-		"SELECT min(r) FROM (SELECT min(rule) AS r FROM alerts WHERE status = 'open' AND rule > ?1 "
-		"UNION ALL SELECT min(rule) FROM alerts WHERE status = 'acknowledged' AND rule > ?1 "
-		"UNION ALL SELECT min(rule) FROM alerts WHERE status = 'resolved' AND rule > ?1)";
+	static const char open_sql[] = "SELECT min(rule) FROM alert_counts WHERE status = 'open' AND n > 0 AND rule > ?1";
+	static const char all_sql[] = "SELECT min(rule) FROM alert_counts WHERE n > 0 AND rule > ?1";
 	static const char one_sql[] =
 		"SELECT min(rule) FROM alerts WHERE patient_id = ?2 AND rule > ?1 AND (?3 OR status = 'open')";
 	sqlite3_stmt *st = store_stmt(s, f->patient_id ? one_sql : f->history ? all_sql : open_sql, err);

@@ -494,10 +494,111 @@ static int prune_marks(struct app *a, struct alerts_st *st)
 	return EF_OK;
 }
 
+/* The window as the patients g[0..n), the selection on the row of g[at]
+ * (past the end: the last line). */
+static int window_set(struct app *a, struct alerts_st *st, const struct store_alert_group *g, size_t n, int more_before,
+		      int more_after, size_t at)
+{
+	window_clear(st);
+	while (n > st->patcap)
+		if (grow(&st->pats, &st->patcap, st->patcap, sizeof *st->pats))
+			return oom(a);
+	for (size_t i = 0; i < n; i++) {
+		int rc = pat_fill(a, st, &st->pats[i], &g[i]);
+		if (rc) {
+			window_clear(st);
+			return rc;
+		}
+		st->npat = i + 1;
+	}
+	st->more_before = more_before;
+	st->more_after = more_after;
+	int rc = rebuild_lines(a, st);
+	if (rc)
+		return rc;
+	int line = 0;
+	for (size_t p = 0; p < at && p < st->npat; p++)
+		line += pat_lines(&st->pats[p]);
+	st->cur = line < (int)st->nlines ? line : (st->nlines ? (int)st->nlines - 1 : 0);
+	return ensure(a, st);
+}
+
+/* One walk of a filtered list: the count of its alerts, the patients just
+ * before a position and from it on, and the first ones. */
+struct walk {
+	const struct store_alert_group *at; /* NULL: none */
+	size_t cap;
+	struct store_alert_group *ring, *after, *first;
+	size_t before, nafter, after_all, nfirst;
+	long shown;
+};
+
+static int group_before(const struct store_alert_group *g, const struct store_alert_group *at)
+{
+	int c = strcmp(g->key, at->key);
+	return c < 0 || (c == 0 && strcmp(g->mrn, at->mrn) < 0);
+}
+
+static int walk_one(void *ctx, const struct store_alert_group *g, struct ef_err *err)
+{
+	(void)err;
+	struct walk *w = ctx;
+	w->shown += g->n;
+	if (w->nfirst < w->cap)
+		w->first[w->nfirst++] = *g;
+	if (w->at && group_before(g, w->at)) {
+		w->ring[w->before++ % w->cap] = *g;
+	} else {
+		if (w->nafter < w->cap)
+			w->after[w->nafter++] = *g;
+		w->after_all++;
+	}
+	return EF_OK;
+}
+
+/* A filtered list around position at (NULL: from the first), in one walk;
+ * fallback: the first patients instead (*placed 0 when at was given). */
+static int window_walk(struct app *a, struct alerts_st *st, const struct store_alert_group *at, struct walk *w)
+{
+	memset(w, 0, sizeof *w);
+	w->at = at;
+	w->cap = batch(st) + (size_t)margin(st);
+	struct store_alert_group *buf = malloc(4 * w->cap * sizeof *buf);
+	if (!buf)
+		return oom(a);
+	w->ring = buf;
+	w->after = buf + w->cap;
+	w->first = buf + 2 * w->cap;
+	struct store_alert_group *list = buf + 3 * w->cap;
+	struct store_alert_filter f = the_filter(st);
+	int rc = store_alert_groups_each(a->s, &f, walk_one, w, &a->err);
+	if (rc == EF_OK) {
+		size_t nb = w->before < w->cap ? w->before : w->cap, n = 0;
+		size_t keep_before = nb < (size_t)margin(st) ? nb : (size_t)margin(st);
+		for (size_t i = w->before - keep_before; i < w->before; i++)
+			list[n++] = w->ring[i % w->cap];
+		size_t na = w->nafter < w->cap - n ? w->nafter : w->cap - n;
+		memcpy(list + n, w->after, na * sizeof *list);
+		rc = window_set(a, st, list, n + na, w->before > keep_before, w->after_all > na, keep_before);
+	}
+	w->ring = w->after = NULL;
+	/* keep the first ones for the fallback: move them to the front */
+	if (rc == EF_OK)
+		memmove(buf, w->first, w->nfirst * sizeof *buf);
+	w->first = buf;
+	if (rc) {
+		free(buf);
+		w->first = NULL;
+	}
+	return rc;
+}
+
 /* The list again (after a filter changed, an acknowledgement, the history
  * key): the window around where the selection was, the selection on the
  * first of its line and its neighbours still listed (else the first line),
- * at the same place on the screen; the counts again. */
+ * at the same place on the screen; the counts again. A filtered list is
+ * walked once (its count needs every patient); an unfiltered one is read
+ * by keyset and counted by the store. */
 static int reposition(struct app *a, struct screen *s)
 {
 	struct alerts_st *st = s->st;
@@ -511,25 +612,34 @@ static int reposition(struct app *a, struct screen *s)
 	int rc = prune_marks(a, st);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < st->npat; i++) /* the marks as they are now */
-		st->pats[i].marked = 0;
 	struct store_alert_filter f = the_filter(st);
-	if (rc == EF_OK && have_at) { /* the selected patient may have moved (its worst alert acknowledged) */
+	if (have_at) { /* the selected patient may have moved (its worst alert acknowledged) */
 		struct store_alert_group now;
 		int found = 0;
 		rc = store_alert_group_get(a->s, &f, at.patient_id, &now, &found, &a->err);
 		if (rc == EF_OK && found)
 			at = now;
 	}
-	if (rc == EF_OK)
+	/* words: the count looks at every patient, so the window comes from
+	 * the same walk; a severity or a rule is counted by the store */
+	int walk = st->filter[0] != '\0' && strspn(st->filter, " ") < strlen(st->filter);
+	struct walk w = {0};
+	if (rc == EF_OK && walk)
+		rc = window_walk(a, st, have_at ? &at : NULL, &w);
+	else if (rc == EF_OK)
 		rc = have_at ? window_at(a, st, &at) : window_end(a, st, 0);
 	int found = -1;
 	for (size_t k = 0; rc == EF_OK && k < nwant && found < 0; k++)
 		for (size_t i = 0; i < st->nlines && found < 0; i++)
 			if (line_key(st, &st->lines[i]) == want[k])
 				found = (int)i;
-	if (rc == EF_OK && found < 0 && have_at)
-		rc = window_end(a, st, 0); /* nothing near is listed: the first line */
+	if (rc == EF_OK && found < 0 && have_at) { /* nothing near is listed: the first line */
+		if (walk)
+			rc = window_set(a, st, w.first, w.nfirst, 0, w.nfirst < w.before + w.after_all, 0);
+		else
+			rc = window_end(a, st, 0);
+	}
+	free(w.first);
 	if (rc == EF_OK && found >= 0) {
 		st->cur = found;
 		rc = ensure(a, st);
@@ -540,8 +650,11 @@ static int reposition(struct app *a, struct screen *s)
 		else
 			st->scroll = st->cur > offset ? st->cur - offset : 0;
 	}
+	struct store_alert_filter counted = {st->history, st->patient_id, st->sev, st->rule, NULL};
 	if (rc == EF_OK)
-		rc = store_alert_groups_count(a->s, &f, &st->total, &st->shown, &a->err);
+		rc = store_alert_groups_count(a->s, &counted, &st->total, &st->shown, &a->err);
+	if (walk)
+		st->shown = w.shown;
 	if (rc) {
 		window_clear(st);
 		return rc;
