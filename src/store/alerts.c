@@ -548,7 +548,10 @@ static void group_row(sqlite3_stmt *st, const struct gfilter *g, struct store_al
 	eval_group(g, alerts ? alerts : "", out);
 }
 
-#define G_WORD(A, N) "AND (?" N " IS NULL OR instr(lower(mrn || char(10) || name || char(10) || " A "), ?" N ")) "
+/* a word (bound in lower case): in the MRN, the name, or a rule (rules are
+ * upper case, so the word in upper case against the kept list) */
+#define G_WORD(A, N)                                                                                       \
+	"AND (?" N " IS NULL OR instr(lower(mrn), ?" N ") OR instr(lower(name), ?" N ") OR instr(" A ", upper(?" N "))) "
 #define G_SELECT(K, A)                                                                                     \
 	"SELECT patient_id, " K ", mrn, name, " A " FROM alert_groups WHERE " K " IS NOT NULL "                \
 	"AND (?3 IS NULL OR instr(',' || " A ", ?3)) " G_WORD(A, "4") G_WORD(A, "5") G_WORD(A, "6") G_WORD(A, "7")
