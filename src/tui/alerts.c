@@ -38,8 +38,9 @@ struct alert_row {
  * filters. */
 struct apat {
 	struct store_alert_group g;
-	struct alert_row *rows;
+	struct alert_row *rows; /* read when needed: expanded, selected, marked */
 	size_t nrows;
+	int loaded;
 	int expanded;
 	int marked;
 };
@@ -208,21 +209,39 @@ static int add_row(void *ctx, const struct store_alert_item *it, struct ef_err *
 	return EF_OK;
 }
 
-/* A group of the store as a patient of the window, with its alerts. */
+/* A patient's alerts that pass the filters, read once (a collapsed row
+ * shows the group's counts: most of the window never needs them). */
+static int pat_rows(struct app *a, struct alerts_st *st, struct apat *p)
+{
+	if (p->loaded)
+		return EF_OK;
+	struct store_alert_filter f = the_filter(st);
+	struct rows_ctx c = {p, 0, st};
+	p->marked = 0;
+	int rc = store_alert_items(a->s, &f, &p->g, add_row, &c, &a->err);
+	if (rc) {
+		free(p->rows);
+		p->rows = NULL;
+		p->nrows = 0;
+		p->marked = 0;
+		for (size_t i = 0; i < st->nmarks; i++)
+			p->marked += st->marks[i].it.patient_id == p->g.patient_id;
+		return rc;
+	}
+	p->loaded = 1;
+	return EF_OK;
+}
+
+/* A group of the store as a patient of the window (its alerts read when
+ * it is expanded). */
 static int pat_fill(struct app *a, struct alerts_st *st, struct apat *p, const struct store_alert_group *g)
 {
 	memset(p, 0, sizeof *p);
 	p->g = *g;
 	p->expanded = is_open(st, g->patient_id);
-	struct store_alert_filter f = the_filter(st);
-	struct rows_ctx c = {p, 0, st};
-	int rc = store_alert_items(a->s, &f, g, add_row, &c, &a->err);
-	if (rc) {
-		free(p->rows);
-		p->rows = NULL;
-		p->nrows = 0;
-	}
-	return rc;
+	for (size_t i = 0; i < st->nmarks; i++)
+		p->marked += st->marks[i].it.patient_id == g->patient_id;
+	return p->expanded ? pat_rows(a, st, p) : EF_OK;
 }
 
 static void pats_free(struct alerts_st *st, size_t from, size_t to)
@@ -435,13 +454,14 @@ static const struct alert_row *cur_row(const struct alerts_st *st)
 	return &st->pats[l->pat].rows[l->row];
 }
 
-/* Read the selected alert in full for the detail lines, if not read yet. */
+/* Read the selected alert in full for the detail lines, if not read yet
+ * (a patient's row: their alerts, which the lines list). */
 static int read_selected(struct app *a, struct alerts_st *st)
 {
 	const struct alert_row *r = cur_row(st);
 	if (!r) {
 		st->sel.alert_id = 0;
-		return EF_OK;
+		return st->nlines ? pat_rows(a, st, &st->pats[st->lines[st->cur].pat]) : EF_OK;
 	}
 	if (st->sel.alert_id == r->it.alert_id)
 		return EF_OK;
@@ -474,10 +494,12 @@ static int prune_marks(struct app *a, struct alerts_st *st)
 	int found = 0;
 	memset(&p, 0, sizeof p);
 	int rc = store_alert_group_get(a->s, &f, st->marks[0].it.patient_id, &g, &found, &a->err);
-	if (rc == EF_OK && found)
-		rc = pat_fill(a, st, &p, &g);
-	if (rc)
+	if (rc == EF_OK && found && (rc = pat_fill(a, st, &p, &g)) == EF_OK)
+		rc = pat_rows(a, st, &p);
+	if (rc) {
+		free(p.rows);
 		return rc;
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < st->nmarks; i++) {
 		int keep = 0;
@@ -913,6 +935,10 @@ static enum action mark(struct app *a, struct screen *s)
 			st->cur++; /* Space, Space, Space marks a patient's alerts in turn */
 	} else {
 		int all = 1, any = 0;
+		if (pat_rows(a, st, p)) {
+			tui_msg_err(a, &a->err);
+			return ACTION_REDRAW;
+		}
 		for (size_t i = 0; i < p->nrows; i++)
 			if (p->rows[i].it.status != EF_ALERT_RESOLVED) {
 				any = 1;
@@ -943,6 +969,10 @@ static enum action expand(struct app *a, struct screen *s, int open)
 	struct apat *p = &st->pats[pat];
 	if (set_open(st, p->g.patient_id, open)) {
 		ef_errf(&a->err, EF_DB, "out of memory");
+		tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
+	}
+	if (open && pat_rows(a, st, p)) {
 		tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	}
