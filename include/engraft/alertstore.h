@@ -63,4 +63,79 @@ typedef int (*store_alert_fn)(void *ctx, const struct store_alert *a, struct ef_
 int store_alerts_each(struct store *s, ef_day as_of, const char *mrn, int flags, store_alert_fn fn, void *ctx,
 		      struct ef_err *err);
 
+/* ---- the alert list, a page at a time (schema/018_alert_groups.sql) ----
+ *
+ * The TUI's alert list groups alerts by patient, worst first: a patient's
+ * place is their worst alert's (critical, warning, info; then the earliest
+ * due date, none last), then their MRN. Each patient with alerts has one
+ * row of alert_groups, rewritten by store_alerts_apply and store_alert_ack
+ * in the same transaction as the alerts; the list reads it by keyset (a
+ * page after or before a position), never every alert. The as-of date of
+ * store_alerts_each plays no part: alerts are never raised after today. */
+
+struct store_alert_filter {
+	int history;        /* every status (default: open only) */
+	int64_t patient_id; /* one patient's (0: every patient) */
+	int severity;       /* -1: every severity, else an enum ef_severity */
+	const char *rule;   /* NULL or "": every rule */
+	const char *text;   /* NULL or "": no words; else each blank-separated word
+			       occurs in the MRN, the "Family, Given" name or the
+			       rule of the alert (ASCII letters without regard to case) */
+};
+
+/* A patient in the list: where (key, mrn), who, and how many of their
+ * alerts pass the filter. */
+struct store_alert_group {
+	int64_t patient_id;
+	char key[16];  /* the order: see schema 018 */
+	char mrn[64];
+	char name[260]; /* "Family, Given" */
+	int n, n_sev[3];
+};
+
+/* Up to max groups that have alerts passing f, in list order after
+ * `from` (NULL: from the first), or with backward before it, nearest
+ * first (NULL: from the last). *n: how many were written. */
+int store_alert_groups_page(struct store *s, const struct store_alert_filter *f, const struct store_alert_group *from,
+			    int backward, struct store_alert_group *out, size_t max, size_t *n, struct ef_err *err);
+
+/* One patient's group (*found 0: none of their alerts passes f). */
+int store_alert_group_get(struct store *s, const struct store_alert_filter *f, int64_t patient_id,
+			  struct store_alert_group *g, int *found, struct ef_err *err);
+
+/* Every group that has alerts passing f, in list order (one walk of the
+ * list: for a filter, its count and its window at once). */
+typedef int (*store_alert_group_fn)(void *ctx, const struct store_alert_group *g, struct ef_err *err);
+int store_alert_groups_each(struct store *s, const struct store_alert_filter *f, store_alert_group_fn fn, void *ctx,
+			    struct ef_err *err);
+
+/* The alerts in the filter's scope (open or every status; one patient or
+ * all) and those of them that pass its severity, rule and words (from
+ * schema 018's alert_counts; words: every group is looked at). */
+int store_alert_groups_count(struct store *s, const struct store_alert_filter *f, long *total, long *shown,
+			     struct ef_err *err);
+
+/* A listed alert: the columns the list shows (message and reason: read
+ * the selected one with store_alert_get). */
+struct store_alert_item {
+	int64_t alert_id, patient_id;
+	char rule[40];
+	char subject[32];
+	enum ef_severity severity;
+	enum ef_alert_status status;
+	char due_on[11];
+};
+
+/* The alerts of group g that pass f, worst first (severity, due date,
+ * none last, alert id). */
+typedef int (*store_alert_item_fn)(void *ctx, const struct store_alert_item *it, struct ef_err *err);
+int store_alert_items(struct store *s, const struct store_alert_filter *f, const struct store_alert_group *g,
+		      store_alert_item_fn fn, void *ctx, struct ef_err *err);
+
+/* The first rule after `after` ("": the first) by name among the alerts in
+ * the filter's scope (its severity, rule and words play no part); "" after
+ * the last. */
+int store_alert_next_rule(struct store *s, const struct store_alert_filter *f, const char *after, char out[40],
+			  struct ef_err *err);
+
 #endif

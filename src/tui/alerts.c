@@ -7,7 +7,15 @@
  * status). Space or `m` marks alerts of one patient; `A` acknowledges the
  * marked alerts (or the selected one) with one required reason and an
  * optional until date (ackform, app_ack_alerts: all or none). The selected
- * alert's full text and reason are wrapped in the lines at the bottom. */
+ * alert's full text and reason are wrapped in the lines at the bottom.
+ *
+ * The list is read a page at a time (issue 15: 434,675 open alerts at
+ * 100,000 patients): the screen holds a window of patients in list order,
+ * what it shows plus at least a page either side, read by keyset from the
+ * store (store_alert_groups_page, schema 018) and moved as the selection
+ * moves; Home and End read from either end. The filters are the store's
+ * (its query and the per-alert check); the counts in the title are counted
+ * once per open, reload or filter change. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,28 +27,21 @@ enum { MODE_NORMAL = 0, MODE_SEARCH = 1 };
 #define M_NORMAL (1u << MODE_NORMAL)
 #define M_SEARCH (1u << MODE_SEARCH)
 
-/* A list row: what the list shows (44,000 open alerts in a 10,000-patient
- * clinic: a full store_alert each, 2 KB of message and reason, was 120 MB).
- * The selected alert is read in full (sel) when the selection moves. */
+/* A listed alert: the columns the list shows. The selected alert is read
+ * in full (sel) when the selection moves. */
 struct alert_row {
-	int64_t alert_id, patient_id;
-	int pat;                 /* index into alerts_st.pats */
-	char rule[40];
-	char subject[32];
-	enum ef_severity severity;
-	enum ef_alert_status status;
-	char due_on[11];
+	struct store_alert_item it;
 	int marked;
-	int shown;               /* passes the filters */
 };
 
-/* A patient with alerts in the list (a group). */
+/* A patient in the window (a group), with its alerts that pass the
+ * filters. */
 struct apat {
-	int64_t patient_id;
-	char mrn[64];
-	char name[260];          /* "Family, Given" */
+	struct store_alert_group g;
+	struct alert_row *rows; /* read when needed: expanded, selected, marked */
+	size_t nrows;
+	int loaded;
 	int expanded;
-	int n, n_sev[3];         /* alerts that pass the filters, by severity */
 	int marked;
 };
 
@@ -50,20 +51,26 @@ struct aline {
 };
 
 struct alerts_st {
-	struct alert_row *rows;
-	size_t n, cap;
-	struct apat *pats;
+	struct apat *pats;       /* the window, in list order */
 	size_t npat, patcap;
+	int more_before, more_after; /* patients may be listed beyond the window */
 	struct aline *lines;
 	size_t nlines, linecap;
+	int64_t *open_ids;       /* patients whose alerts are shown (expanded) */
+	size_t nopen, opencap;
+	struct alert_row *marks; /* the marked alerts, all of one patient */
+	size_t nmarks, markcap;
+	char marks_mrn[64];
 	struct store_alert sel;  /* the selected alert in full (sel.alert_id 0: none read) */
 	int cur, scroll;
 	int history;             /* every status, not only open */
-	char mrn[64];            /* patient scope, "" = clinic */
+	int64_t patient_id;      /* patient scope, 0 = clinic */
+	char mrn[64];
 	char filter[128];        /* `/`: MRN, name or rule */
 	char before_search[128];
 	int sev;                 /* -1: every severity */
 	char rule[40];           /* "": every rule */
+	long total, shown;       /* alerts in the scope, and passing the filters */
 	int page;                /* list rows shown (draw) */
 	int clear_marks;         /* set by the ack form after it saved */
 };
@@ -98,129 +105,328 @@ static const struct keybind keys[] = {
 	KEYS_END,
 };
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
-
 static int filtered(const struct alerts_st *st)
 {
 	return st->filter[0] || st->sev >= 0 || st->rule[0];
 }
 
-/* ---- the patients of the rows: an open-addressing table by id ---- */
-struct pat_index {
-	int *slot;               /* pats index + 1, 0: empty */
-	size_t size;             /* a power of two */
-};
-
-static int pat_find(const struct apat *pats, const struct pat_index *ix, int64_t id, size_t *at)
+static struct store_alert_filter the_filter(const struct alerts_st *st)
 {
-	size_t h = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull) & (ix->size - 1);
-	while (ix->slot[h]) {
-		if (pats[ix->slot[h] - 1].patient_id == id) {
-			*at = h;
-			return ix->slot[h] - 1;
+	struct store_alert_filter f = {st->history, st->patient_id, st->sev, st->rule, st->filter};
+	return f;
+}
+
+static int oom(struct app *a)
+{
+	return ef_errf(&a->err, EF_DB, "out of memory");
+}
+
+/* Grow *v (of *cap elements of size sz) to hold n + 1. */
+static int grow(void *v, size_t *cap, size_t n, size_t sz)
+{
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? *cap * 2 : 16;
+	void *p = realloc(*(void **)v, c * sz);
+	if (!p)
+		return -1;
+	*(void **)v = p;
+	*cap = c;
+	return 0;
+}
+
+/* ---- which patients are expanded, which alerts marked ---- */
+
+static int is_open(const struct alerts_st *st, int64_t patient_id)
+{
+	for (size_t i = 0; i < st->nopen; i++)
+		if (st->open_ids[i] == patient_id)
+			return 1;
+	return 0;
+}
+
+static int set_open(struct alerts_st *st, int64_t patient_id, int open)
+{
+	for (size_t i = 0; i < st->nopen; i++)
+		if (st->open_ids[i] == patient_id) {
+			if (!open)
+				st->open_ids[i] = st->open_ids[--st->nopen];
+			return 0;
 		}
-		h = (h + 1) & (ix->size - 1);
-	}
-	*at = h;
+	if (!open)
+		return 0;
+	if (grow(&st->open_ids, &st->opencap, st->nopen, sizeof *st->open_ids))
+		return -1;
+	st->open_ids[st->nopen++] = patient_id;
+	return 0;
+}
+
+static int mark_index(const struct alerts_st *st, int64_t alert_id)
+{
+	for (size_t i = 0; i < st->nmarks; i++)
+		if (st->marks[i].it.alert_id == alert_id)
+			return (int)i;
 	return -1;
 }
 
-static int add(void *ctx, const struct store_alert *al, struct ef_err *err)
+static int set_mark(struct alerts_st *st, struct apat *p, struct alert_row *r, int on)
 {
-	struct alerts_st *st = ctx;
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 64;
-		struct alert_row *p = realloc(st->rows, cap * sizeof *p);
-		if (!p)
-			return ef_errf(err, EF_DB, "out of memory");
-		st->rows = p;
-		st->cap = cap;
+	int k = mark_index(st, r->it.alert_id);
+	if (on && k < 0) {
+		if (grow(&st->marks, &st->markcap, st->nmarks, sizeof *st->marks))
+			return -1;
+		if (!st->nmarks)
+			snprintf(st->marks_mrn, sizeof st->marks_mrn, "%s", p->g.mrn);
+		st->marks[st->nmarks] = *r;
+		st->marks[st->nmarks++].marked = 1;
+	} else if (!on && k >= 0) {
+		memmove(&st->marks[k], &st->marks[k + 1], (st->nmarks - (size_t)k - 1) * sizeof *st->marks);
+		st->nmarks--;
 	}
-	struct alert_row *r = &st->rows[st->n++];
-	memset(r, 0, sizeof *r);
-	r->alert_id = al->alert_id;
-	r->patient_id = al->patient_id;
-	r->pat = -1;
-	COPY(r->rule, al->rule);
-	COPY(r->subject, al->subject);
-	r->severity = al->severity;
-	r->status = al->status;
-	COPY(r->due_on, al->due_on);
+	p->marked += on - r->marked;
+	r->marked = on;
+	return 0;
+}
+
+/* ---- the window ---- */
+
+struct rows_ctx {
+	struct apat *p;
+	size_t cap;
+	const struct alerts_st *st;
+};
+
+static int add_row(void *ctx, const struct store_alert_item *it, struct ef_err *err)
+{
+	struct rows_ctx *c = ctx;
+	struct apat *p = c->p;
+	if (grow(&p->rows, &c->cap, p->nrows, sizeof *p->rows))
+		return ef_errf(err, EF_DB, "out of memory");
+	struct alert_row *r = &p->rows[p->nrows++];
+	r->it = *it;
+	r->marked = mark_index(c->st, it->alert_id) >= 0;
+	p->marked += r->marked;
 	return EF_OK;
 }
 
-/* The patients of the rows, in the order of their worst alert (the rows
- * come worst first), with their names; expanded and marks kept from the
- * old lists by id. */
-static int group(struct app *a, struct alerts_st *st, struct apat *old, size_t nold, const int64_t *marks,
-		 size_t nmarks)
+/* A patient's alerts that pass the filters, read once (a collapsed row
+ * shows the group's counts: most of the window never needs them). */
+static int pat_rows(struct app *a, struct alerts_st *st, struct apat *p)
 {
-	struct pat_index ix = {NULL, 16}, ox = {NULL, 16};
-	while (ix.size < 2 * st->n + 16)
-		ix.size *= 2;
-	while (ox.size < 2 * nold + 16)
-		ox.size *= 2;
-	ix.slot = calloc(ix.size, sizeof *ix.slot);
-	ox.slot = calloc(ox.size, sizeof *ox.slot);
-	if (!ix.slot || !ox.slot) {
-		free(ix.slot);
-		free(ox.slot);
-		return ef_errf(&a->err, EF_DB, "out of memory");
+	if (p->loaded)
+		return EF_OK;
+	struct store_alert_filter f = the_filter(st);
+	struct rows_ctx c = {p, 0, st};
+	p->marked = 0;
+	int rc = store_alert_items(a->s, &f, &p->g, add_row, &c, &a->err);
+	if (rc) {
+		free(p->rows);
+		p->rows = NULL;
+		p->nrows = 0;
+		p->marked = 0;
+		for (size_t i = 0; i < st->nmarks; i++)
+			p->marked += st->marks[i].it.patient_id == p->g.patient_id;
+		return rc;
 	}
-	for (size_t k = 0; k < nold; k++) {
-		size_t at;
-		if (pat_find(old, &ox, old[k].patient_id, &at) < 0)
-			ox.slot[at] = (int)k + 1;
-	}
-	int rc = EF_OK;
-	st->npat = 0;
-	for (size_t i = 0; i < st->n && rc == EF_OK; i++) {
-		struct alert_row *r = &st->rows[i];
-		size_t at;
-		int p = pat_find(st->pats, &ix, r->patient_id, &at);
-		if (p < 0) {
-			if (st->npat == st->patcap) {
-				size_t cap = st->patcap ? st->patcap * 2 : 32;
-				struct apat *np = realloc(st->pats, cap * sizeof *np);
-				if (!np) {
-					rc = ef_errf(&a->err, EF_DB, "out of memory");
-					break;
-				}
-				st->pats = np;
-				st->patcap = cap;
-			}
-			struct apat *ap = &st->pats[st->npat];
-			memset(ap, 0, sizeof *ap);
-			ap->patient_id = r->patient_id;
-			struct ef_patient pt;
-			if ((rc = store_patient_get(a->s, r->patient_id, &pt, &a->err)))
-				break;
-			COPY(ap->mrn, pt.mrn);
-			snprintf(ap->name, sizeof ap->name, "%s, %s", pt.family_name, pt.given_name);
-			size_t oat;
-			int o = pat_find(old, &ox, r->patient_id, &oat);
-			ap->expanded = o >= 0 ? old[o].expanded : st->mrn[0] != 0; /* one patient's list: open */
-			p = (int)st->npat++;
-			ix.slot[at] = p + 1;
-		}
-		r->pat = p;
-		for (size_t k = 0; k < nmarks; k++)
-			if (marks[k] == r->alert_id && r->status != EF_ALERT_RESOLVED)
-				r->marked = 1;
-	}
-	free(ix.slot);
-	free(ox.slot);
-	return rc;
+	p->loaded = 1;
+	return EF_OK;
 }
 
-static int line_key_eq(const struct alerts_st *st, const struct aline *l, int64_t key)
+/* A group of the store as a patient of the window (its alerts read when
+ * it is expanded). */
+static int pat_fill(struct app *a, struct alerts_st *st, struct apat *p, const struct store_alert_group *g)
 {
-	return l->row >= 0 ? st->rows[l->row].alert_id == key : -st->pats[l->pat].patient_id == key;
+	memset(p, 0, sizeof *p);
+	p->g = *g;
+	p->expanded = is_open(st, g->patient_id);
+	for (size_t i = 0; i < st->nmarks; i++)
+		p->marked += st->marks[i].it.patient_id == g->patient_id;
+	return p->expanded ? pat_rows(a, st, p) : EF_OK;
+}
+
+static void pats_free(struct alerts_st *st, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		free(st->pats[i].rows);
+}
+
+static int pat_lines(const struct apat *p)
+{
+	return 1 + (p->expanded ? (int)p->nrows : 0);
+}
+
+static int rebuild_lines(struct app *a, struct alerts_st *st)
+{
+	st->nlines = 0;
+	for (size_t p = 0; p < st->npat; p++)
+		for (int i = -1; i < (st->pats[p].expanded ? (int)st->pats[p].nrows : 0); i++) {
+			if (grow(&st->lines, &st->linecap, st->nlines, sizeof *st->lines))
+				return oom(a);
+			st->lines[st->nlines].pat = (int)p;
+			st->lines[st->nlines++].row = i;
+		}
+	if (st->cur >= (int)st->nlines)
+		st->cur = st->nlines ? (int)st->nlines - 1 : 0;
+	if (st->cur < 0)
+		st->cur = 0;
+	return EF_OK;
+}
+
+#define BATCH 24 /* patients read at a time (at least) */
+
+/* Read up to max patients after the window's last (or before its first),
+ * appended (prepended). */
+static int extend(struct app *a, struct alerts_st *st, int backward, size_t max)
+{
+	struct store_alert_group *g = malloc(max * sizeof *g);
+	if (!g)
+		return oom(a);
+	struct store_alert_filter f = the_filter(st);
+	const struct store_alert_group *from = st->npat ? &st->pats[backward ? 0 : st->npat - 1].g : NULL;
+	size_t n = 0;
+	int rc = store_alert_groups_page(a->s, &f, from, backward, g, max, &n, &a->err);
+	if (backward)
+		st->more_before = rc == EF_OK && n == max;
+	else
+		st->more_after = rc == EF_OK && n == max;
+	while (rc == EF_OK && st->npat + n > st->patcap) {
+		if (grow(&st->pats, &st->patcap, st->patcap, sizeof *st->pats))
+			rc = oom(a);
+	}
+	if (rc || !n) {
+		free(g);
+		return rc;
+	}
+	size_t at = backward ? 0 : st->npat;
+	if (backward)
+		memmove(&st->pats[n], &st->pats[0], st->npat * sizeof *st->pats);
+	int added = 0;
+	size_t done = 0;
+	for (; done < n && rc == EF_OK; done++) { /* backward: nearest first, so from the end */
+		struct apat *p = &st->pats[backward ? n - 1 - done : at + done];
+		rc = pat_fill(a, st, p, &g[done]);
+		if (rc == EF_OK)
+			added += pat_lines(p);
+	}
+	free(g);
+	if (rc) { /* keep the window as it was */
+		if (backward) {
+			for (size_t k = 0; k + 1 < done; k++)
+				free(st->pats[n - 1 - k].rows);
+			memmove(&st->pats[0], &st->pats[n], st->npat * sizeof *st->pats);
+		} else {
+			pats_free(st, at, at + done - 1);
+		}
+		return rc;
+	}
+	st->npat += n;
+	if (backward) {
+		st->cur += added;
+		st->scroll += added;
+	}
+	return rebuild_lines(a, st);
+}
+
+/* Lines kept beyond the selection on either side: the screen's page and
+ * a page more, and at least the neighbours near_keys looks for. */
+static int margin(const struct alerts_st *st)
+{
+	int m = 2 * (st->page > 0 ? st->page : 20);
+	return m < 32 ? 32 : m;
+}
+
+static size_t batch(const struct alerts_st *st)
+{
+	return st->page > BATCH ? (size_t)st->page : BATCH;
+}
+
+/* Read more around the selection where the window ends within a margin
+ * of it (and the list does not), and drop what lies far beyond. */
+static int ensure(struct app *a, struct alerts_st *st)
+{
+	int m = margin(st), rc = EF_OK;
+	while (rc == EF_OK && st->more_before && st->cur < m)
+		rc = extend(a, st, 1, batch(st));
+	while (rc == EF_OK && st->more_after && (int)st->nlines - 1 - st->cur < m)
+		rc = extend(a, st, 0, batch(st));
+	if (rc)
+		return rc;
+	/* drop patients whose lines all lie over two margins away */
+	size_t drop = 0;
+	int lines = 0;
+	while (drop + 1 < st->npat && lines + pat_lines(&st->pats[drop]) < st->cur - 2 * m)
+		lines += pat_lines(&st->pats[drop++]);
+	if (drop) {
+		pats_free(st, 0, drop);
+		memmove(&st->pats[0], &st->pats[drop], (st->npat - drop) * sizeof *st->pats);
+		st->npat -= drop;
+		st->cur -= lines;
+		st->scroll = st->scroll > lines ? st->scroll - lines : 0;
+		st->more_before = 1;
+	}
+	size_t keep = st->npat, had = st->npat + drop;
+	lines = (int)st->nlines - lines;
+	while (keep > 1 && lines - pat_lines(&st->pats[keep - 1]) > st->cur + 2 * m) {
+		lines -= pat_lines(&st->pats[keep - 1]);
+		keep--;
+	}
+	if (keep < st->npat) {
+		pats_free(st, keep, st->npat);
+		st->npat = keep;
+		st->more_after = 1;
+	}
+	return st->npat < had ? rebuild_lines(a, st) : EF_OK;
+}
+
+static void window_clear(struct alerts_st *st)
+{
+	pats_free(st, 0, st->npat);
+	st->npat = st->nlines = 0;
+	st->cur = st->scroll = 0;
+	st->more_before = st->more_after = 0;
+}
+
+/* The window from the first patient (end: to the last), the selection on
+ * the first line (the last). */
+static int window_end(struct app *a, struct alerts_st *st, int end)
+{
+	window_clear(st);
+	int rc = extend(a, st, end, batch(st) + (size_t)margin(st));
+	if (rc == EF_OK && end)
+		st->cur = st->nlines ? (int)st->nlines - 1 : 0;
+	return rc == EF_OK ? ensure(a, st) : rc;
+}
+
+/* The window around position g: the patients before it, then it (if it
+ * is still listed) and those after; the selection on the first line at or
+ * after g. */
+static int window_at(struct app *a, struct alerts_st *st, const struct store_alert_group *g)
+{
+	window_clear(st);
+	if (grow(&st->pats, &st->patcap, 0, sizeof *st->pats))
+		return oom(a);
+	memset(&st->pats[0], 0, sizeof st->pats[0]); /* a position to read from, not a patient */
+	st->pats[0].g = *g;
+	st->npat = 1;
+	int rc = extend(a, st, 1, (size_t)margin(st));
+	st->npat--; /* the position, last */
+	size_t before = st->npat;
+	if (rc == EF_OK)
+		rc = extend(a, st, 0, batch(st) + (size_t)margin(st));
+	if (rc == EF_OK)
+		rc = rebuild_lines(a, st);
+	if (rc)
+		return rc;
+	int line = 0;
+	for (size_t p = 0; p < before; p++)
+		line += pat_lines(&st->pats[p]);
+	st->cur = line < (int)st->nlines ? line : (st->nlines ? (int)st->nlines - 1 : 0);
+	return ensure(a, st);
 }
 
 static int64_t line_key(const struct alerts_st *st, const struct aline *l)
 {
-	return l->row >= 0 ? st->rows[l->row].alert_id : -st->pats[l->pat].patient_id;
+	return l->row >= 0 ? st->pats[l->pat].rows[l->row].it.alert_id : -st->pats[l->pat].g.patient_id;
 }
 
 /* The keys of the selected line, then of the lines after it, then of those
@@ -240,121 +446,29 @@ static size_t near_keys(const struct alerts_st *st, int64_t *out)
 	return k;
 }
 
-static int push_line(struct alerts_st *st, int pat, int row)
-{
-	if (st->nlines == st->linecap) {
-		size_t cap = st->linecap ? st->linecap * 2 : 64;
-		struct aline *l = realloc(st->lines, cap * sizeof *l);
-		if (!l)
-			return -1;
-		st->lines = l;
-		st->linecap = cap;
-	}
-	st->lines[st->nlines].pat = pat;
-	st->lines[st->nlines].row = row;
-	st->nlines++;
-	return 0;
-}
-
-/* Which rows pass the filters, the patients' counts, the lines (each
- * patient's row, then its alerts when expanded, in the order of the
- * patients' worst alerts); the selection on the first of `want` still
- * listed. A mark on a row the filters hide is dropped. */
-static int rebuild(struct app *a, struct alerts_st *st, const int64_t *want, size_t nwant)
-{
-	for (size_t p = 0; p < st->npat; p++) {
-		struct apat *ap = &st->pats[p];
-		ap->n = ap->marked = 0;
-		memset(ap->n_sev, 0, sizeof ap->n_sev);
-	}
-	for (size_t i = 0; i < st->n; i++) {
-		struct alert_row *r = &st->rows[i];
-		struct apat *ap = &st->pats[r->pat];
-		const char *texts[] = {ap->mrn, ap->name, r->rule};
-		r->shown = (st->sev < 0 || (int)r->severity == st->sev) && (!st->rule[0] || strcmp(r->rule, st->rule) == 0) &&
-			   tui_filter_match(st->filter, texts, NELEM(texts));
-		if (!r->shown) {
-			r->marked = 0;
-			continue;
-		}
-		ap->n++;
-		if ((unsigned)r->severity < 3)
-			ap->n_sev[r->severity]++;
-		ap->marked += r->marked;
-	}
-	/* rows are worst first: each patient's alerts in that order */
-	int *next = malloc((st->n ? st->n : 1) * sizeof *next), *first = malloc((st->npat ? st->npat : 1) * sizeof *first),
-	    *last = malloc((st->npat ? st->npat : 1) * sizeof *last);
-	if (!next || !first || !last) {
-		free(next);
-		free(first);
-		free(last);
-		return ef_errf(&a->err, EF_DB, "out of memory");
-	}
-	for (size_t p = 0; p < st->npat; p++)
-		first[p] = last[p] = -1;
-	for (size_t i = 0; i < st->n; i++) {
-		next[i] = -1;
-		if (!st->rows[i].shown)
-			continue;
-		int p = st->rows[i].pat;
-		if (last[p] < 0)
-			first[p] = (int)i;
-		else
-			next[last[p]] = (int)i;
-		last[p] = (int)i;
-	}
-	st->nlines = 0;
-	int rc = EF_OK;
-	for (size_t p = 0; p < st->npat && rc == EF_OK; p++) { /* pats are in the order of their worst alert */
-		if (first[p] < 0)
-			continue;
-		if (push_line(st, (int)p, -1))
-			rc = ef_errf(&a->err, EF_DB, "out of memory");
-		for (int i = first[p]; rc == EF_OK && st->pats[p].expanded && i >= 0; i = next[i])
-			if (push_line(st, (int)p, i))
-				rc = ef_errf(&a->err, EF_DB, "out of memory");
-	}
-	free(next);
-	free(first);
-	free(last);
-	if (rc)
-		return rc;
-	st->cur = 0;
-	for (size_t k = 0; k < nwant; k++) {
-		int found = -1;
-		for (size_t i = 0; i < st->nlines && found < 0; i++)
-			if (line_key_eq(st, &st->lines[i], want[k]))
-				found = (int)i;
-		if (found >= 0) {
-			st->cur = found;
-			break;
-		}
-	}
-	return EF_OK;
-}
-
 static const struct alert_row *cur_row(const struct alerts_st *st)
 {
 	if (!st->nlines || st->lines[st->cur].row < 0)
 		return NULL;
-	return &st->rows[st->lines[st->cur].row];
+	const struct aline *l = &st->lines[st->cur];
+	return &st->pats[l->pat].rows[l->row];
 }
 
-/* Read the selected alert in full for the detail lines, if not read yet. */
+/* Read the selected alert in full for the detail lines, if not read yet
+ * (a patient's row: their alerts, which the lines list). */
 static int read_selected(struct app *a, struct alerts_st *st)
 {
 	const struct alert_row *r = cur_row(st);
 	if (!r) {
 		st->sel.alert_id = 0;
-		return EF_OK;
+		return st->nlines ? pat_rows(a, st, &st->pats[st->lines[st->cur].pat]) : EF_OK;
 	}
-	if (st->sel.alert_id == r->alert_id)
+	if (st->sel.alert_id == r->it.alert_id)
 		return EF_OK;
 	int found = 0;
-	int rc = store_alert_get(a->s, r->alert_id, &st->sel, &found, &a->err);
+	int rc = store_alert_get(a->s, r->it.alert_id, &st->sel, &found, &a->err);
 	if (rc == EF_OK && !found)
-		rc = ef_errf(&a->err, EF_INVALID, "alert %lld is gone", (long long)r->alert_id);
+		rc = ef_errf(&a->err, EF_INVALID, "alert %lld is gone", (long long)r->it.alert_id);
 	if (rc)
 		st->sel.alert_id = 0;
 	return rc;
@@ -362,77 +476,238 @@ static int read_selected(struct app *a, struct alerts_st *st)
 
 static void set_title(struct screen *s, const struct alerts_st *st)
 {
-	size_t shown = 0;
-	for (size_t i = 0; i < st->n; i++)
-		shown += st->rows[i].shown;
-	int n = snprintf(s->title, sizeof s->title, "%s%s, %zu %s", st->mrn[0] ? "MRN " : "clinic", st->mrn, st->n,
+	int n = snprintf(s->title, sizeof s->title, "%s%s, %ld %s", st->mrn[0] ? "MRN " : "clinic", st->mrn, st->total,
 			 st->history ? "in the history" : "open");
 	if (filtered(st) && n > 0 && (size_t)n < sizeof s->title)
-		snprintf(s->title + n, sizeof s->title - (size_t)n, ", %zu shown", shown);
+		snprintf(s->title + n, sizeof s->title - (size_t)n, ", %ld shown", st->shown);
 }
 
-/* The lines again after a filter changed (no database). */
-static enum action refilter(struct app *a, struct screen *s)
+/* The marks that the filters hide, or that are no longer in the list (or
+ * resolved), are dropped. */
+static int prune_marks(struct app *a, struct alerts_st *st)
+{
+	if (!st->nmarks)
+		return EF_OK;
+	struct store_alert_filter f = the_filter(st);
+	struct store_alert_group g;
+	struct apat p;
+	int found = 0;
+	memset(&p, 0, sizeof p);
+	int rc = store_alert_group_get(a->s, &f, st->marks[0].it.patient_id, &g, &found, &a->err);
+	if (rc == EF_OK && found && (rc = pat_fill(a, st, &p, &g)) == EF_OK)
+		rc = pat_rows(a, st, &p);
+	if (rc) {
+		free(p.rows);
+		return rc;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < st->nmarks; i++) {
+		int keep = 0;
+		for (size_t j = 0; j < p.nrows && !keep; j++)
+			if (p.rows[j].it.alert_id == st->marks[i].it.alert_id && p.rows[j].it.status != EF_ALERT_RESOLVED) {
+				keep = 1;
+				st->marks[i].it = p.rows[j].it;
+			}
+		if (keep)
+			st->marks[k++] = st->marks[i];
+	}
+	st->nmarks = k;
+	free(p.rows);
+	return EF_OK;
+}
+
+/* The window as the patients g[0..n), the selection on the row of g[at]
+ * (past the end: the last line). */
+static int window_set(struct app *a, struct alerts_st *st, const struct store_alert_group *g, size_t n, int more_before,
+		      int more_after, size_t at)
+{
+	window_clear(st);
+	while (n > st->patcap)
+		if (grow(&st->pats, &st->patcap, st->patcap, sizeof *st->pats))
+			return oom(a);
+	for (size_t i = 0; i < n; i++) {
+		int rc = pat_fill(a, st, &st->pats[i], &g[i]);
+		if (rc) {
+			window_clear(st);
+			return rc;
+		}
+		st->npat = i + 1;
+	}
+	st->more_before = more_before;
+	st->more_after = more_after;
+	int rc = rebuild_lines(a, st);
+	if (rc)
+		return rc;
+	int line = 0;
+	for (size_t p = 0; p < at && p < st->npat; p++)
+		line += pat_lines(&st->pats[p]);
+	st->cur = line < (int)st->nlines ? line : (st->nlines ? (int)st->nlines - 1 : 0);
+	return ensure(a, st);
+}
+
+/* One walk of a filtered list: the count of its alerts, the patients just
+ * before a position and from it on, and the first ones. */
+struct walk {
+	const struct store_alert_group *at; /* NULL: none */
+	size_t cap;
+	struct store_alert_group *ring, *after, *first;
+	size_t before, nafter, after_all, nfirst;
+	long shown;
+};
+
+static int group_before(const struct store_alert_group *g, const struct store_alert_group *at)
+{
+	int c = strcmp(g->key, at->key);
+	return c < 0 || (c == 0 && strcmp(g->mrn, at->mrn) < 0);
+}
+
+static int walk_one(void *ctx, const struct store_alert_group *g, struct ef_err *err)
+{
+	(void)err;
+	struct walk *w = ctx;
+	w->shown += g->n;
+	if (w->nfirst < w->cap)
+		w->first[w->nfirst++] = *g;
+	if (w->at && group_before(g, w->at)) {
+		w->ring[w->before++ % w->cap] = *g;
+	} else {
+		if (w->nafter < w->cap)
+			w->after[w->nafter++] = *g;
+		w->after_all++;
+	}
+	return EF_OK;
+}
+
+/* A filtered list around position at (NULL: from the first), in one walk;
+ * fallback: the first patients instead (*placed 0 when at was given). */
+static int window_walk(struct app *a, struct alerts_st *st, const struct store_alert_group *at, struct walk *w)
+{
+	memset(w, 0, sizeof *w);
+	w->at = at;
+	w->cap = batch(st) + (size_t)margin(st);
+	struct store_alert_group *buf = malloc(4 * w->cap * sizeof *buf);
+	if (!buf)
+		return oom(a);
+	w->ring = buf;
+	w->after = buf + w->cap;
+	w->first = buf + 2 * w->cap;
+	struct store_alert_group *list = buf + 3 * w->cap;
+	struct store_alert_filter f = the_filter(st);
+	int rc = store_alert_groups_each(a->s, &f, walk_one, w, &a->err);
+	if (rc == EF_OK) {
+		size_t nb = w->before < w->cap ? w->before : w->cap, n = 0;
+		size_t keep_before = nb < (size_t)margin(st) ? nb : (size_t)margin(st);
+		for (size_t i = w->before - keep_before; i < w->before; i++)
+			list[n++] = w->ring[i % w->cap];
+		size_t na = w->nafter < w->cap - n ? w->nafter : w->cap - n;
+		memcpy(list + n, w->after, na * sizeof *list);
+		rc = window_set(a, st, list, n + na, w->before > keep_before, w->after_all > na, keep_before);
+	}
+	w->ring = w->after = NULL;
+	/* keep the first ones for the fallback: move them to the front */
+	if (rc == EF_OK)
+		memmove(buf, w->first, w->nfirst * sizeof *buf);
+	w->first = buf;
+	if (rc) {
+		free(buf);
+		w->first = NULL;
+	}
+	return rc;
+}
+
+/* The list again (after a filter changed, an acknowledgement, the history
+ * key): the window around where the selection was, the selection on the
+ * first of its line and its neighbours still listed (else the first line),
+ * at the same place on the screen; the counts again. A filtered list is
+ * walked once (its count needs every patient); an unfiltered one is read
+ * by keyset and counted by the store. */
+static int reposition(struct app *a, struct screen *s)
 {
 	struct alerts_st *st = s->st;
 	int64_t want[NEAR];
 	size_t nwant = near_keys(st, want);
-	if (rebuild(a, st, want, nwant) || read_selected(a, st))
-		tui_msg_err(a, &a->err);
+	int offset = st->cur - st->scroll, old_scroll = st->scroll, at_top = !st->more_before;
+	struct store_alert_group at;
+	int have_at = st->nlines > 0;
+	if (have_at)
+		at = st->pats[st->lines[st->cur].pat].g;
+	int rc = prune_marks(a, st);
+	if (rc)
+		return rc;
+	struct store_alert_filter f = the_filter(st);
+	if (have_at) { /* the selected patient may have moved (its worst alert acknowledged) */
+		struct store_alert_group now;
+		int found = 0;
+		rc = store_alert_group_get(a->s, &f, at.patient_id, &now, &found, &a->err);
+		if (rc == EF_OK && found)
+			at = now;
+	}
+	/* words: the count looks at every patient, so the window comes from
+	 * the same walk; a severity or a rule is counted by the store */
+	int walk = st->filter[0] != '\0' && strspn(st->filter, " ") < strlen(st->filter);
+	struct walk w = {0};
+	if (rc == EF_OK && walk)
+		rc = window_walk(a, st, have_at ? &at : NULL, &w);
+	else if (rc == EF_OK)
+		rc = have_at ? window_at(a, st, &at) : window_end(a, st, 0);
+	int found = -1;
+	for (size_t k = 0; rc == EF_OK && k < nwant && found < 0; k++)
+		for (size_t i = 0; i < st->nlines && found < 0; i++)
+			if (line_key(st, &st->lines[i]) == want[k])
+				found = (int)i;
+	if (rc == EF_OK && found < 0 && have_at) { /* nothing near is listed: the first line */
+		if (walk)
+			rc = window_set(a, st, w.first, w.nfirst, 0, w.nfirst < w.before + w.after_all, 0);
+		else
+			rc = window_end(a, st, 0);
+	}
+	free(w.first);
+	if (rc == EF_OK && found >= 0) {
+		st->cur = found;
+		rc = ensure(a, st);
+		/* the list where it was on the screen: from the top as it was
+		 * (lines are numbered from the first), else the selection on its row */
+		if (at_top && !st->more_before)
+			st->scroll = old_scroll;
+		else
+			st->scroll = st->cur > offset ? st->cur - offset : 0;
+	}
+	struct store_alert_filter counted = {st->history, st->patient_id, st->sev, st->rule, NULL};
+	if (rc == EF_OK)
+		rc = store_alert_groups_count(a->s, &counted, &st->total, &st->shown, &a->err);
+	if (walk)
+		st->shown = w.shown;
+	if (rc) {
+		window_clear(st);
+		return rc;
+	}
 	set_title(s, st);
+	st->sel.alert_id = 0; /* re-read: it may have been acknowledged */
+	return read_selected(a, st);
+}
+
+/* After a filter changed. */
+static enum action refilter(struct app *a, struct screen *s)
+{
+	if (reposition(a, s))
+		tui_msg_err(a, &a->err);
 	return ACTION_REDRAW;
 }
 
 static int alerts_load(struct app *a, struct screen *s)
 {
 	struct alerts_st *st = s->st;
-	int64_t want[NEAR];
-	size_t nwant = near_keys(st, want);
-	/* the marks, by alert id (the ack form clears them once it saved) */
-	int64_t *marks = NULL;
-	size_t nmarks = 0;
-	if (!st->clear_marks) {
-		for (size_t i = 0; i < st->n; i++)
-			nmarks += st->rows[i].marked != 0;
-		if (nmarks && !(marks = malloc(nmarks * sizeof *marks)))
-			return ef_errf(&a->err, EF_DB, "out of memory");
-		nmarks = 0;
-		for (size_t i = 0; i < st->n; i++)
-			if (st->rows[i].marked)
-				marks[nmarks++] = st->rows[i].alert_id;
-	}
+	if (st->clear_marks) /* the ack form saved them */
+		st->nmarks = 0;
 	st->clear_marks = 0;
-	struct apat *old = st->pats;
-	size_t nold = st->npat;
-	st->pats = NULL;
-	st->npat = st->patcap = 0;
-	st->n = 0;
-	st->nlines = 0;
-	st->cur = 0;
-	int rc = store_alerts_each(a->s, a->today, st->mrn[0] ? st->mrn : NULL,
-				   STORE_ALERTS_BY_SEVERITY | (st->history ? STORE_ALERTS_ALL : 0), add, st, &a->err);
-	if (rc == EF_OK)
-		rc = group(a, st, old, nold, marks, nmarks);
-	free(old);
-	free(marks);
-	if (rc == EF_OK)
-		rc = rebuild(a, st, want, nwant);
-	if (rc) {
-		st->n = st->npat = st->nlines = 0;
-		return rc;
-	}
-	st->sel.alert_id = 0; /* re-read: it may have been acknowledged */
-	if ((rc = read_selected(a, st)))
-		return rc;
-	set_title(s, st);
-	return EF_OK;
+	return reposition(a, s);
 }
 
 static int alerts_open(struct app *a, struct screen *s, const struct request *rq)
 {
 	struct alerts_st *st = calloc(1, sizeof *st);
 	if (!st)
-		return ef_errf(&a->err, EF_DB, "out of memory");
+		return oom(a);
 	s->st = st;
 	s->patient_id = rq->patient_id;
 	st->sev = -1;
@@ -442,6 +717,9 @@ static int alerts_open(struct app *a, struct screen *s, const struct request *rq
 		if (rc)
 			return rc;
 		snprintf(st->mrn, sizeof st->mrn, "%s", p.mrn);
+		st->patient_id = rq->patient_id;
+		if (set_open(st, rq->patient_id, 1)) /* one patient's list: open */
+			return oom(a);
 	}
 	int rc = alerts_load(a, s);
 	if (rc == EF_OK && st->mrn[0] && st->nlines > 1) { /* one patient's: their first alert */
@@ -456,9 +734,11 @@ static void alerts_close(struct app *a, struct screen *s)
 	(void)a;
 	struct alerts_st *st = s->st;
 	if (st) {
-		free(st->rows);
+		window_clear(st);
 		free(st->pats);
 		free(st->lines);
+		free(st->open_ids);
+		free(st->marks);
 	}
 	free(st);
 	s->st = NULL;
@@ -478,24 +758,24 @@ static void draw_patient_line(struct app *a, WINDOW *w, int y, int cols, const s
 	int x = 1;
 	x += put_text(w, y, x, 2, ap->expanded ? open : shut, ra, 0) + 1;
 	char who[400];
-	snprintf(who, sizeof who, "%s  MRN %s  ", ap->name, ap->mrn);
+	snprintf(who, sizeof who, "%s  MRN %s  ", ap->g.name, ap->g.mrn);
 	x += put_text(w, y, x, cols - x, who, ra, 0);
 	char counts[120];
-	int k = snprintf(counts, sizeof counts, "%d alert%s", ap->n, ap->n == 1 ? "" : "s");
+	int k = snprintf(counts, sizeof counts, "%d alert%s", ap->g.n, ap->g.n == 1 ? "" : "s");
 	/* "(1 critical, 2 warning)": every severity present */
 	for (int v = EF_SEV_CRITICAL, said = 0; v <= EF_SEV_INFO; v++)
-		if (ap->n_sev[v])
-			k += snprintf(counts + k, sizeof counts - (size_t)k, "%s%d %s", said++ ? ", " : " (", ap->n_sev[v],
+		if (ap->g.n_sev[v])
+			k += snprintf(counts + k, sizeof counts - (size_t)k, "%s%d %s", said++ ? ", " : " (", ap->g.n_sev[v],
 				      ef_severity_str((enum ef_severity)v));
-	if (ap->n)
+	if (ap->g.n)
 		snprintf(counts + k, sizeof counts - (size_t)k, ")");
 	char marked[32] = "";
 	if (ap->marked)
 		snprintf(marked, sizeof marked, "%d marked", ap->marked);
 	if (marked[0] && x + text_width(counts) + 2 + text_width(marked) > cols)
-		snprintf(counts, sizeof counts, "%d alert%s", ap->n, ap->n == 1 ? "" : "s"); /* the marks matter more */
-	enum ef_severity worst = ap->n_sev[EF_SEV_CRITICAL] ? EF_SEV_CRITICAL
-				 : ap->n_sev[EF_SEV_WARNING] ? EF_SEV_WARNING : EF_SEV_INFO;
+		snprintf(counts, sizeof counts, "%d alert%s", ap->g.n, ap->g.n == 1 ? "" : "s"); /* the marks matter more */
+	enum ef_severity worst = ap->g.n_sev[EF_SEV_CRITICAL] ? EF_SEV_CRITICAL
+				 : ap->g.n_sev[EF_SEV_WARNING] ? EF_SEV_WARNING : EF_SEV_INFO;
 	x += put_text(w, y, x, cols - x, counts, sel ? ra : tui_attr(tui_severity_role(worst)), 0);
 	if (marked[0] && x + 2 < cols)
 		put_text(w, y, x + 2, cols - x - 2, marked, sel ? ra : tui_attr(R_SEARCH), 0);
@@ -529,9 +809,9 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 	put_text(w, 0, c_due, c_stat - c_due - 1, "Due", ha, 0);
 	put_text(w, 0, c_stat, cols - c_stat, "Status", ha, 0);
 	if (st->nlines == 0) {
-		const char *none = st->n && filtered(st) ? "No alert matches the filters. Esc clears them."
-				   : st->history			 ? "No alerts at all."
-									 : "No open alerts. (h shows the history)";
+		const char *none = st->total && filtered(st) ? "No alert matches the filters. Esc clears them."
+				   : st->history			     ? "No alerts at all."
+									     : "No open alerts. (h shows the history)";
 		put_text(w, 2, 2, cols - 2, none, tui_attr(R_DIM), 0);
 	}
 	for (int i = 0; i < page && st->scroll + i < (int)st->nlines; i++) {
@@ -541,10 +821,11 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 			draw_patient_line(a, w, y, cols, &st->pats[l->pat], sel);
 			continue;
 		}
-		const struct alert_row *al = &st->rows[l->row];
+		const struct alert_row *ar = &st->pats[l->pat].rows[l->row];
+		const struct store_alert_item *al = &ar->it;
 		attr_t ra = sel ? tui_attr(R_SELECTED) : A_NORMAL;
 		fill_line(w, y, ra);
-		if (al->marked)
+		if (ar->marked)
 			put_text(w, y, c_mark, 1, "*", sel ? ra | A_BOLD : tui_attr(R_SEARCH) | A_BOLD, 0);
 		put_text(w, y, c_sev, c_rule - c_sev - 1, ef_severity_str(al->severity),
 			 sel ? ra | A_BOLD : tui_attr(tui_severity_role(al->severity)), 0);
@@ -589,16 +870,15 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 	if (!st->nlines)
 		return;
 	const struct aline *l = &st->lines[st->cur];
+	const struct apat *ap = &st->pats[l->pat];
 	if (l->row < 0) {
-		const struct apat *ap = &st->pats[l->pat];
 		draw_rule(w, y, "Selected patient", a->utf8);
 		char text[1200];
-		size_t k = (size_t)snprintf(text, sizeof text, "%s, MRN %s:", ap->name, ap->mrn);
-		for (size_t i = 0; i < st->n && k < sizeof text; i++) {
-			const struct alert_row *r = &st->rows[i];
-			if (r->pat == l->pat && r->shown)
-				k += (size_t)snprintf(text + k, sizeof text - k, " %s %s (%s);", r->rule, r->subject,
-						      ef_severity_str(r->severity));
+		size_t k = (size_t)snprintf(text, sizeof text, "%s, MRN %s:", ap->g.name, ap->g.mrn);
+		for (size_t i = 0; i < ap->nrows && k < sizeof text; i++) {
+			const struct store_alert_item *r = &ap->rows[i].it;
+			k += (size_t)snprintf(text + k, sizeof text - k, " %s %s (%s);", r->rule, r->subject,
+					      ef_severity_str(r->severity));
 		}
 		if (k >= sizeof text) /* never cut without saying so */
 			memcpy(text + sizeof text - 5, "...", 4);
@@ -608,11 +888,10 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 	}
 	draw_rule(w, y, "Selected alert", a->utf8);
 	const struct store_alert *al = &st->sel;
-	if (al->alert_id != st->rows[l->row].alert_id)
+	if (al->alert_id != ap->rows[l->row].it.alert_id)
 		return;
 	char text[1400], state[1400];
-	snprintf(text, sizeof text, "#%lld %s %s: %s", (long long)al->alert_id, al->mrn, st->pats[l->pat].name,
-		 al->message);
+	snprintf(text, sizeof text, "#%lld %s %s: %s", (long long)al->alert_id, al->mrn, ap->g.name, al->message);
 	if (al->acknowledged_on[0])
 		snprintf(state, sizeof state, "acknowledged %s by %s%s%s: %s", al->acknowledged_on, al->acknowledged_by,
 			 al->until[0] ? " until " : "", al->until, al->reason);
@@ -625,15 +904,6 @@ static void alerts_draw(struct app *a, struct screen *s, WINDOW *w)
 	tui_wrap(w, &ty, y + 1, 0, 1, cols - 2, state, tui_attr(R_DIM));
 }
 
-/* The index of the first marked row of another patient than pat, or -1. */
-static int marked_elsewhere(const struct alerts_st *st, int pat)
-{
-	for (size_t i = 0; i < st->n; i++)
-		if (st->rows[i].marked && st->rows[i].pat != pat)
-			return (int)i;
-	return -1;
-}
-
 static enum action mark(struct app *a, struct screen *s)
 {
 	struct alerts_st *st = s->st;
@@ -642,65 +912,111 @@ static enum action mark(struct app *a, struct screen *s)
 		return ACTION_NONE;
 	}
 	const struct aline *l = &st->lines[st->cur];
-	int other = marked_elsewhere(st, l->pat);
-	if (other >= 0) {
+	struct apat *p = &st->pats[l->pat];
+	if (st->nmarks && st->marks[0].it.patient_id != p->g.patient_id) {
 		char m[200];
 		snprintf(m, sizeof m, "One reason is for one patient's alerts: MRN %s has alerts marked (Space unmarks them).",
-			 st->pats[st->rows[other].pat].mrn);
+			 st->marks_mrn);
 		tui_msg(a, MSG_TRIAGE, m);
 		return ACTION_NONE;
 	}
 	if (l->row >= 0) {
-		struct alert_row *r = &st->rows[l->row];
-		if (r->status == EF_ALERT_RESOLVED) {
+		struct alert_row *r = &p->rows[l->row];
+		if (r->it.status == EF_ALERT_RESOLVED) {
 			tui_msg(a, MSG_TRIAGE, "This alert is resolved; there is nothing to acknowledge.");
 			return ACTION_NONE;
 		}
-		r->marked = !r->marked;
+		if (set_mark(st, p, r, !r->marked)) {
+			ef_errf(&a->err, EF_DB, "out of memory");
+			tui_msg_err(a, &a->err);
+			return ACTION_REDRAW;
+		}
 		if (st->cur + 1 < (int)st->nlines && st->lines[st->cur + 1].pat == l->pat)
 			st->cur++; /* Space, Space, Space marks a patient's alerts in turn */
 	} else {
 		int all = 1, any = 0;
-		for (size_t i = 0; i < st->n; i++) {
-			const struct alert_row *r = &st->rows[i];
-			if (r->pat == l->pat && r->shown && r->status != EF_ALERT_RESOLVED) {
-				any = 1;
-				all &= r->marked;
-			}
+		if (pat_rows(a, st, p)) {
+			tui_msg_err(a, &a->err);
+			return ACTION_REDRAW;
 		}
+		for (size_t i = 0; i < p->nrows; i++)
+			if (p->rows[i].it.status != EF_ALERT_RESOLVED) {
+				any = 1;
+				all &= p->rows[i].marked;
+			}
 		if (!any) {
 			tui_msg(a, MSG_TRIAGE, "These alerts are resolved; there is nothing to acknowledge.");
 			return ACTION_NONE;
 		}
-		for (size_t i = 0; i < st->n; i++) {
-			struct alert_row *r = &st->rows[i];
-			if (r->pat == l->pat && r->shown && r->status != EF_ALERT_RESOLVED)
-				r->marked = !all;
-		}
+		for (size_t i = 0; i < p->nrows; i++)
+			if (p->rows[i].it.status != EF_ALERT_RESOLVED && set_mark(st, p, &p->rows[i], !all)) {
+				ef_errf(&a->err, EF_DB, "out of memory");
+				tui_msg_err(a, &a->err);
+				break;
+			}
 	}
-	return refilter(a, s);
+	if (read_selected(a, st))
+		tui_msg_err(a, &a->err);
+	return ACTION_REDRAW;
 }
 
-/* The next rule of those in the list (sorted by name), "" after the last. */
-static void next_rule(struct alerts_st *st)
+/* Show or hide a patient's alerts; the selection on the patient's row
+ * when hidden. */
+static enum action expand(struct app *a, struct screen *s, int open)
 {
-	const char *best = NULL;
-	for (size_t i = 0; i < st->n; i++) {
-		const char *r = st->rows[i].rule;
-		if (strcmp(r, st->rule) > 0 && (!best || strcmp(r, best) < 0))
-			best = r;
+	struct alerts_st *st = s->st;
+	int pat = st->lines[st->cur].pat;
+	struct apat *p = &st->pats[pat];
+	if (set_open(st, p->g.patient_id, open)) {
+		ef_errf(&a->err, EF_DB, "out of memory");
+		tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
 	}
-	snprintf(st->rule, sizeof st->rule, "%s", best ? best : "");
+	if (open && pat_rows(a, st, p)) {
+		tui_msg_err(a, &a->err);
+		return ACTION_REDRAW;
+	}
+	p->expanded = open;
+	while (st->cur > 0 && st->lines[st->cur].row >= 0) /* to the patient's row */
+		st->cur--;
+	if (rebuild_lines(a, st) || ensure(a, st) || read_selected(a, st))
+		tui_msg_err(a, &a->err);
+	return ACTION_REDRAW;
+}
+
+/* Home, End and every move: the window follows the selection. */
+static enum action go(struct app *a, struct alerts_st *st, enum cmd cmd)
+{
+	int rc;
+	if (cmd == CMD_HOME || cmd == CMD_END)
+		rc = window_end(a, st, cmd == CMD_END);
+	else
+		rc = ensure(a, st);
+	if (rc == EF_OK && cmd != CMD_HOME && cmd != CMD_END) {
+		cursor_move(cmd, &st->cur, st->nlines, st->page > 1 ? st->page - 1 : 1);
+		rc = ensure(a, st);
+	}
+	/* the newly selected alert, in full, for the detail lines */
+	if (rc == EF_OK)
+		rc = read_selected(a, st);
+	if (rc)
+		tui_msg_err(a, &a->err);
+	return ACTION_REDRAW;
 }
 
 static enum action alerts_key(struct app *a, struct screen *s, int key, enum cmd cmd)
 {
 	struct alerts_st *st = s->st;
-	if (cursor_move(cmd, &st->cur, st->nlines, st->page > 1 ? st->page - 1 : 1)) {
-		/* the newly selected alert, in full, for the detail lines */
-		if (read_selected(a, st))
-			tui_msg_err(a, &a->err);
-		return ACTION_REDRAW;
+	switch (cmd) {
+	case CMD_UP:
+	case CMD_DOWN:
+	case CMD_PAGE_UP:
+	case CMD_PAGE_DOWN:
+	case CMD_HOME:
+	case CMD_END:
+		return go(a, st, cmd);
+	default:
+		break;
 	}
 	const struct aline *l = st->nlines ? &st->lines[st->cur] : NULL;
 	switch (cmd) {
@@ -729,9 +1045,17 @@ static enum action alerts_key(struct app *a, struct screen *s, int key, enum cmd
 	case CMD_SEVERITY:
 		st->sev = st->sev >= EF_SEV_INFO ? -1 : st->sev + 1;
 		return refilter(a, s);
-	case CMD_RULE:
-		next_rule(st);
+	case CMD_RULE: {
+		/* the next rule of those in the list (sorted by name), none after the last */
+		struct store_alert_filter f = the_filter(st);
+		char next[40];
+		if (store_alert_next_rule(a->s, &f, st->rule, next, &a->err)) {
+			tui_msg_err(a, &a->err);
+			return ACTION_REDRAW;
+		}
+		snprintf(st->rule, sizeof st->rule, "%s", next);
 		return refilter(a, s);
+	}
 	case CMD_HISTORY:
 		st->history = !st->history;
 		return ACTION_RELOAD;
@@ -741,51 +1065,44 @@ static enum action alerts_key(struct app *a, struct screen *s, int key, enum cmd
 			return ACTION_NONE;
 		if (cmd == CMD_EXPAND && l->row >= 0)
 			return ACTION_NONE;
-		st->pats[l->pat].expanded = cmd == CMD_EXPAND;
-		if (cmd == CMD_COLLAPSE) { /* to the patient's row */
-			while (st->cur > 0 && st->lines[st->cur].row >= 0)
-				st->cur--;
-		}
-		return refilter(a, s);
+		return expand(a, s, cmd == CMD_EXPAND);
 	case CMD_MARK:
 		return mark(a, s);
 	case CMD_OPEN:
 		if (!l)
 			return ACTION_NONE;
-		if (l->row < 0) {
-			st->pats[l->pat].expanded = !st->pats[l->pat].expanded;
-			return refilter(a, s);
-		}
-		if (s->patient_id && st->rows[l->row].patient_id == s->patient_id)
+		if (l->row < 0)
+			return expand(a, s, !st->pats[l->pat].expanded);
+		if (s->patient_id && st->pats[l->pat].g.patient_id == s->patient_id)
 			return ACTION_POP; /* came from this chart */
 		memset(&a->req, 0, sizeof a->req);
 		a->req.ops = &chart_ops;
-		a->req.patient_id = st->rows[l->row].patient_id;
+		a->req.patient_id = st->pats[l->pat].g.patient_id;
 		return ACTION_PUSH;
 	case CMD_ACK: {
 		if (!l) {
 			tui_msg(a, MSG_NO_SELECTION);
 			return ACTION_NONE;
 		}
-		int first = marked_elsewhere(st, -1);
 		memset(&a->req, 0, sizeof a->req);
 		a->req.ops = &ackform_ops;
-		if (first >= 0) {
+		if (st->nmarks) {
 			a->req.arg = 1; /* the marked alerts */
-			a->req.patient_id = st->rows[first].patient_id;
-			a->req.id = st->rows[first].alert_id;
+			a->req.patient_id = st->marks[0].it.patient_id;
+			a->req.id = st->marks[0].it.alert_id;
 			return ACTION_PUSH;
 		}
 		if (l->row < 0) {
 			tui_msg(a, MSG_TRIAGE, "Select an alert, or mark this patient's alerts with Space, then A.");
 			return ACTION_NONE;
 		}
-		if (st->rows[l->row].status == EF_ALERT_RESOLVED) {
+		const struct alert_row *r = &st->pats[l->pat].rows[l->row];
+		if (r->it.status == EF_ALERT_RESOLVED) {
 			tui_msg(a, MSG_TRIAGE, "This alert is resolved; there is nothing to acknowledge.");
 			return ACTION_NONE;
 		}
-		a->req.patient_id = st->rows[l->row].patient_id;
-		a->req.id = st->rows[l->row].alert_id;
+		a->req.patient_id = r->it.patient_id;
+		a->req.id = r->it.alert_id;
 		return ACTION_PUSH;
 	}
 	default:
@@ -883,18 +1200,15 @@ static int ack_open(struct app *a, struct screen *s, const struct request *rq)
 		st->from = below->st;
 	if (rq->arg == 1 && st->from) { /* the marked alerts */
 		const struct alerts_st *l = st->from;
-		for (size_t i = 0; i < l->n; i++)
-			st->n += l->rows[i].marked != 0;
+		st->n = l->nmarks;
 		st->ids = malloc((st->n ? st->n : 1) * sizeof *st->ids);
 		st->what = malloc((st->n ? st->n : 1) * sizeof *st->what);
 		if (!st->ids || !st->what)
 			return ef_errf(&a->err, EF_DB, "out of memory");
-		st->n = 0;
-		for (size_t i = 0; i < l->n; i++)
-			if (l->rows[i].marked) {
-				st->what[st->n] = l->rows[i];
-				st->ids[st->n++] = l->rows[i].alert_id;
-			}
+		for (size_t i = 0; i < st->n; i++) {
+			st->what[i] = l->marks[i];
+			st->ids[i] = l->marks[i].it.alert_id;
+		}
 	}
 	char alert[64] = "";
 	if (st->n > 1) {
@@ -948,8 +1262,9 @@ static void ack_draw(struct app *a, struct screen *s, WINDOW *body)
 				break;
 			}
 			const struct alert_row *r = &st->what[i];
-			put_text(w, y, 3, 9, ef_severity_str(r->severity), tui_attr(tui_severity_role(r->severity)), 0);
-			put_fmt(w, y, 13, cols - 13, A_NORMAL, "#%lld %s %s", (long long)r->alert_id, r->rule, r->subject);
+			put_text(w, y, 3, 9, ef_severity_str(r->it.severity), tui_attr(tui_severity_role(r->it.severity)), 0);
+			put_fmt(w, y, 13, cols - 13, A_NORMAL, "#%lld %s %s", (long long)r->it.alert_id, r->it.rule,
+				r->it.subject);
 		}
 		fform_draw(f, a->utf8);
 		return;

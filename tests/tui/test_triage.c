@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engraft/access.h"
+#include "engraft/alertstore.h"
 #include "engraft/app.h"
 #include "engraft/staff.h"
 #include "engraft/store.h"
@@ -460,6 +461,200 @@ START_TEST(detail_lines_show_the_whole_alert_at_80_columns)
 }
 END_TEST
 
+/* ---- the alert list over many pages (issue 15: read by keyset) ---- */
+
+#define PAGER_N 150 /* patients beyond the fixture, 2 open alerts each */
+
+/* PAGER_N patients P000.. ("Pager, N000"), each with a warning due
+ * 2025-01-01 + i and an info alert: after the fixture's five patients, in
+ * their order. The TUI is restarted on the same database. */
+static void pager_cohort(struct th *t, int size)
+{
+	th_stop(t);
+	struct store *s = th_store(t);
+	struct ef_err e = {{0}};
+	ck_assert_int_eq(store_begin(s, &e), EF_OK);
+	for (int i = 0; i < PAGER_N; i++) {
+		char mrn[16], given[16];
+		snprintf(mrn, sizeof mrn, "P%03d", i);
+		snprintf(given, sizeof given, "N%03d", i);
+		struct store_patient_rec p = {mrn, "Pager", given, "1970-01-01", "F", "AML"};
+		int64_t id;
+		enum store_put res;
+		ck_assert_msg(store_put_patient(s, &p, 0, &id, &res, &e) == EF_OK, "%s", e.msg);
+		struct ef_findings f;
+		ef_findings_init(&f);
+		f.v = calloc(2, sizeof *f.v);
+		ck_assert(f.v != NULL);
+		f.n = f.cap = 2;
+		f.v[0].rule = EF_RULE_LAB_MONITORING_OVERDUE;
+		f.v[0].severity = ef_rule_severity(f.v[0].rule);
+		snprintf(f.v[0].subject, sizeof f.v[0].subject, "CBC");
+		ef_date_parse("2025-01-01", 10, &f.v[0].due_on);
+		f.v[0].due_on += i;
+		snprintf(f.v[0].message, sizeof f.v[0].message, "CBC of %s due", mrn);
+		f.v[1].rule = EF_RULE_VACCINE_DUE;
+		f.v[1].severity = ef_rule_severity(f.v[1].rule);
+		snprintf(f.v[1].subject, sizeof f.v[1].subject, "PCV:1");
+		f.v[1].due_on = f.v[0].due_on;
+		snprintf(f.v[1].message, sizeof f.v[1].message, "PCV dose 1 of %s due", mrn);
+		struct ef_check_counts c = {0};
+		ck_assert_msg(store_alerts_apply(s, id, th_today(), &f, &c, &e) == EF_OK, "%s", e.msg);
+		ef_findings_free(&f);
+	}
+	ck_assert_int_eq(store_commit(s, &e), EF_OK);
+	ck_assert_int_eq(th_restart(t, sizes[size][0], sizes[size][1]), 0);
+}
+
+/* The patient the detail lines name ("Selected patient"). */
+static void selected_patient_is(struct th *t, const char *who)
+{
+	int d = th_find(t, "Selected patient");
+	if (d < 0) {
+		th_dump(t);
+		ck_abort_msg("no patient selected, want %s", who);
+	}
+	const char *l = th_line(t, d + 1);
+	while (*l == ' ')
+		l++;
+	ck_assert_msg(strncmp(l, who, strlen(who)) == 0 && l[strlen(who)] == ',', "selected: %s, want %s", l, who);
+}
+
+static void keys_n(struct th *t, int key, int n)
+{
+	for (int i = 0; i < n; i++)
+		th_key(t, key);
+}
+
+/* j/k, PgDn/PgUp, End and Home across far more patients than a page: each
+ * line is the patient at its place in the whole list. */
+START_TEST(paging_moves_across_the_whole_list)
+{
+	struct th *t = start_size(_i);
+	pager_cohort(t, _i);
+	th_type(t, "a");
+	ASSERT_SCREEN(t, "Alerts: clinic, 400 open"); /* 100 + 2 x 150 */
+	selected_patient_is(t, "Müller, Jürgen");
+	keys_n(t, KEY_DOWN, 5 + 120); /* the fixture's five, then P000.. */
+	selected_patient_is(t, "Pager, N120");
+	keys_n(t, KEY_UP, 97);
+	selected_patient_is(t, "Pager, N023");
+	th_key(t, KEY_END);
+	selected_patient_is(t, "Pager, N149");
+	ASSERT_SCREEN(t, "Pager, N149  MRN P149  2 alerts (1 warning, 1 info)");
+	keys_n(t, KEY_UP, 140);
+	selected_patient_is(t, "Pager, N009");
+	th_key(t, KEY_HOME);
+	selected_patient_is(t, "Müller, Jürgen");
+	ck_assert_msg(strstr(th_line(t, 2), "Müller, Jürgen"), "first line: %s", th_line(t, 2));
+	/* PgDn until the end, PgUp back to the top */
+	for (int i = 0; i < 40; i++)
+		th_key(t, KEY_NPAGE);
+	selected_patient_is(t, "Pager, N149");
+	for (int i = 0; i < 40; i++)
+		th_key(t, KEY_PPAGE);
+	selected_patient_is(t, "Müller, Jürgen");
+	/* one PgDn moves by a page less one line: the same patient as as many Downs */
+	th_key(t, KEY_NPAGE);
+	int d = th_find(t, "Selected patient");
+	char after_pgdn[256];
+	snprintf(after_pgdn, sizeof after_pgdn, "%s", th_line(t, d + 1));
+	th_key(t, KEY_HOME);
+	int page = 0;
+	while (page < 100 && strcmp(th_line(t, th_find(t, "Selected patient") + 1), after_pgdn) != 0) {
+		th_key(t, KEY_DOWN);
+		page++;
+	}
+	ck_assert_int_gt(page, 5);
+	ck_assert_int_lt(page, 100);
+	th_free(t);
+}
+END_TEST
+
+/* A filter over many pages: counted over the whole list, End and Home
+ * within it; expanding a patient far down shows their alerts. */
+START_TEST(paging_with_a_filter)
+{
+	struct th *t = start_size(_i);
+	pager_cohort(t, _i);
+	th_type(t, "a");
+	th_type(t, "/pager");
+	ASSERT_SCREEN(t, "400 open, 300 shown");
+	th_enter(t);
+	selected_patient_is(t, "Pager, N000");
+	th_key(t, KEY_END);
+	selected_patient_is(t, "Pager, N149");
+	th_key(t, KEY_RIGHT);
+	ASSERT_SCREEN(t, "LAB_MONITORING_OVERDUE");
+	ASSERT_SCREEN(t, "PCV:1");
+	th_key(t, KEY_HOME);
+	selected_patient_is(t, "Pager, N000");
+	th_type(t, "/ n14"); /* N140..N149 */
+	ASSERT_SCREEN(t, "400 open, 20 shown");
+	th_enter(t);
+	th_key(t, KEY_END);
+	th_key(t, KEY_UP); /* N149 is expanded: its two alerts, then its row */
+	th_key(t, KEY_UP);
+	selected_patient_is(t, "Pager, N149");
+	th_esc(t);
+	th_type(t, "s"); /* critical: MRN004 only */
+	ASSERT_SCREEN(t, "400 open, 1 shown");
+	th_type(t, "ss"); /* info: the fixture's and every pager patient's */
+	ASSERT_SCREEN(t, "Filter: severity info");
+	th_key(t, KEY_END); /* N149 is expanded: its info alert, then its row */
+	th_key(t, KEY_UP);
+	selected_patient_is(t, "Pager, N149");
+	ASSERT_SCREEN(t, "MRN P149  1 alert (1 info)");
+	th_free(t);
+}
+END_TEST
+
+/* Marks stay on their alerts while the list pages away and back; an
+ * acknowledgement that empties a patient far down keeps the selection in
+ * place: the next patient, not the top. */
+START_TEST(marks_and_acks_across_pages)
+{
+	struct th *t = start_size(_i);
+	pager_cohort(t, _i);
+	th_type(t, "a");
+	th_type(t, " "); /* every alert of MRN004, on the first page */
+	ASSERT_SCREEN(t, "17 marked");
+	th_key(t, KEY_END);
+	th_type(t, " ");
+	ASSERT_SCREEN(t, "One reason is for one patient's alerts: MRN MRN004 has alerts marked");
+	th_key(t, KEY_HOME);
+	ASSERT_SCREEN(t, "17 marked");
+	th_type(t, " "); /* unmarked */
+	ASSERT_NOT_SCREEN(t, "marked");
+	keys_n(t, KEY_DOWN, 5 + 80);
+	selected_patient_is(t, "Pager, N080");
+	th_key(t, KEY_RIGHT);
+	th_key(t, KEY_DOWN);
+	th_type(t, " "); /* one alert of P080 */
+	keys_n(t, KEY_DOWN, 60); /* far away, and back */
+	keys_n(t, KEY_UP, 60);
+	th_key(t, KEY_UP);
+	th_key(t, KEY_UP);
+	selected_patient_is(t, "Pager, N080");
+	ASSERT_SCREEN(t, "Pager, N080  MRN P080  2 alerts (1 warning, 1 info)  1 marked");
+	th_type(t, " "); /* both */
+	ASSERT_SCREEN(t, "2 marked");
+	th_type(t, "A");
+	ASSERT_SCREEN(t, "Acknowledge 2 alerts of MRN P080");
+	th_type(t, "reviewed");
+	th_key(t, KEY_F(2));
+	ASSERT_SCREEN(t, "Acknowledged 2 alerts of MRN P080.");
+	ASSERT_SCREEN(t, "Alerts: clinic, 398 open");
+	ASSERT_NOT_SCREEN(t, "MRN P080  "); /* no row (the message names it) */
+	ASSERT_NOT_SCREEN(t, "marked");
+	selected_patient_is(t, "Pager, N081"); /* the patient after, where P080 was */
+	ck_assert_int_eq(sql_count(t, "SELECT count(*) FROM alerts a JOIN patients p ON p.id = a.patient_id "
+				      "WHERE p.mrn = 'P080' AND a.status = 'acknowledged'"),
+			 2);
+	th_free(t);
+}
+END_TEST
+
 /* ---- the vaccination worklist ---- */
 
 START_TEST(worklist_has_column_headers_and_slash_filters)
@@ -597,7 +792,7 @@ static Suite *suite(void)
 {
 	Suite *s = suite_create("triage");
 	TCase *tc = tcase_create("triage");
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 180);
 	tcase_add_loop_test(tc, alerts_are_grouped_by_patient_with_counts_and_expand, 0, N_SIZES);
 	tcase_add_test(tc, j_and_k_move_on_the_alert_list);
 	tcase_add_loop_test(tc, slash_filters_alerts_by_mrn_name_or_rule, 0, N_SIZES);
@@ -609,6 +804,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, the_reason_for_marked_alerts_is_kept_as_a_draft);
 	tcase_add_test(tc, roles_decide_who_marks_and_acknowledges);
 	tcase_add_test(tc, detail_lines_show_the_whole_alert_at_80_columns);
+	tcase_add_loop_test(tc, paging_moves_across_the_whole_list, 0, N_SIZES);
+	tcase_add_loop_test(tc, paging_with_a_filter, 0, N_SIZES);
+	tcase_add_loop_test(tc, marks_and_acks_across_pages, 0, N_SIZES);
 	tcase_add_loop_test(tc, worklist_has_column_headers_and_slash_filters, 0, N_SIZES);
 	tcase_add_loop_test(tc, worklist_d_shows_due_this_week_overdue_or_blocked, 0, N_SIZES);
 	tcase_add_test(tc, worklist_shows_the_whole_blocked_reason_at_80_columns);
