@@ -60,6 +60,9 @@ struct store_wl_filter;
 int store_wl_filter_new(struct store *s, enum store_wl_kind kind, ef_day today, const char *text,
 			struct store_wl_filter **f, struct ef_err *err);
 void store_wl_filter_free(struct store_wl_filter *f);
+/* Whether the filter holds the keys of its rows (list mode) or pages read
+ * the sections' indexes through it (for the tests). */
+int store_wl_filter_listed(const struct store_wl_filter *f);
 
 /* What a worklist shows: sections is a bit mask (1u << STORE_WL_*) of the
  * sections shown; filter NULL: every row of those. */

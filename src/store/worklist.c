@@ -90,6 +90,11 @@ void store_wl_filter_free(struct store_wl_filter *f)
 	free(f);
 }
 
+int store_wl_filter_listed(const struct store_wl_filter *f)
+{
+	return f && f->listed;
+}
+
 static const char *col_str(sqlite3_stmt *st, int col)
 {
 	const char *v = (const char *)sqlite3_column_text(st, col);
