@@ -153,7 +153,7 @@ int wlpage_end(struct wlpage *p, struct store *s, struct ef_err *err)
 		return rc;
 	p->at_end = 1;
 	p->cur = p->n ? (int)p->n - 1 : 0;
-	p->scroll = line_of(p, (size_t)p->cur);
+	p->scroll = 0; /* the drawing scrolls the last row to the bottom line */
 	return EF_OK;
 }
 
