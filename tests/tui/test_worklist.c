@@ -314,39 +314,35 @@ START_TEST(recording_a_dose_keeps_the_selection)
 }
 END_TEST
 
-/* A blocked live vaccine given anyway (an override): the patient's next
- * dose of it is blocked too, elsewhere in the section; the selection
- * follows it there. */
+/* Doe's overdue PCV dose (due 2023-06-01) recorded as given on
+ * 2024-06-25: her next PCV dose is overdue too, later in the section than
+ * the rows that followed; the selection follows the same patient and
+ * series there (not the place where the recorded row was). */
 START_TEST(the_selection_follows_the_same_patient_and_series)
 {
 	struct th *t = start();
 	th_type(t, "v");
 	ASSERT_SCREEN(t, "Vaccinations: clinic");
-	th_type(t, "/mmr\nddd"); /* the blocked MMR doses */
-	ASSERT_SCREEN(t, "Filter: \"mmr\" blocked");
-	struct want before = want_list(t, STORE_WL_VACCINES, "mmr", 1u << STORE_WL_BLOCKED);
-	ck_assert_uint_gt(before.n, 20);
-	th_key(t, KEY_HOME); /* the first: a dose blocked without a date */
-	long at = check_screen(t, STORE_WL_VACCINES, &before);
-	char sel[128], mrn[32];
-	selected_id(t, STORE_WL_VACCINES, sel, sizeof sel);
-	ck_assert_int_eq(sscanf(sel, "%31s", mrn), 1);
-	ck_assert_msg(strstr(sel, " MMR:1"), "selected %s", sel);
+	th_type(t, "/pcv\ndd"); /* the overdue PCV doses */
+	ASSERT_SCREEN(t, "Filter: \"pcv\" overdue");
+	struct want before = want_list(t, STORE_WL_VACCINES, "pcv", 1u << STORE_WL_OVERDUE);
+	long at = find_id(&before, "MRN003 PCV:1");
+	ck_assert_int_ge(at, 0);
+	ck_assert_int_lt(at + 2, (long)before.n); /* rows after it */
+	th_key(t, KEY_HOME);
+	for (long i = 0; i < at; i++)
+		th_type(t, "j");
+	ck_assert_int_eq(check_screen(t, STORE_WL_VACCINES, &before), at);
 	th_type(t, "r");
-	ASSERT_SCREEN(t, "MMR is a live vaccine, contraindicated");
-	th_type(t, "\t\tLOT-5\tleft deltoid\t\tclinical need");
+	ASSERT_SCREEN(t, "Record a vaccine dose given to Doe, Jane");
+	th_type(t, "\t\0252024-06-25\tLOT-5\tleft deltoid");
 	th_key(t, KEY_F(2));
-	ASSERT_SCREEN(t, "Recorded MMR given on");
-	struct want after = want_list(t, STORE_WL_VACCINES, "mmr", 1u << STORE_WL_BLOCKED);
-	char next[128];
-	snprintf(next, sizeof next, "%s MMR:2", mrn);
-	long moved = find_id(&after, next);
-	ck_assert_msg(moved >= 0, "%s is not blocked", next);
-	/* not where the selection would be without following it: the row after */
-	long fallback = -1;
-	for (size_t i = (size_t)at + 1; i < before.n && fallback < 0; i++)
-		fallback = find_id(&after, before.id[i]);
-	ck_assert_msg(moved != fallback, "%s is where the row after dose 1 is", next);
+	ASSERT_SCREEN(t, "Recorded PCV given on 2024-06-25");
+	struct want after = want_list(t, STORE_WL_VACCINES, "pcv", 1u << STORE_WL_OVERDUE);
+	long moved = find_id(&after, "MRN003 PCV:2");
+	ck_assert_msg(moved >= 0, "MRN003 PCV:2 is not overdue");
+	long fallback = find_id(&after, before.id[at + 1]);
+	ck_assert_msg(moved > fallback, "PCV:2 (%ld) is not after the row that followed dose 1 (%ld)", moved, fallback);
 	ck_assert_int_eq(check_screen(t, STORE_WL_VACCINES, &after), moved);
 	free(before.id);
 	free(after.id);
