@@ -55,10 +55,12 @@ struct store_wl_row {
  * (every patient's words found once; when a word no code can hold leaves
  * few patients, the keys of every row that passes, read through those
  * patients' rows): NULL when the text has no word. A query uses it with
- * the same kind and day; made again after the kept rows change. */
+ * the same kind and day; made again after the kept rows change. prev (or
+ * NULL): the filter of the text before, on the same rows; when the new
+ * text only narrows it (typing on), only its rows are looked at again. */
 struct store_wl_filter;
 int store_wl_filter_new(struct store *s, enum store_wl_kind kind, ef_day today, const char *text,
-			struct store_wl_filter **f, struct ef_err *err);
+			const struct store_wl_filter *prev, struct store_wl_filter **f, struct ef_err *err);
 void store_wl_filter_free(struct store_wl_filter *f);
 /* Whether the filter holds the keys of its rows (list mode) or pages read
  * the sections' indexes through it (for the tests). */

@@ -31,6 +31,7 @@ struct wl_pmask {
  * the patients that have it). */
 struct wl_lkey {
 	struct store_wl_key k;
+	char c1[32], c2[16];     /* its codes (refine) */
 };
 
 struct store_wl_filter {
@@ -102,9 +103,24 @@ static const char *col_str(sqlite3_stmt *st, int col)
 }
 
 static int list_build(struct store *s, struct store_wl_filter *f, struct ef_err *err);
+static int refine(struct store *s, struct store_wl_filter *f, const struct store_wl_filter *prev, struct ef_err *err);
+
+/* Every row through f passes prev too: each word of prev is part of a
+ * word of f (typing on). */
+static int narrower(const struct store_wl_filter *f, const struct store_wl_filter *prev)
+{
+	for (size_t i = 0; i < prev->nw; i++) {
+		int in = 0;
+		for (size_t j = 0; j < f->nw && !in; j++)
+			in = f->len[j] >= prev->len[i] && contains(f->word[j], prev->word[i], prev->len[i]);
+		if (!in)
+			return 0;
+	}
+	return 1;
+}
 
 int store_wl_filter_new(struct store *s, enum store_wl_kind kind, ef_day today, const char *text,
-			struct store_wl_filter **out, struct ef_err *err)
+			const struct store_wl_filter *prev, struct store_wl_filter **out, struct ef_err *err)
 {
 	static const char sql[] = "SELECT id, mrn, family_name, given_name FROM patients ORDER BY id";
 	*out = NULL;
@@ -136,6 +152,15 @@ int store_wl_filter_new(struct store *s, enum store_wl_kind kind, ef_day today, 
 		return EF_OK;
 	}
 	f->full = f->nw == 64 ? ~(uint64_t)0 : ((uint64_t)1 << f->nw) - 1;
+	if (prev && prev->listed && prev->kind == kind && prev->today == today && narrower(f, prev)) {
+		int rc = refine(s, f, prev, err);
+		if (rc) {
+			store_wl_filter_free(f);
+			return rc;
+		}
+		*out = f;
+		return EF_OK;
+	}
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st) {
 		store_wl_filter_free(f);
@@ -411,7 +436,12 @@ static int list_build(struct store *s, struct store_wl_filter *f, struct ef_err 
 				f->keys = k;
 				cap = nc;
 			}
-			struct store_wl_key *k = &f->keys[f->nkeys++].k;
+			struct wl_lkey *lk = &f->keys[f->nkeys++];
+			snprintf(lk->c1, sizeof lk->c1, "%s", c1 ? c1 : "");
+			snprintf(lk->c2, sizeof lk->c2, "%s", c2 ? c2 : "");
+			if ((c1 && strlen(c1) >= sizeof lk->c1) || (c2 && strlen(c2) >= sizeof lk->c2))
+				return ef_errf(err, EF_DB, "a kept code is longer than the worklist holds");
+			struct store_wl_key *k = &lk->k;
 			k->sec = sec;
 			k->seg = due[0] != '\0';
 			memcpy(k->due, due, strlen(due) + 1);
@@ -425,6 +455,79 @@ static int list_build(struct store *s, struct store_wl_filter *f, struct ef_err 
 	}
 	if (f->nkeys)
 		qsort(f->keys, f->nkeys, sizeof *f->keys, lkey_cmp);
+	f->listed = 1;
+	return EF_OK;
+}
+
+static int pid_cmp(const void *x, const void *y)
+{
+	int64_t a = ((const struct wl_pmask *)x)->id, b = ((const struct wl_pmask *)y)->id;
+	return a < b ? -1 : a > b;
+}
+
+/* A narrower filter than prev (typing on): its rows are among prev's, in
+ * the same order; only prev's patients are read again. */
+static int refine(struct store *s, struct store_wl_filter *f, const struct store_wl_filter *prev, struct ef_err *err)
+{
+	static const char sql[] = "SELECT mrn, family_name, given_name FROM patients WHERE id = ?1";
+	if (!prev->nkeys) {
+		f->listed = 1;
+		return EF_OK;
+	}
+	if (!(f->keys = malloc(prev->nkeys * sizeof *f->keys)) || !(f->p = malloc(prev->nkeys * sizeof *f->p)))
+		return ef_errf(err, EF_DB, "out of memory");
+	/* the patients of prev's rows (ascending, once each), their words again */
+	for (size_t i = 0; i < prev->nkeys; i++)
+		f->p[i].id = prev->keys[i].k.patient_id;
+	qsort(f->p, prev->nkeys, sizeof *f->p, pid_cmp);
+	size_t np = 0;
+	for (size_t i = 0; i < prev->nkeys; i++)
+		if (!np || f->p[np - 1].id != f->p[i].id)
+			f->p[np++].id = f->p[i].id;
+	for (size_t i = 0; i < np; i++) {
+		sqlite3_stmt *st = store_stmt(s, sql, err);
+		if (!st)
+			return EF_DB;
+		int64_t id = f->p[i].id;
+		sqlite3_bind_int64(st, 1, id);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			char name[600];
+			snprintf(name, sizeof name, "%s, %s", col_str(st, 1), col_str(st, 2));
+			uint64_t m = mask_of(f, col_str(st, 0)) | mask_of(f, name);
+			if (strlen(col_str(st, 1)) + strlen(col_str(st, 2)) + 2 >= sizeof name)
+				m |= mask_of(f, col_str(st, 1)) | mask_of(f, col_str(st, 2));
+			f->p[f->np].id = id;
+			f->p[f->np++].mask = m;
+			rc = EF_OK;
+		} else {
+			rc = rc == SQLITE_DONE ? EF_OK : store_dberr(s, err, "read a patient for the filter");
+		}
+		sqlite3_reset(st);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < prev->nkeys; i++) {
+		const struct wl_lkey *k = &prev->keys[i];
+		uint64_t m = 0;
+		size_t lo = 0, hi = f->np;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (f->p[mid].id < k->k.patient_id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < f->np && f->p[lo].id == k->k.patient_id)
+			m = f->p[lo].mask;
+		int keep = 1;
+		for (size_t w = 0; w < f->nw && keep; w++)
+			if (!(m & ((uint64_t)1 << w)) && !contains(k->c1, f->word[w], f->len[w]) &&
+			    !contains(k->c2, f->word[w], f->len[w]))
+				keep = 0;
+		if (keep)
+			f->keys[f->nkeys++] = *k;
+	}
 	f->listed = 1;
 	return EF_OK;
 }

@@ -39,7 +39,7 @@ int wlpage_set(struct wlpage *p, struct store *s, const char *text, unsigned sec
 	 * sections of them) */
 	if (fresh || !p->counted || strcmp(text, p->counted_text) != 0) {
 		struct store_wl_filter *f = NULL;
-		int rc = store_wl_filter_new(s, p->q.kind, p->q.today, text, &f, err);
+		int rc = store_wl_filter_new(s, p->q.kind, p->q.today, text, fresh ? NULL : p->filter, &f, err);
 		if (rc)
 			return rc;
 		store_wl_filter_free(p->filter);

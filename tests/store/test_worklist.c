@@ -217,15 +217,13 @@ static void same_row(const struct xrow *x, const struct store_wl_row *r, const c
 		ck_assert_str_eq(x->tp, r->time_point);
 }
 
-/* Every check of one list, filter and set of sections; returns the rows. */
-static size_t check_list(struct fx *f, enum store_wl_kind kind, const char *text, unsigned sections, int *listed)
+/* Every check of one list, compiled filter and set of sections; returns
+ * the rows. */
+static size_t check_with(struct fx *f, enum store_wl_kind kind, const char *text, unsigned sections,
+			 const struct store_wl_filter *flt)
 {
 	struct ef_err err;
 	struct xlist x = expected(f, kind, text, sections);
-	struct store_wl_filter *flt = NULL;
-	ck_assert_int_eq(store_wl_filter_new(f->s, kind, f->env.today, text, &flt, &err), EF_OK);
-	if (listed)
-		*listed = store_wl_filter_listed(flt);
 	struct store_wl_query q = {kind, f->env.today, sections, flt};
 	/* counts */
 	int64_t c[STORE_WL_SECTIONS], want[STORE_WL_SECTIONS] = {0};
@@ -279,9 +277,20 @@ static size_t check_list(struct fx *f, enum store_wl_kind kind, const char *text
 		same_row(&x.v[i], &pg[0], "from before", i);
 	}
 	free(pg);
-	store_wl_filter_free(flt);
 	free(x.v);
 	return x.n;
+}
+
+static size_t check_list(struct fx *f, enum store_wl_kind kind, const char *text, unsigned sections, int *listed)
+{
+	struct ef_err err;
+	struct store_wl_filter *flt = NULL;
+	ck_assert_int_eq(store_wl_filter_new(f->s, kind, f->env.today, text, NULL, &flt, &err), EF_OK);
+	if (listed)
+		*listed = store_wl_filter_listed(flt);
+	size_t n = check_with(f, kind, text, sections, flt);
+	store_wl_filter_free(flt);
+	return n;
 }
 
 #define ALL_VAC ((1u << STORE_WL_OVERDUE) | (1u << STORE_WL_DUE) | (1u << STORE_WL_SOON) | (1u << STORE_WL_BLOCKED))
@@ -342,6 +351,43 @@ START_TEST(followup_pages_are_the_whole_list_in_order)
 }
 END_TEST
 
+/* Typing on: each filter made from the one before (only its rows looked
+ * at again) lists what a filter made afresh lists. */
+START_TEST(typing_on_narrows_the_rows_before)
+{
+	struct fx f;
+	fx_open(&f);
+	struct ef_err err;
+	for (int kind = 0; kind < 2; kind++) {
+		char frag[16];
+		a_fragment(&f, (enum store_wl_kind)kind, frag, sizeof frag);
+		char chain[6][40];
+		snprintf(chain[0], sizeof chain[0], "%.2s", frag);
+		snprintf(chain[1], sizeof chain[1], "%.3s", frag);
+		snprintf(chain[2], sizeof chain[2], "%.5s", frag);
+		snprintf(chain[3], sizeof chain[3], "%.5s %s", frag, kind ? "c" : "m");
+		snprintf(chain[4], sizeof chain[4], "%.5s %s", frag, kind ? "cibmtr" : "mmr");
+		snprintf(chain[5], sizeof chain[5], "%.4s", frag); /* wider again: made afresh */
+		unsigned all = kind ? ALL_FU : ALL_VAC;
+		struct store_wl_filter *prev = NULL;
+		int refined = 0;
+		for (int i = 0; i < 6; i++) {
+			struct store_wl_filter *flt = NULL;
+			ck_assert_int_eq(store_wl_filter_new(f.s, (enum store_wl_kind)kind, f.env.today, chain[i], prev, &flt,
+							     &err), EF_OK);
+			refined += prev && store_wl_filter_listed(prev) && store_wl_filter_listed(flt);
+			check_with(&f, (enum store_wl_kind)kind, chain[i], all, flt);
+			check_with(&f, (enum store_wl_kind)kind, chain[i], 1u << STORE_WL_OVERDUE, flt);
+			store_wl_filter_free(prev);
+			prev = flt;
+		}
+		store_wl_filter_free(prev);
+		ck_assert_int_gt(refined, 1);
+	}
+	fx_close(&f);
+}
+END_TEST
+
 /* A dose recorded: the patient's row of that series leaves its place (the
  * next dose, if listed, is elsewhere) and the list is again the kept one. */
 START_TEST(a_recorded_dose_moves_the_patients_rows)
@@ -391,6 +437,7 @@ int main(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, vaccine_pages_are_the_whole_list_in_order);
 	tcase_add_test(tc, followup_pages_are_the_whole_list_in_order);
+	tcase_add_test(tc, typing_on_narrows_the_rows_before);
 	tcase_add_test(tc, a_recorded_dose_moves_the_patients_rows);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);

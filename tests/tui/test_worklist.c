@@ -41,7 +41,7 @@ static struct want want_list(struct th *t, enum store_wl_kind kind, const char *
 	struct ef_err err;
 	struct want w = {NULL, 0, {0}};
 	struct store_wl_filter *f = NULL;
-	ck_assert_int_eq(store_wl_filter_new(th_store(t), kind, th_today(), filter, &f, &err), EF_OK);
+	ck_assert_int_eq(store_wl_filter_new(th_store(t), kind, th_today(), filter, NULL, &f, &err), EF_OK);
 	struct store_wl_query q = {kind, th_today(), sections, f};
 	ck_assert_int_eq(store_wl_counts(th_store(t), &q, w.counts, &err), EF_OK);
 	struct store_wl_row *r = malloc(16 * sizeof *r);
