@@ -578,10 +578,26 @@ int store_wl_counts(struct store *s, const struct store_wl_query *q, int64_t cou
 				counts[q->filter->keys[i].k.sec]++;
 		return EF_OK;
 	}
+	static const char kept_sql[] = "SELECT n FROM worklist_counts WHERE list = ?1 AND status = ?2";
 	for (int sec = 0; sec < STORE_WL_SECTIONS; sec++) {
 		counts[sec] = 0;
 		if (!shown(q, sec))
 			continue;
+		if (!q->filter && sections[q->kind][sec].soon_days < 0) { /* every row of the status: kept count */
+			sqlite3_stmt *st = store_stmt(s, kept_sql, err);
+			if (!st)
+				return EF_DB;
+			store_bind_text(st, 1, q->kind == STORE_WL_VACCINES ? "vaccines" : "followups");
+			store_bind_text(st, 2, sections[q->kind][sec].status);
+			int rc = sqlite3_step(st);
+			if (rc == SQLITE_ROW)
+				counts[sec] = sqlite3_column_int64(st, 0);
+			rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? EF_OK : store_dberr(s, err, "read the worklist counts");
+			sqlite3_reset(st);
+			if (rc)
+				return rc;
+			continue;
+		}
 		char last[11];
 		last_day(q, sec, last);
 		for (int seg = sections[q->kind][sec].undated ? 0 : 1; seg < 2; seg++) {

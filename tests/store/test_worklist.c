@@ -8,6 +8,8 @@
  * _followup), filtered and sorted independently. A dose recorded for a
  * patient moves its rows. */
 #include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -388,6 +390,46 @@ START_TEST(typing_on_narrows_the_rows_before)
 }
 END_TEST
 
+/* A database of schema 017 with kept forecasts (no 018 needed) migrates:
+ * the worklist indexes replace 017's and the counts are those of its rows. */
+START_TEST(schema_019_applies_over_017)
+{
+	struct fx f;
+	fx_open(&f);
+	store_close(f.s);
+	char path[4096];
+	snprintf(path, sizeof path, "%s/wl.db", f.dir);
+	sqlite3 *h;
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	const char *back =
+		"DROP TRIGGER worklist_vaccines_insert; DROP TRIGGER worklist_vaccines_delete; "
+		"DROP TRIGGER worklist_vaccines_update; DROP TRIGGER worklist_followups_insert; "
+		"DROP TRIGGER worklist_followups_delete; DROP TRIGGER worklist_followups_update; DROP TABLE worklist_counts; "
+		"DROP INDEX vaccine_forecasts_worklist; DROP INDEX followup_forecasts_worklist; "
+		"CREATE INDEX vaccine_forecasts_status ON vaccine_forecasts (status, due_on, patient_id, ord); "
+		"CREATE INDEX followup_forecasts_status ON followup_forecasts (status, due_on, patient_id, ord); "
+		"DELETE FROM vaccine_forecasts WHERE patient_id = 1; PRAGMA user_version = 17";
+	ck_assert_msg(sqlite3_exec(h, back, NULL, NULL, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(h));
+	sqlite3_close(h);
+	f.s = tu_open(f.dir, "wl.db"); /* migrates */
+	ck_assert_int_eq(store_schema_version(f.s), store_schema_latest());
+	check_list(&f, STORE_WL_VACCINES, NULL, ALL_VAC, NULL);
+	check_list(&f, STORE_WL_FOLLOWUPS, NULL, ALL_FU, NULL);
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
+					       "('vaccine_forecasts_worklist', 'followup_forecasts_worklist', "
+					       "'vaccine_forecasts_status', 'followup_forecasts_status')",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 2);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	fx_close(&f);
+}
+END_TEST
+
 /* A dose recorded: the patient's row of that series leaves its place (the
  * next dose, if listed, is elsewhere) and the list is again the kept one. */
 START_TEST(a_recorded_dose_moves_the_patients_rows)
@@ -439,6 +481,7 @@ int main(void)
 	tcase_add_test(tc, followup_pages_are_the_whole_list_in_order);
 	tcase_add_test(tc, typing_on_narrows_the_rows_before);
 	tcase_add_test(tc, a_recorded_dose_moves_the_patients_rows);
+	tcase_add_test(tc, schema_019_applies_over_017);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }
