@@ -73,9 +73,12 @@ struct store_wl_query {
 	ef_day today;
 	unsigned sections;
 	const struct store_wl_filter *filter;
+	int64_t count_cap;       /* > 0: a filter read through the indexes counts a section up to this */
 };
 
-/* How many rows each section shows (0 for a section not shown). */
+/* How many rows each section shows (0 for a section not shown); -N when a
+ * filtered section was counted only up to count_cap = N (it has at least
+ * N rows). */
 int store_wl_counts(struct store *s, const struct store_wl_query *q, int64_t counts[STORE_WL_SECTIONS],
 		    struct ef_err *err);
 

@@ -278,16 +278,16 @@ static const char *const page_sql[2][2][2] = {
 	 {FU_COLS DATE_FWD FU_KEEP ORDER_DATE_FWD, FU_COLS DATE_BACK FU_KEEP ORDER_DATE_BACK}},
 };
 
-/* ?1 status, ?2 filter, ?3 filtered, ?4 last day; [kind][seg] */
+/* ?1 status, ?2 filter, ?3 filtered, ?4 last day, ?5 at most; [kind][seg] */
 static const char *const count_sql[2][2] = {
-	{"SELECT count(*) FROM vaccine_forecasts f WHERE f.status = ?1 AND f.due_on IS NULL "
-	 "AND (?3 = 0 OR ef_wl_keep(?2, f.patient_id, f.series, NULL)) AND ?4 IS NOT NULL",
-	 "SELECT count(*) FROM vaccine_forecasts f WHERE f.status = ?1 AND f.due_on > '' AND f.due_on <= ?4 "
-	 "AND (?3 = 0 OR ef_wl_keep(?2, f.patient_id, f.series, NULL))"},
-	{"SELECT count(*) FROM followup_forecasts f WHERE f.status = ?1 AND f.due_on IS NULL "
-	 "AND (?3 = 0 OR ef_wl_keep(?2, f.patient_id, f.item, f.time_point)) AND ?4 IS NOT NULL",
-	 "SELECT count(*) FROM followup_forecasts f WHERE f.status = ?1 AND f.due_on > '' AND f.due_on <= ?4 "
-	 "AND (?3 = 0 OR ef_wl_keep(?2, f.patient_id, f.item, f.time_point))"},
+	{"SELECT count(*) FROM (SELECT 1 FROM vaccine_forecasts f WHERE f.status = ?1 AND f.due_on IS NULL "
+	 "AND (?3 = 0 OR ef_wl_keep(?2, f.patient_id, f.series, NULL)) AND ?4 IS NOT NULL LIMIT ?5)",
+	 "SELECT count(*) FROM (SELECT 1 FROM vaccine_forecasts f WHERE f.status = ?1 AND f.due_on > '' "
+	 "AND f.due_on <= ?4 AND (?3 = 0 OR ef_wl_keep(?2, f.patient_id, f.series, NULL)) LIMIT ?5)"},
+	{"SELECT count(*) FROM (SELECT 1 FROM followup_forecasts f WHERE f.status = ?1 AND f.due_on IS NULL "
+	 "AND (?3 = 0 OR ef_wl_keep(?2, f.patient_id, f.item, f.time_point)) AND ?4 IS NOT NULL LIMIT ?5)",
+	 "SELECT count(*) FROM (SELECT 1 FROM followup_forecasts f WHERE f.status = ?1 AND f.due_on > '' "
+	 "AND f.due_on <= ?4 AND (?3 = 0 OR ef_wl_keep(?2, f.patient_id, f.item, f.time_point)) LIMIT ?5)"},
 };
 
 /* A section of a kind: its status, whether it has rows without a date,
@@ -600,6 +600,7 @@ int store_wl_counts(struct store *s, const struct store_wl_query *q, int64_t cou
 		}
 		char last[11];
 		last_day(q, sec, last);
+		int64_t cap = q->filter && q->count_cap > 0 ? q->count_cap : INT64_MAX;
 		for (int seg = sections[q->kind][sec].undated ? 0 : 1; seg < 2; seg++) {
 			sqlite3_stmt *st = store_stmt(s, count_sql[q->kind][seg], err);
 			if (!st)
@@ -607,12 +608,17 @@ int store_wl_counts(struct store *s, const struct store_wl_query *q, int64_t cou
 			store_bind_text(st, 1, sections[q->kind][sec].status);
 			bind_filter(st, 2, 3, q);
 			sqlite3_bind_text(st, 4, last, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, 5, cap - counts[sec]);
 			int rc = sqlite3_step(st) == SQLITE_ROW ? EF_OK : store_dberr(s, err, "count the worklist");
 			if (rc == EF_OK)
 				counts[sec] += sqlite3_column_int64(st, 0);
 			sqlite3_reset(st);
 			if (rc)
 				return rc;
+			if (counts[sec] >= cap) { /* at least this many: said as -cap */
+				counts[sec] = -cap;
+				break;
+			}
 		}
 	}
 	return EF_OK;
@@ -761,7 +767,11 @@ int store_wl_page(struct store *s, const struct store_wl_query *q, const struct 
 		for (; seg >= 0 && seg <= 1 && *n < max; seg += step) {
 			if (seg == 0 && !sections[q->kind][sec].undated)
 				continue;
-			const char *due = backward ? LAST_DAY : "";
+			/* backward from the section's end: from its last day, so that
+			 * the index range ends there (not at the status's last row) */
+			char last[11];
+			last_day(q, sec, last);
+			const char *due = backward ? last : "";
 			int64_t pid = backward ? INT64_MAX : -1, ord = backward ? INT64_MAX : -1;
 			if (here && seg == from->seg) {
 				due = from->due;

@@ -251,7 +251,10 @@ void draw_sections_ex(WINDOW *w, int top, int bottom, size_t n, int cur, int *sc
 			int sy = top + line - *scroll;
 			if (sy >= top && sy < bottom) {
 				char t[80];
-				snprintf(t, sizeof t, "%s (%lld)", names[s], (long long)cnt);
+				if (cnt < 0) /* at least -cnt (a count that stopped there) */
+					snprintf(t, sizeof t, "%s (%lld+)", names[s], -(long long)cnt);
+				else
+					snprintf(t, sizeof t, "%s (%lld)", names[s], (long long)cnt);
 				draw_rule(w, sy, t, utf8);
 			}
 			line++;

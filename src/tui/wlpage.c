@@ -5,6 +5,10 @@
 #include <string.h>
 
 #define WINDOW_PAGES 3 /* a page either side of the one shown */
+/* A filter read through the indexes counts each section up to this many
+ * rows ("10000+"): a word in most rows of a registry would otherwise read
+ * every row for its counts on each key typed. */
+#define COUNT_CAP 10000
 
 int wlpage_init(struct wlpage *p, enum store_wl_kind kind, ef_day today, unsigned sections, size_t page,
 		struct ef_err *err)
@@ -13,6 +17,7 @@ int wlpage_init(struct wlpage *p, enum store_wl_kind kind, ef_day today, unsigne
 	p->q.kind = kind;
 	p->q.today = today;
 	p->q.sections = sections;
+	p->q.count_cap = COUNT_CAP;
 	p->page = page < 8 ? 8 : page;
 	p->prev_sec = -1;
 	p->rows = calloc(WINDOW_PAGES * p->page + 1, sizeof *p->rows);
@@ -66,7 +71,7 @@ int wlpage_set(struct wlpage *p, struct store *s, const char *text, unsigned sec
 	p->total = 0;
 	for (int i = 0; i < STORE_WL_SECTIONS; i++) {
 		p->counts[i] = sections & (1u << i) ? p->all_counts[i] : 0;
-		p->total += p->counts[i];
+		p->total += p->counts[i] < 0 ? -p->counts[i] : p->counts[i];
 	}
 	return EF_OK;
 }

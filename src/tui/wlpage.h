@@ -18,8 +18,8 @@ struct wlpage {
 	int scroll;                     /* draw_sections' first line */
 	int at_start, at_end;           /* the window holds the first / last row of the list */
 	int prev_sec;                   /* the section of the row before the window, -1: none */
-	int64_t counts[STORE_WL_SECTIONS]; /* of the sections shown */
-	int64_t total;                  /* sum of counts */
+	int64_t counts[STORE_WL_SECTIONS]; /* of the sections shown; -N: at least N (store_wl_counts) */
+	int64_t total;                  /* sum of counts (at least) */
 	int64_t all_counts[STORE_WL_SECTIONS]; /* every section, through the filter counted_text */
 	char counted_text[256];
 	int counted;
@@ -31,7 +31,7 @@ struct wlpage {
 /* draw_sections (tui_int.h) for rows that may begin inside a section:
  * prev_sec is the section of the row before row 0 (-1: none), and counts
  * (not NULL) the rows of each section in the whole list, shown in its
- * rule. */
+ * rule (-N: at least N, shown "N+"). */
 void draw_sections_ex(WINDOW *w, int top, int bottom, size_t n, int cur, int *scroll, const char *const *names,
 		      int utf8, int (*sec)(const void *ctx, size_t v), void (*row)(void *ctx, size_t v, int y, int sel),
 		      void *ctx, int prev_sec, const int64_t *counts);

@@ -235,6 +235,16 @@ static size_t check_with(struct fx *f, enum store_wl_kind kind, const char *text
 	for (int s = 0; s < STORE_WL_SECTIONS; s++)
 		ck_assert_msg(c[s] == want[s], "'%s' %x: section %d counted %lld, has %lld", text ? text : "", sections, s,
 			      (long long)c[s], (long long)want[s]);
+	/* counted up to a cap through the indexes: at least the cap, said as -cap
+	 * (a listed filter counts its keys exactly) */
+	struct store_wl_query qc = q;
+	qc.count_cap = 5;
+	ck_assert_int_eq(store_wl_counts(f->s, &qc, c, &err), EF_OK);
+	for (int s = 0; s < STORE_WL_SECTIONS; s++) {
+		int64_t w = flt && !store_wl_filter_listed(flt) && want[s] >= 5 ? -5 : want[s];
+		ck_assert_msg(c[s] == w, "'%s' %x: section %d counted up to 5: %lld, expected %lld", text ? text : "",
+			      sections, s, (long long)c[s], (long long)w);
+	}
 	/* forward, 7 at a time */
 	enum { PG = 7 };
 	struct store_wl_row *pg = malloc(PG * sizeof *pg);
