@@ -4,7 +4,8 @@
  *
  * Clinic-wide (f from the patient list): every patient's time points
  * overdue, due now and coming due within 31 days ("this month": what a
- * data manager submits). From a chart: that patient's plan - also every
+ * data manager submits), read by pages from the kept calendars (wlpage.c,
+ * as the vaccination worklist). From a chart: that patient's plan - also every
  * later next time point and those done since day 0. `r` records the
  * selected time point done (the followups form: date and note, through
  * app_enter_record like every record form); Enter opens the chart (clinic
@@ -321,12 +322,12 @@ static int clinic_load(struct app *a, struct screen *s)
 	snprintf(s->title, sizeof s->title, "clinic");
 	if (st->paged && !st->touched)
 		return EF_OK;
+	/* without the reference data: the kept rows as they are, and the
+	 * warning line says why they may be stale */
 	struct app_env env;
-	int rc = tui_env(a, &env);
-	st->calendar = rc == EF_OK;
-	if (rc == EF_OK)
-		rc = app_forecasts_refresh(&env, &a->err);
-	if (rc)
+	int rc = EF_OK;
+	st->calendar = tui_env(a, &env) == EF_OK;
+	if (st->calendar && (rc = app_forecasts_refresh(&env, &a->err)))
 		return rc;
 	st->touched = 0;
 	if (!st->paged) {

@@ -1,8 +1,11 @@
 /* vaccines.c - the vaccination worklist and the "record a dose" form.
  *
  * Clinic-wide (from the patient list): every patient's next doses grouped as
- * overdue, due today, due this week and blocked (with the reason), from the
- * clinical core's forecaster. From a chart: that patient's next doses (also
+ * overdue, due today, due this week and blocked (with the reason), read by
+ * pages from the kept forecasts (wlpage.c over engraft/worklist.h: the
+ * screen holds a page either side of what it shows; opening it and coming
+ * back after a record bring the kept forecasts up to today with
+ * app_forecasts_refresh first). From a chart (computed for the patient): that patient's next doses (also
  * the upcoming ones) and the doses already given. `r` records the selected
  * dose as given (vaccine, date, lot, site) with store_put_vaccination.
  * `/` filters by MRN, name or vaccine as you type, `d` shows every dose,
@@ -402,12 +405,12 @@ static int clinic_load(struct app *a, struct screen *s)
 	snprintf(s->title, sizeof s->title, "clinic");
 	if (st->paged && !st->touched)
 		return EF_OK; /* nothing changed since: keep the clinic list */
+	/* without the reference data: the kept rows as they are, and the
+	 * warning line says why they may be stale */
 	struct app_env env;
-	int rc = tui_env(a, &env);
-	st->forecast = rc == EF_OK;
-	if (rc == EF_OK)
-		rc = app_forecasts_refresh(&env, &a->err);
-	if (rc)
+	int rc = EF_OK;
+	st->forecast = tui_env(a, &env) == EF_OK;
+	if (st->forecast && (rc = app_forecasts_refresh(&env, &a->err)))
 		return rc;
 	if (!st->paged) {
 		int page = a->body ? getmaxy(a->body) : 24;
