@@ -1,5 +1,6 @@
 /* store.c - open, pragmas, migrations, transactions, statement cache. */
 #include "store_int.h"
+#include "engraft/worklist.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -599,7 +600,7 @@ int store_open(const char *path, int flags, struct store **out, struct ef_err *e
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_handler(s->db, busy_wait, NULL);
-	if ((rc = store_audit_register(s, err)))
+	if ((rc = store_audit_register(s, err)) || (rc = store_wl_register(s, err)))
 		goto fail;
 	if ((rc = exec_sql(s, "PRAGMA foreign_keys = ON", err, path)))
 		goto fail;

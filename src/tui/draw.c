@@ -6,6 +6,7 @@
 
 #include "engraft/trend.h"
 #include "tui_int.h"
+#include "wlpage.h"
 
 /* Decode one UTF-8 character; returns bytes used (1 for an invalid byte,
  * *cp = '?'). */
@@ -214,14 +215,18 @@ void fmt_day_n(ef_day day0, ef_day on, char *out, size_t size)
 		snprintf(out, size, "%+d", (int)(on - day0));
 }
 
-void draw_sections(WINDOW *w, int top, int bottom, size_t n, int cur, int *scroll, const char *const *names, int utf8,
-		   int (*sec)(const void *ctx, size_t v), void (*row)(void *ctx, size_t v, int y, int sel), void *ctx)
+void draw_sections_ex(WINDOW *w, int top, int bottom, size_t n, int cur, int *scroll, const char *const *names,
+		      int utf8, int (*sec)(const void *ctx, size_t v), void (*row)(void *ctx, size_t v, int y, int sel),
+		      void *ctx, int prev_sec, const int64_t *counts)
 {
 	int avail = bottom - top > 0 ? bottom - top : 1;
+	/* a section's rule before its first row (the rows may begin inside a
+	 * section: prev_sec is the section of the row before them) */
+#define STARTS(v) ((v) == 0 ? sec(ctx, 0) != prev_sec : sec(ctx, v) != sec(ctx, (v) - 1))
 	/* the line of the current row, kept on screen */
 	int line = 0, cur_line = 0;
 	for (size_t v = 0; v < n; v++) {
-		if (v == 0 || sec(ctx, v) != sec(ctx, v - 1))
+		if (STARTS(v))
 			line++;
 		if ((int)v == cur)
 			cur_line = line;
@@ -231,17 +236,25 @@ void draw_sections(WINDOW *w, int top, int bottom, size_t n, int cur, int *scrol
 		*scroll = cur_line > 0 ? cur_line - 1 : 0;
 	if (cur_line >= *scroll + avail)
 		*scroll = cur_line - avail + 1;
+	if (*scroll < 0)
+		*scroll = 0;
 	line = 0;
 	for (size_t v = 0; v < n; v++) {
 		int s = sec(ctx, v);
-		if (v == 0 || s != sec(ctx, v - 1)) {
-			int cnt = 0;
-			for (size_t k = v; k < n && sec(ctx, k) == s; k++)
-				cnt++;
+		if (STARTS(v)) {
+			int64_t cnt = 0;
+			if (counts)
+				cnt = counts[s];
+			else
+				for (size_t k = v; k < n && sec(ctx, k) == s; k++)
+					cnt++;
 			int sy = top + line - *scroll;
 			if (sy >= top && sy < bottom) {
 				char t[80];
-				snprintf(t, sizeof t, "%s (%d)", names[s], cnt);
+				if (cnt < 0) /* at least -cnt (a count that stopped there) */
+					snprintf(t, sizeof t, "%s (%lld+)", names[s], -(long long)cnt);
+				else
+					snprintf(t, sizeof t, "%s (%lld)", names[s], (long long)cnt);
 				draw_rule(w, sy, t, utf8);
 			}
 			line++;
@@ -251,4 +264,11 @@ void draw_sections(WINDOW *w, int top, int bottom, size_t n, int cur, int *scrol
 		if (ry >= top && ry < bottom)
 			row(ctx, v, ry, (int)v == cur);
 	}
+#undef STARTS
+}
+
+void draw_sections(WINDOW *w, int top, int bottom, size_t n, int cur, int *scroll, const char *const *names, int utf8,
+		   int (*sec)(const void *ctx, size_t v), void (*row)(void *ctx, size_t v, int y, int sel), void *ctx)
+{
+	draw_sections_ex(w, top, bottom, n, cur, scroll, names, utf8, sec, row, ctx, -1, NULL);
 }

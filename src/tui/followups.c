@@ -4,7 +4,8 @@
  *
  * Clinic-wide (f from the patient list): every patient's time points
  * overdue, due now and coming due within 31 days ("this month": what a
- * data manager submits). From a chart: that patient's plan - also every
+ * data manager submits), read by pages from the kept calendars (wlpage.c,
+ * as the vaccination worklist). From a chart: that patient's plan - also every
  * later next time point and those done since day 0. `r` records the
  * selected time point done (the followups form: date and note, through
  * app_enter_record like every record form); Enter opens the chart (clinic
@@ -20,6 +21,7 @@
 #include "engraft/timeline.h"
 #include "filter.h"
 #include "tui_int.h"
+#include "wlpage.h"
 
 enum { MODE_NORMAL = 0, MODE_SEARCH = 1 };
 #define M_NORMAL (1u << MODE_NORMAL)
@@ -46,7 +48,7 @@ struct frow {
 	char item[EF_ITEM_LEN];
 	char tp[12];
 	ef_day due_on, done_on;
-	char reason[128];
+	char reason[804];        /* kept: at most 200 characters */
 };
 
 struct fu_st {
@@ -62,7 +64,19 @@ struct fu_st {
 	int calendar;            /* the reference data is available */
 	int loaded;
 	int touched;             /* something may have changed: load again */
+	int64_t touched_patient; /* clinic list: the row's patient and item then */
+	char touched_item[EF_ITEM_LEN];
+	/* the clinic list: a window of the kept calendars read by pages
+	 * (wlpage.h); rows and vis above are a copy of the window */
+	struct wlpage pg;
+	int paged;
 };
+
+/* The sections of the clinic list (worklist.h) each `d` shows. */
+static const unsigned show_sections[SHOW_COUNT] = {
+	(1u << STORE_WL_OVERDUE) | (1u << STORE_WL_DUE) | (1u << STORE_WL_SOON), 1u << STORE_WL_OVERDUE,
+	1u << STORE_WL_DUE, 1u << STORE_WL_SOON};
+static const enum fstatus section_status[STORE_WL_SECTIONS] = {FS_OVERDUE, FS_DUE, FS_SOON, FS_UPCOMING};
 
 static const struct keybind keys[] = {
 	{{'r'}, "r", CMD_DONE, "Done", "record the selected time point done (date, note)", M_NORMAL},
@@ -233,9 +247,119 @@ static int cmp_rows(const void *x, const void *y)
 	return c ? c : strcmp(a->tp, b->tp);
 }
 
+/* ---- the clinic list: pages of the kept calendars ---- */
+
+static int fit(char *dst, size_t size, const char *src, struct ef_err *err)
+{
+	size_t n = strlen(src);
+	if (n >= size)
+		return ef_errf(err, EF_DB, "a kept follow-up value is longer than %zu bytes", size - 1);
+	memcpy(dst, src, n + 1);
+	return EF_OK;
+}
+
+/* The window's rows as the screen's rows (the drawing reads those). */
+static int from_page(struct app *a, struct fu_st *st)
+{
+	st->n = 0;
+	st->text_n = 0;
+	size_t need = st->pg.n ? st->pg.n : 1;
+	if (need > st->cap) {
+		struct frow *r = realloc(st->rows, need * sizeof *r);
+		if (!r)
+			return ef_errf(&a->err, EF_DB, "out of memory");
+		st->rows = r;
+		st->cap = need;
+	}
+	size_t *v = realloc(st->vis, need * sizeof *v);
+	if (!v)
+		return ef_errf(&a->err, EF_DB, "out of memory");
+	st->vis = v;
+	for (size_t i = 0; i < st->pg.n; i++) {
+		const struct store_wl_row *w = &st->pg.rows[i];
+		struct frow *r = &st->rows[st->n++];
+		memset(r, 0, sizeof *r);
+		if (intern(st, w->mrn, &r->mrn) || intern(st, w->name, &r->name))
+			return ef_errf(&a->err, EF_DB, "out of memory");
+		int rc = fit(r->item, sizeof r->item, w->code, &a->err);
+		if (rc == EF_OK)
+			rc = fit(r->tp, sizeof r->tp, w->time_point, &a->err);
+		if (rc == EF_OK)
+			rc = fit(r->reason, sizeof r->reason, w->reason, &a->err);
+		if (rc)
+			return rc;
+		r->status = section_status[w->key.sec];
+		r->patient_id = w->key.patient_id;
+		r->due_on = w->due_on;
+		r->done_on = w->done_on;
+		st->vis[i] = i;
+	}
+	st->nvis = st->pg.n;
+	st->cur = st->pg.cur;
+	return EF_OK;
+}
+
+/* The filters again (the typed words and d), the selection on row `at`
+ * (NULL: the first row) or the first shown after it. */
+static int clinic_refilter(struct app *a, struct fu_st *st, const struct store_wl_key *at)
+{
+	struct store_wl_key k;
+	if (at)
+		k = *at;
+	int rc = wlpage_set(&st->pg, a->s, st->filter, show_sections[st->show], 0, &a->err);
+	if (rc == EF_OK)
+		rc = wlpage_around(&st->pg, a->s, at ? &k : NULL, &a->err);
+	return rc ? rc : from_page(a, st);
+}
+
+/* Open, or back from a chart or the form: the kept calendars brought up to
+ * today (app_forecasts_refresh), the counts again, and the window at the
+ * same patient's next row of the same item if listed, else where the
+ * selection was. */
+static int clinic_load(struct app *a, struct screen *s)
+{
+	struct fu_st *st = s->st;
+	snprintf(s->title, sizeof s->title, "clinic");
+	if (st->paged && !st->touched)
+		return EF_OK;
+	/* without the reference data: the kept rows as they are, and the
+	 * warning line says why they may be stale */
+	struct app_env env;
+	int rc = EF_OK;
+	st->calendar = tui_env(a, &env) == EF_OK;
+	if (st->calendar && (rc = app_forecasts_refresh(&env, &a->err)))
+		return rc;
+	st->touched = 0;
+	if (!st->paged) {
+		int page = a->body ? getmaxy(a->body) : 24;
+		if ((rc = wlpage_init(&st->pg, STORE_WL_FOLLOWUPS, a->today, show_sections[st->show],
+				      (size_t)(page > 0 ? page : 24), &a->err)))
+			return rc;
+		st->paged = 1;
+		st->loaded = 1;
+		return clinic_refilter(a, st, NULL);
+	}
+	const struct store_wl_row *sel = wlpage_sel(&st->pg);
+	struct store_wl_key at, same;
+	int had = sel != NULL, found = 0;
+	if (had)
+		at = sel->key;
+	if ((rc = wlpage_set(&st->pg, a->s, st->filter, show_sections[st->show], 1, &a->err)))
+		return rc;
+	if (st->touched_patient && st->touched_item[0] &&
+	    (rc = store_wl_find(a->s, &st->pg.q, st->touched_patient, st->touched_item, &same, &found, &a->err)))
+		return rc;
+	st->touched_patient = 0;
+	st->touched_item[0] = '\0';
+	rc = wlpage_around(&st->pg, a->s, found ? &same : had ? &at : NULL, &a->err);
+	return rc ? rc : from_page(a, st);
+}
+
 static int fu_load(struct app *a, struct screen *s)
 {
 	struct fu_st *st = s->st;
+	if (!s->patient_id)
+		return clinic_load(a, s);
 	if (st->loaded && !st->touched)
 		return EF_OK;
 	size_t at = sel_row(st);
@@ -250,9 +374,7 @@ static int fu_load(struct app *a, struct screen *s)
 	st->calendar = fc.ref != NULL;
 	ef_fu_list_init(&fc.l);
 	int rc = EF_OK;
-	if (fc.ref && !s->patient_id)
-		rc = store_each_timeline_parts(a->s, a->today, NULL, STORE_TL_FOLLOWUPS, add_calendar, &fc, &a->err);
-	if (s->patient_id) {
+	{
 		struct ef_timeline tl;
 		ef_timeline_init(&tl);
 		rc = store_load_timeline_parts(a->s, s->patient_id, a->today, STORE_TL_FOLLOWUPS, &tl, &a->err);
@@ -260,8 +382,6 @@ static int fu_load(struct app *a, struct screen *s)
 			rc = add_calendar(&fc, &tl, &a->err);
 		fmt_patient(&tl.patient, s->title, sizeof s->title);
 		ef_timeline_free(&tl);
-	} else {
-		snprintf(s->title, sizeof s->title, "clinic");
 	}
 	ef_fu_list_free(&fc.l);
 	if (rc)
@@ -300,6 +420,8 @@ static void fu_close(struct app *a, struct screen *s)
 		free(st->rows);
 		free(st->text);
 		free(st->vis);
+		if (st->paged)
+			wlpage_free(&st->pg);
 	}
 	free(st);
 	s->st = NULL;
@@ -384,19 +506,24 @@ static void fu_draw(struct app *a, struct screen *s, WINDOW *w)
 		bottom = h;
 	}
 	if (st->nvis == 0) {
-		const char *none = st->n && (st->filter[0] || st->show != SHOW_ALL) ? "Nothing matches the filters. Esc clears them."
+		const char *none = (clinic || st->n) && (st->filter[0] || st->show != SHOW_ALL)
+					   ? "Nothing matches the filters. Esc clears them."
 				   : clinic ? "No follow-up overdue, due or coming due within 31 days."
 					    : "No follow-up plan: no transplant, or not in this clinic's care.";
 		put_text(w, y + 1, 2, cols - 2, none, tui_attr(R_DIM), 0);
 		return;
 	}
 	struct fu_lines l = {st, w, cols, clinic, c_name, w_name, c_item, c_tp, c_date, c_reason};
-	draw_sections(w, y, bottom, st->nvis, st->cur, &st->scroll, section_names, a->utf8, fu_section, fu_row, &l);
+	if (clinic && st->paged)
+		draw_sections_ex(w, y, bottom, st->nvis, st->cur, &st->pg.scroll, section_names, a->utf8, fu_section, fu_row,
+				 &l, st->pg.prev_sec, st->pg.counts);
+	else
+		draw_sections(w, y, bottom, st->nvis, st->cur, &st->scroll, section_names, a->utf8, fu_section, fu_row, &l);
 	if (bottom >= h)
 		return;
 	const struct frow *r = &st->rows[st->vis[st->cur]];
 	draw_rule(w, bottom + 1, "Selected", a->utf8);
-	char due[11], done[11], text[800];
+	char due[11], done[11], text[3000];
 	ef_date_format(r->due_on, due);
 	ef_date_format(r->done_on, done);
 	if (r->status == FS_DONE)
@@ -409,11 +536,32 @@ static void fu_draw(struct app *a, struct screen *s, WINDOW *w)
 	tui_wrap(w, &ty, bottom + 2, 0, 1, cols - 2, text, A_NORMAL);
 }
 
+/* The filters changed: the rows again, the selection on row `at` (an
+ * index into rows) or the first shown after it; `first`: the first row. */
+static int frefilter(struct app *a, struct screen *s, size_t at, int first)
+{
+	struct fu_st *st = s->st;
+	if (s->patient_id || !st->paged)
+		return revis(a, st, first ? 0 : at);
+	const struct store_wl_row *sel = wlpage_sel(&st->pg);
+	return clinic_refilter(a, st, first || !sel ? NULL : &sel->key);
+}
+
 static enum action fu_key(struct app *a, struct screen *s, int key, enum cmd cmd)
 {
 	struct fu_st *st = s->st;
-	if (cursor_move(cmd, &st->cur, st->nvis, getmaxy(a->body) - 3 - detail_rows(getmaxy(a->body))))
+	int screen = getmaxy(a->body) - 3 - detail_rows(getmaxy(a->body));
+	if (!s->patient_id && st->paged) {
+		int m = wlpage_move(&st->pg, a->s, cmd, screen, &a->err);
+		if (m < 0 || (m > 0 && from_page(a, st))) {
+			tui_msg_err(a, &a->err);
+			return ACTION_REDRAW;
+		}
+		if (m > 0)
+			return ACTION_REDRAW;
+	} else if (cursor_move(cmd, &st->cur, st->nvis, screen)) {
 		return ACTION_REDRAW;
+	}
 	size_t at = sel_row(st);
 	const struct frow *r = at < st->n ? &st->rows[at] : NULL;
 	switch (cmd) {
@@ -434,12 +582,12 @@ static enum action fu_key(struct app *a, struct screen *s, int key, enum cmd cmd
 		st->filter[0] = '\0';
 		if (cmd == CMD_CLEAR_FILTERS)
 			st->show = SHOW_ALL;
-		if (revis(a, st, at))
+		if (frefilter(a, s, at, 0))
 			tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	case CMD_FILTER:
 		st->show = (enum fshow)((st->show + 1) % SHOW_COUNT);
-		if (revis(a, st, 0))
+		if (frefilter(a, s, at, 1))
 			tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	case CMD_OPEN:
@@ -449,6 +597,8 @@ static enum action fu_key(struct app *a, struct screen *s, int key, enum cmd cmd
 		a->req.ops = &chart_ops;
 		a->req.patient_id = r->patient_id;
 		st->touched = 1; /* whatever is entered there, load again */
+		st->touched_patient = r->patient_id;
+		snprintf(st->touched_item, sizeof st->touched_item, "%s", r->item);
 		return ACTION_PUSH;
 	case CMD_DONE:
 		if (!r || r->status == FS_DONE) {
@@ -460,12 +610,14 @@ static enum action fu_key(struct app *a, struct screen *s, int key, enum cmd cmd
 		a->req.patient_id = r->patient_id;
 		snprintf(a->req.text, sizeof a->req.text, "%s %s", r->item, r->tp);
 		st->touched = 1;
+		st->touched_patient = r->patient_id;
+		snprintf(st->touched_item, sizeof st->touched_item, "%s", r->item);
 		return ACTION_PUSH;
 	default:
 		break;
 	}
 	if (s->mode == MODE_SEARCH) {
-		if (tui_filter_key(st->filter, sizeof st->filter, key) > 0 && revis(a, st, at))
+		if (tui_filter_key(st->filter, sizeof st->filter, key) > 0 && frefilter(a, s, at, 0))
 			tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	}

@@ -1,8 +1,11 @@
 /* vaccines.c - the vaccination worklist and the "record a dose" form.
  *
  * Clinic-wide (from the patient list): every patient's next doses grouped as
- * overdue, due today, due this week and blocked (with the reason), from the
- * clinical core's forecaster. From a chart: that patient's next doses (also
+ * overdue, due today, due this week and blocked (with the reason), read by
+ * pages from the kept forecasts (wlpage.c over engraft/worklist.h: the
+ * screen holds a page either side of what it shows; opening it and coming
+ * back after a record bring the kept forecasts up to today with
+ * app_forecasts_refresh first). From a chart (computed for the patient): that patient's next doses (also
  * the upcoming ones) and the doses already given. `r` records the selected
  * dose as given (vaccine, date, lot, site) with store_put_vaccination.
  * `/` filters by MRN, name or vaccine as you type, `d` shows every dose,
@@ -18,6 +21,7 @@
 #include "engraft/vaccines.h"
 #include "filter.h"
 #include "tui_int.h"
+#include "wlpage.h"
 
 enum { MODE_NORMAL = 0, MODE_SEARCH = 1 };
 #define M_NORMAL (1u << MODE_NORMAL)
@@ -41,7 +45,7 @@ struct vrow {
 	enum vstatus status;
 	int64_t patient_id;
 	uint32_t mrn, name, reason; /* offsets into vac_st.text */
-	char series[16];
+	char series[128];        /* as kept (worklist.h) */
 	int dose;
 	ef_day due_on;           /* given: the day given */
 	char vaccine[16];        /* given: as recorded */
@@ -61,7 +65,18 @@ struct vac_st {
 	int forecast;            /* the forecaster is available */
 	int loaded;
 	int64_t touched;         /* clinic list: the patient a dose was recorded for */
+	char touched_series[128]; /* and the series of the row selected then */
+	/* the clinic list: a window of the kept forecasts read by pages
+	 * (wlpage.h); rows and vis above are a copy of the window */
+	struct wlpage pg;
+	int paged;
 };
+
+/* The sections of the clinic list (worklist.h) each `d` shows. */
+static const unsigned show_sections[SHOW_COUNT] = {
+	(1u << STORE_WL_OVERDUE) | (1u << STORE_WL_DUE) | (1u << STORE_WL_SOON) | (1u << STORE_WL_BLOCKED),
+	(1u << STORE_WL_DUE) | (1u << STORE_WL_SOON), 1u << STORE_WL_OVERDUE, 1u << STORE_WL_BLOCKED};
+static const enum vstatus section_status[STORE_WL_SECTIONS] = {VS_OVERDUE, VS_DUE, VS_WEEK, VS_BLOCKED};
 
 static const struct keybind keys[] = {
 	{{'r'}, "r", CMD_RECORD, "Record", "record the selected dose as given (vaccine, date, lot, site)", M_NORMAL},
@@ -339,11 +354,94 @@ static int reselect(struct app *a, struct vac_st *st, const struct vrow *was, si
 	return revis(a, st, keep);
 }
 
+/* ---- the clinic list: pages of the kept forecasts ---- */
+
+/* The window's rows as the screen's rows (the drawing reads those). */
+static int from_page(struct app *a, struct vac_st *st)
+{
+	st->n = 0;
+	st->text_n = 0;
+	size_t *v = realloc(st->vis, (st->pg.n ? st->pg.n : 1) * sizeof *v);
+	if (!v)
+		return ef_errf(&a->err, EF_DB, "out of memory");
+	st->vis = v;
+	for (size_t i = 0; i < st->pg.n; i++) {
+		const struct store_wl_row *w = &st->pg.rows[i];
+		struct vrow *r = add_row(st);
+		if (!r || intern(st, w->mrn, &r->mrn) || intern(st, w->name, &r->name) || intern(st, w->reason, &r->reason))
+			return ef_errf(&a->err, EF_DB, "out of memory");
+		r->status = section_status[w->key.sec];
+		r->patient_id = w->key.patient_id;
+		snprintf(r->series, sizeof r->series, "%s", w->code);
+		r->dose = w->dose;
+		r->due_on = w->due_on;
+		st->vis[i] = i;
+	}
+	st->nvis = st->pg.n;
+	st->cur = st->pg.cur;
+	return EF_OK;
+}
+
+/* The filters again (the typed words and d), the selection on row `at`
+ * (NULL: the first row) or the first shown after it. */
+static int clinic_refilter(struct app *a, struct vac_st *st, const struct store_wl_key *at)
+{
+	struct store_wl_key k;
+	if (at)
+		k = *at;
+	int rc = wlpage_set(&st->pg, a->s, st->filter, show_sections[st->show], 0, &a->err);
+	if (rc == EF_OK)
+		rc = wlpage_around(&st->pg, a->s, at ? &k : NULL, &a->err);
+	return rc ? rc : from_page(a, st);
+}
+
+/* Open, or back from a chart or the dose form: the kept forecasts brought
+ * up to today (app_forecasts_refresh: only those that do not hold), the
+ * counts again, and the window at the same patient and series if still
+ * listed, else where the selection was. */
+static int clinic_load(struct app *a, struct screen *s)
+{
+	struct vac_st *st = s->st;
+	snprintf(s->title, sizeof s->title, "clinic");
+	if (st->paged && !st->touched)
+		return EF_OK; /* nothing changed since: keep the clinic list */
+	/* without the reference data: the kept rows as they are, and the
+	 * warning line says why they may be stale */
+	struct app_env env;
+	int rc = EF_OK;
+	st->forecast = tui_env(a, &env) == EF_OK;
+	if (st->forecast && (rc = app_forecasts_refresh(&env, &a->err)))
+		return rc;
+	if (!st->paged) {
+		int page = a->body ? getmaxy(a->body) : 24;
+		if ((rc = wlpage_init(&st->pg, STORE_WL_VACCINES, a->today, show_sections[st->show],
+				      (size_t)(page > 0 ? page : 24), &a->err)))
+			return rc;
+		st->paged = 1;
+		st->loaded = 1;
+		return clinic_refilter(a, st, NULL);
+	}
+	const struct store_wl_row *sel = wlpage_sel(&st->pg);
+	struct store_wl_key at, same;
+	int had = sel != NULL, found = 0;
+	if (had)
+		at = sel->key;
+	if ((rc = wlpage_set(&st->pg, a->s, st->filter, show_sections[st->show], 1, &a->err)))
+		return rc;
+	if (st->touched && st->touched_series[0] &&
+	    (rc = store_wl_find(a->s, &st->pg.q, st->touched, st->touched_series, &same, &found, &a->err)))
+		return rc;
+	st->touched = 0;
+	st->touched_series[0] = '\0';
+	rc = wlpage_around(&st->pg, a->s, found ? &same : had ? &at : NULL, &a->err);
+	return rc ? rc : from_page(a, st);
+}
+
 static int vac_load(struct app *a, struct screen *s)
 {
 	struct vac_st *st = s->st;
-	if (!s->patient_id && st->loaded && st->forecast && !st->touched)
-		return EF_OK; /* nothing changed since: keep the clinic list */
+	if (!s->patient_id)
+		return clinic_load(a, s);
 	struct vrow was_row, *was = NULL;
 	size_t at = sel_row(st);
 	if (st->nvis && at < st->n) {
@@ -351,41 +449,13 @@ static int vac_load(struct app *a, struct screen *s)
 		was = &was_row;
 	}
 	st->nvis = 0;
-	if (!s->patient_id && st->loaded && st->forecast && st->touched) {
-		/* after recording a dose: recompute that one patient only */
-		size_t k = 0;
-		for (size_t i = 0; i < st->n; i++)
-			if (st->rows[i].patient_id != st->touched)
-				st->rows[k++] = st->rows[i];
-		st->n = k;
-		struct fc_ctx one = {a, st, tui_reference(a), {0}, 0};
-		struct ef_timeline tl;
-		ef_timeline_init(&tl);
-		ef_due_list_init(&one.l);
-		int rc = store_load_timeline(a->s, st->touched, a->today, &tl, &a->err);
-		if (rc == EF_OK && one.ref)
-			rc = add_forecast(&one, &tl, &a->err);
-		ef_due_list_free(&one.l);
-		ef_timeline_free(&tl);
-		st->touched = 0;
-		if (rc)
-			return rc;
-		sort_rows(st);
-		return reselect(a, st, was, at);
-	}
 	st->n = 0;
 	st->text_n = 0;
 	st->loaded = 1;
 	struct fc_ctx fc = {a, st, tui_reference(a), {0}, s->patient_id != 0};
 	st->forecast = fc.ref != NULL;
 	ef_due_list_init(&fc.l);
-	if (!s->patient_id && fc.ref) {
-		int rc = store_each_timeline_parts(a->s, a->today, NULL, STORE_TL_VACCINES, add_forecast, &fc, &a->err);
-		ef_due_list_free(&fc.l);
-		if (rc)
-			return rc;
-	}
-	if (s->patient_id) {
+	{
 		struct ef_timeline tl;
 		ef_timeline_init(&tl);
 		int rc = store_load_timeline(a->s, s->patient_id, a->today, &tl, &a->err);
@@ -398,8 +468,6 @@ static int vac_load(struct app *a, struct screen *s)
 		ef_timeline_free(&tl);
 		if (rc)
 			return rc;
-	} else {
-		snprintf(s->title, sizeof s->title, "clinic");
 	}
 	sort_rows(st);
 	return reselect(a, st, was, at);
@@ -423,6 +491,8 @@ static void vac_close(struct app *a, struct screen *s)
 		free(st->rows);
 		free(st->text);
 		free(st->vis);
+		if (st->paged)
+			wlpage_free(&st->pg);
 	}
 	free(st);
 	s->st = NULL;
@@ -518,20 +588,25 @@ static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
 		bottom = h;
 	}
 	if (st->nvis == 0) {
-		const char *none = st->n && vfiltered(st) ? "No dose matches the filters. Esc clears them."
+		const char *none = (clinic || st->n) && vfiltered(st) ? "No dose matches the filters. Esc clears them."
 				   : clinic ? "Nothing due, overdue or blocked this week."
 					    : "No dose due or recorded since the transplant. Press r to record one.";
 		put_text(w, y + 1, 2, cols - 2, none, tui_attr(R_DIM), 0);
 		return;
 	}
 	struct vac_lines l = {st, w, cols, clinic, c_name, w_name, c_vx, c_date, c_reason};
-	draw_sections(w, y, bottom, st->nvis, st->cur, &st->scroll, section_names, a->utf8, vac_section, vac_row, &l);
+	if (clinic && st->paged)
+		draw_sections_ex(w, y, bottom, st->nvis, st->cur, &st->pg.scroll, section_names, a->utf8, vac_section, vac_row,
+				 &l, st->pg.prev_sec, st->pg.counts);
+	else
+		draw_sections(w, y, bottom, st->nvis, st->cur, &st->scroll, section_names, a->utf8, vac_section, vac_row,
+			      &l);
 	/* the selected row in full */
 	if (bottom >= h)
 		return;
 	const struct vrow *r = &st->rows[st->vis[st->cur]];
 	draw_rule(w, bottom + 1, "Selected", a->utf8);
-	char d[11], text[EF_REASON_LEN + 800];
+	char d[11], text[6000];
 	ef_date_format(r->due_on, d);
 	if (r->status == VS_GIVEN)
 		snprintf(text, sizeof text, "%s %s: %s given on %s%s%s", txt(st, r->mrn), txt(st, r->name), r->vaccine, d,
@@ -544,11 +619,35 @@ static void vac_draw(struct app *a, struct screen *s, WINDOW *w)
 	tui_wrap(w, &ty, bottom + 2, 0, 1, cols - 2, text, r->status == VS_BLOCKED ? tui_attr(R_BLOCKED) : A_NORMAL);
 }
 
+/* The filters changed: the rows again, the selection on row `at` (an
+ * index into rows) or the first shown after it; `exact`: on row at if it
+ * is still shown, else the first row. */
+static int vrefilter(struct app *a, struct screen *s, size_t at, int exact)
+{
+	struct vac_st *st = s->st;
+	if (s->patient_id || !st->paged)
+		return revis_ex(a, st, at, exact);
+	const struct store_wl_row *sel = wlpage_sel(&st->pg);
+	if (!sel || (exact && !(show_sections[st->show] & (1u << sel->key.sec))))
+		return clinic_refilter(a, st, NULL);
+	return clinic_refilter(a, st, &sel->key);
+}
+
 static enum action vac_key(struct app *a, struct screen *s, int key, enum cmd cmd)
 {
 	struct vac_st *st = s->st;
-	if (cursor_move(cmd, &st->cur, st->nvis, getmaxy(a->body) - 3 - vdetail_rows(getmaxy(a->body))))
+	int screen = getmaxy(a->body) - 3 - vdetail_rows(getmaxy(a->body));
+	if (!s->patient_id && st->paged) {
+		int m = wlpage_move(&st->pg, a->s, cmd, screen, &a->err);
+		if (m < 0 || (m > 0 && from_page(a, st))) {
+			tui_msg_err(a, &a->err);
+			return ACTION_REDRAW;
+		}
+		if (m > 0)
+			return ACTION_REDRAW;
+	} else if (cursor_move(cmd, &st->cur, st->nvis, screen)) {
 		return ACTION_REDRAW;
+	}
 	size_t at = sel_row(st);
 	const struct vrow *r = at < st->n ? &st->rows[at] : NULL;
 	switch (cmd) {
@@ -564,7 +663,7 @@ static enum action vac_key(struct app *a, struct screen *s, int key, enum cmd cm
 		s->mode = MODE_NORMAL;
 		s->text_input = 0;
 		st->filter[0] = '\0';
-		if (revis(a, st, at))
+		if (vrefilter(a, s, at, 0))
 			tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	case CMD_CLEAR_FILTERS:
@@ -572,12 +671,12 @@ static enum action vac_key(struct app *a, struct screen *s, int key, enum cmd cm
 			return ACTION_PASS; /* back */
 		st->filter[0] = '\0';
 		st->show = SHOW_ALL;
-		if (revis(a, st, at))
+		if (vrefilter(a, s, at, 0))
 			tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	case CMD_FILTER:
 		st->show = (enum vshow)((st->show + 1) % SHOW_COUNT);
-		if (revis_ex(a, st, at, 1))
+		if (vrefilter(a, s, at, 1))
 			tui_msg_err(a, &a->err);
 		return ACTION_REDRAW;
 	case CMD_OPEN:
@@ -586,7 +685,8 @@ static enum action vac_key(struct app *a, struct screen *s, int key, enum cmd cm
 		memset(&a->req, 0, sizeof a->req);
 		a->req.ops = &chart_ops;
 		a->req.patient_id = r->patient_id;
-		st->touched = a->req.patient_id; /* whatever is entered there, recompute it */
+		st->touched = a->req.patient_id; /* whatever is entered there, read it again */
+		snprintf(st->touched_series, sizeof st->touched_series, "%s", r->series);
 		return ACTION_PUSH;
 	case CMD_RECORD: {
 		int64_t pid = r ? r->patient_id : s->patient_id;
@@ -598,15 +698,17 @@ static enum action vac_key(struct app *a, struct screen *s, int key, enum cmd cm
 		a->req.ops = &doseform_ops;
 		a->req.patient_id = pid;
 		st->touched = pid;
-		if (r && r->status != VS_GIVEN)
-			snprintf(a->req.text, sizeof a->req.text, "%s", r->series);
+		snprintf(st->touched_series, sizeof st->touched_series, "%s", r && r->status != VS_GIVEN ? r->series : "");
+		/* the form's choice: a series code (dose_open picks it among its own) */
+		if (r && r->status != VS_GIVEN && strlen(r->series) < sizeof a->req.text)
+			memcpy(a->req.text, r->series, strlen(r->series) + 1);
 		return ACTION_PUSH;
 	}
 	default:
 		break;
 	}
 	if (s->mode == MODE_SEARCH) {
-		if (tui_filter_key(st->filter, sizeof st->filter, key) > 0 && revis(a, st, at))
+		if (tui_filter_key(st->filter, sizeof st->filter, key) > 0 && vrefilter(a, s, at, 0))
 			tui_msg_err(a, &a->err);
 		return ACTION_REDRAW; /* other keys are not global while typing */
 	}
