@@ -21,6 +21,12 @@ static void bind_day(sqlite3_stmt *st, int i, ef_day d)
 	sqlite3_bind_text(st, i, buf, -1, SQLITE_TRANSIENT);
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* The ids a "stale" query returns (?1 the day, ?2 the MRN or NULL), and
  * how many patients it considered. */
 static int stale_ids(struct store *s, const char *sql, ef_day on, const char *mrn, int64_t **ids, size_t *n,
@@ -44,7 +50,8 @@ static int stale_ids(struct store *s, const char *sql, ef_day on, const char *mr
 	if (!(st = store_stmt(s, sql, err)))
 		return EF_DB;
 	bind_day(st, 1, on);
-	store_bind_opt(st, 2, mrn);
+	if (mrn)
+		store_bind_text(st, 2, mrn);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -65,6 +72,14 @@ static int stale_ids(struct store *s, const char *sql, ef_day on, const char *mr
 	}
 	rc = rc == SQLITE_DONE ? EF_OK : store_dberr(s, err, "read the kept state");
 	sqlite3_reset(st);
+	if (rc == EF_OK && *n > 1) { /* ascending, each once */
+		qsort(*ids, *n, sizeof **ids, cmp_id);
+		size_t k = 1;
+		for (size_t i = 1; i < *n; i++)
+			if ((*ids)[i] != (*ids)[k - 1])
+				(*ids)[k++] = (*ids)[i];
+		*n = k;
+	}
 	if (rc) {
 		free(*ids);
 		*ids = NULL;
@@ -76,21 +91,29 @@ static int stale_ids(struct store *s, const char *sql, ef_day on, const char *mr
 int store_rules_stale(struct store *s, ef_day as_of, const char *mrn, int64_t **ids, size_t *n, int64_t *total,
 		      struct ef_err *err)
 {
-	static const char sql[] =
+	static const char one_sql[] =
 		"SELECT p.id FROM patients p LEFT JOIN patient_checks c ON c.patient_id = p.id "
-		"WHERE (?2 IS NULL OR p.mrn = ?2) AND (c.rules_on IS NULL OR c.rules_on > ?1 OR c.rules_until <= ?1) "
-		"ORDER BY p.id";
-	return stale_ids(s, sql, as_of, mrn, ids, n, total, err);
+		"WHERE p.mrn = ?2 AND (c.rules_on IS NULL OR c.rules_on > ?1 OR c.rules_until <= ?1)";
+	/* every patient has its row (schema 017's trigger): three index ranges
+	 * (schema 021), sorted and made distinct by stale_ids */
+	static const char all_sql[] =
+		"SELECT patient_id FROM patient_checks WHERE rules_on IS NULL "
+		"UNION ALL SELECT patient_id FROM patient_checks WHERE rules_on > ?1 "
+		"UNION ALL SELECT patient_id FROM patient_checks WHERE rules_until <= ?1";
+	return stale_ids(s, mrn ? one_sql : all_sql, as_of, mrn, ids, n, total, err);
 }
 
 int store_forecasts_stale(struct store *s, ef_day on, const char *mrn, int64_t **ids, size_t *n, int64_t *total,
 			  struct ef_err *err)
 {
-	static const char sql[] =
+	static const char one_sql[] =
 		"SELECT p.id FROM patients p LEFT JOIN patient_checks c ON c.patient_id = p.id "
-		"WHERE (?2 IS NULL OR p.mrn = ?2) "
-		"AND (c.forecast_on IS NULL OR c.forecast_on > ?1 OR c.forecast_until <= ?1) ORDER BY p.id";
-	return stale_ids(s, sql, on, mrn, ids, n, total, err);
+		"WHERE p.mrn = ?2 AND (c.forecast_on IS NULL OR c.forecast_on > ?1 OR c.forecast_until <= ?1)";
+	static const char all_sql[] =
+		"SELECT patient_id FROM patient_checks WHERE forecast_on IS NULL "
+		"UNION ALL SELECT patient_id FROM patient_checks WHERE forecast_on > ?1 "
+		"UNION ALL SELECT patient_id FROM patient_checks WHERE forecast_until <= ?1";
+	return stale_ids(s, mrn ? one_sql : all_sql, on, mrn, ids, n, total, err);
 }
 
 int store_rules_kept(struct store *s, int64_t patient_id, ef_day as_of, ef_day until, struct ef_err *err)
