@@ -49,6 +49,10 @@ const char *store_path(const struct store *s);
 /* Schema version of the open database and the newest this program knows. */
 int store_schema_version(struct store *s);
 int store_schema_latest(void);
+/* A 16 MiB page cache instead of store_open's 64 MiB (for imports and a
+ * whole-cohort check): the terminal's screens read pages of rows, and a
+ * session at 100,000 patients stays small. */
+int store_small_cache(struct store *s, struct ef_err *err);
 
 /* Transactions: begin is BEGIN IMMEDIATE (lock waits happen here, bounded
  * by busy_timeout; EF_DB "database is busy" after it). */

@@ -392,7 +392,16 @@ int store_alerts_each(struct store *s, ef_day as_of, const char *mrn, int flags,
 				     "WHERE (?1 IS NULL OR a.raised_on <= ?1) AND (?2 IS NULL OR p.mrn = ?2) "
 				     "AND (?3 OR a.status = 'open') ORDER BY CASE a.severity WHEN 'critical' THEN 0 "
 				     "WHEN 'warning' THEN 1 ELSE 2 END, a.due_on IS NULL, a.due_on, p.mrn, a.alert_id";
-	sqlite3_stmt *st = store_stmt(s, flags & STORE_ALERTS_BY_SEVERITY ? by_sev : by_mrn, err);
+	/* one patient's (a chart): found by its MRN's index, not by reading
+	 * every alert of the clinic */
+#define ONE_PATIENT(order) "SELECT " ALERT_COLS "WHERE p.mrn = ?2 AND (?1 IS NULL OR a.raised_on <= ?1) " \
+			   "AND (?3 OR a.status = 'open') ORDER BY " order
+	static const char one_by_mrn[] = ONE_PATIENT("a.alert_id");
+	static const char one_by_sev[] = ONE_PATIENT("CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 "
+						     "ELSE 2 END, a.due_on IS NULL, a.due_on, a.alert_id");
+#undef ONE_PATIENT
+	const int sev = (flags & STORE_ALERTS_BY_SEVERITY) != 0;
+	sqlite3_stmt *st = store_stmt(s, mrn ? (sev ? one_by_sev : one_by_mrn) : (sev ? by_sev : by_mrn), err);
 	if (!st)
 		return EF_DB;
 	bind_day(st, 1, as_of);

@@ -443,6 +443,11 @@ static int read_user_version(struct store *s, int *v, struct ef_err *err)
 	return EF_OK;
 }
 
+int store_small_cache(struct store *s, struct ef_err *err)
+{
+	return exec_sql(s, "PRAGMA cache_size = -16384", err, "cache size");
+}
+
 int store_schema_version(struct store *s)
 {
 	int v = -1;

@@ -906,7 +906,10 @@ int ef_tui_run(struct store *s, ef_day today, struct ef_err *err)
 		return ef_errf(err, EF_USAGE, "the terminal interface needs a terminal; see engraft --help for the commands");
 	setlocale(LC_ALL, "");
 	struct app *a;
-	int rc = tui_open(&a, s, today, NULL, stdout, stdin, err);
+	/* every screen reads pages by index (issue 15) */
+	int rc = store_small_cache(s, err);
+	if (rc == EF_OK)
+		rc = tui_open(&a, s, today, NULL, stdout, stdin, err);
 	if (rc)
 		return rc;
 	while (!tui_step(a, tui_idle_wait_ms(a)))
