@@ -7,10 +7,16 @@
 # (the shell) and tmux: on Debian it installs what is missing first
 # (.ci/deps test), so on a fresh machine it is one command.
 #   tests/bench/run.sh            full run (about a minute on 2 cores, and the build)
+#   BENCH_PATIENTS=10000 | 100000 instead: the goals of issue 15 (tests/bench/scale.sh):
+#                    every TUI screen's first draw and keys, the TUI's peak RSS,
+#                    check, export due and alerts against the sqlite3 shell, and
+#                    demo; 10000 makes the 10k cohort (a few minutes), 100000
+#                    the 10k and the 100k cohorts, both columns (about 15 minutes)
 #   BENCH_DIR=/path  keep the databases and files there (default: a temp dir)
 #   BENCH_BUILD=DIR  use (and build) this meson tree instead of build-release
 #   BENCH_RUNS=N     timed runs per measurement (best and median kept; default 3)
-# Last, tests/bench/multi.sh: twenty TUI sessions saving at once (needs root).
+# Last (not with BENCH_PATIENTS), tests/bench/multi.sh: twenty TUI sessions
+# saving at once (needs root).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BENCH_BUILD:-$ROOT/build-release}
@@ -85,6 +91,11 @@ HAVE_TUI=0
 if grep -q ENGRAFT_TUI_TIMING "$E" 2>/dev/null && command -v tmux >/dev/null; then HAVE_TUI=1; fi
 
 echo "engraft benchmark: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'), $(grep -m1 buildtype "$BUILD/meson-info/intro-buildoptions.json" >/dev/null 2>&1 && echo release || echo release), $(nproc) CPUs, sqlite3 $(sqlite3 --version | cut -d' ' -f1), $RUNS runs each (best of)"
+
+if [ -n "${BENCH_PATIENTS:-}" ]; then
+	. "$ROOT/tests/bench/scale.sh"
+	exit 0
+fi
 
 # ---- cohorts ---------------------------------------------------------------
 for n in 1000 10000; do
