@@ -5,8 +5,13 @@
  * the same seed and as-of give identical rows, and a bigger cohort starts
  * with the same patients as a smaller one. No real people: MRNs DEMO000001,
  * invented names. Every event is dated on or before as_of and on or after
- * the birth date. Rows go through the store's put functions, one
- * transaction (and one import record, kind "demo") per batch of patients. */
+ * the birth date. Rows go through the store's put functions (lab results
+ * through its lab batch, 64 to a statement, as import writes them), one
+ * transaction (and one import record, kind "demo") per batch of patients.
+ * A run over an earlier one with other values (another seed or as-of)
+ * logs a lab result's update when its batch is written, so after updates
+ * of other kinds made meanwhile (the same audit entries as row by row,
+ * in another order). */
 #ifndef ENGRAFT_DEMO_H
 #define ENGRAFT_DEMO_H
 

@@ -154,6 +154,10 @@ struct gen {
 	int n_ivig;
 	struct ep ep;
 	const struct ef_reference *ref; /* the follow-up calendar (NULL: no follow-up rows) */
+	/* lab results waiting to be written, STORE_LAB_BATCH to a statement as
+	 * import writes them (the same rows, ids and digest as one at a time);
+	 * nothing the generator reads back includes lab results */
+	struct store_lab_batch labs;
 };
 
 /* ---- writing rows (with the generator's own sanity checks) ---- */
@@ -200,6 +204,17 @@ static void fmt_fixed(char *out, size_t size, char qual, long v, int dec)
 		snprintf(out, size, "%s%ld.%02ld", q, v / 100, v % 100);
 }
 
+/* Write the lab results waiting (in the order generated) and count them. */
+static int flush_labs(struct gen *g)
+{
+	enum store_put res[STORE_LAB_BATCH];
+	const int n = g->labs.n;
+	int rc = store_lab_batch_flush(g->s, &g->labs, g->import_id, res, g->err);
+	for (int k = 0; !rc && k < n; k++)
+		rc = count_put(g, STORE_K_LABS, res[k]);
+	return rc;
+}
+
 /* One lab row: the value text and unit as a laboratory would send them; the
  * canonical value is computed from that text the way import computes it. */
 static int put_lab(struct gen *g, ef_day day, int minutes, enum ef_test t, const char *value, const char *unit)
@@ -225,10 +240,10 @@ static int put_lab(struct gen *g, ef_day day, int minutes, enum ef_test t, const
 		.canonical = canon,
 		.unit = unit,
 	};
-	enum store_put res;
-	if ((rc = store_put_lab(g->s, &r, g->import_id, &res, g->err)))
-		return rc;
-	return count_put(g, STORE_K_LABS, res);
+	rc = store_lab_batch_add(&g->labs, &r);
+	if (rc < 0)
+		return ef_errf(g->err, EF_DB, "demo: internal error: lab row %s %s too long", value, unit);
+	return rc ? flush_labs(g) : EF_OK;
 }
 
 /* A cell count given in cells/uL (a multiple of 10), written in the
@@ -1370,7 +1385,9 @@ static int emit_followups(struct gen *g)
 	struct ef_fu_list l;
 	ef_timeline_init(&tl);
 	ef_fu_list_init(&l);
-	int rc = store_load_timeline(g->s, g->pid, g->as_of, &tl, g->err);
+	/* the calendar reads the transplants, the status and the time points
+	 * done, not lab results (some are still waiting in g->labs) */
+	int rc = store_load_timeline_parts(g->s, g->pid, g->as_of, STORE_TL_FOLLOWUPS, &tl, g->err);
 	if (!rc)
 		rc = ef_followup_calendar(&tl, g->ref, g->as_of, &l, g->err);
 	static const int done_permille[] = {940, 820, 600}; /* by adherence */
@@ -1514,8 +1531,11 @@ static int demo_batch(struct store *s, void *ctx, struct ef_err *err)
 	struct gen *g = b->g;
 	long ins0 = g->cnt->inserted, upd0 = g->cnt->updated, unch0 = g->cnt->unchanged;
 	int rc = store_import_begin(s, "demo", b->label, &g->import_id, err);
+	g->labs.n = 0;
 	for (long k = b->first; rc == EF_OK && k <= b->last; k++)
 		rc = gen_patient(g, b->o->seed, k);
+	if (rc == EF_OK)
+		rc = flush_labs(g);
 	if (rc == EF_OK)
 		rc = store_import_end(s, g->import_id, NULL, g->cnt->inserted - ins0, g->cnt->updated - upd0,
 				      g->cnt->unchanged - unch0, err);

@@ -5,8 +5,12 @@
  *
  * ENGRAFT_TUI_TIMING=FILE appends timings (milliseconds) for benchmarks:
  *   first_draw_ms SCREEN N        start of ef_tui_run to the first list drawn
- *   key_ms SCREEN MODE N          a key read to the screen redrawn
- * (MODE is "search" while typing a patient search).
+ *   key_ms SCREEN MODE N AFTER    a key read to the screen redrawn
+ * (SCREEN: the screen the key went to; MODE is "search" while typing a
+ * patient search; AFTER: the screen on top once drawn, e.g. Chart after
+ * Enter on the list, so the line of a key that opens a screen times its
+ * load and first draw). Screen names have '_' for a space ("-": none).
+ * The keys themselves are not written: they may be a name or a value.
  *
  * Automatic logoff (HIPAA 45 CFR 164.312(a)(2)(iii)): after the site's
  * idle_logoff_minutes without a key (CLOCK_MONOTONIC; a test shifts that
@@ -717,6 +721,16 @@ static int read_key(struct app *a, int ms)
 	return (int)wc;
 }
 
+/* A screen's name as one word for the timing file ('_' for a space). */
+static void timing_name(const struct app *a, char *out, size_t size)
+{
+	const char *n = a->depth ? TOP(a)->ops->name : "-";
+	size_t i = 0;
+	for (; n[i] && i + 1 < size; i++)
+		out[i] = n[i] == ' ' ? '_' : n[i];
+	out[i] = '\0';
+}
+
 static const char *mode_name(const struct screen *s)
 {
 	if (s->ops == &list_ops && s->mode == 1)
@@ -777,8 +791,9 @@ int tui_step(struct app *a, int wait_ms)
 	if (key != K(KEY_RESIZE)) /* a window manager's resize is nobody at the keyboard */
 		a->last_key_ms = idle_clock(a);
 	double t0 = now_ms();
-	const char *screen = a->depth ? TOP(a)->ops->name : "";
-	const char *mode = a->depth ? mode_name(TOP(a)) : "";
+	char screen[64];
+	timing_name(a, screen, sizeof screen);
+	const char *mode = a->depth ? mode_name(TOP(a)) : "normal";
 	handle_key(a, key);
 	while (!a->quit && (key = read_key(a, 0)) >= 0) {
 		if (key != K(KEY_RESIZE))
@@ -789,7 +804,9 @@ int tui_step(struct app *a, int wait_ms)
 		return 1;
 	render(a);
 	if (a->timing) {
-		fprintf(a->timing, "key_ms %s %s %.3f\n", screen, mode, now_ms() - t0);
+		char after[64];
+		timing_name(a, after, sizeof after);
+		fprintf(a->timing, "key_ms %s %s %.3f %s\n", screen, mode, now_ms() - t0, after);
 		fflush(a->timing);
 	}
 	return 0;

@@ -7,10 +7,16 @@
 # (the shell) and tmux: on Debian it installs what is missing first
 # (.ci/deps test), so on a fresh machine it is one command.
 #   tests/bench/run.sh            full run (about a minute on 2 cores, and the build)
+#   BENCH_PATIENTS=10000 | 100000 instead: the goals of issue 15 (tests/bench/scale.sh):
+#                    every TUI screen's first draw and keys, the TUI's peak RSS,
+#                    check, export due and alerts against the sqlite3 shell, and
+#                    demo; 10000 makes the 10k cohort (a few minutes), 100000
+#                    the 10k and the 100k cohorts, both columns (about 15 minutes)
 #   BENCH_DIR=/path  keep the databases and files there (default: a temp dir)
 #   BENCH_BUILD=DIR  use (and build) this meson tree instead of build-release
 #   BENCH_RUNS=N     timed runs per measurement (best and median kept; default 3)
-# Last, tests/bench/multi.sh: twenty TUI sessions saving at once (needs root).
+# Last (not with BENCH_PATIENTS), tests/bench/multi.sh: twenty TUI sessions
+# saving at once (needs root).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BENCH_BUILD:-$ROOT/build-release}
@@ -86,6 +92,11 @@ if grep -q ENGRAFT_TUI_TIMING "$E" 2>/dev/null && command -v tmux >/dev/null; th
 
 echo "engraft benchmark: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'), $(grep -m1 buildtype "$BUILD/meson-info/intro-buildoptions.json" >/dev/null 2>&1 && echo release || echo release), $(nproc) CPUs, sqlite3 $(sqlite3 --version | cut -d' ' -f1), $RUNS runs each (best of)"
 
+if [ -n "${BENCH_PATIENTS:-}" ]; then
+	. "$ROOT/tests/bench/scale.sh"
+	exit 0
+fi
+
 # ---- cohorts ---------------------------------------------------------------
 for n in 1000 10000; do
 	rm -f "$W/c$n.db" "$W/c$n.db-wal" "$W/c$n.db-shm"
@@ -120,8 +131,8 @@ rm -f "$W/base.db"*
 # a checkpointed, single-file copy to start every run from
 sqlite3 "$W/base.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 FRESH="rm -f $W/imp.db $W/imp.db-wal $W/imp.db-shm && cp $W/base.db $W/imp.db"
-KEYED="rm -f $W/s.db* && sqlite3 $W/s.db 'PRAGMA journal_mode=WAL; CREATE TABLE t (mrn TEXT, collected_on TEXT, test TEXT, value TEXT, unit TEXT, UNIQUE (mrn, collected_on, test));' >/dev/null"
-PLAIN="rm -f $W/s.db* && sqlite3 $W/s.db 'PRAGMA journal_mode=WAL; CREATE TABLE t (mrn TEXT, collected_on TEXT, test TEXT, value TEXT, unit TEXT);' >/dev/null"
+KEYED="rm -f $W/s.db* && sqlite3 $W/s.db 'PRAGMA journal_mode=WAL; CREATE TABLE t (mrn TEXT, collected_on TEXT, test TEXT, value TEXT, unit TEXT, entered_in_error TEXT, UNIQUE (mrn, collected_on, test));' >/dev/null"
+PLAIN="rm -f $W/s.db* && sqlite3 $W/s.db 'PRAGMA journal_mode=WAL; CREATE TABLE t (mrn TEXT, collected_on TEXT, test TEXT, value TEXT, unit TEXT, entered_in_error TEXT);' >/dev/null"
 pair imp sqlimp "-b '$FRESH' -- '$E' --db '$W/imp.db' import labs '$W/labs1m.csv'" \
 	"-b \"$KEYED\" -- sqlite3 '$W/s.db' '.import --csv --skip 1 $W/labs1m.csv t'"
 t reimp -n "$RUNS" -- "$E" --db "$W/imp.db" import labs "$W/labs1m.csv"
@@ -138,17 +149,21 @@ IMP1KROWS=$(($(wc -l <"$W/labs1k.csv") - 1))
 
 # ---- one patient after one new lab value ---------------------------------------
 if [ "$HAVE_CHECK" = 1 ]; then
-	MRN=DEMO004321
+	# a living patient (the demo records deaths, and nothing is dated after
+	# one): the first from patient number $2 on without a 'deceased' status
+	alive() { sqlite3 "$1" "SELECT mrn FROM patients p WHERE mrn >= '$2' AND NOT EXISTS (SELECT 1 FROM status s WHERE s.patient_id = p.id AND s.status = 'deceased') ORDER BY mrn LIMIT 1"; }
+	MRN=$(alive "$W/chk10000.db" DEMO004321)
+	MRN1K=$(alive "$W/chk1000.db" DEMO000432)
 	printf 'mrn,collected_on,test,value,unit\n%s,%s,ANC,1.23,10*9/L\n' "$MRN" "$AS_OF" >"$W/one.csv"
 	"$E" --db "$W/chk10000.db" import labs "$W/one.csv" >/dev/null
 	t recheck -n 20 -- "$E" --db "$W/chk10000.db" check --as-of $AS_OF --mrn $MRN
 	"$RC" "$W/chk10000.db" $MRN $AS_OF 50 >"$W/r.inproc"
 	t version -n 20 -- "$E" --version
 	cp "$W/chk1000.db" "$W/chk1000b.db"
-	printf 'mrn,collected_on,test,value,unit\n%s,%s,ANC,1.23,10*9/L\n' DEMO000432 "$AS_OF" >"$W/one1k.csv"
+	printf 'mrn,collected_on,test,value,unit\n%s,%s,ANC,1.23,10*9/L\n' "$MRN1K" "$AS_OF" >"$W/one1k.csv"
 	"$E" --db "$W/chk1000b.db" import labs "$W/one1k.csv" >/dev/null
-	t recheck1k -n 20 -- "$E" --db "$W/chk1000b.db" check --as-of $AS_OF --mrn DEMO000432
-	"$RC" "$W/chk1000b.db" DEMO000432 $AS_OF 50 >"$W/r.inproc1k"
+	t recheck1k -n 20 -- "$E" --db "$W/chk1000b.db" check --as-of $AS_OF --mrn "$MRN1K"
+	"$RC" "$W/chk1000b.db" "$MRN1K" $AS_OF 50 >"$W/r.inproc1k"
 fi
 
 # ---- TUI ---------------------------------------------------------------------

@@ -9,6 +9,8 @@
  *   first_draw_ms N          tui_open to the first list drawn
  *   search_key_ms max N      slowest keystroke to redraw while searching
  *   page_key_ms max N        slowest PgDn/End to redraw
+ * and checks that each key's line names the screen on top after it (Enter
+ * on the list: Chart; t on the chart: Trend; q: Chart).
  * Exits 1 when a maximum exceeds BUDGET_MS (default 250: generous, so a
  * loaded or sanitized build passes; the benchmark compares with 50).
  * The real binary writes the same lines: ENGRAFT_TUI_TIMING=FILE engraft. */
@@ -49,6 +51,11 @@ int main(int argc, char **argv)
 		th_key(t, KEY_NPAGE);
 	th_key(t, KEY_END);
 	th_key(t, KEY_HOME);
+	/* a key that opens a screen names it: Enter on the list -> Chart,
+	 * t on the chart -> Trend, q -> Chart again */
+	th_enter(t);
+	th_type(t, "t");
+	th_type(t, "q");
 	th_free(t);
 	unsetenv("ENGRAFT_TUI_TIMING");
 
@@ -57,18 +64,25 @@ int main(int argc, char **argv)
 		return 2;
 	char line[256];
 	double first = -1, search_max = 0, page_max = 0;
-	int nsearch = 0, npage = 0;
+	int nsearch = 0, npage = 0, opened = 0, unnamed = 0;
+	static const char *const opens[][2] = {{"Patients", "Chart"}, {"Chart", "Trend"}, {"Trend", "Chart"}};
 	while (fgets(line, sizeof line, f)) {
-		char screen[64], mode[64];
+		char screen[64], mode[64], after[64];
 		double ms;
 		if (sscanf(line, "first_draw_ms %63s %lf", screen, &ms) == 2)
 			first = ms;
 		else if (sscanf(line, "key_ms %63s %63s %lf", screen, mode, &ms) == 3) {
+			/* each key line ends with the screen on top after it */
+			after[0] = '\0';
+			if (sscanf(line, "key_ms %63s %63s %lf %63s", screen, mode, &ms, after) != 4)
+				unnamed++;
+			else if (opened < 3 && strcmp(screen, opens[opened][0]) == 0 && strcmp(after, opens[opened][1]) == 0)
+				opened++;
 			if (strcmp(mode, "search") == 0) {
 				nsearch++;
 				if (ms > search_max)
 					search_max = ms;
-			} else {
+			} else if (strcmp(screen, "Patients") == 0 && strcmp(after, "Patients") == 0) {
 				npage++;
 				if (ms > page_max)
 					page_max = ms;
@@ -81,6 +95,11 @@ int main(int argc, char **argv)
 	       n + 6, first, search_max, nsearch, page_max, npage);
 	if (first < 0 || nsearch < 8) {
 		printf("FAIL: timings missing\n");
+		return 1;
+	}
+	if (unnamed || opened < 3) {
+		printf("FAIL: %d key lines without the screen after them; %d of the 3 screens opened and named\n", unnamed,
+		       opened);
 		return 1;
 	}
 	int bad = first > budget || search_max > budget || page_max > budget;
