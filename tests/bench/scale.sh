@@ -139,8 +139,10 @@ for n in $SIZES; do
 		"-- sqlite3 '$W/chk$n.db' 'SELECT * FROM lab_results'"
 	echo "  $n patients: export due, alerts" >&2
 	# export due against the kept forecasts (schema 017) when this build has
-	# them, else against as many lab rows
-	"$E" --db "$W/chk$n.db" export due --as-of "$AS_OF" -o "$W/due$n.csv"
+	# them, else against as many lab rows; for today, the day the kept
+	# forecasts are for (the worklists' day: demo refreshed them; another
+	# --as-of is computed from the records, as any date may be)
+	"$E" --db "$W/chk$n.db" export due -o "$W/due$n.csv"
 	due=$(($(wc -l <"$W/due$n.csv") - 1))
 	if table_exists "$W/chk$n.db" vaccine_forecasts; then
 		DUE_SQL="SELECT p.mrn, f.series, f.dose, f.status, f.due_on, f.reason FROM vaccine_forecasts f JOIN patients p ON p.id = f.patient_id ORDER BY p.mrn, f.series"
@@ -150,7 +152,7 @@ for n in $SIZES; do
 		echo "lab rows, no vaccine_forecasts" >"$W/duesql$n"
 	fi
 	echo "$due" >"$W/duerows$n"
-	pair "due$n" "sqldue$n" "-- '$E' --db '$W/chk$n.db' export due --as-of $AS_OF" \
+	pair "due$n" "sqldue$n" "-- '$E' --db '$W/chk$n.db' export due" \
 		"-- sqlite3 -csv -header '$W/chk$n.db' \"\$DUE_SQL\""
 	al=$(($("$E" --db "$W/chk$n.db" alerts --as-of "$AS_OF" | wc -l) - 1))
 	echo "$al" >"$W/alertrows$n"
