@@ -9,7 +9,9 @@
 --     every later day). NULL rules_on: not evaluated since its data changed.
 --   forecast_on / forecast_until: the same for the kept vaccine forecast
 --     and follow-up calendar (vaccine_forecasts, followup_forecasts).
--- The triggers below clear rules_on for any change to any of the patient's
+-- The triggers below (which write nothing when the row is stale already: a
+-- demo or an import writes a patient's records one after the other) clear
+-- rules_on for any change to any of the patient's
 -- records, and forecast_on too for the records the forecasts read (lab
 -- results and transfusions do not enter them). A change to the reference
 -- data clears every row (src/store/reference.c). The rows are derived data,
@@ -105,122 +107,146 @@ END;
 DROP TRIGGER IF EXISTS kept_transplants_insert;
 CREATE TRIGGER kept_transplants_insert AFTER INSERT ON transplants
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_transplants_update;
 CREATE TRIGGER kept_transplants_update AFTER UPDATE ON transplants
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id);
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id)
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_transplants_delete;
 CREATE TRIGGER kept_transplants_delete AFTER DELETE ON transplants
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_vaccinations_insert;
 CREATE TRIGGER kept_vaccinations_insert AFTER INSERT ON vaccinations
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_vaccinations_update;
 CREATE TRIGGER kept_vaccinations_update AFTER UPDATE ON vaccinations
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id);
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id)
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_vaccinations_delete;
 CREATE TRIGGER kept_vaccinations_delete AFTER DELETE ON vaccinations
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_gvhd_acute_insert;
 CREATE TRIGGER kept_gvhd_acute_insert AFTER INSERT ON gvhd_acute
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_gvhd_acute_update;
 CREATE TRIGGER kept_gvhd_acute_update AFTER UPDATE ON gvhd_acute
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id);
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id)
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_gvhd_acute_delete;
 CREATE TRIGGER kept_gvhd_acute_delete AFTER DELETE ON gvhd_acute
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_gvhd_chronic_insert;
 CREATE TRIGGER kept_gvhd_chronic_insert AFTER INSERT ON gvhd_chronic
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_gvhd_chronic_update;
 CREATE TRIGGER kept_gvhd_chronic_update AFTER UPDATE ON gvhd_chronic
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id);
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id)
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_gvhd_chronic_delete;
 CREATE TRIGGER kept_gvhd_chronic_delete AFTER DELETE ON gvhd_chronic
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_immunosuppression_insert;
 CREATE TRIGGER kept_immunosuppression_insert AFTER INSERT ON immunosuppression
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_immunosuppression_update;
 CREATE TRIGGER kept_immunosuppression_update AFTER UPDATE ON immunosuppression
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id);
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id)
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_immunosuppression_delete;
 CREATE TRIGGER kept_immunosuppression_delete AFTER DELETE ON immunosuppression
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_ivig_insert;
 CREATE TRIGGER kept_ivig_insert AFTER INSERT ON ivig
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_ivig_update;
 CREATE TRIGGER kept_ivig_update AFTER UPDATE ON ivig
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id);
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id)
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_ivig_delete;
 CREATE TRIGGER kept_ivig_delete AFTER DELETE ON ivig
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_status_insert;
 CREATE TRIGGER kept_status_insert AFTER INSERT ON status
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_status_update;
 CREATE TRIGGER kept_status_update AFTER UPDATE ON status
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id);
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id)
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_status_delete;
 CREATE TRIGGER kept_status_delete AFTER DELETE ON status
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_followups_insert;
 CREATE TRIGGER kept_followups_insert AFTER INSERT ON followups
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = NEW.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_followups_update;
 CREATE TRIGGER kept_followups_update AFTER UPDATE ON followups
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id);
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id IN (OLD.patient_id, NEW.patient_id)
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 DROP TRIGGER IF EXISTS kept_followups_delete;
 CREATE TRIGGER kept_followups_delete AFTER DELETE ON followups
 BEGIN
-  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id;
+  UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL WHERE patient_id = OLD.patient_id
+    AND (rules_on IS NOT NULL OR forecast_on IS NOT NULL);
 END;
 
 -- An acknowledgement "until" a day lapses the day after, when the alert

@@ -39,6 +39,9 @@ int store_alerts_live(struct store *s, const char *mrn, int64_t *n, struct ef_er
 /* Every patient's kept state stale: the reference data changed, or a full
  * re-evaluation was asked for (check --all). */
 int store_kept_invalidate(struct store *s, struct ef_err *err);
+/* Every patient's kept findings stale, the forecasts left as they are
+ * (check --all of a day whose forecasts it does not keep). */
+int store_kept_invalidate_rules(struct store *s, struct ef_err *err);
 
 /* The patients (ascending id; with mrn only that one) whose kept forecasts
  * do not hold on day `on`. Same conventions as store_rules_stale. */

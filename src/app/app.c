@@ -756,10 +756,23 @@ int app_demo(const struct app_env *e, const struct ef_demo_opts *o, struct ef_de
 
 /* ---- reference data ---- */
 
+/* The forecasts refreshed with the reference rows now in the store (not
+ * e->ref, read before they were replaced). */
+static int refresh_with_new_rows(struct store *s, void *ctx, struct ef_err *err)
+{
+	const struct app_env *e = ctx;
+	return app_forecasts_refresh_in(s, NULL, e->today, e->today, err);
+}
+
 int app_load_assets(const struct app_env *e, const char *dir, struct ef_err *err)
 {
 	int rc = app_permit(e->me, EF_ACT_REFERENCE, err);
-	return rc ? rc : ef_load_assets(e->s, dir, err);
+	if (rc == EF_OK)
+		rc = ef_load_assets(e->s, dir, err);
+	/* every kept forecast came from the old rows: the worklists' ones again
+	 * now (the findings wait for the next check), so that no nurse's first
+	 * worklist of the day computes the whole clinic's */
+	return rc ? rc : store_tx(e->s, refresh_with_new_rows, (void *)e, err);
 }
 
 /* ---- staff ---- */

@@ -226,8 +226,10 @@ static int clinic_body(struct store *s, void *ctx, struct ef_err *err)
 		if (t->as_of != t->e->today)
 			p.st.n_forecasts = 0;
 	} else {
+		/* --all: everything evaluated again; the forecasts too when this
+		 * check keeps them (today), else they stay today's */
 		if (t->all)
-			rc = store_kept_invalidate(s, err);
+			rc = t->as_of == t->e->today ? store_kept_invalidate(s, err) : store_kept_invalidate_rules(s, err);
 		if (rc == EF_OK)
 			rc = store_rules_stale(s, t->as_of, NULL, &p.st.rules, &p.st.n_rules, &p.st.total, err);
 		/* the worklists read today's forecasts: a check of an earlier day

@@ -146,6 +146,13 @@ int store_kept_mark_rules(struct store *s, int64_t patient_id, struct ef_err *er
 	return rc;
 }
 
+int store_kept_invalidate_rules(struct store *s, struct ef_err *err)
+{
+	static const char sql[] = "UPDATE patient_checks SET rules_on = NULL WHERE rules_on IS NOT NULL";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	return st ? store_exec_stmt(s, st, err, "mark the kept findings stale") : EF_DB;
+}
+
 int store_kept_invalidate(struct store *s, struct ef_err *err)
 {
 	static const char sql[] = "UPDATE patient_checks SET rules_on = NULL, forecast_on = NULL "

@@ -371,6 +371,14 @@ START_TEST(stale_kept_forecasts_are_computed)
 	ck_assert_uint_eq(n, 0);
 	free(ids);
 	kept_equal_fresh(&inc, "after the refresh", 1);
+	/* check --all of an earlier day evaluates every patient's rules but
+	 * keeps no forecast of that day: today's stay, and hold */
+	struct ef_check_counts c = {0};
+	ck_assert_int_eq(app_check_clinic(&inc.env, inc.env.today - 10, NULL, 1, &c, &err), EF_OK);
+	ck_assert_int_eq(c.evaluated, PATIENTS);
+	ck_assert_int_eq(store_forecasts_stale(inc.s, inc.env.today, NULL, &ids, &n, &total, &err), EF_OK);
+	ck_assert_uint_eq(n, 0);
+	free(ids);
 }
 END_TEST
 
