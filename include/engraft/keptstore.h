@@ -20,11 +20,9 @@
 
 /* The patients (ascending id) a check as of as_of must evaluate: never
  * evaluated, changed since, evaluated as of a later day, or whose findings
- * may have changed by as_of. With mrn (not NULL) only that patient is
- * considered. *ids is malloc'ed (NULL when *n is 0); *total receives the
- * number of patients considered. */
-int store_rules_stale(struct store *s, ef_day as_of, const char *mrn, int64_t **ids, size_t *n, int64_t *total,
-		      struct ef_err *err);
+ * may have changed by as_of. *ids is malloc'ed (NULL when *n is 0);
+ * *total receives the number of patients. */
+int store_rules_stale(struct store *s, ef_day as_of, int64_t **ids, size_t *n, int64_t *total, struct ef_err *err);
 
 /* The patient's rules were applied to its alerts as of as_of, and its
  * findings hold until `until` (EF_DAY_NEVER: for ever); kept until the day
@@ -43,10 +41,9 @@ int store_kept_invalidate(struct store *s, struct ef_err *err);
  * (check --all of a day whose forecasts it does not keep). */
 int store_kept_invalidate_rules(struct store *s, struct ef_err *err);
 
-/* The patients (ascending id; with mrn only that one) whose kept forecasts
- * do not hold on day `on`. Same conventions as store_rules_stale. */
-int store_forecasts_stale(struct store *s, ef_day on, const char *mrn, int64_t **ids, size_t *n, int64_t *total,
-			  struct ef_err *err);
+/* The patients (ascending id) whose kept forecasts do not hold on day
+ * `on`. Same conventions as store_rules_stale. */
+int store_forecasts_stale(struct store *s, ef_day on, int64_t **ids, size_t *n, int64_t *total, struct ef_err *err);
 
 /* Replace the patient's kept forecasts with those computed as of as_of
  * (due: ef_vaccines_forecast, fu: ef_followup_calendar); they hold until

@@ -174,7 +174,7 @@ int app_forecasts_refresh_in(struct store *s, const struct ef_reference *ref, ef
 {
 	struct pass p = {s, ref, on, today, {0}, {0}, NULL};
 	struct ef_reference own;
-	int rc = store_forecasts_stale(s, on, NULL, &p.st.forecasts, &p.st.n_forecasts, &p.st.total, err);
+	int rc = store_forecasts_stale(s, on, &p.st.forecasts, &p.st.n_forecasts, &p.st.total, err);
 	if (rc == EF_OK && p.st.n_forecasts && !ref) {
 		if ((rc = store_reference_load(s, &own, err)) == EF_OK)
 			p.ref = &own;
@@ -231,11 +231,11 @@ static int clinic_body(struct store *s, void *ctx, struct ef_err *err)
 		if (t->all)
 			rc = t->as_of == t->e->today ? store_kept_invalidate(s, err) : store_kept_invalidate_rules(s, err);
 		if (rc == EF_OK)
-			rc = store_rules_stale(s, t->as_of, NULL, &p.st.rules, &p.st.n_rules, &p.st.total, err);
+			rc = store_rules_stale(s, t->as_of, &p.st.rules, &p.st.n_rules, &p.st.total, err);
 		/* the worklists read today's forecasts: a check of an earlier day
 		 * leaves them be */
 		if (rc == EF_OK && t->as_of == t->e->today)
-			rc = store_forecasts_stale(s, t->as_of, NULL, &p.st.forecasts, &p.st.n_forecasts,
+			rc = store_forecasts_stale(s, t->as_of, &p.st.forecasts, &p.st.n_forecasts,
 						   &p.st.total, err);
 	}
 	if (rc == EF_OK)

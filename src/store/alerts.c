@@ -34,24 +34,6 @@ static void col_copy(char *dst, size_t size, sqlite3_stmt *st, int col)
 	dst[n] = '\0';
 }
 
-static ef_day col_day(sqlite3_stmt *st, int col)
-{
-	const char *v = (const char *)sqlite3_column_text(st, col);
-	ef_day d;
-	return v && ef_date_parse(v, strlen(v), &d) == 0 ? d : EF_NO_DAY;
-}
-
-static void bind_day(sqlite3_stmt *st, int i, ef_day d)
-{
-	char buf[11];
-	if (d == EF_NO_DAY) {
-		sqlite3_bind_null(st, i);
-		return;
-	}
-	ef_date_format(d, buf);
-	sqlite3_bind_text(st, i, buf, -1, SQLITE_TRANSIENT);
-}
-
 static int load_existing(struct store *s, int64_t patient_id, struct existing **out, size_t *n, struct ef_err *err)
 {
 	static const char sql[] = "SELECT alert_id, rule, subject, status, until FROM alerts WHERE patient_id = ?1";
@@ -81,7 +63,7 @@ static int load_existing(struct store *s, int64_t patient_id, struct existing **
 		const char *status = (const char *)sqlite3_column_text(st, 3);
 		if (!status || ef_alert_status_parse(status, &e->state.status))
 			e->state.status = EF_ALERT_OPEN;
-		e->state.until = col_day(st, 4);
+		e->state.until = store_col_day(st, 4);
 	}
 	if (rc != SQLITE_DONE)
 		rc = store_dberr(s, err, "read alerts");
@@ -101,13 +83,13 @@ static int history(struct store *s, int64_t alert_id, ef_day on, const char *eve
 	if (!st)
 		return EF_DB;
 	sqlite3_bind_int64(st, 1, alert_id);
-	bind_day(st, 2, on);
+	store_bind_day(st, 2, on);
 	store_bind_text(st, 3, store_user(s));
 	store_bind_text(st, 4, event);
 	store_bind_text(st, 5, status);
 	store_bind_opt(st, 6, message);
 	store_bind_opt(st, 7, reason);
-	bind_day(st, 8, until);
+	store_bind_day(st, 8, until);
 	return store_exec_stmt(s, st, err, "alert history");
 }
 
@@ -124,8 +106,8 @@ static int opened(struct store *s, int64_t patient_id, ef_day as_of, const struc
 	store_bind_text(st, 2, ef_rule_id(f->rule));
 	store_bind_text(st, 3, f->subject);
 	store_bind_text(st, 4, ef_severity_str(f->severity));
-	bind_day(st, 5, as_of);
-	bind_day(st, 6, f->due_on);
+	store_bind_day(st, 5, as_of);
+	store_bind_day(st, 6, f->due_on);
 	store_bind_text(st, 7, f->message);
 	int rc = store_exec_stmt(s, st, err, "open alert");
 	if (rc)
@@ -143,7 +125,7 @@ static int kept(struct store *s, int64_t id, const struct ef_finding *f, int *ch
 		return EF_DB;
 	sqlite3_bind_int64(st, 1, id);
 	store_bind_text(st, 2, ef_severity_str(f->severity));
-	bind_day(st, 3, f->due_on);
+	store_bind_day(st, 3, f->due_on);
 	store_bind_text(st, 4, f->message);
 	int rc = store_exec_stmt(s, st, err, "keep alert");
 	if (rc == EF_OK && sqlite3_changes(s->db) > 0)
@@ -161,9 +143,9 @@ static int reopened(struct store *s, int64_t id, ef_day as_of, const struct ef_f
 	if (!st)
 		return EF_DB;
 	sqlite3_bind_int64(st, 1, id);
-	bind_day(st, 2, as_of);
+	store_bind_day(st, 2, as_of);
 	store_bind_text(st, 3, ef_severity_str(f->severity));
-	bind_day(st, 4, f->due_on);
+	store_bind_day(st, 4, f->due_on);
 	store_bind_text(st, 5, f->message);
 	int rc = store_exec_stmt(s, st, err, "reopen alert");
 	if (rc)
@@ -178,7 +160,7 @@ static int resolved(struct store *s, int64_t id, ef_day as_of, const char *reaso
 	if (!st)
 		return EF_DB;
 	sqlite3_bind_int64(st, 1, id);
-	bind_day(st, 2, as_of);
+	store_bind_day(st, 2, as_of);
 	int rc = store_exec_stmt(s, st, err, "resolve alert");
 	if (rc)
 		return rc;
@@ -363,9 +345,9 @@ static int ack_body(struct store *s, void *ctx, struct ef_err *err)
 		return EF_DB;
 	sqlite3_bind_int64(st, 1, k->alert_id);
 	store_bind_text(st, 2, store_user(s));
-	bind_day(st, 3, k->on);
+	store_bind_day(st, 3, k->on);
 	store_bind_text(st, 4, k->reason);
-	bind_day(st, 5, k->until);
+	store_bind_day(st, 5, k->until);
 	if ((rc = store_exec_stmt(s, st, err, "acknowledge alert")))
 		return rc;
 	if ((rc = refresh_group(s, a.patient_id, err)))
@@ -404,7 +386,7 @@ int store_alerts_each(struct store *s, ef_day as_of, const char *mrn, int flags,
 	sqlite3_stmt *st = store_stmt(s, mrn ? (sev ? one_by_sev : one_by_mrn) : (sev ? by_sev : by_mrn), err);
 	if (!st)
 		return EF_DB;
-	bind_day(st, 1, as_of);
+	store_bind_day(st, 1, as_of);
 	store_bind_opt(st, 2, mrn);
 	sqlite3_bind_int(st, 3, flags & STORE_ALERTS_ALL ? 1 : 0);
 	struct store_alert *a = malloc(sizeof *a);

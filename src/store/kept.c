@@ -10,36 +10,24 @@
 
 static int exec_id(struct store *s, const char *sql, int64_t id, struct ef_err *err, const char *what);
 
-static void bind_day(sqlite3_stmt *st, int i, ef_day d)
-{
-	char buf[11];
-	if (d == EF_NO_DAY || d == EF_DAY_NEVER) {
-		sqlite3_bind_null(st, i);
-		return;
-	}
-	ef_date_format(d, buf);
-	sqlite3_bind_text(st, i, buf, -1, SQLITE_TRANSIENT);
-}
-
 static int cmp_id(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 	return x < y ? -1 : x > y;
 }
 
-/* The ids a "stale" query returns (?1 the day, ?2 the MRN or NULL), and
- * how many patients it considered. */
-static int stale_ids(struct store *s, const char *sql, ef_day on, const char *mrn, int64_t **ids, size_t *n,
-		     int64_t *total, struct ef_err *err)
+/* The ids a "stale" query returns (?1 the day), ascending, each once, and
+ * how many patients there are. */
+static int stale_ids(struct store *s, const char *sql, ef_day on, int64_t **ids, size_t *n, int64_t *total,
+		     struct ef_err *err)
 {
-	static const char count_sql[] = "SELECT count(*) FROM patients WHERE ?1 IS NULL OR mrn = ?1";
+	static const char count_sql[] = "SELECT count(*) FROM patients";
 	*ids = NULL;
 	*n = 0;
 	*total = 0;
 	sqlite3_stmt *st = store_stmt(s, count_sql, err);
 	if (!st)
 		return EF_DB;
-	store_bind_opt(st, 1, mrn);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		int rc = store_dberr(s, err, "count patients");
 		sqlite3_reset(st);
@@ -49,9 +37,7 @@ static int stale_ids(struct store *s, const char *sql, ef_day on, const char *mr
 	sqlite3_reset(st);
 	if (!(st = store_stmt(s, sql, err)))
 		return EF_DB;
-	bind_day(st, 1, on);
-	if (mrn)
-		store_bind_text(st, 2, mrn);
+	store_bind_day(st, 1, on);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -88,32 +74,24 @@ static int stale_ids(struct store *s, const char *sql, ef_day on, const char *mr
 	return rc;
 }
 
-int store_rules_stale(struct store *s, ef_day as_of, const char *mrn, int64_t **ids, size_t *n, int64_t *total,
-		      struct ef_err *err)
+/* Every patient has its row (schema 017's trigger): three index ranges
+ * (schema 021) each, sorted and made distinct by stale_ids. */
+int store_rules_stale(struct store *s, ef_day as_of, int64_t **ids, size_t *n, int64_t *total, struct ef_err *err)
 {
-	static const char one_sql[] =
-		"SELECT p.id FROM patients p LEFT JOIN patient_checks c ON c.patient_id = p.id "
-		"WHERE p.mrn = ?2 AND (c.rules_on IS NULL OR c.rules_on > ?1 OR c.rules_until <= ?1)";
-	/* every patient has its row (schema 017's trigger): three index ranges
-	 * (schema 021), sorted and made distinct by stale_ids */
-	static const char all_sql[] =
+	static const char sql[] =
 		"SELECT patient_id FROM patient_checks WHERE rules_on IS NULL "
 		"UNION ALL SELECT patient_id FROM patient_checks WHERE rules_on > ?1 "
 		"UNION ALL SELECT patient_id FROM patient_checks WHERE rules_until <= ?1";
-	return stale_ids(s, mrn ? one_sql : all_sql, as_of, mrn, ids, n, total, err);
+	return stale_ids(s, sql, as_of, ids, n, total, err);
 }
 
-int store_forecasts_stale(struct store *s, ef_day on, const char *mrn, int64_t **ids, size_t *n, int64_t *total,
-			  struct ef_err *err)
+int store_forecasts_stale(struct store *s, ef_day on, int64_t **ids, size_t *n, int64_t *total, struct ef_err *err)
 {
-	static const char one_sql[] =
-		"SELECT p.id FROM patients p LEFT JOIN patient_checks c ON c.patient_id = p.id "
-		"WHERE p.mrn = ?2 AND (c.forecast_on IS NULL OR c.forecast_on > ?1 OR c.forecast_until <= ?1)";
-	static const char all_sql[] =
+	static const char sql[] =
 		"SELECT patient_id FROM patient_checks WHERE forecast_on IS NULL "
 		"UNION ALL SELECT patient_id FROM patient_checks WHERE forecast_on > ?1 "
 		"UNION ALL SELECT patient_id FROM patient_checks WHERE forecast_until <= ?1";
-	return stale_ids(s, mrn ? one_sql : all_sql, on, mrn, ids, n, total, err);
+	return stale_ids(s, sql, on, ids, n, total, err);
 }
 
 int store_rules_kept(struct store *s, int64_t patient_id, ef_day as_of, ef_day until, struct ef_err *err)
@@ -129,8 +107,8 @@ int store_rules_kept(struct store *s, int64_t patient_id, ef_day as_of, ef_day u
 	if (!st)
 		return EF_DB;
 	sqlite3_bind_int64(st, 1, patient_id);
-	bind_day(st, 2, as_of);
-	bind_day(st, 3, until);
+	store_bind_day(st, 2, as_of);
+	store_bind_day(st, 3, until);
 	return store_exec_stmt(s, st, err, "keep the check state");
 }
 
@@ -198,7 +176,7 @@ static int put_due(struct store *s, int64_t patient_id, const struct ef_due_list
 		sqlite3_bind_int(st, 4, d->dose);
 		sqlite3_bind_int(st, 5, d->live != 0);
 		store_bind_text(st, 6, ef_due_status_str(d->status));
-		bind_day(st, 7, d->due_on);
+		store_bind_day(st, 7, d->due_on);
 		store_bind_text(st, 8, d->reason);
 		int rc = store_exec_stmt(s, st, err, "keep the vaccine forecast");
 		if (rc)
@@ -221,8 +199,8 @@ static int put_fu(struct store *s, int64_t patient_id, const struct ef_fu_list *
 		store_bind_text(st, 3, e->item);
 		store_bind_text(st, 4, e->time_point);
 		store_bind_text(st, 5, ef_fu_status_str(e->status));
-		bind_day(st, 6, e->due_on);
-		bind_day(st, 7, e->done_on);
+		store_bind_day(st, 6, e->due_on);
+		store_bind_day(st, 7, e->done_on);
 		sqlite3_bind_int(st, 8, e->registry != 0);
 		store_bind_text(st, 9, e->reason);
 		int rc = store_exec_stmt(s, st, err, "keep the follow-up calendar");
@@ -263,8 +241,8 @@ int store_forecasts_put(struct store *s, int64_t patient_id, ef_day as_of, const
 	if (!st)
 		return EF_DB;
 	sqlite3_bind_int64(st, 1, patient_id);
-	bind_day(st, 2, as_of);
-	bind_day(st, 3, earlier(due->next_change, fu->next_change));
+	store_bind_day(st, 2, as_of);
+	store_bind_day(st, 3, earlier(due->next_change, fu->next_change));
 	return store_exec_stmt(s, st, err, "keep the forecast state");
 }
 
@@ -312,7 +290,7 @@ static int each_kept(struct store *s, const char *sql, ef_day on, const char *mr
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return EF_DB;
-	bind_day(st, 1, on);
+	store_bind_day(st, 1, on);
 	store_bind_opt(st, 2, mrn);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -54,6 +54,9 @@ int store_bind_text(sqlite3_stmt *st, int i, const char *v);
 int store_bind_opt(sqlite3_stmt *st, int i, const char *v);
 /* A date column as a day; EF_NO_DAY when NULL or not a date (timeline.c). */
 ef_day store_col_day(sqlite3_stmt *st, int col);
+/* Bind a day as its date text; EF_NO_DAY ("no date") and EF_DAY_NEVER
+ * ("never") bind NULL (timeline.c). */
+void store_bind_day(sqlite3_stmt *st, int i, ef_day d);
 
 /* Run a statement that returns no rows (or whose rows are ignored). */
 int store_exec_stmt(struct store *s, sqlite3_stmt *st, struct ef_err *err, const char *what);

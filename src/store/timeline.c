@@ -49,6 +49,17 @@ ef_day store_col_day(sqlite3_stmt *st, int col)
 	return d;
 }
 
+void store_bind_day(sqlite3_stmt *st, int i, ef_day d)
+{
+	char buf[11];
+	if (d == EF_NO_DAY || d == EF_DAY_NEVER) {
+		sqlite3_bind_null(st, i);
+		return;
+	}
+	ef_date_format(d, buf);
+	sqlite3_bind_text(st, i, buf, -1, SQLITE_TRANSIENT);
+}
+
 static void col_copy(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
 	const char *v = (const char *)sqlite3_column_text(st, col);

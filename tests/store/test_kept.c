@@ -363,11 +363,11 @@ START_TEST(stale_kept_forecasts_are_computed)
 	kept_equal_fresh(&inc, "before any check", 0);
 	int64_t *ids, total;
 	size_t n;
-	ck_assert_int_eq(store_forecasts_stale(inc.s, inc.env.today, NULL, &ids, &n, &total, &err), EF_OK);
+	ck_assert_int_eq(store_forecasts_stale(inc.s, inc.env.today, &ids, &n, &total, &err), EF_OK);
 	ck_assert_int_eq(total, PATIENTS);
 	free(ids);
 	ck_assert_int_eq(app_forecasts_refresh(&inc.env, &err), EF_OK);
-	ck_assert_int_eq(store_forecasts_stale(inc.s, inc.env.today, NULL, &ids, &n, &total, &err), EF_OK);
+	ck_assert_int_eq(store_forecasts_stale(inc.s, inc.env.today, &ids, &n, &total, &err), EF_OK);
 	ck_assert_uint_eq(n, 0);
 	free(ids);
 	kept_equal_fresh(&inc, "after the refresh", 1);
@@ -376,7 +376,7 @@ START_TEST(stale_kept_forecasts_are_computed)
 	struct ef_check_counts c = {0};
 	ck_assert_int_eq(app_check_clinic(&inc.env, inc.env.today - 10, NULL, 1, &c, &err), EF_OK);
 	ck_assert_int_eq(c.evaluated, PATIENTS);
-	ck_assert_int_eq(store_forecasts_stale(inc.s, inc.env.today, NULL, &ids, &n, &total, &err), EF_OK);
+	ck_assert_int_eq(store_forecasts_stale(inc.s, inc.env.today, &ids, &n, &total, &err), EF_OK);
 	ck_assert_uint_eq(n, 0);
 	free(ids);
 }
